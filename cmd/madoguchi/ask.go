@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
+	dir := c.intentsFlag(fs)
+	explain := fs.Bool("explain", false, "show the scores and the matched terms")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	x, err := c.load(*dir)
+	if err != nil {
+		return err
+	}
+	b := bot.New(x)
+	if fs.NArg() > 0 {
+		q := strings.Join(fs.Args(), " ")
+		if *explain {
+			printExplain(c.stdout, x, q)
+		}
+		printReply(c.stdout, b.Ask(q))
+		return nil
+	}
+	return interactive(ctx, c, b, x, *explain)
+}
+
+// interactive reads questions until EOF; a number picks one of the last
+// reply's choices, as a button would.
+func interactive(ctx context.Context, c *cli, b *bot.Bot, x *match.Index, explain bool) error {
+	fmt.Fprintln(c.stdout, "Ask a question (Japanese or English). A number picks a choice; Ctrl-D ends.")
+	sc := bufio.NewScanner(c.stdin)
+	var last bot.Reply
+	for {
+		fmt.Fprint(c.stdout, "> ")
+		if !sc.Scan() {
+			fmt.Fprintln(c.stdout)
+			return sc.Err()
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		choices := append(append([]bot.Choice(nil), last.Choices...), last.Related...)
+		if n, err := strconv.Atoi(q); err == nil && n >= 1 && n <= len(choices) {
+			last = b.Choose(choices[n-1].ID, last.Lang)
+		} else {
+			if explain {
+				printExplain(c.stdout, x, q)
+			}
+			last = b.Ask(q)
+		}
+		printReply(c.stdout, last)
+	}
+}
+
+// printReply renders a reply as plain text, as a user would read it.
+func printReply(w io.Writer, r bot.Reply) {
+	if r.Title != "" {
+		fmt.Fprintf(w, "■ %s\n", r.Title)
+	}
+	fmt.Fprintln(w, r.Text)
+	n := 0
+	for _, ch := range r.Choices {
+		n++
+		fmt.Fprintf(w, "  %d) %s\n", n, ch.Label)
+	}
+	for _, l := range r.Links {
+		fmt.Fprintf(w, "→ %s: %s\n", l.Label, l.URL)
+	}
+	if ct := r.Contact; ct != nil {
+		fmt.Fprintf(w, "\n%s: %s\n  %s\n", ct.Label, ct.Name, ct.URL)
+		for _, extra := range []string{ct.Email, ct.Phone} {
+			if extra != "" {
+				fmt.Fprintf(w, "  %s\n", extra)
+			}
+		}
+		fmt.Fprintln(w, indent(ct.Details, "  "))
+	}
+	if len(r.Related) > 0 {
+		fmt.Fprintf(w, "\n%s:\n", r.RelatedLabel)
+		for _, ch := range r.Related {
+			n++
+			fmt.Fprintf(w, "  %d) %s\n", n, ch.Label)
+		}
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// printExplain shows how the matcher saw a question.
+func printExplain(w io.Writer, x *match.Index, q string) {
+	e := x.Explain(q)
+	fmt.Fprintf(w, "normalised: %q\n", e.Normalized)
+	fmt.Fprint(w, "terms:")
+	for _, t := range e.Terms {
+		switch {
+		case t.Unknown:
+			fmt.Fprintf(w, " %s(?)", t.Text)
+		case t.TypoOf != "":
+			fmt.Fprintf(w, " %s→%s(%.2f)", t.Text, t.TypoOf, t.Weight)
+		default:
+			fmt.Fprintf(w, " %s(%.2f)", t.Text, t.Weight)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, c := range e.Candidates {
+		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v) matched: %s\n",
+			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, strings.Join(c.Matched, " "))
+	}
+	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
+}

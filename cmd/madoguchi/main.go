@@ -1,0 +1,140 @@
+// Command madoguchi is the alumni office helpdesk bot: it answers questions
+// from the YAML intents in a directory, on LINE, on Slack and in a terminal,
+// and checks and measures those intents for the admins who keep them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// failError reports that a check failed (lint problems, quality floors):
+// exit status 1, and its message has already been printed.
+type failError struct{ msg string }
+
+func (e failError) Error() string { return e.msg }
+
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	var fe failError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "madoguchi:", err)
+		fmt.Fprintln(stderr, "Run 'madoguchi help' for usage.")
+		return 2
+	case errors.As(err, &fe):
+		return 1
+	default:
+		fmt.Fprintln(stderr, "madoguchi:", err)
+		return 1
+	}
+}
+
+// env reads the process environment; tests pass their own.
+type env func(string) string
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error
+}
+
+// cli is what every subcommand gets: the arguments' environment and streams.
+type cli struct {
+	getenv env
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func commands() []command {
+	return []command{
+		{"ask", "[--explain] [QUESTION]", "print the bot's reply to a question (no question: interactive)", runAsk},
+		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
+		{"lint", "[DIR]", "check the intent files and report every problem", runLint},
+		{"test", "[--queries FILE.tsv] [--sweep] [DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
+		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
+	}
+}
+
+// run is the whole program: main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		usage(stderr)
+		return usageError{"no command given"}
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(stdout)
+		return nil
+	}
+	for _, cmd := range commands() {
+		if cmd.name == name {
+			return cmd.run(ctx, c, c.flags(cmd), args[1:])
+		}
+	}
+	return usageError{fmt.Sprintf("unknown command %q", name)}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "madoguchi — the alumni office helpdesk bot")
+	fmt.Fprintln(w, "\nUsage: madoguchi COMMAND [flags] [arguments]\n\nCommands:")
+	for _, cmd := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'madoguchi COMMAND -h' for a command's flags.")
+}
+
+// flags returns the flag set of a subcommand; its errors and -h output go
+// to stderr.
+func (c *cli) flags(cmd command) *flag.FlagSet {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(c.stderr, "Usage: madoguchi %s %s\n\n%s.\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, mapping a bad flag to a usage error (exit 2) and -h to
+// flag.ErrHelp (exit 0).
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// intentsFlag adds --intents, defaulting to $MADOGUCHI_INTENTS or "intents".
+func (c *cli) intentsFlag(fs *flag.FlagSet) *string {
+	def := c.getenv("MADOGUCHI_INTENTS")
+	if def == "" {
+		def = "intents"
+	}
+	return fs.String("intents", def, "the intents `directory` (env MADOGUCHI_INTENTS)")
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/evaluate"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+// queryFiles collects repeated --queries flags.
+type queryFiles []string
+
+func (q *queryFiles) String() string     { return strings.Join(*q, ",") }
+func (q *queryFiles) Set(s string) error { *q = append(*q, s); return nil }
+
+// evalSet is one named set of outcomes.
+type evalSet struct {
+	name     string
+	outcomes []evaluate.Outcome
+}
+
+func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
+	var files queryFiles
+	fs.Var(&files, "queries", "a labelled query `file` (TSV: intent ids, tab, question); may be repeated")
+	sweep := fs.Bool("sweep", false, "search the thresholds that would do best on these sets and print them")
+	verbose := fs.Bool("v", false, "list every question not answered correctly, not only wrong answers")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	dir, err := dirArg(fs.Args())
+	if err != nil {
+		return err
+	}
+	x, err := c.load(dir)
+	if err != nil {
+		return err
+	}
+	cat := x.Catalogue()
+	loo, err := evaluate.LeaveOneOut(cat)
+	if err != nil {
+		return err
+	}
+	sets := []evalSet{{"leave-one-out examples", loo}}
+	for _, f := range files {
+		cases, err := readCases(f)
+		if err != nil {
+			return err
+		}
+		if err := evaluate.CheckIDs(cases, cat); err != nil {
+			return err
+		}
+		sets = append(sets, evalSet{filepath.Base(f), evaluate.Run(x, cases)})
+	}
+	if *sweep {
+		printSweep(c.stdout, sets, cat.Settings.Test)
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "thresholds: %s\n", cat.Settings.Matching)
+	var failed []string
+	for _, s := range sets {
+		r := evaluate.Summarize(s.outcomes)
+		printReport(c.stdout, s.name, r, *verbose)
+		for _, m := range r.Meets(cat.Settings.Test) {
+			failed = append(failed, s.name+": "+m)
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintln(c.stdout, "\nFAIL")
+		for _, f := range failed {
+			fmt.Fprintln(c.stdout, "  "+f)
+		}
+		return failError{"quality floors missed"}
+	}
+	fmt.Fprintln(c.stdout, "\nPASS")
+	return nil
+}
+
+func readCases(path string) ([]evaluate.Case, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return evaluate.ReadQueries(f, path)
+}
+
+func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
+	fmt.Fprintf(w, "\n%s\n", name)
+	if r.InScope > 0 {
+		fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d)\n", 100*r.Accuracy(), r.Correct, r.InScope)
+		fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
+		fmt.Fprintf(w, "  asked back          %5d\n", r.Clarified)
+		fmt.Fprintf(w, "  escalated           %5d\n", r.Escalated)
+	}
+	if r.Reject > 0 {
+		fmt.Fprintf(w, "  out of scope / handoff escalated %5.1f%%  (%d of %d)\n", 100*r.Rejection(), r.Rejected, r.Reject)
+	}
+	if len(r.Confusions) > 0 {
+		fmt.Fprintln(w, "  confusions (wanted → answered):")
+		for _, c := range r.Confusions {
+			fmt.Fprintf(w, "    %d× %s → %s\n", c.N, c.Want, c.Got)
+		}
+	}
+	for _, o := range r.Failures {
+		v := o.Verdict()
+		if !verbose && v != evaluate.Wrong && o.Kind == evaluate.InScope {
+			continue
+		}
+		want := strings.Join(o.Accept, ",")
+		if o.Kind != evaluate.InScope {
+			want = "escalate"
+		}
+		fmt.Fprintf(w, "  %-9s %q want %s, got %s\n", verdictName(v), o.Query, want, describe(o.Result))
+	}
+}
+
+func verdictName(v evaluate.Verdict) string {
+	return [...]string{"ok", "WRONG", "asked", "escalated"}[v]
+}
+
+func describe(r match.Result) string {
+	var cands []string
+	for _, c := range r.Candidates {
+		cands = append(cands, fmt.Sprintf("%s %.2f", c.Intent.ID, c.Score))
+	}
+	return fmt.Sprintf("%s [%s]", r.Decision, strings.Join(cands, ", "))
+}
+
+// printSweep tries a grid of thresholds on the scored sets and prints the
+// best: those that meet the wrong-answer ceiling and rejection floor on
+// every set, ranked by their lowest accuracy across sets, then by the
+// fewest wrong answers.
+func printSweep(w io.Writer, sets []evalSet, floors catalogue.Floors) {
+	type row struct {
+		t      catalogue.Thresholds
+		minAcc float64
+		wrong  int
+		accs   []float64
+	}
+	var rows []row
+	for answer := 0.10; answer <= 0.70001; answer += 0.02 {
+		for margin := 0.0; margin <= 0.20001; margin += 0.01 {
+			for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
+				t := catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor}
+				rw := row{t: t, minAcc: 1}
+				ok := true
+				for _, s := range sets {
+					r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
+					if r.WrongRate() > floors.MaxWrong || r.Rejection() < floors.MinRejection {
+						ok = false
+						break
+					}
+					rw.accs = append(rw.accs, r.Accuracy())
+					rw.minAcc = min(rw.minAcc, r.Accuracy())
+					rw.wrong += r.Wrong
+				}
+				if ok {
+					rows = append(rows, rw)
+				}
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].minAcc != rows[j].minAcc {
+			return rows[i].minAcc > rows[j].minAcc
+		}
+		return rows[i].wrong < rows[j].wrong
+	})
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "no thresholds meet the wrong-answer ceiling and rejection floor on every set")
+		return
+	}
+	fmt.Fprintf(w, "best thresholds (wrong ≤ %.0f%%, rejection ≥ %.0f%% on every set):\n", 100*floors.MaxWrong, 100*floors.MinRejection)
+	for _, r := range rows[:min(15, len(rows))] {
+		var accs []string
+		for i, a := range r.accs {
+			accs = append(accs, fmt.Sprintf("%s %.1f%%", sets[i].name, 100*a))
+		}
+		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f   wrong %d   %s\n", r.t.Answer, r.t.Margin, r.t.Floor, r.wrong, strings.Join(accs, ", "))
+	}
+}

@@ -1,0 +1,10 @@
+module github.com/oumail-alumni/madoguchi
+
+go 1.26.8
+
+require (
+	github.com/kljensen/snowball v0.10.0
+	github.com/sahilm/fuzzy v0.1.3
+	golang.org/x/text v0.43.0
+	gopkg.in/yaml.v3 v3.0.1
+)

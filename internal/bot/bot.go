@@ -1,0 +1,197 @@
+// Package bot is madoguchi's core: it turns a user's text into a Reply
+// (answer, clarifying question, or escalation to the alumni office) and
+// knows nothing of LINE, Slack or terminals. Adapters translate platform
+// events into calls here and Replies into platform messages.
+package bot
+
+import (
+	"sync/atomic"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
+)
+
+// NoneChoice is the id of the choice that rejects every candidate of a
+// clarifying question; choosing it escalates.
+const NoneChoice = "none"
+
+// Choice is a button: an intent id and its title in the reply language.
+type Choice struct {
+	ID    string
+	Label string
+}
+
+// Contact is the alumni office, in the reply language.
+type Contact struct {
+	Name    string
+	URL     string
+	Email   string
+	Phone   string
+	Label   string // button label
+	Details string // what to send, and how
+}
+
+// Link is a labelled URL in the reply language.
+type Link struct {
+	Label string
+	URL   string
+}
+
+// Reply is what the bot says, independent of platform.
+type Reply struct {
+	Decision match.Decision
+	Lang     catalogue.Lang
+	// Intent is the answered intent (Decision Answer), else "".
+	Intent string
+	// Title is the answered intent's title, else "".
+	Title string
+	// Text is the answer, the clarifying question or the escalation notice.
+	Text  string
+	Links []Link
+	// Choices are offered with a clarifying question; the last is
+	// NoneChoice.
+	Choices []Choice
+	// Related are offered as next questions after an answer.
+	Related      []Choice
+	RelatedLabel string
+	// Contact is set when the reply hands the user to the office.
+	Contact *Contact
+	// Match is the matcher's verdict, for staff views and metrics; zero for
+	// replies that did not come from matching (choices, greetings).
+	Match match.Result
+}
+
+// Bot answers questions from the current catalogue snapshot.
+type Bot struct {
+	index atomic.Pointer[match.Index]
+}
+
+// New returns a bot serving the given index.
+func New(x *match.Index) *Bot {
+	b := &Bot{}
+	b.index.Store(x)
+	return b
+}
+
+// Index returns the snapshot in use. A caller that needs several calls to
+// agree (for example a question and its rendering) takes it once.
+func (b *Bot) Index() *match.Index { return b.index.Load() }
+
+// Swap replaces the snapshot in one atomic step: a call already running
+// finishes on the snapshot it started with, and every later call sees the
+// new one, never a mixture.
+func (b *Bot) Swap(x *match.Index) { b.index.Store(x) }
+
+// Ask answers a question.
+func (b *Bot) Ask(text string) Reply {
+	x := b.Index()
+	res := x.Match(text)
+	r := reply(x.Catalogue(), res)
+	r.Match = res
+	return r
+}
+
+// Choose answers a choice the user picked (a button from Choices or
+// Related): the intent's answer, or an escalation for NoneChoice or an
+// intent that no longer exists.
+func (b *Bot) Choose(id string, lang catalogue.Lang) Reply {
+	cat := b.Index().Catalogue()
+	if in := cat.Intent(id); in != nil && id != NoneChoice {
+		if in.Handoff {
+			return escalate(cat, lang, true)
+		}
+		return answer(cat, in, lang)
+	}
+	return escalate(cat, lang, false)
+}
+
+// Greeting welcomes a new user, offering the help menu's topics.
+func (b *Bot) Greeting(lang catalogue.Lang) Reply {
+	cat := b.Index().Catalogue()
+	r := Reply{Decision: match.Answer, Lang: lang, Text: cat.Settings.Messages.Greeting.In(lang)}
+	if help := cat.Intent("help"); help != nil {
+		r.Related, r.RelatedLabel = related(cat, help, lang)
+	}
+	return r
+}
+
+// TextOnly tells the user the bot reads text only.
+func (b *Bot) TextOnly(lang catalogue.Lang) Reply {
+	return Reply{Decision: match.Escalate, Lang: lang, Text: b.Index().Catalogue().Settings.Messages.TextOnly.In(lang)}
+}
+
+// LangOf returns the reply language for a text: Japanese when it contains
+// Japanese script, English otherwise.
+func LangOf(text string) catalogue.Lang {
+	if textnorm.HasJapanese(text) {
+		return catalogue.Japanese
+	}
+	return catalogue.English
+}
+
+func reply(cat *catalogue.Catalogue, res match.Result) Reply {
+	switch res.Decision {
+	case match.Answer:
+		return answer(cat, res.Intent(), res.Lang)
+	case match.Clarify:
+		m := cat.Settings.Messages
+		r := Reply{Decision: match.Clarify, Lang: res.Lang, Text: m.Clarify.In(res.Lang)}
+		for _, c := range res.Choices {
+			r.Choices = append(r.Choices, Choice{c.Intent.ID, c.Intent.Title.In(res.Lang)})
+		}
+		r.Choices = append(r.Choices, Choice{NoneChoice, m.NoneOfThese.In(res.Lang)})
+		return r
+	default:
+		return escalate(cat, res.Lang, res.Handoff)
+	}
+}
+
+func answer(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang) Reply {
+	r := Reply{
+		Decision: match.Answer,
+		Lang:     lang,
+		Intent:   in.ID,
+		Title:    in.Title.In(lang),
+		Text:     in.Answer.In(lang),
+	}
+	for _, l := range in.Links {
+		r.Links = append(r.Links, Link{l.Label.In(lang), l.URL})
+	}
+	r.Related, r.RelatedLabel = related(cat, in, lang)
+	if in.Escalate {
+		r.Contact = contact(cat, lang)
+	}
+	return r
+}
+
+func related(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang) ([]Choice, string) {
+	var out []Choice
+	for _, id := range in.Related {
+		if rel := cat.Intent(id); rel != nil {
+			out = append(out, Choice{id, rel.Title.In(lang)})
+		}
+	}
+	return out, cat.Settings.Messages.Related.In(lang)
+}
+
+func escalate(cat *catalogue.Catalogue, lang catalogue.Lang, handoff bool) Reply {
+	m := cat.Settings.Messages
+	text := m.Escalate.In(lang)
+	if handoff {
+		text = m.Handoff.In(lang)
+	}
+	return Reply{Decision: match.Escalate, Lang: lang, Text: text, Contact: contact(cat, lang)}
+}
+
+func contact(cat *catalogue.Catalogue, lang catalogue.Lang) *Contact {
+	o := cat.Settings.Office
+	return &Contact{
+		Name:    o.Name.In(lang),
+		URL:     o.URL,
+		Email:   o.Email,
+		Phone:   o.Phone,
+		Label:   cat.Settings.Messages.Contact.In(lang),
+		Details: o.Details.In(lang),
+	}
+}

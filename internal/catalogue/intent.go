@@ -1,0 +1,132 @@
+package catalogue
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf16"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxAnswerLen is the longest answer accepted, in UTF-16 code units: the
+// length of LINE's longest text message.
+const MaxAnswerLen = 5000
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// positions remembers where an intent's fields were written, for problems
+// found later across intents.
+type positions struct {
+	id       position
+	related  []position
+	examples [2][]position // indexed like Langs
+}
+
+// ParseIntent parses and validates one intent file on its own. The returned
+// problems are empty when the intent is valid; checks across intents are
+// Load's.
+func ParseIntent(path string, data []byte) (*Intent, Problems) {
+	in, _, ps := parseIntent(path, data)
+	return in, ps
+}
+
+func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
+	w := &walker{file: path}
+	root := w.parseDoc(data)
+	if root == nil {
+		return nil, nil, w.ps
+	}
+	in := &Intent{File: path}
+	pos := &positions{id: at(root)}
+	w.fields(root, "", []field{
+		{"id", true, func(v *yaml.Node) {
+			pos.id = at(v)
+			in.ID = w.intentID(v, path)
+		}},
+		{"title", true, func(v *yaml.Node) { in.Title = w.text(v, "title") }},
+		{"examples", true, func(v *yaml.Node) {
+			w.fields(v, "examples", []field{
+				{"ja", true, func(v *yaml.Node) { in.Examples.JA, pos.examples[0] = w.exampleList(v, "examples (ja)") }},
+				{"en", true, func(v *yaml.Node) { in.Examples.EN, pos.examples[1] = w.exampleList(v, "examples (en)") }},
+			})
+		}},
+		{"keywords", false, func(v *yaml.Node) { in.Keywords, _ = w.strList(v, "keywords") }},
+		{"answer", true, func(v *yaml.Node) {
+			in.Answer = w.text(v, "answer")
+			for _, l := range Langs {
+				if n := len(utf16.Encode([]rune(in.Answer.In(l)))); n > MaxAnswerLen {
+					w.addf(v, "answer (%s) is %d characters long; LINE shows at most %d: shorten it or split it into related intents", l, n, MaxAnswerLen)
+				}
+			}
+		}},
+		{"links", false, func(v *yaml.Node) { in.Links = w.links(v) }},
+		{"escalate", false, func(v *yaml.Node) { in.Escalate = w.boolean(v, "escalate") }},
+		{"handoff", false, func(v *yaml.Node) { in.Handoff = w.boolean(v, "handoff") }},
+		{"related", false, func(v *yaml.Node) { in.Related, pos.related = w.strList(v, "related") }},
+	})
+	return in, pos, w.ps
+}
+
+// exampleList reads one language's examples, which may not be empty.
+func (w *walker) exampleList(v *yaml.Node, what string) ([]string, []position) {
+	if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+		w.addf(v, "%s is empty; write at least one way people ask", what)
+	}
+	return w.strList(v, what)
+}
+
+// intentID reads the id and checks its form and that it matches the file.
+func (w *walker) intentID(v *yaml.Node, path string) string {
+	id, ok := w.str(v, "id")
+	if !ok {
+		return ""
+	}
+	if !idPattern.MatchString(id) {
+		w.addf(v, "id %q may use only lowercase letters, digits and single hyphens (like forgot-id-password)", id)
+		return ""
+	}
+	if base := strings.TrimSuffix(filepath.Base(path), ".yaml"); base != id {
+		w.addf(v, "id %q differs from the file name %q; rename the file to %s.yaml or change the id", id, filepath.Base(path), id)
+	}
+	return id
+}
+
+func (w *walker) links(n *yaml.Node) []Link {
+	if n.Kind != yaml.SequenceNode {
+		w.addf(n, "links must be a list of {label: …, url: …}")
+		return nil
+	}
+	var out []Link
+	for i, item := range n.Content {
+		var l Link
+		what := fmt.Sprintf("link %d", i+1)
+		w.fields(item, what, []field{
+			{"label", true, func(v *yaml.Node) { l.Label = w.text(v, what+" label") }},
+			{"url", true, func(v *yaml.Node) { l.URL = w.httpsURL(v, what+" url") }},
+		})
+		if l.URL != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// checkIntent applies the single-intent rules to an intent built in code.
+func checkIntent(in *Intent) Problems {
+	var ps Problems
+	add := func(msg string) { ps = append(ps, Problem{File: in.File, Msg: msg}) }
+	if !idPattern.MatchString(in.ID) {
+		add(fmt.Sprintf("id %q may use only lowercase letters, digits and single hyphens", in.ID))
+	}
+	for _, l := range Langs {
+		if in.Title.In(l) == "" || in.Answer.In(l) == "" {
+			add(fmt.Sprintf("title and answer (%s) are required", l))
+		}
+		if len(in.Examples.In(l)) == 0 {
+			add(fmt.Sprintf("examples (%s) is empty", l))
+		}
+	}
+	return ps
+}

@@ -1,0 +1,125 @@
+package catalogue
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Settings are the bot's own texts and numbers, kept in SettingsFile.
+type Settings struct {
+	Office         Office
+	Messages       Messages
+	HandoffPhrases []string
+	Matching       Thresholds
+	Test           Floors
+}
+
+// Office is the alumni office people are handed to.
+type Office struct {
+	Name Text
+	// URL is the office's contact page, shown as a link or button.
+	URL string
+	// Email and Phone are optional; only set what the office publishes.
+	Email string
+	Phone string
+	// Details says what to send the office and how (never in the chat).
+	Details Text
+}
+
+// Messages are the bot's fixed sentences.
+type Messages struct {
+	// Clarify introduces the choices when two or more answers are close.
+	Clarify Text
+	// NoneOfThese labels the choice that rejects every candidate.
+	NoneOfThese Text
+	// Escalate is said when nothing fits.
+	Escalate Text
+	// Handoff is said when the user asks for a person.
+	Handoff Text
+	// Contact labels the office contact button.
+	Contact Text
+	// Related introduces the related questions after an answer.
+	Related Text
+	// TextOnly answers stickers, images and other non-text messages.
+	TextOnly Text
+	// Greeting welcomes a new user (for example a new LINE friend).
+	Greeting Text
+}
+
+// Thresholds decide between answering, asking back and escalating.
+type Thresholds struct {
+	// Answer is the lowest top score that may be answered outright.
+	Answer float64
+	// Margin is how far the top score must lead the runner-up to answer.
+	Margin float64
+	// Floor is the score below which a candidate is not worth offering.
+	Floor float64
+}
+
+// Floors are the quality bars `madoguchi test` enforces.
+type Floors struct {
+	MinAccuracy  float64
+	MaxWrong     float64
+	MinRejection float64
+}
+
+// ParseSettings parses and validates the settings file.
+func ParseSettings(path string, data []byte) (Settings, Problems) {
+	w := &walker{file: path}
+	var s Settings
+	root := w.parseDoc(data)
+	if root == nil {
+		return s, w.ps
+	}
+	m := &s.Messages
+	msg := func(name string, t *Text) field {
+		return field{name, true, func(v *yaml.Node) { *t = w.text(v, "messages "+name) }}
+	}
+	w.fields(root, "", []field{
+		{"office", true, func(v *yaml.Node) {
+			o := &s.Office
+			w.fields(v, "office", []field{
+				{"name", true, func(v *yaml.Node) { o.Name = w.text(v, "office name") }},
+				{"url", true, func(v *yaml.Node) { o.URL = w.httpsURL(v, "office url") }},
+				{"email", false, func(v *yaml.Node) { o.Email, _ = w.str(v, "office email") }},
+				{"phone", false, func(v *yaml.Node) { o.Phone, _ = w.str(v, "office phone") }},
+				{"details", true, func(v *yaml.Node) { o.Details = w.text(v, "office details") }},
+			})
+		}},
+		{"messages", true, func(v *yaml.Node) {
+			w.fields(v, "messages", []field{
+				msg("clarify", &m.Clarify), msg("none_of_these", &m.NoneOfThese),
+				msg("escalate", &m.Escalate), msg("handoff", &m.Handoff),
+				msg("contact", &m.Contact), msg("related", &m.Related),
+				msg("text_only", &m.TextOnly), msg("greeting", &m.Greeting),
+			})
+		}},
+		{"handoff_phrases", true, func(v *yaml.Node) { s.HandoffPhrases, _ = w.strList(v, "handoff_phrases") }},
+		{"matching", true, func(v *yaml.Node) {
+			t := &s.Matching
+			w.fields(v, "matching", []field{
+				{"answer", true, func(v *yaml.Node) { t.Answer = w.fraction(v, "matching answer") }},
+				{"margin", true, func(v *yaml.Node) { t.Margin = w.fraction(v, "matching margin") }},
+				{"floor", true, func(v *yaml.Node) { t.Floor = w.fraction(v, "matching floor") }},
+			})
+			if t.Floor > t.Answer {
+				w.addf(v, "matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer)
+			}
+		}},
+		{"test", true, func(v *yaml.Node) {
+			f := &s.Test
+			w.fields(v, "test", []field{
+				{"min_accuracy", true, func(v *yaml.Node) { f.MinAccuracy = w.fraction(v, "test min_accuracy") }},
+				{"max_wrong", true, func(v *yaml.Node) { f.MaxWrong = w.fraction(v, "test max_wrong") }},
+				{"min_rejection", true, func(v *yaml.Node) { f.MinRejection = w.fraction(v, "test min_rejection") }},
+			})
+		}},
+	})
+	return s, w.ps
+}
+
+// String describes the thresholds for logs and reports.
+func (t Thresholds) String() string {
+	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f, floor %.2f", t.Answer, t.Margin, t.Floor)
+}

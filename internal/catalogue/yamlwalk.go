@@ -1,0 +1,228 @@
+package catalogue
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// position is a 1-based line and column in a YAML file.
+type position struct{ line, col int }
+
+func at(n *yaml.Node) position { return position{n.Line, n.Column} }
+
+// walker reads a yaml.Node tree by hand rather than decoding into structs, so
+// that each problem keeps its exact position and every problem is reported,
+// not only the first.
+type walker struct {
+	file string
+	ps   Problems
+}
+
+func (w *walker) addf(n *yaml.Node, format string, args ...any) {
+	p := Problem{File: w.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Col = n.Line, n.Column
+	}
+	w.ps = append(w.ps, p)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseDoc checks that data is UTF-8 YAML holding exactly one mapping and
+// returns that mapping, or nil after recording why not.
+func (w *walker) parseDoc(data []byte) *yaml.Node {
+	if !utf8.Valid(data) {
+		line, col := 1, 1
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i += size
+		}
+		w.ps = append(w.ps, Problem{File: w.file, Line: line, Col: col, Msg: "the file is not valid UTF-8 text; save it with UTF-8 encoding"})
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			w.addf(nil, "the file is empty; write the fields of an intent")
+			return nil
+		}
+		w.yamlError(err)
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		w.addf(&extra, `a file holds one intent; remove the "---" and what follows, or move it to its own file`)
+	} else if !errors.Is(err, io.EOF) {
+		w.yamlError(err)
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		w.addf(root, "the file must be a list of fields (name: value), one per line")
+		return nil
+	}
+	return root
+}
+
+// yamlError turns a yaml.v3 syntax error ("yaml: line 3: …") into a problem
+// at that line.
+func (w *walker) yamlError(err error) {
+	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
+		line, _ := strconv.Atoi(sm[1])
+		w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: "YAML syntax: " + sm[2]})
+		return
+	}
+	w.ps = append(w.ps, Problem{File: w.file, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")})
+}
+
+// field describes one key of a mapping.
+type field struct {
+	name     string
+	required bool
+	read     func(*yaml.Node)
+}
+
+// fields reads a mapping: each known key is handed to its reader, unknown
+// keys are reported with a suggestion, missing required keys are reported at
+// the mapping.
+func (w *walker) fields(n *yaml.Node, what string, spec []field) {
+	if n.Kind != yaml.MappingNode {
+		w.addf(n, "%s must be a set of fields (name: value)", what)
+		return
+	}
+	names := make([]string, len(spec))
+	for i, f := range spec {
+		names[i] = f.name
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			w.addf(v, "anchors and aliases (*name) are not supported; write the value out")
+			continue
+		}
+		found := false
+		for _, f := range spec {
+			if f.name == k.Value {
+				found = true
+				seen[f.name] = true
+				f.read(v)
+			}
+		}
+		if !found {
+			w.addf(k, "unknown field %q%s", k.Value, suggest(k.Value, names))
+		}
+	}
+	for _, f := range spec {
+		if f.required && !seen[f.name] {
+			if what == "" {
+				w.addf(n, "missing required field %q", f.name)
+			} else {
+				w.addf(n, "%s: missing required field %q", what, f.name)
+			}
+		}
+	}
+}
+
+// str reads a non-empty scalar.
+func (w *walker) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		w.addf(n, "%s must be a single text value", what)
+		return "", false
+	}
+	v := strings.TrimSpace(n.Value)
+	if v == "" {
+		w.addf(n, "%s is empty", what)
+		return "", false
+	}
+	return v, true
+}
+
+// text reads a {ja: …, en: …} mapping; both languages are required.
+func (w *walker) text(n *yaml.Node, what string) Text {
+	var t Text
+	w.fields(n, what, []field{
+		{"ja", true, func(v *yaml.Node) { t.JA, _ = w.str(v, what+" (ja)") }},
+		{"en", true, func(v *yaml.Node) { t.EN, _ = w.str(v, what+" (en)") }},
+	})
+	return t
+}
+
+// strList reads a list of non-empty scalars and their positions.
+func (w *walker) strList(n *yaml.Node, what string) ([]string, []position) {
+	if n.Kind != yaml.SequenceNode {
+		w.addf(n, "%s must be a list, written [a, b] or as lines starting with \"- \"", what)
+		return nil, nil
+	}
+	var out []string
+	var pos []position
+	for _, item := range n.Content {
+		if s, ok := w.str(item, "each item of "+what); ok {
+			out = append(out, s)
+			pos = append(pos, at(item))
+		}
+	}
+	return out, pos
+}
+
+func (w *walker) boolean(n *yaml.Node, what string) bool {
+	if n.Kind == yaml.ScalarNode {
+		switch n.Value {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	}
+	w.addf(n, "%s must be true or false", what)
+	return false
+}
+
+// fraction reads a number between 0 and 1.
+func (w *walker) fraction(n *yaml.Node, what string) float64 {
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || f < 0 || f > 1 {
+		w.addf(n, "%s must be a number between 0 and 1", what)
+		return 0
+	}
+	return f
+}
+
+// httpsURL reads an absolute https URL.
+func (w *walker) httpsURL(n *yaml.Node, what string) string {
+	s, ok := w.str(n, what)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || !u.IsAbs():
+		w.addf(n, "%s %q is not a valid web address; write it in full, like https://example.org/page", what, s)
+	case u.Scheme != "https":
+		w.addf(n, "%s %q must start with https:// (plain http is not allowed)", what, s)
+	default:
+		return s
+	}
+	return ""
+}

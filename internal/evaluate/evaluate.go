@@ -1,0 +1,278 @@
+// Package evaluate measures how well a catalogue's matcher answers: it runs
+// every intent's examples leave-one-out and any labelled query files, and
+// reports accuracy, wrong answers, out-of-scope rejection and confusions.
+package evaluate
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+// Kind is what a case expects of the bot.
+type Kind int
+
+// The kinds of case.
+const (
+	InScope    Kind = iota // answer one of Accept
+	OutOfScope             // escalate: no intent may answer
+	Handoff                // escalate: the user asks for a person
+)
+
+// Case is one labelled question.
+type Case struct {
+	Query  string
+	Kind   Kind
+	Accept []string // intent ids accepted as correct, for InScope
+	Source string   // where the case came from, for reports
+}
+
+// Outcome is a case with what the matcher made of it.
+type Outcome struct {
+	Case
+	Result match.Result
+}
+
+// Verdict classifies an outcome under its case.
+type Verdict int
+
+// The verdicts.
+const (
+	Correct   Verdict = iota // answered an accepted intent, or escalated as asked
+	Wrong                    // answered an intent that is not accepted
+	Clarified                // asked back (in scope)
+	Escalated                // escalated an in-scope question
+)
+
+// Verdict judges the outcome.
+func (o Outcome) Verdict() Verdict {
+	d := o.Result.Decision
+	if o.Kind != InScope {
+		if d == match.Escalate {
+			return Correct
+		}
+		if d == match.Answer {
+			return Wrong
+		}
+		return Clarified
+	}
+	switch d {
+	case match.Answer:
+		if slices.Contains(o.Accept, o.Result.Intent().ID) {
+			return Correct
+		}
+		return Wrong
+	case match.Clarify:
+		return Clarified
+	default:
+		return Escalated
+	}
+}
+
+// ReadQueries reads a labelled query file: one case per line, the accepted
+// intent ids (comma-separated, "-" for out of scope, "handoff" for a request
+// for a person), a tab, and the question. Lines starting with "#" and blank
+// lines are skipped.
+func ReadQueries(r io.Reader, name string) ([]Case, error) {
+	var cases []Case
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		label, query, ok := strings.Cut(line, "\t")
+		query = strings.TrimSpace(query)
+		if !ok || query == "" {
+			return nil, fmt.Errorf("%s:%d: want \"intent ids<TAB>question\"", name, n)
+		}
+		c := Case{Query: query, Source: fmt.Sprintf("%s:%d", name, n)}
+		switch label = strings.TrimSpace(label); label {
+		case "-":
+			c.Kind = OutOfScope
+		case "handoff":
+			c.Kind = Handoff
+		default:
+			c.Accept = strings.Split(label, ",")
+		}
+		cases = append(cases, c)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return cases, nil
+}
+
+// CheckIDs reports the accepted ids of cases that the catalogue lacks.
+func CheckIDs(cases []Case, cat *catalogue.Catalogue) error {
+	for _, c := range cases {
+		for _, id := range c.Accept {
+			if cat.Intent(id) == nil {
+				return fmt.Errorf("%s: intent %q is not in the catalogue", c.Source, id)
+			}
+		}
+	}
+	return nil
+}
+
+// Run matches every case against the index.
+func Run(x *match.Index, cases []Case) []Outcome {
+	out := make([]Outcome, len(cases))
+	for i, c := range cases {
+		out[i] = Outcome{Case: c, Result: x.Match(c.Query)}
+	}
+	return out
+}
+
+// LeaveOneOut matches each example of each intent against an index built
+// without that example: how well the catalogue answers a phrasing it has
+// not seen. Examples of a handoff intent are expected to escalate.
+func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
+	var out []Outcome
+	for i, in := range cat.Intents {
+		for _, lang := range catalogue.Langs {
+			exs := in.Examples.In(lang)
+			for j, ex := range exs {
+				if len(exs) == 1 {
+					continue // nothing would be left to learn from
+				}
+				held := *in
+				rest := slices.Delete(slices.Clone(exs), j, j+1)
+				if lang == catalogue.English {
+					held.Examples.EN = rest
+				} else {
+					held.Examples.JA = rest
+				}
+				intents := slices.Clone(cat.Intents)
+				intents[i] = &held
+				c, err := catalogue.New(intents, cat.Settings)
+				if err != nil {
+					return nil, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
+				}
+				cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
+				if in.Handoff {
+					cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
+				}
+				out = append(out, Outcome{Case: cs, Result: match.New(c).Match(ex)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Report summarises outcomes.
+type Report struct {
+	InScope    int // in-scope cases
+	Correct    int // in-scope cases answered with an accepted intent
+	Wrong      int // in-scope cases answered with another intent
+	Clarified  int // in-scope cases asked back
+	Escalated  int // in-scope cases escalated
+	Reject     int // out-of-scope and handoff cases
+	Rejected   int // of which escalated
+	Failures   []Outcome
+	Confusions []Confusion
+}
+
+// Confusion counts answers given with one intent where another was wanted.
+type Confusion struct {
+	Want, Got string
+	N         int
+}
+
+// Accuracy is the share of in-scope cases answered correctly.
+func (r Report) Accuracy() float64 { return ratio(r.Correct, r.InScope) }
+
+// WrongRate is the share of in-scope cases answered with a wrong intent.
+func (r Report) WrongRate() float64 { return ratio(r.Wrong, r.InScope) }
+
+// Rejection is the share of out-of-scope and handoff cases escalated.
+func (r Report) Rejection() float64 {
+	if r.Reject == 0 {
+		return 1
+	}
+	return ratio(r.Rejected, r.Reject)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Summarize counts outcomes into a report.
+func Summarize(outcomes []Outcome) Report {
+	var r Report
+	conf := map[[2]string]int{}
+	for _, o := range outcomes {
+		v := o.Verdict()
+		if o.Kind != InScope {
+			r.Reject++
+			if v == Correct {
+				r.Rejected++
+			} else {
+				r.Failures = append(r.Failures, o)
+			}
+			continue
+		}
+		r.InScope++
+		switch v {
+		case Correct:
+			r.Correct++
+		case Wrong:
+			r.Wrong++
+			conf[[2]string{strings.Join(o.Accept, ","), o.Result.Intent().ID}]++
+		case Clarified:
+			r.Clarified++
+		case Escalated:
+			r.Escalated++
+		}
+		if v != Correct {
+			r.Failures = append(r.Failures, o)
+		}
+	}
+	for k, n := range conf {
+		r.Confusions = append(r.Confusions, Confusion{k[0], k[1], n})
+	}
+	sort.Slice(r.Confusions, func(i, j int) bool {
+		a, b := r.Confusions[i], r.Confusions[j]
+		if a.N != b.N {
+			return a.N > b.N
+		}
+		return a.Want+a.Got < b.Want+b.Got
+	})
+	return r
+}
+
+// Meets reports which floors the report misses, as sentences; none when it
+// meets them all.
+func (r Report) Meets(f catalogue.Floors) []string {
+	var miss []string
+	if r.InScope > 0 && r.Accuracy() < f.MinAccuracy {
+		miss = append(miss, fmt.Sprintf("accuracy %.1f%% is below the floor of %.1f%%", 100*r.Accuracy(), 100*f.MinAccuracy))
+	}
+	if r.WrongRate() > f.MaxWrong {
+		miss = append(miss, fmt.Sprintf("wrong answers %.1f%% are above the ceiling of %.1f%%", 100*r.WrongRate(), 100*f.MaxWrong))
+	}
+	if r.Rejection() < f.MinRejection {
+		miss = append(miss, fmt.Sprintf("out-of-scope rejection %.1f%% is below the floor of %.1f%%", 100*r.Rejection(), 100*f.MinRejection))
+	}
+	return miss
+}
+
+// Redecide applies other thresholds to outcomes already scored, which is how
+// a threshold sweep avoids matching every case again.
+func Redecide(outcomes []Outcome, t catalogue.Thresholds) []Outcome {
+	out := make([]Outcome, len(outcomes))
+	for i, o := range outcomes {
+		o.Result.Decision, o.Result.Choices = match.Decide(o.Result.Candidates, o.Result.Handoff, t)
+		out[i] = o
+	}
+	return out
+}

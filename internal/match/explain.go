@@ -1,0 +1,88 @@
+package match
+
+import (
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
+)
+
+// Explanation shows how the matcher saw a question, for admins tuning
+// examples (`madoguchi ask --explain`).
+type Explanation struct {
+	Normalized string
+	Terms      []ExplainedTerm
+	Candidates []ExplainedCandidate
+	Result     Result
+}
+
+// ExplainedTerm is one term of the question.
+type ExplainedTerm struct {
+	Text    string
+	Weight  float64
+	Unknown bool   // no intent uses it
+	TypoOf  string // the word it was read as, when misspelt
+}
+
+// ExplainedCandidate breaks down a candidate's score.
+type ExplainedCandidate struct {
+	Intent      string
+	Score       float64
+	Best        float64 // similarity to the closest single example
+	BestExample string
+	Pooled      float64 // similarity to all examples together
+	Keyword     bool
+	Matched     []string // the question's terms this intent uses
+}
+
+// Explain matches a question and shows why it scored as it did.
+func (x *Index) Explain(question string) Explanation {
+	res := x.Match(question)
+	norm := textnorm.Normalize(question)
+	s := x.scratch.New().(*scratch)
+	qnorm := x.queryTerms(norm, s)
+	e := Explanation{Normalized: norm, Result: res}
+	eachTerm(norm, func(term string, kind termKind) {
+		id, typo := x.lookup(term, kind)
+		t := ExplainedTerm{Text: term, Unknown: id < 0}
+		if id >= 0 {
+			t.Weight = float64(kindWeight[kind] * x.idf[id])
+			if typo {
+				t.TypoOf = x.text[id]
+				t.Weight *= typoWeight
+			}
+		}
+		e.Terms = append(e.Terms, t)
+	})
+	for _, c := range res.Candidates {
+		ec := ExplainedCandidate{Intent: c.Intent.ID, Score: c.Score}
+		dots := map[int32]float32{}
+		for _, q := range s.query {
+			if q.id < 0 {
+				continue
+			}
+			used := false
+			for _, p := range x.postings[q.id] {
+				if x.cat.Intents[x.docs[p.doc].intent] == c.Intent {
+					dots[p.doc] += q.w * p.w
+					used = true
+				}
+			}
+			if used {
+				ec.Matched = append(ec.Matched, x.text[q.id])
+			}
+		}
+		for d, dot := range dots {
+			cos := float64(dot / (qnorm * x.docs[d].norm))
+			if x.docs[d].pooled {
+				ec.Pooled = cos
+			} else if cos > ec.Best {
+				ec.Best, ec.BestExample = cos, x.docText[d]
+			}
+		}
+		for i, in := range x.cat.Intents {
+			if in == c.Intent {
+				ec.Keyword = x.hasKeyword(int32(i), norm)
+			}
+		}
+		e.Candidates = append(e.Candidates, ec)
+	}
+	return e
+}

@@ -1,0 +1,292 @@
+package match
+
+import (
+	"math"
+	"strings"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
+)
+
+// Decision is what the bot does with a question.
+type Decision string
+
+// The three decisions.
+const (
+	Answer   Decision = "answer"   // one intent, confidently
+	Clarify  Decision = "clarify"  // ask which of a few close intents is meant
+	Escalate Decision = "escalate" // nothing fits, or a person was asked for
+)
+
+// MaxCandidates is how many scored intents a Result carries, and the most
+// choices a clarifying question offers.
+const MaxCandidates = 3
+
+// Candidate is an intent with its score in [0, 1].
+type Candidate struct {
+	Intent *catalogue.Intent
+	Score  float64
+}
+
+// Result is the matcher's verdict on one question.
+type Result struct {
+	Decision Decision
+	// Lang is the reply language: Japanese when the question has Japanese
+	// script, English otherwise.
+	Lang catalogue.Lang
+	// Candidates are the best-scoring intents, best first, at most
+	// MaxCandidates, whatever the decision.
+	Candidates []Candidate
+	// Choices are the candidates offered when Decision is Clarify.
+	Choices []Candidate
+	// Handoff is set when the user asked for a person.
+	Handoff bool
+}
+
+// Intent returns the answered intent, or nil unless Decision is Answer.
+func (r Result) Intent() *catalogue.Intent {
+	if r.Decision != Answer {
+		return nil
+	}
+	return r.Candidates[0].Intent
+}
+
+// Score returns the top candidate's score, or 0.
+func (r Result) Score() float64 {
+	if len(r.Candidates) == 0 {
+		return 0
+	}
+	return r.Candidates[0].Score
+}
+
+// scratch is per-query working memory, pooled so that matching allocates
+// little.
+type scratch struct {
+	dot     []float32 // per document
+	touched []int32   // documents with a non-zero dot product
+	best    []float32 // per intent: best single document
+	pool    []float32 // per intent: pooled document
+	intents []int32   // intents touched
+	query   []qterm
+	queryAt map[int32]int // term id → index in query
+}
+
+// qterm is one distinct term of the query with its weight.
+type qterm struct {
+	id int32 // -1 for a term no intent uses
+	w  float32
+	// typo is set when a misspelt word stands in for term id.
+	typo bool
+}
+
+// Match scores a question against every intent and decides.
+func (x *Index) Match(question string) Result {
+	s := x.scratch.Get().(*scratch)
+	defer x.scratch.Put(s)
+	norm := textnorm.Normalize(question)
+	res := Result{Lang: catalogue.English}
+	if textnorm.HasJapanese(question) {
+		res.Lang = catalogue.Japanese
+	}
+	res.Handoff = x.asksForPerson(norm)
+	x.score(norm, s)
+	res.Candidates = x.top(norm, s)
+	x.decide(&res)
+	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
+		res.Handoff = true // the closest intent is the request for a person
+	}
+	return res
+}
+
+// asksForPerson reports whether the question contains a handoff phrase.
+func (x *Index) asksForPerson(norm string) bool {
+	for _, p := range x.handoff {
+		if containsPhrase(norm, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsPhrase reports whether normalised text contains a normalised
+// phrase. Japanese phrases match anywhere (Japanese has no spaces); Latin
+// phrases only as whole words, so that "person" is not found in "personal".
+func containsPhrase(norm, phrase string) bool {
+	if textnorm.HasJapanese(phrase) {
+		return strings.Contains(norm, phrase)
+	}
+	for from := 0; ; {
+		i := strings.Index(norm[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(phrase)
+		if (start == 0 || norm[start-1] == ' ') && (end == len(norm) || norm[end] == ' ') {
+			return true
+		}
+		from = start + 1
+	}
+}
+
+// queryTerms fills s.query with the weighted distinct terms of the
+// normalised question and returns the query vector's length.
+func (x *Index) queryTerms(norm string, s *scratch) float32 {
+	s.query = s.query[:0]
+	clear(s.queryAt)
+	eachTerm(norm, func(term string, kind termKind) {
+		id, typo := x.lookup(term, kind)
+		w := kindWeight[kind]
+		if typo {
+			w *= typoWeight
+		}
+		if id < 0 {
+			s.query = append(s.query, qterm{id: -1, w: w * x.unknown})
+			return
+		}
+		if i, ok := s.queryAt[id]; ok {
+			s.query[i].w += w * x.idf[id] // counts repeat, like a term frequency
+			return
+		}
+		s.queryAt[id] = len(s.query)
+		s.query = append(s.query, qterm{id: id, w: w * x.idf[id], typo: typo})
+	})
+	var qsq float64
+	for _, q := range s.query {
+		qsq += float64(q.w * q.w)
+	}
+	return float32(math.Sqrt(qsq))
+}
+
+// score fills s with every intent's score for the normalised question.
+func (x *Index) score(norm string, s *scratch) {
+	qnorm := x.queryTerms(norm, s)
+	s.touched = s.touched[:0]
+	for _, q := range s.query {
+		if q.id < 0 || x.idf[q.id] < minIDF {
+			continue
+		}
+		for _, p := range x.postings[q.id] {
+			if s.dot[p.doc] == 0 {
+				s.touched = append(s.touched, p.doc)
+			}
+			s.dot[p.doc] += q.w * p.w
+		}
+	}
+	s.intents = s.intents[:0]
+	for _, d := range s.touched {
+		dc := x.docs[d]
+		cos := s.dot[d] / (qnorm * dc.norm)
+		s.dot[d] = 0
+		if s.best[dc.intent] == 0 && s.pool[dc.intent] == 0 {
+			s.intents = append(s.intents, dc.intent)
+		}
+		if dc.pooled {
+			s.pool[dc.intent] = cos
+		} else if cos > s.best[dc.intent] {
+			s.best[dc.intent] = cos
+		}
+	}
+}
+
+// lookup finds the vocabulary id of a query term, trying stems and one-edit
+// typos for English words. It returns -1 for a term no intent uses.
+func (x *Index) lookup(term string, kind termKind) (id int32, typo bool) {
+	if kind != kindWord {
+		if id, ok := x.terms[term]; ok {
+			return id, false
+		}
+		return -1, false
+	}
+	if id, ok := x.surfaces[term]; ok {
+		return id, false
+	}
+	st := stem(term)
+	if id, ok := x.terms[st]; ok {
+		return id, false
+	}
+	if len([]rune(st)) < minTypoLen {
+		return -1, false
+	}
+	best, bestN := int32(-1), -1
+	consider := func(key string) {
+		for _, cand := range x.typos[key] {
+			if n := len(x.postings[cand]); n > bestN && textnorm.Distance(st, x.text[cand], 1) <= 1 {
+				best, bestN = cand, n
+			}
+		}
+	}
+	consider(st)
+	eachDeletion(st, consider)
+	return best, best >= 0
+}
+
+// top turns the per-intent scores in s into the best candidates and resets
+// the per-intent scratch.
+func (x *Index) top(norm string, s *scratch) []Candidate {
+	var out [MaxCandidates]Candidate
+	n := 0
+	for _, i := range s.intents {
+		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
+		s.best[i], s.pool[i] = 0, 0
+		in := x.cat.Intents[i]
+		if x.hasKeyword(i, norm) {
+			sc = min(1, sc+keywordBonus)
+		}
+		// Insert into the sorted top list; ties go to the lower intent id so
+		// that results are deterministic.
+		j := n
+		for j > 0 && (sc > out[j-1].Score || sc == out[j-1].Score && in.ID < out[j-1].Intent.ID) {
+			if j < MaxCandidates {
+				out[j] = out[j-1]
+			}
+			j--
+		}
+		if j < MaxCandidates {
+			out[j] = Candidate{in, sc}
+			n = min(n+1, MaxCandidates)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return append([]Candidate(nil), out[:n]...)
+}
+
+// hasKeyword reports whether the question contains a keyword of intent i.
+func (x *Index) hasKeyword(i int32, norm string) bool {
+	for _, k := range x.keywords[i] {
+		if containsPhrase(norm, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// decide applies the index's thresholds to the candidates.
+func (x *Index) decide(r *Result) { r.Decision, r.Choices = Decide(r.Candidates, r.Handoff, x.thr) }
+
+// Decide turns scored candidates (best first) into a decision under the
+// thresholds t, and returns the choices to offer when it is Clarify. A
+// request for a person (handoff, or a handoff intent on top) escalates;
+// a top score under the floor escalates; a top score that clears the answer
+// threshold and leads the runner-up by the margin is answered; anything in
+// between asks back with the candidates above the floor.
+func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate) {
+	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
+		return Escalate, nil
+	}
+	second := 0.0
+	if len(cands) > 1 {
+		second = cands[1].Score
+	}
+	if cands[0].Score >= t.Answer && cands[0].Score-second >= t.Margin {
+		return Answer, nil
+	}
+	var choices []Candidate
+	for _, c := range cands {
+		if c.Score >= t.Floor && !c.Intent.Handoff {
+			choices = append(choices, c)
+		}
+	}
+	return Clarify, choices
+}

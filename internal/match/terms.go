@@ -1,0 +1,97 @@
+package match
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// termKind says how a term was cut from the text; kinds are weighted
+// differently because a kanji on its own says less than a pair of characters.
+type termKind uint8
+
+const (
+	kindBigram  termKind = iota // two neighbouring Japanese characters
+	kindSingle                  // a Japanese run of one character
+	kindKanji                   // a single kanji inside a longer run
+	kindWord                    // a Latin word (stemmed later)
+	kindNumber                  // a run of digits
+)
+
+// maxQueryBytes bounds the text the matcher reads: a LINE message may be
+// 5,000 characters, but the question is in its first few hundred.
+const maxQueryBytes = 3000
+
+// eachTerm cuts normalised text into terms and calls fn for each: Japanese
+// runs as overlapping character bigrams (the dictionary-free segmentation
+// search engines use for CJK) plus their kanji one by one, Latin letters as
+// words and digits as numbers. Every term is a substring of s, so cutting
+// allocates nothing.
+func eachTerm(s string, fn func(term string, kind termKind)) {
+	if len(s) > maxQueryBytes {
+		s = s[:maxQueryBytes]
+		for len(s) > 0 && !utf8.ValidString(s[len(s)-utf8.UTFMax:]) {
+			s = s[:len(s)-1]
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isJapanese(r):
+			j := i
+			prev, prevStart, n := rune(0), 0, 0
+			for j < len(s) {
+				r2, sz := utf8.DecodeRuneInString(s[j:])
+				if !isJapanese(r2) {
+					break
+				}
+				if n > 0 {
+					fn(s[prevStart:j+sz], kindBigram)
+				}
+				if unicode.Is(unicode.Han, r2) {
+					fn(s[j:j+sz], kindKanji)
+				}
+				prev, prevStart = r2, j
+				j += sz
+				n++
+			}
+			if n == 1 && !unicode.Is(unicode.Han, prev) {
+				fn(s[i:j], kindSingle)
+			}
+			i = j
+		case unicode.IsLetter(r):
+			j := i + size
+			for j < len(s) {
+				r2, sz := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsLetter(r2) || isJapanese(r2) {
+					break
+				}
+				j += sz
+			}
+			fn(s[i:j], kindWord)
+			i = j
+		case unicode.IsDigit(r):
+			j := i + size
+			for j < len(s) {
+				r2, sz := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsDigit(r2) {
+					break
+				}
+				j += sz
+			}
+			fn(s[i:j], kindNumber)
+			i = j
+		default:
+			i += size
+		}
+	}
+}
+
+func isJapanese(r rune) bool {
+	return r >= 0x3040 && r <= 0x30ff || unicode.Is(unicode.Han, r)
+}
+
+// stem reduces an English word to its stem ("passwords", "password" →
+// "password"), so that forms of a word meet.
+func stem(word string) string { return english.Stem(word, false) }
