@@ -13,10 +13,10 @@ import (
 
 // matchLine is the batch evaluation contract: one JSON object per question.
 type matchLine struct {
-	Query      string          `json:"query"`
-	Decision   match.Decision  `json:"decision"`
-	Intent     string          `json:"intent"`
-	Score      float64         `json:"score"`
+	Query      string           `json:"query"`
+	Decision   match.Decision   `json:"decision"`
+	Intent     string           `json:"intent"`
+	Score      float64          `json:"score"`
 	Candidates []matchCandidate `json:"candidates"`
 }
 

@@ -64,7 +64,7 @@ type Index struct {
 	idf      []float32
 	postings [][]posting
 	docs     []doc
-	docText  []string // the example or title a document was made from
+	docText  []string           // the example or title a document was made from
 	typos    map[string][]int32 // word with one letter deleted → word term ids
 	keywords [][]string         // normalised keywords per intent
 	handoff  []string           // normalised handoff phrases

@@ -12,11 +12,11 @@ import (
 type termKind uint8
 
 const (
-	kindBigram  termKind = iota // two neighbouring Japanese characters
-	kindSingle                  // a Japanese run of one character
-	kindKanji                   // a single kanji inside a longer run
-	kindWord                    // a Latin word (stemmed later)
-	kindNumber                  // a run of digits
+	kindBigram termKind = iota // two neighbouring Japanese characters
+	kindSingle                 // a Japanese run of one character
+	kindKanji                  // a single kanji inside a longer run
+	kindWord                   // a Latin word (stemmed later)
+	kindNumber                 // a run of digits
 )
 
 // maxQueryBytes bounds the text the matcher reads: a LINE message may be
