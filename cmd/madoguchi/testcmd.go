@@ -21,10 +21,11 @@ type queryFiles []string
 func (q *queryFiles) String() string     { return strings.Join(*q, ",") }
 func (q *queryFiles) Set(s string) error { *q = append(*q, s); return nil }
 
-// evalSet is one named set of outcomes.
+// evalSet is one named set of outcomes and the floors it must meet.
 type evalSet struct {
 	name     string
 	outcomes []evaluate.Outcome
+	floors   catalogue.Floors
 }
 
 func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
@@ -48,7 +49,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	sets := []evalSet{{"leave-one-out examples", loo}}
+	sets := []evalSet{{"leave-one-out examples", loo, cat.Settings.LeaveOneOut}}
 	for _, f := range files {
 		cases, err := readCases(f)
 		if err != nil {
@@ -57,10 +58,10 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		if err := evaluate.CheckIDs(cases, cat); err != nil {
 			return err
 		}
-		sets = append(sets, evalSet{filepath.Base(f), evaluate.Run(x, cases)})
+		sets = append(sets, evalSet{filepath.Base(f), evaluate.Run(x, cases), cat.Settings.Test})
 	}
 	if *sweep {
-		printSweep(c.stdout, sets, cat.Settings.Test)
+		printSweep(c.stdout, sets)
 		return nil
 	}
 	fmt.Fprintf(c.stdout, "thresholds: %s\n", cat.Settings.Matching)
@@ -68,7 +69,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	for _, s := range sets {
 		r := evaluate.Summarize(s.outcomes)
 		printReport(c.stdout, s.name, r, *verbose)
-		for _, m := range r.Meets(cat.Settings.Test) {
+		for _, m := range r.Meets(s.floors) {
 			failed = append(failed, s.name+": "+m)
 		}
 	}
@@ -135,10 +136,10 @@ func describe(r match.Result) string {
 }
 
 // printSweep tries a grid of thresholds on the scored sets and prints the
-// best: those that meet the wrong-answer ceiling and rejection floor on
-// every set, ranked by their lowest accuracy across sets, then by the
-// fewest wrong answers.
-func printSweep(w io.Writer, sets []evalSet, floors catalogue.Floors) {
+// best: those that meet each set's wrong-answer ceiling and rejection floor,
+// ranked by their lowest accuracy across sets, then by the fewest wrong
+// answers.
+func printSweep(w io.Writer, sets []evalSet) {
 	type row struct {
 		t      catalogue.Thresholds
 		minAcc float64
@@ -147,14 +148,14 @@ func printSweep(w io.Writer, sets []evalSet, floors catalogue.Floors) {
 	}
 	var rows []row
 	for answer := 0.10; answer <= 0.70001; answer += 0.02 {
-		for margin := 0.0; margin <= 0.20001; margin += 0.01 {
+		for margin := 0.0; margin <= 0.60001; margin += 0.02 {
 			for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
 				t := catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor}
 				rw := row{t: t, minAcc: 1}
 				ok := true
 				for _, s := range sets {
 					r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
-					if r.WrongRate() > floors.MaxWrong || r.Rejection() < floors.MinRejection {
+					if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
 						ok = false
 						break
 					}
@@ -178,7 +179,7 @@ func printSweep(w io.Writer, sets []evalSet, floors catalogue.Floors) {
 		fmt.Fprintln(w, "no thresholds meet the wrong-answer ceiling and rejection floor on every set")
 		return
 	}
-	fmt.Fprintf(w, "best thresholds (wrong ≤ %.0f%%, rejection ≥ %.0f%% on every set):\n", 100*floors.MaxWrong, 100*floors.MinRejection)
+	fmt.Fprintln(w, "best thresholds (meeting every set's wrong-answer ceiling and rejection floor):")
 	for _, r := range rows[:min(15, len(rows))] {
 		var accs []string
 		for i, a := range r.accs {

@@ -11,8 +11,14 @@ type Settings struct {
 	Office         Office
 	Messages       Messages
 	HandoffPhrases []string
-	Matching       Thresholds
-	Test           Floors
+	// Synonyms are groups of words that mean the same here; the matcher
+	// reads every word of a group as the group's first.
+	Synonyms [][]string
+	Matching Thresholds
+	// Test holds the quality bars for labelled query files; LeaveOneOut
+	// those for the examples matched leave-one-out, a harder test.
+	Test        Floors
+	LeaveOneOut Floors
 }
 
 // Office is the alumni office people are handed to.
@@ -96,6 +102,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 			})
 		}},
 		{"handoff_phrases", true, func(v *yaml.Node) { s.HandoffPhrases, _ = w.strList(v, "handoff_phrases") }},
+		{"synonyms", false, func(v *yaml.Node) { s.Synonyms = w.synonyms(v) }},
 		{"matching", true, func(v *yaml.Node) {
 			t := &s.Matching
 			w.fields(v, "matching", []field{
@@ -108,18 +115,58 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 			}
 		}},
 		{"test", true, func(v *yaml.Node) {
-			f := &s.Test
 			w.fields(v, "test", []field{
-				{"min_accuracy", true, func(v *yaml.Node) { f.MinAccuracy = w.fraction(v, "test min_accuracy") }},
-				{"max_wrong", true, func(v *yaml.Node) { f.MaxWrong = w.fraction(v, "test max_wrong") }},
-				{"min_rejection", true, func(v *yaml.Node) { f.MinRejection = w.fraction(v, "test min_rejection") }},
+				{"queries", true, func(v *yaml.Node) { s.Test = w.floors(v, "test queries") }},
+				{"leave_one_out", true, func(v *yaml.Node) { s.LeaveOneOut = w.floors(v, "test leave_one_out") }},
 			})
 		}},
 	})
 	return s, w.ps
 }
 
+// floors reads a set of quality bars.
+func (w *walker) floors(v *yaml.Node, what string) Floors {
+	var f Floors
+	w.fields(v, what, []field{
+		{"min_accuracy", true, func(v *yaml.Node) { f.MinAccuracy = w.fraction(v, what+" min_accuracy") }},
+		{"max_wrong", true, func(v *yaml.Node) { f.MaxWrong = w.fraction(v, what+" max_wrong") }},
+		{"min_rejection", true, func(v *yaml.Node) { f.MinRejection = w.fraction(v, what+" min_rejection") }},
+	})
+	return f
+}
+
 // String describes the thresholds for logs and reports.
 func (t Thresholds) String() string {
 	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f, floor %.2f", t.Answer, t.Margin, t.Floor)
+}
+
+// synonyms reads a list of groups of words, each group a list of at least
+// two; a word may belong to one group only.
+func (w *walker) synonyms(n *yaml.Node) [][]string {
+	if n.Kind != yaml.SequenceNode {
+		w.addf(n, "synonyms must be a list of groups, each written [word, other word, …]")
+		return nil
+	}
+	var groups [][]string
+	seen := map[string]position{}
+	for _, g := range n.Content {
+		words, pos := w.strList(g, "a synonym group")
+		if g.Kind == yaml.SequenceNode && len(g.Content) < 2 {
+			w.addf(g, "a synonym group needs at least two words")
+			continue
+		}
+		for i, word := range words {
+			key := normalizeExample(word)
+			if p, ok := seen[key]; ok {
+				w.ps = append(w.ps, Problem{File: w.file, Line: pos[i].line, Col: pos[i].col,
+					Msg: fmt.Sprintf("%q is already in the synonym group on line %d; a word may belong to one group only", word, p.line)})
+				continue
+			}
+			seen[key] = pos[i]
+		}
+		if len(words) >= 2 {
+			groups = append(groups, words)
+		}
+	}
+	return groups
 }

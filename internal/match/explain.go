@@ -1,9 +1,5 @@
 package match
 
-import (
-	"github.com/oumail-alumni/madoguchi/internal/textnorm"
-)
-
 // Explanation shows how the matcher saw a question, for admins tuning
 // examples (`madoguchi ask --explain`).
 type Explanation struct {
@@ -35,7 +31,7 @@ type ExplainedCandidate struct {
 // Explain matches a question and shows why it scored as it did.
 func (x *Index) Explain(question string) Explanation {
 	res := x.Match(question)
-	norm := textnorm.Normalize(question)
+	norm := x.normalize(question)
 	s := x.scratch.New().(*scratch)
 	qnorm := x.queryTerms(norm, s)
 	e := Explanation{Normalized: norm, Result: res}

@@ -9,6 +9,7 @@ package match
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"sync"
 
@@ -22,14 +23,17 @@ var kindWeight = [...]float32{
 	kindSingle: 1,
 	kindKanji:  0.4,
 	kindWord:   1,
-	kindNumber: 0.6,
+	// Function words are frequent in every intent's examples, but with a
+	// few dozen intents their IDF is noisy; the stop list steadies it.
+	kindStopWord: 0.15,
+	kindNumber:   0.6,
 }
 
 const (
 	// exampleShare is how much of an intent's score comes from its single
 	// closest example; the rest comes from all its examples pooled, which
 	// rewards questions that mix the words of several examples.
-	exampleShare = 0.6
+	exampleShare = 0.3
 	// typoWeight scales a word matched only through a typo.
 	typoWeight = 0.8
 	// keywordBonus is added to an intent whose keyword the question contains.
@@ -38,6 +42,9 @@ const (
 	// pull the score down: a question about the cafeteria menu is not about
 	// passwords just because it ends in "ですか".
 	unknownShare = 0.6
+	// evidenceSmoothing discounts terms seen in few examples: a word that
+	// one example happens to use is weak evidence for its intent.
+	evidenceSmoothing = 2
 	// minIDF skips terms almost every intent uses: they move no score.
 	minIDF = 0.02
 )
@@ -69,6 +76,7 @@ type Index struct {
 	keywords [][]string         // normalised keywords per intent
 	handoff  []string           // normalised handoff phrases
 	unknown  float32            // query weight of a term no intent uses
+	synonyms *strings.Replacer  // rewrites each synonym to its group's first word
 	thr      catalogue.Thresholds
 	scratch  sync.Pool
 }
@@ -91,6 +99,7 @@ func New(cat *catalogue.Catalogue) *Index {
 		surfaces: map[string]int32{},
 		typos:    map[string][]int32{},
 		thr:      cat.Settings.Matching,
+		synonyms: synonymReplacer(cat.Settings.Synonyms),
 	}
 	var texts []indexText
 	for i, in := range cat.Intents {
@@ -102,14 +111,14 @@ func New(cat *catalogue.Catalogue) *Index {
 		texts = append(texts, indexText{intent: i, texts: all, pooled: true})
 		kws := make([]string, 0, len(in.Keywords))
 		for _, k := range in.Keywords {
-			if n := textnorm.Normalize(k); n != "" {
+			if n := x.normalize(k); n != "" {
 				kws = append(kws, n)
 			}
 		}
 		x.keywords = append(x.keywords, kws)
 	}
 	for _, p := range cat.Settings.HandoffPhrases {
-		if n := textnorm.Normalize(p); n != "" {
+		if n := x.normalize(p); n != "" {
 			x.handoff = append(x.handoff, n)
 		}
 	}
@@ -122,11 +131,12 @@ func New(cat *catalogue.Catalogue) *Index {
 	}
 	docTF := make([][]tf, len(texts))
 	termIntents := []map[int]bool{}
+	termDocs := map[int32]int{}
 	for d, t := range texts {
 		counts := map[int32]int{}
 		kinds := map[int32]termKind{}
 		for _, s := range t.texts {
-			eachTerm(textnorm.Normalize(s), func(term string, kind termKind) {
+			eachTerm(x.normalize(s), func(term string, kind termKind) {
 				id := x.termID(term, kind)
 				for int(id) >= len(termIntents) {
 					termIntents = append(termIntents, map[int]bool{})
@@ -138,6 +148,9 @@ func New(cat *catalogue.Catalogue) *Index {
 		}
 		for id, n := range counts {
 			docTF[d] = append(docTF[d], tf{id, float32(n), kinds[id]})
+			if !t.pooled {
+				termDocs[id]++
+			}
 		}
 	}
 
@@ -147,7 +160,7 @@ func New(cat *catalogue.Catalogue) *Index {
 	x.idf = make([]float32, len(x.terms))
 	for id, ins := range termIntents {
 		df := float64(len(ins))
-		x.idf[id] = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
+		x.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5))) * evidence(termDocs[int32(id)])
 	}
 	x.unknown = float32(math.Log(1+(n-0.5)/1.5)) * unknownShare
 
@@ -178,10 +191,47 @@ func New(cat *catalogue.Catalogue) *Index {
 	return x
 }
 
+// synonymReplacer builds the rewriting of synonyms onto their group's first
+// word, on normalised text padded with a space at each end. Latin words are
+// matched whole (" sign in " but not "design in"); Japanese ones anywhere.
+// Longer variants come first so that they win over their own prefixes.
+func synonymReplacer(groups [][]string) *strings.Replacer {
+	type pair struct{ from, to string }
+	var pairs []pair
+	for _, g := range groups {
+		canon := textnorm.Normalize(g[0])
+		for _, v := range g[1:] {
+			from := textnorm.Normalize(v)
+			to := canon
+			if !textnorm.HasJapanese(from) {
+				from, to = " "+from+" ", " "+canon+" "
+			}
+			if strings.TrimSpace(from) != "" {
+				pairs = append(pairs, pair{from, to})
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
+	oldnew := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		oldnew = append(oldnew, p.from, p.to)
+	}
+	return strings.NewReplacer(oldnew...)
+}
+
+// normalize is textnorm.Normalize followed by the synonyms.
+func (x *Index) normalize(s string) string {
+	n := textnorm.Normalize(s)
+	if n == "" {
+		return n
+	}
+	return strings.TrimSpace(x.synonyms.Replace(" " + n + " "))
+}
+
 // termID returns the id of a term, adding it to the vocabulary. English words
 // are stemmed and remembered for typo look-ups.
 func (x *Index) termID(term string, kind termKind) int32 {
-	if kind == kindWord {
+	if kind == kindWord || kind == kindStopWord {
 		if id, ok := x.surfaces[term]; ok {
 			return id
 		}
@@ -226,3 +276,7 @@ func eachDeletion(word string, fn func(string)) {
 		fn(word[:i] + word[i+len(string(r)):])
 	}
 }
+
+// evidence is the discount of a term seen in n examples: 1/3 for one, 1/2 for
+// two, approaching 1 for many.
+func evidence(n int) float32 { return float32(n) / (float32(n) + evidenceSmoothing) }

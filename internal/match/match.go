@@ -83,7 +83,7 @@ type qterm struct {
 func (x *Index) Match(question string) Result {
 	s := x.scratch.Get().(*scratch)
 	defer x.scratch.Put(s)
-	norm := textnorm.Normalize(question)
+	norm := x.normalize(question)
 	res := Result{Lang: catalogue.English}
 	if textnorm.HasJapanese(question) {
 		res.Lang = catalogue.Japanese
@@ -191,7 +191,7 @@ func (x *Index) score(norm string, s *scratch) {
 // lookup finds the vocabulary id of a query term, trying stems and one-edit
 // typos for English words. It returns -1 for a term no intent uses.
 func (x *Index) lookup(term string, kind termKind) (id int32, typo bool) {
-	if kind != kindWord {
+	if kind != kindWord && kind != kindStopWord {
 		if id, ok := x.terms[term]; ok {
 			return id, false
 		}
@@ -279,7 +279,7 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 	if len(cands) > 1 {
 		second = cands[1].Score
 	}
-	if cands[0].Score >= t.Answer && cands[0].Score-second >= t.Margin {
+	if cands[0].Score >= t.Answer && cands[0].Score-second >= t.Margin*cands[0].Score {
 		return Answer, nil
 	}
 	var choices []Candidate

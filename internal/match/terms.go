@@ -12,11 +12,12 @@ import (
 type termKind uint8
 
 const (
-	kindBigram termKind = iota // two neighbouring Japanese characters
-	kindSingle                 // a Japanese run of one character
-	kindKanji                  // a single kanji inside a longer run
-	kindWord                   // a Latin word (stemmed later)
-	kindNumber                 // a run of digits
+	kindBigram   termKind = iota // two neighbouring Japanese characters
+	kindSingle                   // a Japanese run of one character
+	kindKanji                    // a single kanji inside a longer run
+	kindWord                     // a Latin word (stemmed later)
+	kindStopWord                 // an English function word ("the", "how")
+	kindNumber                   // a run of digits
 )
 
 // maxQueryBytes bounds the text the matcher reads: a LINE message may be
@@ -69,7 +70,11 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 				}
 				j += sz
 			}
-			fn(s[i:j], kindWord)
+			if english.IsStopWord(s[i:j]) {
+				fn(s[i:j], kindStopWord)
+			} else {
+				fn(s[i:j], kindWord)
+			}
 			i = j
 		case unicode.IsDigit(r):
 			j := i + size
