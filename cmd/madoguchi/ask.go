@@ -107,14 +107,14 @@ func indent(s, prefix string) string {
 func printExplain(w io.Writer, x *match.Index, q string) {
 	e := x.Explain(q)
 	fmt.Fprintf(w, "normalised: %q\n", e.Normalized)
+	for _, c := range e.Corrections {
+		fmt.Fprintf(w, "read %q as %q\n", c[0], c[1])
+	}
 	fmt.Fprint(w, "terms:")
 	for _, t := range e.Terms {
-		switch {
-		case t.Unknown:
+		if t.Unknown {
 			fmt.Fprintf(w, " %s(?)", t.Text)
-		case t.TypoOf != "":
-			fmt.Fprintf(w, " %s→%s(%.2f)", t.Text, t.TypoOf, t.Weight)
-		default:
+		} else {
 			fmt.Fprintf(w, " %s(%.2f)", t.Text, t.Weight)
 		}
 	}

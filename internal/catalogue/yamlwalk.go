@@ -90,6 +90,9 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 func (w *walker) yamlError(err error) {
 	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
 		line, _ := strconv.Atoi(sm[1])
+		if strings.HasPrefix(sm[2], "did not find expected") {
+			line++ // yaml.v3 counts its parser's lines from 0, its scanner's from 1
+		}
 		w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: "YAML syntax: " + sm[2]})
 		return
 	}
@@ -220,7 +223,7 @@ func (w *walker) httpsURL(n *yaml.Node, what string) string {
 	case err != nil || u.Host == "" || !u.IsAbs():
 		w.addf(n, "%s %q is not a valid web address; write it in full, like https://example.org/page", what, s)
 	case u.Scheme != "https":
-		w.addf(n, "%s %q must start with https:// (plain http is not allowed)", what, s)
+		w.addf(n, "%s %q must be a secure https:// address", what, s)
 	default:
 		return s
 	}

@@ -1,20 +1,23 @@
 package match
 
+import "github.com/oumail-alumni/madoguchi/internal/textnorm"
+
 // Explanation shows how the matcher saw a question, for admins tuning
 // examples (`madoguchi ask --explain`).
 type Explanation struct {
 	Normalized string
-	Terms      []ExplainedTerm
-	Candidates []ExplainedCandidate
-	Result     Result
+	// Corrections lists misspelt words and what they were read as.
+	Corrections [][2]string
+	Terms       []ExplainedTerm
+	Candidates  []ExplainedCandidate
+	Result      Result
 }
 
 // ExplainedTerm is one term of the question.
 type ExplainedTerm struct {
 	Text    string
 	Weight  float64
-	Unknown bool   // no intent uses it
-	TypoOf  string // the word it was read as, when misspelt
+	Unknown bool // no intent uses it
 }
 
 // ExplainedCandidate breaks down a candidate's score.
@@ -35,15 +38,14 @@ func (x *Index) Explain(question string) Explanation {
 	s := x.scratch.New().(*scratch)
 	qnorm := x.queryTerms(norm, s)
 	e := Explanation{Normalized: norm, Result: res}
+	x.speller.correct(textnorm.Normalize(question), func(from, to string) {
+		e.Corrections = append(e.Corrections, [2]string{from, to})
+	})
 	eachTerm(norm, func(term string, kind termKind) {
-		id, typo := x.lookup(term, kind)
+		id := x.lookup(term, kind)
 		t := ExplainedTerm{Text: term, Unknown: id < 0}
 		if id >= 0 {
 			t.Weight = float64(kindWeight[kind] * x.idf[id])
-			if typo {
-				t.TypoOf = x.text[id]
-				t.Weight *= typoWeight
-			}
 		}
 		e.Terms = append(e.Terms, t)
 	})

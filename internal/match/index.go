@@ -1,7 +1,7 @@
 // Package match decides what a user's question is about. It indexes the
 // examples of a catalogue's intents and scores a question against them with
 // IDF-weighted cosine similarity over character bigrams (Japanese) and
-// stemmed words (English, with typo tolerance), then decides: answer one
+// stemmed words (English, with typos corrected), then decides: answer one
 // intent, ask back with the closest few, or escalate to a person.
 //
 // An Index is immutable once built; build a new one to change the catalogue.
@@ -34,8 +34,6 @@ const (
 	// closest example; the rest comes from all its examples pooled, which
 	// rewards questions that mix the words of several examples.
 	exampleShare = 0.3
-	// typoWeight scales a word matched only through a typo.
-	typoWeight = 0.8
 	// keywordBonus is added to an intent whose keyword the question contains.
 	keywordBonus = 0.15
 	// unknownShare scales the weight of a term no intent uses. Such terms
@@ -71,12 +69,12 @@ type Index struct {
 	idf      []float32
 	postings [][]posting
 	docs     []doc
-	docText  []string           // the example or title a document was made from
-	typos    map[string][]int32 // word with one letter deleted → word term ids
-	keywords [][]string         // normalised keywords per intent
-	handoff  []string           // normalised handoff phrases
-	unknown  float32            // query weight of a term no intent uses
-	synonyms *strings.Replacer  // rewrites each synonym to its group's first word
+	docText  []string // the example or title a document was made from
+	speller  *speller
+	keywords [][]string        // normalised keywords per intent
+	handoff  []string          // normalised handoff phrases
+	unknown  float32           // query weight of a term no intent uses
+	synonyms *strings.Replacer // rewrites each synonym to its group's first word
 	thr      catalogue.Thresholds
 	scratch  sync.Pool
 }
@@ -97,10 +95,11 @@ func New(cat *catalogue.Catalogue) *Index {
 		cat:      cat,
 		terms:    map[string]int32{},
 		surfaces: map[string]int32{},
-		typos:    map[string][]int32{},
+		speller:  newSpeller(),
 		thr:      cat.Settings.Matching,
 		synonyms: synonymReplacer(cat.Settings.Synonyms),
 	}
+	x.learnWords(cat)
 	var texts []indexText
 	for i, in := range cat.Intents {
 		var all []string
@@ -191,6 +190,26 @@ func New(cat *catalogue.Catalogue) *Index {
 	return x
 }
 
+// learnWords teaches the speller every word the catalogue uses.
+func (x *Index) learnWords(cat *catalogue.Catalogue) {
+	for _, in := range cat.Intents {
+		for _, t := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
+			x.speller.add(textnorm.Normalize(t))
+		}
+		for _, k := range in.Keywords {
+			x.speller.add(textnorm.Normalize(k))
+		}
+	}
+	for _, p := range cat.Settings.HandoffPhrases {
+		x.speller.add(textnorm.Normalize(p))
+	}
+	for _, g := range cat.Settings.Synonyms {
+		for _, w := range g {
+			x.speller.add(textnorm.Normalize(w))
+		}
+	}
+}
+
 // synonymReplacer builds the rewriting of synonyms onto their group's first
 // word, on normalised text padded with a space at each end. Latin words are
 // matched whole (" sign in " but not "design in"); Japanese ones anywhere.
@@ -219,9 +238,10 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 	return strings.NewReplacer(oldnew...)
 }
 
-// normalize is textnorm.Normalize followed by the synonyms.
+// normalize is textnorm.Normalize followed by spelling correction and the
+// synonyms.
 func (x *Index) normalize(s string) string {
-	n := textnorm.Normalize(s)
+	n := x.speller.correct(textnorm.Normalize(s), nil)
 	if n == "" {
 		return n
 	}
@@ -229,7 +249,7 @@ func (x *Index) normalize(s string) string {
 }
 
 // termID returns the id of a term, adding it to the vocabulary. English words
-// are stemmed and remembered for typo look-ups.
+// are stemmed.
 func (x *Index) termID(term string, kind termKind) int32 {
 	if kind == kindWord || kind == kindStopWord {
 		if id, ok := x.surfaces[term]; ok {
@@ -239,7 +259,6 @@ func (x *Index) termID(term string, kind termKind) int32 {
 		id, ok := x.terms[st]
 		if !ok {
 			id = x.newTerm(st)
-			x.addTypoKeys(st, id)
 		}
 		x.surfaces[strings.Clone(term)] = id
 		return id
@@ -255,26 +274,6 @@ func (x *Index) newTerm(term string) int32 {
 	x.terms[term] = id
 	x.text = append(x.text, term)
 	return id
-}
-
-// minTypoLen is the shortest word matched despite a typo; shorter words
-// have too many neighbours one letter away.
-const minTypoLen = 4
-
-// addTypoKeys indexes a word under each of its one-letter deletions, so
-// that a misspelt word one edit away finds it (the symmetric-delete method).
-func (x *Index) addTypoKeys(word string, id int32) {
-	if len([]rune(word)) < minTypoLen {
-		return
-	}
-	x.typos[word] = append(x.typos[word], id)
-	eachDeletion(word, func(key string) { x.typos[key] = append(x.typos[key], id) })
-}
-
-func eachDeletion(word string, fn func(string)) {
-	for i, r := range word {
-		fn(word[:i] + word[i+len(string(r)):])
-	}
 }
 
 // evidence is the discount of a term seen in n examples: 1/3 for one, 1/2 for

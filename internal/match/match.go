@@ -75,8 +75,6 @@ type scratch struct {
 type qterm struct {
 	id int32 // -1 for a term no intent uses
 	w  float32
-	// typo is set when a misspelt word stands in for term id.
-	typo bool
 }
 
 // Match scores a question against every intent and decides.
@@ -134,11 +132,8 @@ func (x *Index) queryTerms(norm string, s *scratch) float32 {
 	s.query = s.query[:0]
 	clear(s.queryAt)
 	eachTerm(norm, func(term string, kind termKind) {
-		id, typo := x.lookup(term, kind)
+		id := x.lookup(term, kind)
 		w := kindWeight[kind]
-		if typo {
-			w *= typoWeight
-		}
 		if id < 0 {
 			s.query = append(s.query, qterm{id: -1, w: w * x.unknown})
 			return
@@ -148,7 +143,7 @@ func (x *Index) queryTerms(norm string, s *scratch) float32 {
 			return
 		}
 		s.queryAt[id] = len(s.query)
-		s.query = append(s.query, qterm{id: id, w: w * x.idf[id], typo: typo})
+		s.query = append(s.query, qterm{id: id, w: w * x.idf[id]})
 	})
 	var qsq float64
 	for _, q := range s.query {
@@ -188,36 +183,19 @@ func (x *Index) score(norm string, s *scratch) {
 	}
 }
 
-// lookup finds the vocabulary id of a query term, trying stems and one-edit
-// typos for English words. It returns -1 for a term no intent uses.
-func (x *Index) lookup(term string, kind termKind) (id int32, typo bool) {
-	if kind != kindWord && kind != kindStopWord {
-		if id, ok := x.terms[term]; ok {
-			return id, false
+// lookup finds the vocabulary id of a query term, trying the stem of an
+// English word. It returns -1 for a term no intent uses.
+func (x *Index) lookup(term string, kind termKind) int32 {
+	if kind == kindWord || kind == kindStopWord {
+		if id, ok := x.surfaces[term]; ok {
+			return id
 		}
-		return -1, false
+		term = stem(term)
 	}
-	if id, ok := x.surfaces[term]; ok {
-		return id, false
+	if id, ok := x.terms[term]; ok {
+		return id
 	}
-	st := stem(term)
-	if id, ok := x.terms[st]; ok {
-		return id, false
-	}
-	if len([]rune(st)) < minTypoLen {
-		return -1, false
-	}
-	best, bestN := int32(-1), -1
-	consider := func(key string) {
-		for _, cand := range x.typos[key] {
-			if n := len(x.postings[cand]); n > bestN && textnorm.Distance(st, x.text[cand], 1) <= 1 {
-				best, bestN = cand, n
-			}
-		}
-	}
-	consider(st)
-	eachDeletion(st, consider)
-	return best, best >= 0
+	return -1
 }
 
 // top turns the per-intent scores in s into the best candidates and resets

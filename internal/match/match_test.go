@@ -1,0 +1,218 @@
+package match
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+)
+
+var (
+	shippedOnce sync.Once
+	shipped     *Index
+)
+
+// shippedIndex indexes the catalogue the bot ships with.
+func shippedIndex(t testing.TB) *Index {
+	shippedOnce.Do(func() {
+		cat, err := catalogue.Load("../../intents")
+		if err != nil {
+			t.Fatalf("load shipped intents: %v", err)
+		}
+		shipped = New(cat)
+	})
+	return shipped
+}
+
+func TestMatchDecisions(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct {
+		q        string
+		decision Decision
+		intent   string // for Answer
+		lang     catalogue.Lang
+		handoff  bool
+	}{
+		{"パスワードを忘れました", Answer, "forgot-id-password", catalogue.Japanese, false},
+		{"I forgot my password", Answer, "forgot-id-password", catalogue.English, false},
+		{"i forgot my pasword", Answer, "forgot-id-password", catalogue.English, false}, // typo
+		{"ﾊﾟｽﾜｰﾄﾞわすれた", Answer, "forgot-id-password", catalogue.Japanese, false},
+		{"メールボックスの容量は何ギガ？", Answer, "mailbox-quota", catalogue.Japanese, false},
+		{"IMAPは使える？", Answer, "imap", catalogue.Japanese, false},
+		{"学食のメニューは？", Escalate, "", catalogue.Japanese, false},
+		{"What time is it?", Escalate, "", catalogue.English, false},
+		{"", Escalate, "", catalogue.English, false},
+		{"担当者と話したい", Escalate, "", catalogue.Japanese, true},
+		{"パスワードを忘れたので担当者と話したい", Escalate, "", catalogue.Japanese, true},
+		{"Can I talk to a human?", Escalate, "", catalogue.English, true},
+		{"変更したい", Clarify, "", catalogue.Japanese, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			r := x.Match(tt.q)
+			if r.Decision != tt.decision {
+				t.Fatalf("decision = %s, want %s (candidates %v)", r.Decision, tt.decision, ids(r.Candidates))
+			}
+			if tt.decision == Answer && r.Intent().ID != tt.intent {
+				t.Errorf("intent = %s, want %s", r.Intent().ID, tt.intent)
+			}
+			if tt.decision != Answer && r.Intent() != nil {
+				t.Errorf("Intent() = %s, want nil unless answering", r.Intent().ID)
+			}
+			if r.Lang != tt.lang {
+				t.Errorf("lang = %s, want %s", r.Lang, tt.lang)
+			}
+			if r.Handoff != tt.handoff {
+				t.Errorf("handoff = %v, want %v", r.Handoff, tt.handoff)
+			}
+		})
+	}
+}
+
+func TestClarifyOffersCloseChoices(t *testing.T) {
+	x := shippedIndex(t)
+	r := x.Match("変更したい")
+	if r.Decision != Clarify {
+		t.Fatalf("decision = %s, want clarify", r.Decision)
+	}
+	if n := len(r.Choices); n < 2 || n > MaxCandidates {
+		t.Fatalf("got %d choices, want 2..%d", n, MaxCandidates)
+	}
+	for _, c := range r.Choices {
+		if c.Intent.Handoff || c.Score < x.thr.Floor {
+			t.Errorf("choice %s (%.2f) should not be offered", c.Intent.ID, c.Score)
+		}
+	}
+}
+
+// TestNormalisedFormsMatchAlike checks that ways of typing the same words
+// get the same verdict and score.
+func TestNormalisedFormsMatchAlike(t *testing.T) {
+	x := shippedIndex(t)
+	groups := [][]string{
+		{"パスワードを忘れました", "ﾊﾟｽﾜｰﾄﾞを忘れました", "ぱすわーどを忘れました", "パスワ〜ドを忘れました"},
+		{"Outlookで送受信できない", "ＯＵＴＬＯＯＫで送受信できない", "outlookで送受信できない"},
+	}
+	for _, g := range groups {
+		want := x.Match(g[0])
+		for _, q := range g[1:] {
+			got := x.Match(q)
+			if got.Decision != want.Decision || got.Score() != want.Score() || ids(got.Candidates)[0] != ids(want.Candidates)[0] {
+				t.Errorf("%q: %s %v %.3f, want as %q: %s %v %.3f", q, got.Decision, ids(got.Candidates), got.Score(), g[0], want.Decision, ids(want.Candidates), want.Score())
+			}
+		}
+	}
+}
+
+// TestScoreDoesNotGrowWithLength checks that repeating a question, or
+// padding it with unrelated words, never raises its score.
+func TestScoreDoesNotGrowWithLength(t *testing.T) {
+	x := shippedIndex(t)
+	for _, q := range []string{"パスワードを忘れました", "I forgot my password", "転送先を変えたい"} {
+		base := x.Match(q).Score()
+		for _, longer := range []string{strings.Repeat(q+" ", 20), q + " 今日はいい天気ですね、散歩に行きたいです", q + " the weather is lovely today and I want a walk"} {
+			got := x.Match(longer).Score()
+			if got > base+1e-6 {
+				t.Errorf("score(%.40q…) = %.3f > score(%q) = %.3f", longer, got, q, base)
+			}
+			if got < 0 || got > 1 {
+				t.Errorf("score %.3f outside [0, 1]", got)
+			}
+		}
+	}
+}
+
+func TestTypoIsCorrected(t *testing.T) {
+	x := shippedIndex(t)
+	e := x.Explain("forgot my passwrod")
+	if len(e.Corrections) != 1 || e.Corrections[0] != [2]string{"passwrod", "password"} {
+		t.Errorf("corrections = %v, want [passwrod password]", e.Corrections)
+	}
+	if len(e.Candidates) == 0 || e.Candidates[0].Intent != "forgot-id-password" || len(e.Candidates[0].Matched) == 0 {
+		t.Errorf("top explained candidate = %+v, want forgot-id-password with matched terms", e.Candidates)
+	}
+	if got, want := x.Match("passwrod"), x.Match("password"); got.Score() != want.Score() {
+		t.Errorf("score(passwrod) = %.3f, want score(password) = %.3f", got.Score(), want.Score())
+	}
+}
+
+func TestSpeller(t *testing.T) {
+	sp := newSpeller()
+	sp.add("forgot my password forward forwarding")
+	sp.add("password")
+	tests := []struct{ in, want string }{
+		{"i forgot my pasword", "i forgot my password"},
+		{"passwrod please", "password please"},
+		{"forwad it", "forward it"},
+		{"aloha", "aloha"}, // nothing close
+		{"pwd", "pwd"},     // too short to correct
+		{"パスワード pasword", "パスワード password"},
+	}
+	for _, tt := range tests {
+		if got := sp.correct(tt.in, nil); got != tt.want {
+			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestContainsPhrase(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"i want to talk to a person", "person", true},
+		{"what is my personal id", "person", false},
+		{"person", "person", true},
+		{"担当者と話したい", "担当者", true},
+		{"a talk to a human b", "talk to a human", true},
+		{"talk to a humane society", "talk to a human", false},
+	}
+	for _, tt := range tests {
+		if got := containsPhrase(tt.text, tt.phrase); got != tt.want {
+			t.Errorf("containsPhrase(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
+		}
+	}
+}
+
+func TestDecide(t *testing.T) {
+	a := &catalogue.Intent{ID: "a"}
+	b := &catalogue.Intent{ID: "b"}
+	h := &catalogue.Intent{ID: "h", Handoff: true}
+	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2}
+	tests := []struct {
+		name    string
+		cands   []Candidate
+		handoff bool
+		want    Decision
+		choices int
+	}{
+		{"clear winner", []Candidate{{a, 0.6}, {b, 0.3}}, false, Answer, 0},
+		{"close runner-up", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2},
+		{"below answer threshold", []Candidate{{a, 0.25}}, false, Clarify, 1},
+		{"below floor", []Candidate{{a, 0.1}}, false, Escalate, 0},
+		{"nothing", nil, false, Escalate, 0},
+		{"asked for a person", []Candidate{{a, 0.9}}, true, Escalate, 0},
+		{"handoff intent on top", []Candidate{{h, 0.9}, {a, 0.1}}, false, Escalate, 0},
+		{"handoff intent not offered", []Candidate{{a, 0.5}, {h, 0.45}, {b, 0.1}}, false, Clarify, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, choices := Decide(tt.cands, tt.handoff, thr)
+			if got != tt.want || len(choices) != tt.choices {
+				t.Errorf("Decide = %s with %d choices, want %s with %d", got, len(choices), tt.want, tt.choices)
+			}
+		})
+	}
+}
+
+func ids(cs []Candidate) []string {
+	out := []string{""}
+	if len(cs) > 0 {
+		out = out[:0]
+	}
+	for _, c := range cs {
+		out = append(out, c.Intent.ID)
+	}
+	return out
+}
