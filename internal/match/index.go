@@ -71,8 +71,8 @@ type Index struct {
 	docs     []doc
 	docText  []string // the example or title a document was made from
 	speller  *speller
-	keywords [][]string        // normalised keywords per intent
-	handoff  []string          // normalised handoff phrases
+	keywords [][]phrase        // normalised keywords per intent
+	handoff  []phrase          // normalised handoff phrases
 	unknown  float32           // query weight of a term no intent uses
 	synonyms *strings.Replacer // rewrites each synonym to its group's first word
 	thr      catalogue.Thresholds
@@ -81,13 +81,6 @@ type Index struct {
 
 // Catalogue returns the catalogue the index was built from.
 func (x *Index) Catalogue() *catalogue.Catalogue { return x.cat }
-
-// indexText is the text of one document, before weighting.
-type indexText struct {
-	intent int
-	texts  []string
-	pooled bool
-}
 
 // New builds the index of a catalogue.
 func New(cat *catalogue.Catalogue) *Index {
@@ -99,85 +92,42 @@ func New(cat *catalogue.Catalogue) *Index {
 		thr:      cat.Settings.Matching,
 		synonyms: synonymReplacer(cat.Settings.Synonyms),
 	}
-	x.learnWords(cat)
-	var texts []indexText
+	for _, g := range cat.Settings.Synonyms {
+		for _, w := range g {
+			x.speller.add(textnorm.Normalize(w))
+		}
+	}
+	b := builder{x: x}
 	for i, in := range cat.Intents {
-		var all []string
-		for _, ex := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
-			texts = append(texts, indexText{intent: i, texts: []string{ex}})
-			all = append(all, ex)
-		}
-		texts = append(texts, indexText{intent: i, texts: all, pooled: true})
-		kws := make([]string, 0, len(in.Keywords))
-		for _, k := range in.Keywords {
-			if n := x.normalize(k); n != "" {
-				kws = append(kws, n)
-			}
-		}
-		x.keywords = append(x.keywords, kws)
+		b.addIntent(int32(i), in)
 	}
 	for _, p := range cat.Settings.HandoffPhrases {
-		if n := x.normalize(p); n != "" {
-			x.handoff = append(x.handoff, n)
-		}
-	}
-
-	// Term frequencies per document, and the intents each term occurs in.
-	type tf struct {
-		term int32
-		n    float32
-		kind termKind
-	}
-	docTF := make([][]tf, len(texts))
-	termIntents := []map[int]bool{}
-	termDocs := map[int32]int{}
-	for d, t := range texts {
-		counts := map[int32]int{}
-		kinds := map[int32]termKind{}
-		for _, s := range t.texts {
-			eachTerm(x.normalize(s), func(term string, kind termKind) {
-				id := x.termID(term, kind)
-				for int(id) >= len(termIntents) {
-					termIntents = append(termIntents, map[int]bool{})
-				}
-				termIntents[id][t.intent] = true
-				counts[id]++
-				kinds[id] = kind
-			})
-		}
-		for id, n := range counts {
-			docTF[d] = append(docTF[d], tf{id, float32(n), kinds[id]})
-			if !t.pooled {
-				termDocs[id]++
-			}
+		if n := b.learn(p); n != "" {
+			x.handoff = append(x.handoff, newPhrase(n))
 		}
 	}
 
 	// BM25's IDF: near zero for a term every intent uses, high for a term
-	// only one intent uses.
+	// only one intent uses; discounted for terms seen in few examples.
 	n := float64(len(cat.Intents))
-	x.idf = make([]float32, len(x.terms))
-	for id, ins := range termIntents {
-		df := float64(len(ins))
-		x.idf[id] = float32(math.Log(1+(n-df+0.5)/(df+0.5))) * evidence(termDocs[int32(id)])
+	x.idf = make([]float32, len(x.text))
+	for id, df := range b.intents {
+		x.idf[id] = float32(math.Log(1+(n-float64(df)+0.5)/(float64(df)+0.5))) * evidence(b.examples[id])
 	}
 	x.unknown = float32(math.Log(1+(n-0.5)/1.5)) * unknownShare
 
-	x.postings = make([][]posting, len(x.terms))
-	x.docs = make([]doc, len(texts))
-	for d, t := range texts {
+	x.postings = make([][]posting, len(x.text))
+	x.docs = make([]doc, len(b.docs))
+	x.docText = make([]string, len(b.docs))
+	for d, bd := range b.docs {
 		var sq float64
-		for _, e := range docTF[d] {
+		for _, e := range bd.tf {
 			w := (1 + float32(math.Log(float64(e.n)))) * x.idf[e.term] * kindWeight[e.kind]
 			sq += float64(w * w)
 			x.postings[e.term] = append(x.postings[e.term], posting{int32(d), w})
 		}
-		x.docs[d] = doc{intent: int32(t.intent), norm: float32(math.Sqrt(sq)), pooled: t.pooled}
-		if !t.pooled {
-			x.docText = append(x.docText, t.texts[0])
-		} else {
-			x.docText = append(x.docText, "")
-		}
+		x.docs[d] = doc{intent: bd.intent, norm: float32(math.Sqrt(sq)), pooled: bd.pooled}
+		x.docText[d] = bd.text
 	}
 	x.scratch.New = func() any {
 		return &scratch{
@@ -190,24 +140,98 @@ func New(cat *catalogue.Catalogue) *Index {
 	return x
 }
 
-// learnWords teaches the speller every word the catalogue uses.
-func (x *Index) learnWords(cat *catalogue.Catalogue) {
-	for _, in := range cat.Intents {
-		for _, t := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
-			x.speller.add(textnorm.Normalize(t))
-		}
-		for _, k := range in.Keywords {
-			x.speller.add(textnorm.Normalize(k))
+// tf is a term's frequency in a document.
+type tf struct {
+	term int32
+	n    float32
+	kind termKind
+}
+
+// builderDoc is a document before weighting.
+type builderDoc struct {
+	intent int32
+	pooled bool
+	text   string // the example or title; "" for a pooled document
+	tf     []tf   // sorted by term, so that weights sum in a fixed order
+}
+
+// builder gathers documents and term statistics while an Index is built.
+// Each text is normalised once: its terms feed its own document and its
+// intent's pooled one.
+type builder struct {
+	x        *Index
+	docs     []builderDoc
+	intents  []int32       // per term: how many intents use it
+	examples []int32       // per term: how many examples use it
+	last     []int32       // per term: the last intent (+1) counted in intents
+	pool     map[int32]int // term → index in the pooled document being built
+}
+
+// learn normalises admin-written text (teaching the speller its words) and
+// applies the synonyms. Catalogue text is never spell-corrected.
+func (b *builder) learn(text string) string {
+	n := textnorm.Normalize(text)
+	b.x.speller.add(n)
+	if n == "" {
+		return n
+	}
+	return strings.TrimSpace(b.x.synonyms.Replace(" " + n + " "))
+}
+
+func (b *builder) addIntent(i int32, in *catalogue.Intent) {
+	if b.pool == nil {
+		b.pool = map[int32]int{}
+	}
+	clear(b.pool)
+	pooled := builderDoc{intent: i, pooled: true}
+	for _, text := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
+		for _, e := range b.addDoc(i, text).tf {
+			if j, ok := b.pool[e.term]; ok {
+				pooled.tf[j].n += e.n
+				continue
+			}
+			b.pool[e.term] = len(pooled.tf)
+			pooled.tf = append(pooled.tf, e)
 		}
 	}
-	for _, p := range cat.Settings.HandoffPhrases {
-		x.speller.add(textnorm.Normalize(p))
-	}
-	for _, g := range cat.Settings.Synonyms {
-		for _, w := range g {
-			x.speller.add(textnorm.Normalize(w))
+	sort.Slice(pooled.tf, func(a, c int) bool { return pooled.tf[a].term < pooled.tf[c].term })
+	b.docs = append(b.docs, pooled)
+
+	kws := make([]phrase, 0, len(in.Keywords))
+	for _, k := range in.Keywords {
+		if n := b.learn(k); n != "" {
+			kws = append(kws, newPhrase(n))
 		}
 	}
+	b.x.keywords = append(b.x.keywords, kws)
+}
+
+// addDoc adds the document of one example or title of intent i.
+func (b *builder) addDoc(i int32, text string) builderDoc {
+	d := builderDoc{intent: i, text: text}
+	eachTerm(b.learn(text), func(term string, kind termKind) {
+		id := b.x.termID(term, kind)
+		if int(id) == len(b.intents) {
+			b.intents = append(b.intents, 0)
+			b.examples = append(b.examples, 0)
+			b.last = append(b.last, 0)
+		}
+		if b.last[id] != i+1 {
+			b.last[id] = i + 1
+			b.intents[id]++
+		}
+		for j := range d.tf { // an example has few terms: a scan beats a map
+			if d.tf[j].term == id {
+				d.tf[j].n++
+				return
+			}
+		}
+		b.examples[id]++
+		d.tf = append(d.tf, tf{id, 1, kind})
+	})
+	sort.Slice(d.tf, func(a, c int) bool { return d.tf[a].term < d.tf[c].term })
+	b.docs = append(b.docs, d)
+	return d
 }
 
 // synonymReplacer builds the rewriting of synonyms onto their group's first
@@ -239,7 +263,7 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 }
 
 // normalize is textnorm.Normalize followed by spelling correction and the
-// synonyms.
+// synonyms: the form in which a question is matched.
 func (x *Index) normalize(s string) string {
 	n := x.speller.correct(textnorm.Normalize(s), nil)
 	if n == "" {
@@ -278,4 +302,4 @@ func (x *Index) newTerm(term string) int32 {
 
 // evidence is the discount of a term seen in n examples: 1/3 for one, 1/2 for
 // two, approaching 1 for many.
-func evidence(n int) float32 { return float32(n) / (float32(n) + evidenceSmoothing) }
+func evidence(n int32) float32 { return float32(n) / (float32(n) + evidenceSmoothing) }

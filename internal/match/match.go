@@ -99,26 +99,34 @@ func (x *Index) Match(question string) Result {
 // asksForPerson reports whether the question contains a handoff phrase.
 func (x *Index) asksForPerson(norm string) bool {
 	for _, p := range x.handoff {
-		if containsPhrase(norm, p) {
+		if p.in(norm) {
 			return true
 		}
 	}
 	return false
 }
 
-// containsPhrase reports whether normalised text contains a normalised
-// phrase. Japanese phrases match anywhere (Japanese has no spaces); Latin
-// phrases only as whole words, so that "person" is not found in "personal".
-func containsPhrase(norm, phrase string) bool {
-	if textnorm.HasJapanese(phrase) {
-		return strings.Contains(norm, phrase)
+// phrase is a normalised keyword or handoff phrase.
+type phrase struct {
+	text     string
+	japanese bool
+}
+
+func newPhrase(norm string) phrase { return phrase{norm, textnorm.HasJapanese(norm)} }
+
+// in reports whether normalised text contains the phrase. Japanese phrases
+// match anywhere (Japanese has no spaces); Latin phrases only as whole
+// words, so that "person" is not found in "personal".
+func (p phrase) in(norm string) bool {
+	if p.japanese {
+		return strings.Contains(norm, p.text)
 	}
 	for from := 0; ; {
-		i := strings.Index(norm[from:], phrase)
+		i := strings.Index(norm[from:], p.text)
 		if i < 0 {
 			return false
 		}
-		start, end := from+i, from+i+len(phrase)
+		start, end := from+i, from+i+len(p.text)
 		if (start == 0 || norm[start-1] == ' ') && (end == len(norm) || norm[end] == ' ') {
 			return true
 		}
@@ -233,7 +241,7 @@ func (x *Index) top(norm string, s *scratch) []Candidate {
 // hasKeyword reports whether the question contains a keyword of intent i.
 func (x *Index) hasKeyword(i int32, norm string) bool {
 	for _, k := range x.keywords[i] {
-		if containsPhrase(norm, k) {
+		if k.in(norm) {
 			return true
 		}
 	}

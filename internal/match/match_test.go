@@ -156,7 +156,7 @@ func TestSpeller(t *testing.T) {
 	}
 }
 
-func TestContainsPhrase(t *testing.T) {
+func TestPhraseIn(t *testing.T) {
 	tests := []struct {
 		text, phrase string
 		want         bool
@@ -169,8 +169,8 @@ func TestContainsPhrase(t *testing.T) {
 		{"talk to a humane society", "talk to a human", false},
 	}
 	for _, tt := range tests {
-		if got := containsPhrase(tt.text, tt.phrase); got != tt.want {
-			t.Errorf("containsPhrase(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
+		if got := newPhrase(tt.phrase).in(tt.text); got != tt.want {
+			t.Errorf("phrase %q in %q = %v, want %v", tt.phrase, tt.text, got, tt.want)
 		}
 	}
 }
