@@ -38,7 +38,6 @@ func runMatch(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	out := bufio.NewWriter(c.stdout)
-	defer out.Flush()
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	sc := bufio.NewScanner(c.stdin)
@@ -61,9 +60,10 @@ func runMatch(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 		}
 	}
 	if err := sc.Err(); err != nil {
+		out.Flush()
 		return fmt.Errorf("read questions: %w", err)
 	}
-	return nil
+	return out.Flush()
 }
 
 func round(f float64) float64 { return math.Round(f*1e4) / 1e4 }

@@ -1,0 +1,92 @@
+package evaluate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+func TestReadQueries(t *testing.T) {
+	in := "# comment\n\nforgot-id-password\tパスワードを忘れた\nmfa-reset,mfa-device-change\t携帯を変えた\n-\t学割\nhandoff\t担当者と話したい\n"
+	cases, err := ReadQueries(strings.NewReader(in), "q.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 4 {
+		t.Fatalf("got %d cases, want 4", len(cases))
+	}
+	if c := cases[1]; c.Kind != InScope || len(c.Accept) != 2 || c.Accept[1] != "mfa-device-change" || c.Source != "q.tsv:4" {
+		t.Errorf("case 2 = %+v", c)
+	}
+	if cases[2].Kind != OutOfScope || cases[3].Kind != Handoff {
+		t.Errorf("kinds = %v %v, want out of scope, handoff", cases[2].Kind, cases[3].Kind)
+	}
+	for _, bad := range []string{"no tab here\n", "a\t \n"} {
+		if _, err := ReadQueries(strings.NewReader(bad), "bad.tsv"); err == nil || !strings.Contains(err.Error(), "bad.tsv:1") {
+			t.Errorf("ReadQueries(%q) error = %v, want one naming bad.tsv:1", bad, err)
+		}
+	}
+}
+
+func TestVerdictsAndReport(t *testing.T) {
+	a := &catalogue.Intent{ID: "a"}
+	b := &catalogue.Intent{ID: "b"}
+	answer := func(in *catalogue.Intent) match.Result {
+		return match.Result{Decision: match.Answer, Candidates: []match.Candidate{{Intent: in, Score: 0.9}}}
+	}
+	outcomes := []Outcome{
+		{Case{Kind: InScope, Accept: []string{"a"}}, answer(a)}, // correct
+		{Case{Kind: InScope, Accept: []string{"a"}}, answer(b)}, // wrong
+		{Case{Kind: InScope, Accept: []string{"a"}}, match.Result{Decision: match.Clarify}},
+		{Case{Kind: InScope, Accept: []string{"a"}}, match.Result{Decision: match.Escalate}},
+		{Case{Kind: OutOfScope}, match.Result{Decision: match.Escalate}}, // rejected
+		{Case{Kind: Handoff}, answer(a)},                                 // not rejected
+	}
+	want := []Verdict{Correct, Wrong, Clarified, Escalated, Correct, Wrong}
+	for i, o := range outcomes {
+		if got := o.Verdict(); got != want[i] {
+			t.Errorf("outcome %d: verdict %d, want %d", i, got, want[i])
+		}
+	}
+	r := Summarize(outcomes)
+	if r.InScope != 4 || r.Correct != 1 || r.Wrong != 1 || r.Clarified != 1 || r.Escalated != 1 || r.Reject != 2 || r.Rejected != 1 {
+		t.Errorf("report = %+v", r)
+	}
+	if len(r.Confusions) != 1 || r.Confusions[0] != (Confusion{"a", "b", 1}) {
+		t.Errorf("confusions = %+v", r.Confusions)
+	}
+	miss := r.Meets(catalogue.Floors{MinAccuracy: 0.9, MaxWrong: 0.03, MinRejection: 1})
+	if len(miss) != 3 {
+		t.Errorf("Meets = %q, want three misses", miss)
+	}
+	if miss := r.Meets(catalogue.Floors{MinAccuracy: 0.25, MaxWrong: 0.25, MinRejection: 0.5}); len(miss) != 0 {
+		t.Errorf("Meets = %q, want none", miss)
+	}
+}
+
+func TestLeaveOneOutHoldsOutTheExample(t *testing.T) {
+	cat, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes, err := LeaveOneOut(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := 0
+	for _, in := range cat.Intents {
+		examples += len(in.Examples.All())
+	}
+	if len(outcomes) != examples {
+		t.Fatalf("got %d outcomes, want one per example (%d)", len(outcomes), examples)
+	}
+	// With the example itself in the index, a question equal to an example
+	// is matched perfectly; held out, it must not be.
+	for _, o := range outcomes {
+		if o.Result.Score() > 0.999 {
+			t.Fatalf("%q scored %.3f: the held-out example was still indexed", o.Query, o.Result.Score())
+		}
+	}
+}
