@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/server"
+	"github.com/oumail-alumni/madoguchi/internal/state"
+	"github.com/oumail-alumni/madoguchi/internal/workers"
+)
+
+// serveConfig is everything serve needs, from flags and the environment.
+type serveConfig struct {
+	addr      string
+	intents   string
+	logFormat string
+	logLevel  slog.Level
+	workers   int
+	queue     int
+	line      *line.Config // nil when LINE is not configured
+}
+
+// envFlag registers a string flag whose default comes from an environment
+// variable, so that a flag given on the command line wins.
+func (c *cli) envFlag(fs *flag.FlagSet, name, env, def, usage string) *string {
+	if v := c.getenv(env); v != "" {
+		def = v
+	}
+	return fs.String(name, def, fmt.Sprintf("%s (env %s)", usage, env))
+}
+
+func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) {
+	var cfg serveConfig
+	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "listen `address`")
+	intents := c.intentsFlag(fs)
+	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
+	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
+	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
+	if err := parse(fs, args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageError{"serve takes no arguments"}
+	}
+	cfg.addr, cfg.intents, cfg.logFormat = *addr, *intents, *logFormat
+	if cfg.logFormat != "json" && cfg.logFormat != "text" {
+		return cfg, usageError{fmt.Sprintf("--log-format must be json or text, not %q", cfg.logFormat)}
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return cfg, usageError{fmt.Sprintf("--log-level must be debug, info, warn or error, not %q", *logLevel)}
+	}
+	n, err := strconv.Atoi(*nworkers)
+	if err != nil || n < 1 || n > 1024 {
+		return cfg, usageError{fmt.Sprintf("--workers must be a number from 1 to 1024, not %q", *nworkers)}
+	}
+	cfg.workers, cfg.queue = n, 64*n
+	lc, err := c.lineConfig()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.line = lc
+	return cfg, nil
+}
+
+// lineConfig reads the LINE channel from the environment: both secrets or
+// neither.
+func (c *cli) lineConfig() (*line.Config, error) {
+	sec, tok := c.getenv("LINE_CHANNEL_SECRET"), c.getenv("LINE_CHANNEL_TOKEN")
+	switch {
+	case sec == "" && tok == "":
+		return nil, nil
+	case sec == "":
+		return nil, fmt.Errorf("LINE_CHANNEL_TOKEN is set but LINE_CHANNEL_SECRET is not: set both to enable LINE, or neither")
+	case tok == "":
+		return nil, fmt.Errorf("LINE_CHANNEL_SECRET is set but LINE_CHANNEL_TOKEN is not: set both to enable LINE, or neither")
+	}
+	lc := &line.Config{ChannelSecret: secret.Secret(sec), ChannelToken: secret.Secret(tok), Endpoint: c.getenv("LINE_API_ENDPOINT")}
+	if v := c.getenv("LINE_PUSH_FALLBACK"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("LINE_PUSH_FALLBACK must be true or false, not %q", v)
+		}
+		lc.PushFallback = b
+	}
+	return lc, nil
+}
+
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// app is a configured server: its handler and how to finish its work.
+type app struct {
+	handler http.Handler
+	drain   func(context.Context) error
+}
+
+// newApp wires the bot, the state store, the worker pool and the platform
+// adapters into one handler.
+func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*app, error) {
+	m := metrics.New(reg)
+	srv := server.New(logger, b, reg)
+	pool := workers.New(cfg.workers, cfg.queue)
+	store := state.NewMemory(time.Now)
+	if cfg.line != nil {
+		la, err := line.New(logger, b, store, pool, m, *cfg.line)
+		if err != nil {
+			return nil, fmt.Errorf("LINE: %w", err)
+		}
+		srv.Handle("POST /line/webhook", la)
+		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
+	}
+	if cfg.line == nil {
+		logger.Warn("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN to enable LINE")
+	}
+	return &app{handler: srv, drain: pool.Shutdown}, nil
+}
+
+func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
+	cfg, err := c.serveConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(c.stderr, cfg.logFormat, cfg.logLevel)
+	x, err := c.load(cfg.intents)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a, err := newApp(logger, bot.New(x), reg, cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	logger.Info("catalogue loaded", "intents", len(x.Catalogue().Intents), "dir", strings.TrimSpace(cfg.intents))
+	return server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
+}

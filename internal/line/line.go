@@ -1,0 +1,338 @@
+// Package line connects madoguchi to LINE: it verifies and parses webhook
+// requests with the LINE SDK, answers LINE within milliseconds, does the
+// work on a bounded worker pool, and replies through the Messaging API with
+// Flex cards and quick-reply buttons.
+package line
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/workers"
+)
+
+// MaxBody is the largest webhook request accepted.
+const MaxBody = 1 << 20
+
+const platform = "line"
+
+// Deduper remembers which events were handled, so that a redelivered event
+// is answered once.
+type Deduper interface {
+	// Claim reports whether key is new, and remembers it for ttl.
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Release forgets key, for an event claimed but not queued.
+	Release(ctx context.Context, key string) error
+}
+
+// Config is the LINE channel and how hard to try.
+type Config struct {
+	ChannelSecret secret.Secret
+	ChannelToken  secret.Secret
+	// Endpoint overrides the Messaging API base URL (a local fake in tests).
+	Endpoint string
+	// PushFallback sends a push message when a reply token has expired.
+	// Off by default: push messages count against the paid quota.
+	PushFallback bool
+	// Retries is how many times a failed API call (network error, 429 or
+	// 5xx) is tried again; RetryBase is the first wait, doubled each time.
+	Retries   int
+	RetryBase time.Duration
+	// QueueWait is how long the webhook waits for room in a full queue
+	// before answering 503, so that LINE redelivers later.
+	QueueWait time.Duration
+	// DedupTTL is how long handled event ids are remembered.
+	DedupTTL time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Retries == 0 {
+		c.Retries = 3
+	}
+	if c.RetryBase == 0 {
+		c.RetryBase = 300 * time.Millisecond
+	}
+	if c.QueueWait == 0 {
+		c.QueueWait = 500 * time.Millisecond
+	}
+	if c.DedupTTL == 0 {
+		c.DedupTTL = 24 * time.Hour
+	}
+}
+
+// Adapter is the LINE webhook handler and its replier.
+type Adapter struct {
+	log     *slog.Logger
+	bot     *bot.Bot
+	api     *messaging_api.MessagingApiAPI
+	dedup   Deduper
+	pool    *workers.Pool
+	metrics *metrics.Metrics
+	cfg     Config
+}
+
+// New returns a LINE adapter whose replies go through the real SDK client.
+func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+	cfg.defaults()
+	opts := []messaging_api.MessagingApiAPIOption{
+		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+	}
+	if cfg.Endpoint != "" {
+		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
+	}
+	api, err := messaging_api.NewMessagingApiAPI(cfg.ChannelToken.Reveal(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Adapter{log: logger.With("platform", platform), bot: b, api: api, dedup: dedup, pool: pool, metrics: m, cfg: cfg}, nil
+}
+
+// ServeHTTP is the webhook: verify, claim each event, queue it, answer.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	cb, err := webhook.ParseRequest(a.cfg.ChannelSecret.Reveal(), r)
+	if err != nil {
+		// The SDK's parse error quotes the body; it is not logged.
+		status, reason := http.StatusBadRequest, "bad request"
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.Is(err, webhook.ErrInvalidSignature):
+			reason = "bad signature"
+		case errors.As(err, &tooBig):
+			status, reason = http.StatusRequestEntityTooLarge, "body too large"
+		}
+		a.metrics.Events.WithLabelValues(platform, "rejected").Inc()
+		a.log.Warn("webhook rejected", "reason", reason)
+		http.Error(w, reason, status)
+		return
+	}
+	busy := false
+	for _, ev := range cb.Events {
+		if !a.accept(r.Context(), ev) {
+			busy = true
+		}
+	}
+	if busy {
+		// LINE redelivers the request; the events already queued are
+		// deduplicated then.
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte("{}"))
+}
+
+// accept claims and queues one event; it reports false when the queue had
+// no room.
+func (a *Adapter) accept(ctx context.Context, ev webhook.EventInterface) bool {
+	id := eventID(ev)
+	key := "line:" + id
+	if id != "" {
+		first, err := a.dedup.Claim(ctx, key, a.cfg.DedupTTL)
+		if err != nil {
+			// Better to answer twice than never.
+			a.log.Warn("dedup store unavailable; handling the event anyway", "err", err)
+			first = true
+		}
+		if !first {
+			a.metrics.Events.WithLabelValues(platform, "duplicate").Inc()
+			return true
+		}
+	}
+	if err := a.pool.Submit(func() { a.process(ev) }, a.cfg.QueueWait); err != nil {
+		if id != "" {
+			if rerr := a.dedup.Release(ctx, key); rerr != nil {
+				a.log.Warn("dedup release failed", "err", rerr)
+			}
+		}
+		a.metrics.Events.WithLabelValues(platform, "busy").Inc()
+		a.log.Warn("work queue full; asking LINE to redeliver", "err", err)
+		return false
+	}
+	a.metrics.Events.WithLabelValues(platform, "queued").Inc()
+	return true
+}
+
+func eventID(ev webhook.EventInterface) string {
+	switch e := ev.(type) {
+	case webhook.MessageEvent:
+		return e.WebhookEventId
+	case webhook.PostbackEvent:
+		return e.WebhookEventId
+	case webhook.FollowEvent:
+		return e.WebhookEventId
+	}
+	return ""
+}
+
+// process turns one event into a reply. It runs on a worker.
+func (a *Adapter) process(ev webhook.EventInterface) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	switch e := ev.(type) {
+	case webhook.MessageEvent:
+		text, ok := e.Message.(webhook.TextMessageContent)
+		if !ok {
+			if !isGroup(e.Source) {
+				a.deliver(ctx, e.ReplyToken, e.Source, render(a.textOnly()))
+			}
+			return
+		}
+		q, ok := question(e.Source, text)
+		if !ok {
+			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+			return
+		}
+		a.log.Debug("question", "user", a.hashID(sourceUser(e.Source)), "text", q)
+		a.deliver(ctx, e.ReplyToken, e.Source, render(a.ask(q)))
+	case webhook.PostbackEvent:
+		if e.Postback == nil {
+			return
+		}
+		id, lang := parsePostback(e.Postback.Data)
+		r := a.bot.Choose(id, lang)
+		a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+		a.deliver(ctx, e.ReplyToken, e.Source, render(r))
+	case webhook.FollowEvent:
+		a.deliver(ctx, e.ReplyToken, e.Source, render(a.greeting()))
+	}
+}
+
+// ask matches a question, counting the decision and the time taken.
+func (a *Adapter) ask(q string) bot.Reply {
+	start := time.Now()
+	r := a.bot.Ask(q)
+	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
+	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+	return r
+}
+
+// greeting welcomes a new friend in Japanese and English (LINE does not
+// say which the user reads), with the Japanese topic menu.
+func (a *Adapter) greeting() bot.Reply {
+	r := a.bot.Greeting(catalogue.Japanese)
+	r.Text += "\n\n" + a.bot.Greeting(catalogue.English).Text
+	return r
+}
+
+func (a *Adapter) textOnly() bot.Reply {
+	r := a.bot.TextOnly(catalogue.Japanese)
+	r.Text += "\n" + a.bot.TextOnly(catalogue.English).Text
+	return r
+}
+
+// question returns the text to answer: the whole message in a one-to-one
+// chat; in a group or room only a message that mentions the bot, with the
+// mention taken out.
+func question(src webhook.SourceInterface, m webhook.TextMessageContent) (string, bool) {
+	if !isGroup(src) {
+		return m.Text, true
+	}
+	if m.Mention == nil {
+		return "", false
+	}
+	for _, mn := range m.Mention.Mentionees {
+		if u, ok := mn.(webhook.UserMentionee); ok && u.IsSelf {
+			return strings.TrimSpace(cutUTF16(m.Text, int(u.Index), int(u.Length))), true
+		}
+	}
+	return "", false
+}
+
+// cutUTF16 removes length UTF-16 code units at index (how LINE counts
+// mention positions) from s.
+func cutUTF16(s string, index, length int) string {
+	u := utf16.Encode([]rune(s))
+	if index < 0 || length < 0 || index+length > len(u) {
+		return s
+	}
+	return string(utf16.Decode(append(append([]uint16(nil), u[:index]...), u[index+length:]...)))
+}
+
+func isGroup(src webhook.SourceInterface) bool {
+	switch src.(type) {
+	case webhook.GroupSource, webhook.RoomSource:
+		return true
+	}
+	return false
+}
+
+// sourceUser is the user who sent the event, for logs (hashed).
+func sourceUser(src webhook.SourceInterface) string {
+	switch s := src.(type) {
+	case webhook.UserSource:
+		return s.UserId
+	case webhook.GroupSource:
+		return s.UserId
+	case webhook.RoomSource:
+		return s.UserId
+	}
+	return ""
+}
+
+// pushTarget is where a push message for the event's chat goes.
+func pushTarget(src webhook.SourceInterface) string {
+	switch s := src.(type) {
+	case webhook.UserSource:
+		return s.UserId
+	case webhook.GroupSource:
+		return s.GroupId
+	case webhook.RoomSource:
+		return s.RoomId
+	}
+	return ""
+}
+
+// hashID pseudonymises a user id for logs: stable for one channel, not
+// reversible without its secret.
+func (a *Adapter) hashID(id string) string {
+	if id == "" {
+		return ""
+	}
+	h := hmac.New(sha256.New, []byte(a.cfg.ChannelSecret.Reveal()))
+	h.Write([]byte(id))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// postbackData encodes a choice for a postback button.
+func postbackData(id string, lang catalogue.Lang) string {
+	return url.Values{"intent": {id}, "lang": {string(lang)}}.Encode()
+}
+
+// parsePostback decodes postbackData; anything else escalates.
+func parsePostback(data string) (string, catalogue.Lang) {
+	v, err := url.ParseQuery(data)
+	if err != nil {
+		return bot.NoneChoice, catalogue.Japanese
+	}
+	lang := catalogue.Japanese
+	if v.Get("lang") == string(catalogue.English) {
+		lang = catalogue.English
+	}
+	id := v.Get("intent")
+	if id == "" {
+		id = bot.NoneChoice
+	}
+	return id, lang
+}

@@ -1,0 +1,197 @@
+package line
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+// LINE's limits.
+const (
+	maxMessages        = 5    // messages per reply
+	maxTextUnits       = 5000 // UTF-16 units per text message
+	maxAltText         = 1500 // characters of a Flex message's alternative text
+	maxQuickReplies    = 13
+	maxQuickReplyLabel = 20
+	maxButtonLabel     = 40
+	// bubbleTextUnits is the most answer text put on a card; the rest
+	// follows as text messages, which read better than a very tall card.
+	bubbleTextUnits = 2000
+)
+
+// render turns a reply into LINE messages: a Flex card for an answer or an
+// escalation (with the text as the card's alternative text), a text with
+// quick-reply buttons for a clarifying question.
+func render(r bot.Reply) []messaging_api.MessageInterface {
+	var msgs []messaging_api.MessageInterface
+	switch {
+	case r.Decision == match.Clarify:
+		msgs = []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: r.Text}}
+	case r.Title != "" || r.Contact != nil:
+		msgs = card(r)
+	default: // greetings, thanks without a title, text-only notices
+		for _, part := range split(r.Text, maxTextUnits) {
+			msgs = append(msgs, &messaging_api.TextMessage{Text: part})
+		}
+	}
+	if len(msgs) > maxMessages {
+		msgs = msgs[:maxMessages]
+	}
+	if qr := quickReplies(r); qr != nil {
+		setQuickReply(msgs[len(msgs)-1], qr)
+	}
+	return msgs
+}
+
+// card is a Flex bubble: title, answer, what to send the office, then link
+// buttons and the office button. Text beyond bubbleTextUnits follows as
+// plain messages.
+func card(r bot.Reply) []messaging_api.MessageInterface {
+	parts := split(r.Text, bubbleTextUnits)
+	body := []messaging_api.FlexComponentInterface{}
+	if r.Title != "" {
+		body = append(body, &messaging_api.FlexText{Text: r.Title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
+	}
+	body = append(body, &messaging_api.FlexText{Text: parts[0], Size: "sm", Wrap: true})
+	var footer []messaging_api.FlexComponentInterface
+	for _, l := range r.Links {
+		footer = append(footer, &messaging_api.FlexButton{
+			Style: messaging_api.FlexButtonSTYLE_LINK, Height: messaging_api.FlexButtonHEIGHT_SM,
+			Action: &messaging_api.UriAction{Label: truncate(l.Label, maxButtonLabel), Uri: l.URL},
+		})
+	}
+	alt := r.Title + "\n" + r.Text
+	if c := r.Contact; c != nil {
+		body = append(body,
+			&messaging_api.FlexSeparator{Margin: "md"},
+			&messaging_api.FlexText{Text: c.Name, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "sm", Wrap: true, Margin: "md"},
+			&messaging_api.FlexText{Text: c.Details, Size: "xs", Wrap: true, Color: "#555555"})
+		footer = append(footer, &messaging_api.FlexButton{
+			Style: messaging_api.FlexButtonSTYLE_PRIMARY, Height: messaging_api.FlexButtonHEIGHT_SM,
+			Action: &messaging_api.UriAction{Label: truncate(c.Label, maxButtonLabel), Uri: c.URL},
+		})
+		alt += "\n" + c.Name + " " + c.URL
+	}
+	// "flex": 0, which the SDK always writes, keeps each part at its
+	// natural height in these vertical boxes, as intended.
+	bubble := &messaging_api.FlexBubble{
+		Body: &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "md", Contents: body},
+	}
+	if len(footer) > 0 {
+		bubble.Footer = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: footer}
+	}
+	msgs := []messaging_api.MessageInterface{&messaging_api.FlexMessage{AltText: truncate(strings.TrimSpace(alt), maxAltText), Contents: bubble}}
+	for _, p := range parts[1:] {
+		msgs = append(msgs, &messaging_api.TextMessage{Text: p})
+	}
+	return msgs
+}
+
+// quickReplies are the buttons under the last message: the choices of a
+// clarifying question, or the related questions after an answer.
+func quickReplies(r bot.Reply) *messaging_api.QuickReply {
+	choices := r.Choices
+	if len(choices) == 0 {
+		choices = r.Related
+	}
+	if len(choices) == 0 {
+		return nil
+	}
+	qr := &messaging_api.QuickReply{}
+	for _, c := range choices[:min(len(choices), maxQuickReplies)] {
+		qr.Items = append(qr.Items, messaging_api.QuickReplyItem{
+			// The SDK leaves the item type empty; LINE requires "action".
+			Type: "action",
+			Action: &messaging_api.PostbackAction{
+				Label:       truncate(c.Label, maxQuickReplyLabel),
+				Data:        postbackData(c.ID, r.Lang),
+				DisplayText: c.Label,
+			},
+		})
+	}
+	return qr
+}
+
+func setQuickReply(m messaging_api.MessageInterface, qr *messaging_api.QuickReply) {
+	switch m := m.(type) {
+	case *messaging_api.TextMessage:
+		m.QuickReply = qr
+	case *messaging_api.FlexMessage:
+		m.QuickReply = qr
+	}
+}
+
+// truncate shortens s to at most n characters, ending with "…" when cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// urlPattern finds URLs: ASCII characters allowed in a URL, so that the
+// Japanese text around one is not taken for part of it.
+var urlPattern = regexp.MustCompile(`https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+`)
+
+// split cuts text into parts of at most limit UTF-16 units, at a line
+// break where it can, else after a sentence or a space, and never inside a
+// URL.
+func split(text string, limit int) []string {
+	var parts []string
+	for units(text) > limit {
+		cut := cutPoint(text, limit)
+		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
+		text = strings.TrimLeft(text[cut:], " \n")
+	}
+	return append(parts, text)
+}
+
+// cutPoint returns a byte offset in s, within limit UTF-16 units, where s
+// may be cut.
+func cutPoint(s string, limit int) int {
+	// The longest prefix within the limit.
+	end, n := 0, 0
+	for i, r := range s {
+		w := len(utf16.Encode([]rune{r}))
+		if n+w > limit {
+			break
+		}
+		n += w
+		end = i + len(string(r))
+	}
+	inURL := func(i int) bool {
+		for _, loc := range urlPattern.FindAllStringIndex(s, -1) {
+			if i > loc[0] && i < loc[1] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, sep := range []string{"\n", "。", ". ", " ", "、"} {
+		if i := strings.LastIndex(s[:end], sep); i > 0 && !inURL(i+len(sep)) {
+			return i + len(sep)
+		}
+	}
+	// No break anywhere: cut before the URL that straddles the limit, if
+	// one does and starts after the beginning.
+	for _, loc := range urlPattern.FindAllStringIndex(s, -1) {
+		if end > loc[0] && end < loc[1] && loc[0] > 0 {
+			return loc[0]
+		}
+	}
+	return end
+}
+
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += len(utf16.Encode([]rune{r}))
+	}
+	return n
+}

@@ -1,0 +1,59 @@
+// Package metrics defines madoguchi's Prometheus metrics. They are
+// registered on a registry the caller passes in, never the global one, so
+// that tests and several servers in one process do not collide.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the counters and histograms the server and adapters update.
+type Metrics struct {
+	// Events counts platform events by platform and outcome (queued,
+	// duplicate, ignored, rejected, busy).
+	Events *prometheus.CounterVec
+	// Decisions counts the bot's decisions by decision and intent.
+	Decisions *prometheus.CounterVec
+	// MatchSeconds is the time the matcher takes per question.
+	MatchSeconds prometheus.Histogram
+	// APICalls counts calls to platform APIs by platform, call and HTTP
+	// status ("error" when no response came back).
+	APICalls *prometheus.CounterVec
+	// Retries counts retried platform API calls by platform and call.
+	Retries *prometheus.CounterVec
+	// Failures counts replies given up on, by platform and reason.
+	Failures *prometheus.CounterVec
+}
+
+// New creates the metrics and registers them on reg.
+func New(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_events_total",
+			Help: "Platform events received, by platform and outcome.",
+		}, []string{"platform", "outcome"}),
+		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_decisions_total",
+			Help: "Bot decisions (answer, clarify, escalate) by intent.",
+		}, []string{"decision", "intent"}),
+		MatchSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "madoguchi_match_seconds",
+			Help:    "Time to match one question.",
+			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 10), // 1 µs … 0.26 s
+		}),
+		APICalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_platform_api_calls_total",
+			Help: "Platform API calls by platform, call and HTTP status.",
+		}, []string{"platform", "call", "status"}),
+		Retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_platform_api_retries_total",
+			Help: "Platform API calls retried, by platform and call.",
+		}, []string{"platform", "call"}),
+		Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_reply_failures_total",
+			Help: "Replies given up on, by platform and reason.",
+		}, []string{"platform", "reason"}),
+	}
+	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures)
+	return m
+}
