@@ -336,7 +336,9 @@ func TestLINEGracefulShutdown(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- server.Serve(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, l.handler, 10*time.Second, l.drain) }()
+	go func() {
+		done <- server.Serve(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, l.handler, 10*time.Second, l.drain)
+	}()
 	const n = 30
 	var wg sync.WaitGroup
 	accepted := make(chan int, n)

@@ -92,7 +92,7 @@ func TestCutUTF16(t *testing.T) {
 	}{
 		{"@madoguchi hello", 0, 10, " hello"},
 		{"😀@bot hi", 2, 4, "😀 hi"}, // the emoji is two UTF-16 units
-		{"short", 3, 10, "short"},    // out of range: unchanged
+		{"short", 3, 10, "short"},  // out of range: unchanged
 	}
 	for _, tt := range tests {
 		if got := cutUTF16(tt.s, tt.index, tt.length); got != tt.want {
