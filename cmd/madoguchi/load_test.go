@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/server"
+)
+
+// Load parameters: bounded in count and time, loopback only.
+const (
+	loadEvents      = 20000
+	loadConcurrency = 32
+	loadTimeLimit   = 60 * time.Second
+)
+
+// replyCounter is a fast fake LINE API that counts replies per token.
+type replyCounter struct {
+	mu     sync.Mutex
+	tokens map[string]int
+}
+
+func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ReplyToken string `json:"replyToken"`
+	}
+	json.NewDecoder(r.Body).Decode(&body)
+	rc.mu.Lock()
+	rc.tokens[body.ReplyToken]++
+	rc.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"sentMessages":[]}`))
+}
+
+// BenchmarkLINELoad runs `madoguchi serve`'s handler on a loopback port with
+// replies going to a local fake LINE API, sends signed webhook events from
+// concurrent clients, and reports throughput, webhook latency, and replies
+// received against events sent.
+func BenchmarkLINELoad(b *testing.B) {
+	cat, err := catalogue.Load(intentsDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	questions := []string{"パスワードを忘れました", "I forgot my password", "変更したい", "転送先を変えたい", "学食のメニューは？", "IMAPは使えますか"}
+	for b.Loop() {
+		rc := &replyCounter{tokens: map[string]int{}}
+		fake := httptest.NewServer(rc)
+		cfg := serveConfig{workers: 8, queue: 4096, line: &line.Config{
+			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
+		}}
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+
+		bodies := make([][]byte, loadEvents)
+		for i := range bodies {
+			bodies[i] = webhookBody(textEvent(fmt.Sprint("load-", i), fmt.Sprint("token-", i), questions[i%len(questions)]))
+		}
+		url := "http://" + ln.Addr().String() + "/line/webhook"
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadConcurrency}, Timeout: 10 * time.Second}
+		var next, failed atomic.Int64
+		lat := make([][]time.Duration, loadConcurrency)
+		deadline := time.Now().Add(loadTimeLimit)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for w := range loadConcurrency {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= loadEvents || time.Now().After(deadline) {
+						return
+					}
+					req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
+					req.Header.Set("X-Line-Signature", sign(bodies[i]))
+					t0 := time.Now()
+					res, err := client.Do(req)
+					if err != nil {
+						failed.Add(1)
+						continue
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					lat[w] = append(lat[w], time.Since(t0))
+					if res.StatusCode != http.StatusOK {
+						failed.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		fake.Close()
+
+		all := slices.Concat(lat...)
+		slices.Sort(all)
+		sent := len(all) - int(failed.Load())
+		received, dups := 0, 0
+		for _, n := range rc.tokens {
+			received++
+			dups += n - 1
+		}
+		b.ReportMetric(float64(len(all))/elapsed.Seconds(), "events/s")
+		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(sent), "accepted")
+		b.ReportMetric(float64(received), "replies")
+		b.ReportMetric(float64(dups), "duplicates")
+		if received != sent || dups != 0 {
+			b.Errorf("%d events accepted, %d replied, %d duplicates", sent, received, dups)
+		}
+	}
+}
