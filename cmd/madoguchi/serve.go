@@ -20,6 +20,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
+	"github.com/oumail-alumni/madoguchi/internal/slack"
 	"github.com/oumail-alumni/madoguchi/internal/state"
 	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
@@ -32,7 +33,8 @@ type serveConfig struct {
 	logLevel  slog.Level
 	workers   int
 	queue     int
-	line      *line.Config // nil when LINE is not configured
+	line      *line.Config  // nil when LINE is not configured
+	slack     *slack.Config // nil when Slack is not configured
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -74,7 +76,35 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, err
 	}
 	cfg.line = lc
+	sc, err := c.slackConfig()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.slack = sc
 	return cfg, nil
+}
+
+// slackConfig reads the Slack app from the environment: HTTP mode needs the
+// signing secret and the bot token; Socket Mode the app token and the bot
+// token.
+func (c *cli) slackConfig() (*slack.Config, error) {
+	sec, bot, app := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_APP_TOKEN")
+	switch {
+	case sec == "" && bot == "" && app == "":
+		return nil, nil
+	case bot == "":
+		return nil, fmt.Errorf("SLACK_BOT_TOKEN is not set: Slack needs it with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+	case sec == "" && app == "":
+		return nil, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is")
+	case app != "" && !strings.HasPrefix(app, "xapp-"):
+		return nil, fmt.Errorf("SLACK_APP_TOKEN must be an app-level token starting with xapp- (scope connections:write)")
+	}
+	sc := &slack.Config{SigningSecret: secret.Secret(sec), BotToken: secret.Secret(bot), AppToken: secret.Secret(app),
+		APIURL: c.getenv("SLACK_API_URL"), Command: c.getenv("SLACK_COMMAND")}
+	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
+		sc.APIURL += "/"
+	}
+	return sc, nil
 }
 
 // lineConfig reads the LINE channel from the environment: both secrets or
@@ -108,10 +138,12 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// app is a configured server: its handler and how to finish its work.
+// app is a configured server: its handler, what runs beside it (Socket
+// Mode), and how to finish its work.
 type app struct {
-	handler http.Handler
-	drain   func(context.Context) error
+	handler    http.Handler
+	background []func(context.Context) error
+	drain      func(context.Context) error
 }
 
 // newApp wires the bot, the state store, the worker pool and the platform
@@ -129,10 +161,24 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		srv.Handle("POST /line/webhook", la)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	if cfg.line == nil {
-		logger.Warn("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN to enable LINE")
+	a := &app{handler: srv, drain: pool.Shutdown}
+	if cfg.slack != nil {
+		sa := slack.New(logger, b, store, pool, m, *cfg.slack)
+		if cfg.slack.SigningSecret != "" {
+			srv.Handle("POST /slack/events", sa.Events())
+			srv.Handle("POST /slack/commands", sa.Commands())
+			srv.Handle("POST /slack/interactive", sa.Interactive())
+			logger.Info("Slack enabled (HTTP mode)")
+		}
+		if cfg.slack.AppToken != "" {
+			a.background = append(a.background, sa.RunSocketMode)
+			logger.Info("Slack enabled (Socket Mode)")
+		}
 	}
-	return &app{handler: srv, drain: pool.Shutdown}, nil
+	if cfg.line == nil && cfg.slack == nil {
+		logger.Warn("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN, or the SLACK_ variables")
+	}
+	return a, nil
 }
 
 func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
@@ -155,6 +201,13 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	logger.Info("catalogue loaded", "intents", len(x.Catalogue().Intents), "dir", strings.TrimSpace(cfg.intents))
+	logger.Info("catalogue loaded", "intents", len(x.Catalogue().Intents), "dir", cfg.intents)
+	for _, run := range a.background {
+		go func() {
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("background connection stopped", "err", err)
+			}
+		}()
+	}
 	return server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
 }

@@ -1,0 +1,137 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// MaxBody is the largest request accepted from Slack.
+const MaxBody = 1 << 20
+
+// verified reads the body once and checks Slack's signature and timestamp
+// (five minutes either way) before anything parses it.
+func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		a.reject(w, http.StatusRequestEntityTooLarge, "body too large")
+		return nil, false
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret.Reveal())
+	if err != nil {
+		reason := "missing or bad signature headers"
+		if errors.Is(err, slack.ErrExpiredTimestamp) {
+			reason = "stale timestamp"
+		}
+		a.reject(w, http.StatusUnauthorized, reason)
+		return nil, false
+	}
+	sv.Write(body)
+	if err := sv.Ensure(); err != nil {
+		a.reject(w, http.StatusUnauthorized, "bad signature")
+		return nil, false
+	}
+	return body, true
+}
+
+func (a *Adapter) reject(w http.ResponseWriter, status int, reason string) {
+	a.metrics.Events.WithLabelValues(platform, "rejected").Inc()
+	a.log.Warn("request rejected", "reason", reason)
+	http.Error(w, reason, status)
+}
+
+// Events is the Events API endpoint (POST /slack/events).
+func (a *Adapter) Events() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.verified(w, r)
+		if !ok {
+			return
+		}
+		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+		if err != nil {
+			// An event type slack-go does not know: acknowledge, so that
+			// Slack does not retry it.
+			a.log.Debug("unparsed event", "err", err)
+			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+			return
+		}
+		if ev.Type == slackevents.URLVerification {
+			var ch slackevents.ChallengeResponse
+			if err := json.Unmarshal(body, &ch); err != nil {
+				http.Error(w, "bad challenge", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte(ch.Challenge))
+			return
+		}
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			a.log.Info("slack retry", "num", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		if !a.onEvent(r.Context(), ev) {
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		}
+	})
+}
+
+// Commands is the slash command endpoint (POST /slack/commands). The
+// answer is immediate, so it goes back in the response, seen only by the
+// person who asked.
+func (a *Adapter) Commands() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.verified(w, r)
+		if !ok {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		cmd, err := slack.SlashCommandParse(r)
+		if err != nil {
+			http.Error(w, "bad command", http.StatusBadRequest)
+			return
+		}
+		a.metrics.Events.WithLabelValues(platform, "command").Inc()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(a.commandResponse(cmd))
+	})
+}
+
+// Interactive is the interactivity endpoint (POST /slack/interactive): a
+// click on a choice button is answered in the same thread.
+func (a *Adapter) Interactive() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.verified(w, r)
+		if !ok {
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		var cb slack.InteractionCallback
+		if err == nil {
+			err = json.Unmarshal([]byte(form.Get("payload")), &cb)
+		}
+		if err != nil {
+			http.Error(w, "bad payload", http.StatusBadRequest)
+			return
+		}
+		if !a.onInteraction(r.Context(), cb) {
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		}
+	})
+}
+
+// onInteraction queues the answer to a choice button; other buttons (links)
+// need nothing.
+func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback) bool {
+	choice := clickedChoice(cb)
+	if choice == "" {
+		return true
+	}
+	channel, thread := cb.Channel.ID, threadOfClick(cb)
+	return a.enqueue(ctx, "", func() { a.choose(channel, thread, choice) })
+}

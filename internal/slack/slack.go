@@ -1,0 +1,246 @@
+// Package slack connects madoguchi to Slack for the alumni office's staff:
+// mentions and direct messages are answered in a thread with Block Kit, the
+// /madoguchi command answers privately and looks intents up, and buttons
+// pick among close answers. It works over HTTP (Events API) or Socket Mode,
+// with the slack-go client.
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/workers"
+)
+
+const platform = "slack"
+
+// Deduper remembers which events were handled, so that Slack's retries are
+// answered once.
+type Deduper interface {
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, key string) error
+}
+
+// Config is the Slack app and how hard to try.
+type Config struct {
+	SigningSecret secret.Secret // HTTP mode
+	BotToken      secret.Secret
+	AppToken      secret.Secret // Socket Mode (xapp-…), optional
+	// APIURL overrides the Web API base URL (a local fake in tests); it
+	// ends with a slash.
+	APIURL string
+	// Command is the slash command's name, "/madoguchi" by default.
+	Command string
+	// Retries bounds how often a rate-limited or failed post is retried;
+	// MaxWait caps one wait for Slack's Retry-After.
+	Retries int
+	MaxWait time.Duration
+	// QueueWait is how long an event waits for room in a full queue.
+	QueueWait time.Duration
+	DedupTTL  time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Command == "" {
+		c.Command = "/madoguchi"
+	}
+	if c.Retries == 0 {
+		c.Retries = 3
+	}
+	if c.MaxWait == 0 {
+		c.MaxWait = 30 * time.Second
+	}
+	if c.QueueWait == 0 {
+		c.QueueWait = 500 * time.Millisecond
+	}
+	if c.DedupTTL == 0 {
+		c.DedupTTL = time.Hour
+	}
+}
+
+// Adapter answers Slack events, commands and button clicks.
+type Adapter struct {
+	log     *slog.Logger
+	bot     *bot.Bot
+	api     *slack.Client
+	dedup   Deduper
+	pool    *workers.Pool
+	metrics *metrics.Metrics
+	cfg     Config
+}
+
+// New returns a Slack adapter using the slack-go Web API client.
+func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
+	cfg.defaults()
+	opts := []slack.Option{}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken.Reveal()))
+	}
+	return &Adapter{
+		log: logger.With("platform", platform), bot: b, api: slack.New(cfg.BotToken.Reveal(), opts...),
+		dedup: dedup, pool: pool, metrics: m, cfg: cfg,
+	}
+}
+
+// question is a message to answer in a thread.
+type question struct {
+	channel, thread, user, text string
+}
+
+// onEvent handles one Events API callback, from HTTP or Socket Mode. It
+// returns false when the event was claimed but could not be queued.
+func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) bool {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return true
+	}
+	q, ok := toQuestion(ev.InnerEvent.Data)
+	if !ok {
+		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+		return true
+	}
+	return a.enqueue(ctx, "slack:"+cb.EventID, func() { a.answer(q) })
+}
+
+// toQuestion extracts what to answer from an inner event: a mention, or a
+// direct message from a person (not a bot, not an edit or other subtype).
+func toQuestion(data any) (question, bool) {
+	switch e := data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" {
+			return question{}, false
+		}
+		return question{e.Channel, threadOf(e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
+	case *slackevents.MessageEvent:
+		if e.BotID != "" || e.SubType != "" || e.ChannelType != "im" {
+			return question{}, false
+		}
+		return question{e.Channel, threadOf(e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
+	}
+	return question{}, false
+}
+
+func threadOf(threadTS, ts string) string {
+	if threadTS != "" {
+		return threadTS
+	}
+	return ts
+}
+
+var mentionPattern = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
+
+// stripMentions removes "<@U123>" mentions from a message.
+func stripMentions(s string) string {
+	return strings.TrimSpace(mentionPattern.ReplaceAllString(s, " "))
+}
+
+// enqueue claims key (when not empty) and queues job.
+func (a *Adapter) enqueue(ctx context.Context, key string, job func()) bool {
+	if key != "" && key != "slack:" {
+		first, err := a.dedup.Claim(ctx, key, a.cfg.DedupTTL)
+		if err != nil {
+			a.log.Warn("dedup store unavailable; handling the event anyway", "err", err)
+			first = true
+		}
+		if !first {
+			a.metrics.Events.WithLabelValues(platform, "duplicate").Inc()
+			return true
+		}
+	}
+	if err := a.pool.Submit(job, a.cfg.QueueWait); err != nil {
+		if key != "" {
+			if rerr := a.dedup.Release(ctx, key); rerr != nil {
+				a.log.Warn("dedup release failed", "err", rerr)
+			}
+		}
+		a.metrics.Events.WithLabelValues(platform, "busy").Inc()
+		a.log.Warn("work queue full", "err", err)
+		return false
+	}
+	a.metrics.Events.WithLabelValues(platform, "queued").Inc()
+	return true
+}
+
+// answer matches a question and posts the reply in its thread.
+func (a *Adapter) answer(q question) {
+	a.log.Debug("question", "channel", q.channel, "text", q.text)
+	start := time.Now()
+	r := a.bot.Ask(q.text)
+	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
+	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+	a.post(q.channel, q.thread, r)
+}
+
+// choose answers a button click in the thread it came from.
+func (a *Adapter) choose(channel, thread, value string) {
+	id, lang := parseChoice(value)
+	r := a.bot.Choose(id, lang)
+	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+	a.post(channel, thread, r)
+}
+
+// post sends a reply to a thread, waiting out rate limits and retrying
+// failures a bounded number of times.
+func (a *Adapter) post(channel, thread string, r bot.Reply) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	opts := []slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(blocks(r, true)...)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	for attempt := 0; ; attempt++ {
+		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		var rl *slack.RateLimitedError
+		switch {
+		case err == nil:
+			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "200").Inc()
+			return
+		case errors.As(err, &rl):
+			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "429").Inc()
+		default:
+			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "error").Inc()
+		}
+		if attempt >= a.cfg.Retries || ctx.Err() != nil {
+			a.metrics.Failures.WithLabelValues(platform, "post").Inc()
+			a.log.Warn("post failed", "err", err)
+			return
+		}
+		a.metrics.Retries.WithLabelValues(platform, "chat.postMessage").Inc()
+		wait := time.Duration(attempt+1) * 500 * time.Millisecond
+		if rl != nil {
+			wait = min(rl.RetryAfter, a.cfg.MaxWait)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+	}
+}
+
+// choiceValue encodes a button's choice; parseChoice decodes it.
+func choiceValue(id string, lang catalogue.Lang) string { return id + "|" + string(lang) }
+
+func parseChoice(v string) (string, catalogue.Lang) {
+	id, lang, _ := strings.Cut(v, "|")
+	if id == "" {
+		id = bot.NoneChoice
+	}
+	if lang == string(catalogue.English) {
+		return id, catalogue.English
+	}
+	return id, catalogue.Japanese
+}
