@@ -199,9 +199,13 @@ func TestSlackSignatureAndTimestamp(t *testing.T) {
 	s := newSlackApp(t, "")
 	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": "Ev1", "event": mention("hello")})
 	tests := map[string]func(*http.Request){
-		"bad signature":   func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v0=00") },
-		"stale timestamp": func(r *http.Request) { sig, ts := signSlack(body, time.Now().Add(-10*time.Minute)); r.Header.Set("X-Slack-Signature", sig); r.Header.Set("X-Slack-Request-Timestamp", ts) },
-		"no headers":      func(r *http.Request) { r.Header.Del("X-Slack-Signature"); r.Header.Del("X-Slack-Request-Timestamp") },
+		"bad signature": func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v0=00") },
+		"stale timestamp": func(r *http.Request) {
+			sig, ts := signSlack(body, time.Now().Add(-10*time.Minute))
+			r.Header.Set("X-Slack-Signature", sig)
+			r.Header.Set("X-Slack-Request-Timestamp", ts)
+		},
+		"no headers": func(r *http.Request) { r.Header.Del("X-Slack-Signature"); r.Header.Del("X-Slack-Request-Timestamp") },
 	}
 	for name, tamper := range tests {
 		for _, p := range []string{"/slack/events", "/slack/commands", "/slack/interactive"} {
