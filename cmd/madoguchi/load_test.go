@@ -24,6 +24,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
+	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
 
 // Load parameters: bounded in count and time, loopback only.
@@ -84,63 +85,132 @@ func BenchmarkLINELoad(b *testing.B) {
 		for i := range bodies {
 			bodies[i] = webhookBody(textEvent(fmt.Sprint("load-", i), fmt.Sprint("token-", i), questions[i%len(questions)]))
 		}
-		url := "http://" + ln.Addr().String() + "/line/webhook"
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadConcurrency}, Timeout: 10 * time.Second}
-		var next, failed atomic.Int64
-		lat := make([][]time.Duration, loadConcurrency)
-		deadline := time.Now().Add(loadTimeLimit)
-		start := time.Now()
-		var wg sync.WaitGroup
-		for w := range loadConcurrency {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= loadEvents || time.Now().After(deadline) {
-						return
-					}
-					req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
-					req.Header.Set("X-Line-Signature", sign(bodies[i]))
-					t0 := time.Now()
-					res, err := client.Do(req)
-					if err != nil {
-						failed.Add(1)
-						continue
-					}
-					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					lat[w] = append(lat[w], time.Since(t0))
-					if res.StatusCode != http.StatusOK {
-						failed.Add(1)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
+		lr := sendLoad("http://"+ln.Addr().String()+"/line/webhook", bodies, func(req *http.Request, body []byte) {
+			req.Header.Set("X-Line-Signature", sign(body))
+		})
 		cancel()
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
 		fake.Close()
 
-		all := slices.Concat(lat...)
-		slices.Sort(all)
-		sent := len(all) - int(failed.Load())
 		received, dups := 0, 0
 		for _, n := range rc.tokens {
 			received++
 			dups += n - 1
 		}
-		b.ReportMetric(float64(len(all))/elapsed.Seconds(), "events/s")
-		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(sent), "accepted")
+		lr.report(b)
 		b.ReportMetric(float64(received), "replies")
 		b.ReportMetric(float64(dups), "duplicates")
-		if received != sent || dups != 0 {
-			b.Errorf("%d events accepted, %d replied, %d duplicates", sent, received, dups)
+		if received != lr.accepted || dups != 0 {
+			b.Errorf("%d events accepted, %d replied, %d duplicates", lr.accepted, received, dups)
+		}
+	}
+}
+
+// loadResult is what a load run measured.
+type loadResult struct {
+	latencies []time.Duration // sorted
+	elapsed   time.Duration
+	accepted  int // requests answered 200
+}
+
+func (lr loadResult) report(b *testing.B) {
+	all := lr.latencies
+	b.ReportMetric(float64(len(all))/lr.elapsed.Seconds(), "events/s")
+	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lr.accepted), "accepted")
+}
+
+// sendLoad posts every body to url from loadConcurrency clients, signing
+// each request, until all are sent or loadTimeLimit passes.
+func sendLoad(url string, bodies [][]byte, signReq func(*http.Request, []byte)) loadResult {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadConcurrency}, Timeout: 10 * time.Second}
+	var next, ok atomic.Int64
+	lat := make([][]time.Duration, loadConcurrency)
+	deadline := time.Now().Add(loadTimeLimit)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range loadConcurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(bodies) || time.Now().After(deadline) {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
+				signReq(req, bodies[i])
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				lat[w] = append(lat[w], time.Since(t0))
+				if res.StatusCode == http.StatusOK {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	return loadResult{latencies: all, elapsed: time.Since(start), accepted: int(ok.Load())}
+}
+
+// BenchmarkSlackLoad sends signed Events API requests (mentions) over
+// loopback to serve's handler, with posts going to a local fake Web API,
+// and reports requests per second and acknowledgement latency.
+func BenchmarkSlackLoad(b *testing.B) {
+	cat, err := catalogue.Load(intentsDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		var posts atomic.Int64
+		fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			posts.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+		}))
+		cfg := serveConfig{workers: 8, queue: 4096, slack: &slack.Config{
+			SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb"), APIURL: fake.URL + "/",
+		}}
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+		bodies := make([][]byte, loadEvents)
+		for i := range bodies {
+			bodies[i], _ = json.Marshal(map[string]any{"type": "event_callback", "event_id": fmt.Sprint("Ev", i), "event": mention("パスワードを忘れました")})
+		}
+		lr := sendLoad("http://"+ln.Addr().String()+"/slack/events", bodies, func(req *http.Request, body []byte) {
+			sig, ts := signSlack(body, time.Now())
+			req.Header.Set("X-Slack-Signature", sig)
+			req.Header.Set("X-Slack-Request-Timestamp", ts)
+		})
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		fake.Close()
+		lr.report(b)
+		b.ReportMetric(float64(posts.Load()), "posts")
+		if int(posts.Load()) != lr.accepted {
+			b.Errorf("%d events accepted, %d posted", lr.accepted, posts.Load())
 		}
 	}
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestSlackSocketMode connects the real slack-go Socket Mode client to a
+// local fake of apps.connections.open and its websocket: an event envelope
+// is acknowledged and answered with chat.postMessage, and a slash command
+// is answered in its acknowledgement.
+func TestSlackSocketMode(t *testing.T) {
+	s := newSlackApp(t, "xapp-test")
+	acks := make(chan map[string]any, 10)
+	// slack-go presents itself with the origin Slack expects.
+	upgrader := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
+	s.fake.extra = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/apps.connections.open":
+			if r.Header.Get("Authorization") != "Bearer xapp-test" {
+				t.Errorf("apps.connections.open with %q, want the app token", r.Header.Get("Authorization"))
+			}
+			fmt.Fprintf(w, `{"ok":true,"url":"ws://%s/link"}`, r.Host)
+		case "/link":
+			conn, err := upgrader.Upgrade(w, r, nil)
+			if err != nil {
+				t.Errorf("upgrade: %v", err)
+				return
+			}
+			defer conn.Close()
+			send := func(v any) {
+				if err := conn.WriteJSON(v); err != nil {
+					t.Errorf("write: %v", err)
+				}
+			}
+			send(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"}})
+			send(map[string]any{"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": false, "payload": map[string]any{
+				"type": "event_callback", "event_id": "EvS1", "team_id": "T1", "api_app_id": "A1", "event": mention("I forgot my password"),
+			}})
+			send(map[string]any{"envelope_id": "env-2", "type": "slash_commands", "accepts_response_payload": true, "payload": map[string]any{
+				"command": "/madoguchi", "text": "search pwd", "user_id": "U1", "channel_id": "C1", "team_id": "T1",
+			}})
+			for {
+				var ack map[string]any
+				if err := conn.ReadJSON(&ack); err != nil {
+					return
+				}
+				acks <- ack
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if len(s.background) != 1 {
+		t.Fatalf("%d background connections, want Socket Mode", len(s.background))
+	}
+	go s.background[0](ctx)
+
+	got := map[string]map[string]any{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < 2 {
+		select {
+		case a := <-acks:
+			id, _ := a["envelope_id"].(string)
+			got[id] = a
+		case <-deadline:
+			t.Fatalf("acknowledgements received: %v, want env-1 and env-2", got)
+		}
+	}
+	b, _ := json.Marshal(got["env-2"]["payload"])
+	if !strings.Contains(string(b), "forgot-id-*p*ass*w*or*d*") || !strings.Contains(string(b), "ephemeral") {
+		t.Errorf("slash command ack payload = %s", b)
+	}
+	p := s.fake.next(t)
+	if p.Get("channel") != "C1" || !strings.HasPrefix(p.Get("text"), "Forgot my ID or password") {
+		t.Errorf("socket-mode event answered with %v", p)
+	}
+}
