@@ -65,7 +65,7 @@ func BenchmarkLINELoad(b *testing.B) {
 	for b.Loop() {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake := httptest.NewServer(rc)
-		cfg := serveConfig{workers: 8, queue: 4096, line: &line.Config{
+		cfg := serveConfig{intents: intentsDir, workers: 8, queue: 4096, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 		}}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -178,7 +178,7 @@ func BenchmarkSlackLoad(b *testing.B) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 		}))
-		cfg := serveConfig{workers: 8, queue: 4096, slack: &slack.Config{
+		cfg := serveConfig{intents: intentsDir, workers: 8, queue: 4096, slack: &slack.Config{
 			SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb"), APIURL: fake.URL + "/",
 		}}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))

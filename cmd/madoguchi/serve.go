@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +21,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
@@ -33,6 +37,8 @@ type serveConfig struct {
 	logLevel  slog.Level
 	workers   int
 	queue     int
+	rateLimit int
+	redisURL  string
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
 }
@@ -53,6 +59,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
 	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
 	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
+	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
@@ -71,6 +78,10 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, usageError{fmt.Sprintf("--workers must be a number from 1 to 1024, not %q", *nworkers)}
 	}
 	cfg.workers, cfg.queue = n, 64*n
+	if cfg.rateLimit, err = strconv.Atoi(*rate); err != nil || cfg.rateLimit < 0 {
+		return cfg, usageError{fmt.Sprintf("--rate-limit must be a number of messages per minute (0 for none), not %q", *rate)}
+	}
+	cfg.redisURL = c.getenv("REDIS_URL")
 	lc, err := c.lineConfig()
 	if err != nil {
 		return cfg, err
@@ -139,31 +150,59 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 }
 
 // app is a configured server: its handler, what runs beside it (Socket
-// Mode), and how to finish its work.
+// Mode, the catalogue watcher), and how to finish its work.
 type app struct {
 	handler    http.Handler
+	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
 }
 
+// store is what both the adapters (dedup) and the dialog need.
+type store interface {
+	line.Deduper
+	bot.Store
+}
+
 // newApp wires the bot, the state store, the worker pool and the platform
-// adapters into one handler.
+// adapters into one handler. The catalogue is reloaded from cfg.intents.
 func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*app, error) {
 	m := metrics.New(reg)
-	srv := server.New(logger, b, reg)
+	rl := reload.New(logger, cfg.intents, b, m)
+	checks := []server.Check{{Name: "catalogue", Report: func(context.Context) any { return rl.Status() }}}
+	var st store = state.NewMemory(time.Now)
+	if cfg.redisURL != "" {
+		r, err := state.NewRedis(cfg.redisURL)
+		if err != nil {
+			return nil, err
+		}
+		st = r
+		checks = append(checks, server.Check{Name: "redis", Report: func(ctx context.Context) any {
+			if err := r.Ping(ctx); err != nil {
+				return "unreachable: " + err.Error()
+			}
+			return "ok"
+		}})
+		logger.Info("state shared through Redis")
+	}
+	onStoreError := func(op string, err error) {
+		m.StoreErrors.WithLabelValues(op).Inc()
+		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
+	}
+	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
+	srv := server.New(logger, b, reg, checks...)
 	pool := workers.New(cfg.workers, cfg.queue)
-	store := state.NewMemory(time.Now)
 	if cfg.line != nil {
-		la, err := line.New(logger, b, store, pool, m, *cfg.line)
+		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
 		srv.Handle("POST /line/webhook", la)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, drain: pool.Shutdown}
+	a := &app{handler: srv, reloader: rl, drain: pool.Shutdown}
 	if cfg.slack != nil {
-		sa := slack.New(logger, b, store, pool, m, *cfg.slack)
+		sa := slack.New(logger, dialog, st, pool, m, *cfg.slack)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())
@@ -202,10 +241,14 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	logger.Info("catalogue loaded", "intents", len(x.Catalogue().Intents), "dir", cfg.intents)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	a.background = append(a.background, func(ctx context.Context) error { return a.reloader.Watch(ctx, hup) })
 	for _, run := range a.background {
 		go func() {
 			if err := run(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("background connection stopped", "err", err)
+				logger.Error("background task stopped", "err", err)
 			}
 		}()
 	}

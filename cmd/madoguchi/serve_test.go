@@ -41,7 +41,7 @@ func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 		t.Fatal(err)
 	}
 	fake := newFakeLINE(t)
-	cfg := serveConfig{workers: 4, queue: 64, line: &line.Config{
+	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
 		ChannelToken:  secret.Secret("test-channel-token"),
 		Endpoint:      fake.URL,

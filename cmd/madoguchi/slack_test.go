@@ -104,7 +104,7 @@ func newSlackApp(t *testing.T, appToken string) *slackApp {
 		t.Fatal(err)
 	}
 	fake := newFakeSlack(t)
-	cfg := serveConfig{workers: 4, queue: 64, slack: &slack.Config{
+	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
 	}}

@@ -60,6 +60,10 @@ type Reply struct {
 	// Match is the matcher's verdict, for staff views and metrics; zero for
 	// replies that did not come from matching (choices, greetings).
 	Match match.Result
+	// Limited is set when the user sent too many messages; Silent when the
+	// reply must not be sent at all (they were already told).
+	Limited bool
+	Silent  bool
 }
 
 // Bot answers questions from the current catalogue snapshot.

@@ -51,6 +51,8 @@ type Messages struct {
 	TextOnly Text
 	// Greeting welcomes a new user (for example a new LINE friend).
 	Greeting Text
+	// RateLimited is said once to a user who sends too many messages.
+	RateLimited Text
 }
 
 // Thresholds decide between answering, asking back and escalating.
@@ -99,6 +101,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				msg("escalate", &m.Escalate), msg("handoff", &m.Handoff),
 				msg("contact", &m.Contact), msg("related", &m.Related),
 				msg("text_only", &m.TextOnly), msg("greeting", &m.Greeting),
+				msg("rate_limited", &m.RateLimited),
 			})
 		}},
 		{"handoff_phrases", true, func(v *yaml.Node) { s.HandoffPhrases, _ = w.strList(v, "handoff_phrases") }},

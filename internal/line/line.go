@@ -79,6 +79,7 @@ func (c *Config) defaults() {
 // Adapter is the LINE webhook handler and its replier.
 type Adapter struct {
 	log     *slog.Logger
+	dialog  *bot.Dialog
 	bot     *bot.Bot
 	api     *messaging_api.MessagingApiAPI
 	dedup   Deduper
@@ -88,7 +89,7 @@ type Adapter struct {
 }
 
 // New returns a LINE adapter whose replies go through the real SDK client.
-func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
 	cfg.defaults()
 	opts := []messaging_api.MessagingApiAPIOption{
 		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
@@ -100,7 +101,7 @@ func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{log: logger.With("platform", platform), bot: b, api: api, dedup: dedup, pool: pool, metrics: m, cfg: cfg}, nil
+	return &Adapter{log: logger.With("platform", platform), dialog: d, bot: d.Bot(), api: api, dedup: dedup, pool: pool, metrics: m, cfg: cfg}, nil
 }
 
 // ServeHTTP is the webhook: verify, claim each event, queue it, answer.
@@ -204,8 +205,15 @@ func (a *Adapter) process(ev webhook.EventInterface) {
 			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 			return
 		}
-		a.log.Debug("question", "user", a.hashID(sourceUser(e.Source)), "text", q)
-		a.deliver(ctx, e.ReplyToken, e.Source, render(a.ask(q)))
+		user := a.hashID(sourceUser(e.Source))
+		a.log.Debug("question", "user", user, "text", q)
+		r := a.ask(ctx, user, q)
+		if r.Limited {
+			a.metrics.RateLimited.WithLabelValues(platform).Inc()
+		}
+		if !r.Silent {
+			a.deliver(ctx, e.ReplyToken, e.Source, render(r))
+		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
 			return
@@ -219,10 +227,10 @@ func (a *Adapter) process(ev webhook.EventInterface) {
 	}
 }
 
-// ask matches a question, counting the decision and the time taken.
-func (a *Adapter) ask(q string) bot.Reply {
+// ask answers a user's question, counting the decision and the time taken.
+func (a *Adapter) ask(ctx context.Context, user, q string) bot.Reply {
 	start := time.Now()
-	r := a.bot.Ask(q)
+	r := a.dialog.Message(ctx, platform+":"+user, q)
 	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
 	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
 	return r

@@ -23,6 +23,15 @@ type Metrics struct {
 	Retries *prometheus.CounterVec
 	// Failures counts replies given up on, by platform and reason.
 	Failures *prometheus.CounterVec
+	// RateLimited counts messages over a user's rate limit, by platform.
+	RateLimited *prometheus.CounterVec
+	// StoreErrors counts failed state-store operations (Redis down), by
+	// operation; the bot answers without the store meanwhile.
+	StoreErrors *prometheus.CounterVec
+	// Reloads counts catalogue reloads by result (ok, failed).
+	Reloads *prometheus.CounterVec
+	// Intents is the number of intents in the catalogue being served.
+	Intents prometheus.Gauge
 }
 
 // New creates the metrics and registers them on reg.
@@ -54,6 +63,23 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "Replies given up on, by platform and reason.",
 		}, []string{"platform", "reason"}),
 	}
-	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures)
+	m.RateLimited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_rate_limited_total",
+		Help: "Messages over a user's rate limit, by platform.",
+	}, []string{"platform"})
+	m.StoreErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_store_errors_total",
+		Help: "Failed state-store operations, by operation.",
+	}, []string{"op"})
+	m.Reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_reloads_total",
+		Help: "Catalogue reloads by result.",
+	}, []string{"result"})
+	m.Intents = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "madoguchi_catalogue_intents",
+		Help: "Intents in the catalogue being served.",
+	})
+	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures,
+		m.RateLimited, m.StoreErrors, m.Reloads, m.Intents)
 	return m
 }

@@ -20,14 +20,24 @@ import (
 
 // Server routes requests to the handlers registered on it.
 type Server struct {
-	log *slog.Logger
-	bot *bot.Bot
-	mux *http.ServeMux
+	log    *slog.Logger
+	bot    *bot.Bot
+	mux    *http.ServeMux
+	checks []Check
 }
 
-// New returns a server with /healthz, /readyz and /metrics (from reg).
-func New(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry) *Server {
-	s := &Server{log: logger, bot: b, mux: http.NewServeMux()}
+// Check is a named entry in /readyz's details, such as the last catalogue
+// reload or the state store. It informs operators; it does not make the
+// server unready, since the bot answers without it.
+type Check struct {
+	Name   string
+	Report func(ctx context.Context) any
+}
+
+// New returns a server with /healthz, /readyz (with the checks' details)
+// and /metrics (from reg).
+func New(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, checks ...Check) *Server {
+	s := &Server{log: logger, bot: b, mux: http.NewServeMux(), checks: checks}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -44,15 +54,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 
 // readiness is the body of /readyz.
 type readiness struct {
-	Ready   bool `json:"ready"`
-	Intents int  `json:"intents"`
+	Ready   bool           `json:"ready"`
+	Intents int            `json:"intents"`
+	Details map[string]any `json:"details,omitempty"`
 }
 
-// readyz reports ready once a catalogue is loaded.
-func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+// readyz reports ready once a catalogue is loaded, with details.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	rd := readiness{}
 	if x := s.bot.Index(); x != nil {
 		rd.Ready, rd.Intents = true, len(x.Catalogue().Intents)
+	}
+	if len(s.checks) > 0 {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		rd.Details = map[string]any{}
+		for _, c := range s.checks {
+			rd.Details[c.Name] = c.Report(ctx)
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if !rd.Ready {

@@ -72,6 +72,7 @@ func (c *Config) defaults() {
 // Adapter answers Slack events, commands and button clicks.
 type Adapter struct {
 	log     *slog.Logger
+	dialog  *bot.Dialog
 	bot     *bot.Bot
 	api     *slack.Client
 	dedup   Deduper
@@ -81,7 +82,7 @@ type Adapter struct {
 }
 
 // New returns a Slack adapter using the slack-go Web API client.
-func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
+func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
 	cfg.defaults()
 	opts := []slack.Option{}
 	if cfg.APIURL != "" {
@@ -91,7 +92,7 @@ func New(logger *slog.Logger, b *bot.Bot, dedup Deduper, pool *workers.Pool, m *
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken.Reveal()))
 	}
 	return &Adapter{
-		log: logger.With("platform", platform), bot: b, api: slack.New(cfg.BotToken.Reveal(), opts...),
+		log: logger.With("platform", platform), dialog: d, bot: d.Bot(), api: slack.New(cfg.BotToken.Reveal(), opts...),
 		dedup: dedup, pool: pool, metrics: m, cfg: cfg,
 	}
 }
@@ -179,10 +180,15 @@ func (a *Adapter) enqueue(ctx context.Context, key string, job func()) bool {
 func (a *Adapter) answer(q question) {
 	a.log.Debug("question", "channel", q.channel, "text", q.text)
 	start := time.Now()
-	r := a.bot.Ask(q.text)
+	r := a.dialog.Message(context.Background(), platform+":"+q.user, q.text)
 	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
 	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
-	a.post(q.channel, q.thread, r)
+	if r.Limited {
+		a.metrics.RateLimited.WithLabelValues(platform).Inc()
+	}
+	if !r.Silent {
+		a.post(q.channel, q.thread, r)
+	}
 }
 
 // choose answers a button click in the thread it came from.

@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
+)
+
+// Store is what a Dialog remembers per user: state.Memory for one replica,
+// state.Redis for several.
+type Store interface {
+	// PutChoices remembers what was offered to user, for ttl.
+	PutChoices(ctx context.Context, user string, ids []string, ttl time.Duration) error
+	// Choices returns what was last offered to user, or nil.
+	Choices(ctx context.Context, user string) ([]string, error)
+	// Count adds one to key's counter for the current window and returns it.
+	Count(ctx context.Context, key string, window time.Duration) (int64, error)
+}
+
+// How long a clarifying question's choices can be picked by number, and
+// the rate-limit window.
+const (
+	choicesTTL = 10 * time.Minute
+	rateWindow = time.Minute
+)
+
+// Dialog adds memory of each user to a Bot: a clarifying question can be
+// answered by typing the number of a choice, and each user may send at most
+// a set number of messages a minute.
+type Dialog struct {
+	bot   *Bot
+	store Store
+	limit int64
+	// onError is told of store failures; the dialog carries on without
+	// the store rather than fail the user.
+	onError func(op string, err error)
+}
+
+// NewDialog returns a dialog over b. limit is the messages per minute a user
+// may send (0: no limit); onError (may be nil) hears of store failures.
+func NewDialog(b *Bot, store Store, limit int, onError func(op string, err error)) *Dialog {
+	if onError == nil {
+		onError = func(string, error) {}
+	}
+	return &Dialog{bot: b, store: store, limit: int64(limit), onError: onError}
+}
+
+// Bot returns the bot the dialog talks through.
+func (d *Dialog) Bot() *Bot { return d.bot }
+
+// Message answers a user's text. user identifies the user across messages
+// (pseudonymised by the caller). A reply with Silent set must not be sent.
+func (d *Dialog) Message(ctx context.Context, user, text string) Reply {
+	lang := LangOf(text)
+	if d.limit > 0 {
+		n, err := d.store.Count(ctx, "rate:"+user, rateWindow)
+		if err != nil {
+			d.onError("count", err)
+		}
+		switch {
+		case n == d.limit+1:
+			return Reply{Decision: match.Escalate, Lang: lang, Limited: true, Text: d.bot.Index().Catalogue().Settings.Messages.RateLimited.In(lang)}
+		case n > d.limit+1:
+			return Reply{Decision: match.Escalate, Lang: lang, Limited: true, Silent: true}
+		}
+	}
+	if r, ok := d.picked(ctx, user, text); ok {
+		return r
+	}
+	r := d.bot.Ask(text)
+	var offered []string
+	if r.Decision == match.Clarify {
+		offered = append(offered, string(r.Lang))
+		for _, c := range r.Choices {
+			offered = append(offered, c.ID)
+		}
+	}
+	if err := d.store.PutChoices(ctx, user, offered, choicesTTL); err != nil {
+		d.onError("put choices", err)
+	}
+	return r
+}
+
+// picked answers a number typed after a clarifying question with the choice
+// it names.
+func (d *Dialog) picked(ctx context.Context, user, text string) (Reply, bool) {
+	n, err := strconv.Atoi(textnorm.Normalize(text))
+	if err != nil || n < 1 {
+		return Reply{}, false
+	}
+	offered, err := d.store.Choices(ctx, user)
+	if err != nil {
+		d.onError("choices", err)
+		return Reply{}, false
+	}
+	if n >= len(offered) { // offered[0] is the language
+		return Reply{}, false
+	}
+	if err := d.store.PutChoices(ctx, user, nil, choicesTTL); err != nil {
+		d.onError("put choices", err)
+	}
+	return d.bot.Choose(offered[n], catalogue.Lang(offered[0])), true
+}
