@@ -15,3 +15,8 @@ func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
 
 // Reveal returns the secret itself, for the one call that needs it.
 func (s Secret) Reveal() string { return string(s) }
+
+// MarshalText redacts the secret in JSON and other encodings, which
+// otherwise print a string type as it is (a struct holding a Secret, logged
+// as JSON, would leak it).
+func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }

@@ -60,13 +60,14 @@ func (r *Redis) Choices(ctx context.Context, user string) ([]string, error) {
 }
 
 // Count increments key's counter and starts its window if new (INCR and
-// EXPIRE NX in one transaction), and returns the count.
+// PEXPIRE NX in one transaction), and returns the count.
 func (r *Redis) Count(ctx context.Context, key string, window time.Duration) (int64, error) {
 	k := r.prefix + "count:" + key
 	var incr *redis.IntCmd
 	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		incr = p.Incr(ctx, k)
-		p.ExpireNX(ctx, k, window)
+		// PEXPIRE, not go-redis's ExpireNX, which rounds to whole seconds.
+		p.Do(ctx, "PEXPIRE", k, window.Milliseconds(), "NX")
 		return nil
 	})
 	if err != nil {

@@ -1,0 +1,146 @@
+package reload
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+)
+
+// copyIntents copies the shipped catalogue into dir.
+func copyIntents(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob("../../intents/*.yaml")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func setup(t *testing.T, dir string) (*bot.Bot, *Reloader, *metrics.Metrics) {
+	t.Helper()
+	cat, err := catalogue.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(match.New(cat))
+	m := metrics.New(prometheus.NewRegistry())
+	return b, New(slog.New(slog.NewTextHandler(io.Discard, nil)), dir, b, m), m
+}
+
+// replaceFile writes a file the way editors and kubectl do: a temporary
+// file renamed over the old one.
+func replaceFile(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".tmp~"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestWatchReloadsAndRefuses(t *testing.T) {
+	dir := t.TempDir()
+	copyIntents(t, dir)
+	b, r, m := setup(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	go r.Watch(ctx, hup)
+	time.Sleep(50 * time.Millisecond) // let the watch start
+
+	// A valid edit is picked up.
+	path := filepath.Join(dir, "mailbox-quota.yaml")
+	orig, _ := os.ReadFile(path)
+	replaceFile(t, path, strings.Replace(string(orig), "50ギガバイト（50GB）", "100ギガバイト（100GB）", 1))
+	waitFor(t, "the edit", func() bool { return strings.Contains(b.Ask("メールボックスの容量は？").Text, "100GB") })
+	if got := testutil.ToFloat64(m.Reloads.WithLabelValues("ok")); got < 1 {
+		t.Errorf("reloads ok = %v", got)
+	}
+
+	// A broken edit is refused: the last good catalogue stays.
+	replaceFile(t, path, strings.Replace(string(orig), "answer:", "anwser:", 1))
+	waitFor(t, "the refusal", func() bool { return !r.Status().OK })
+	st := r.Status()
+	if len(st.Problems) == 0 || !strings.Contains(strings.Join(st.Problems, "\n"), `mailbox-quota.yaml:`) || !strings.Contains(strings.Join(st.Problems, "\n"), `unknown field "anwser"`) {
+		t.Errorf("problems = %q", st.Problems)
+	}
+	if !strings.Contains(b.Ask("メールボックスの容量は？").Text, "100GB") {
+		t.Error("the bot stopped serving the last good catalogue")
+	}
+	if got := testutil.ToFloat64(m.Reloads.WithLabelValues("failed")); got < 1 {
+		t.Errorf("reloads failed = %v", got)
+	}
+
+	// Fixed again, then SIGHUP reloads at once.
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hup <- os.Interrupt
+	waitFor(t, "the fix", func() bool { return r.Status().OK && strings.Contains(b.Ask("メールボックスの容量は？").Text, "50GB") })
+}
+
+// TestConfigMapSwap updates a directory the way the kubelet updates a
+// mounted ConfigMap: files are links into ..data, itself a link swapped
+// atomically to a new directory.
+func TestConfigMapSwap(t *testing.T) {
+	dir := t.TempDir()
+	v1 := filepath.Join(dir, "..v1")
+	os.Mkdir(v1, 0o755)
+	copyIntents(t, v1)
+	if err := os.Symlink("..v1", filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(v1, "*.yaml"))
+	for _, f := range files {
+		os.Symlink(filepath.Join("..data", filepath.Base(f)), filepath.Join(dir, filepath.Base(f)))
+	}
+	b, r, _ := setup(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Watch(ctx, nil)
+	time.Sleep(50 * time.Millisecond)
+
+	v2 := filepath.Join(dir, "..v2")
+	os.Mkdir(v2, 0o755)
+	copyIntents(t, v2)
+	p := filepath.Join(v2, "mailbox-quota.yaml")
+	data, _ := os.ReadFile(p)
+	os.WriteFile(p, []byte(strings.Replace(string(data), "50ギガバイト（50GB）", "75ギガバイト（75GB）", 1)), 0o644)
+	os.Symlink("..v2", filepath.Join(dir, "..data_tmp"))
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the ConfigMap update", func() bool { return strings.Contains(b.Ask("メールボックスの容量は？").Text, "75GB") })
+}
