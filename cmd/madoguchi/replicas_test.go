@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+)
+
+// replicas starts n instances of serve's handler sharing one Redis and one
+// fake LINE API.
+func replicas(t *testing.T, n int, redisURL string, fake *fakeLINE) ([]*httptest.Server, []*app) {
+	t.Helper()
+	cat, err := catalogue.Load(intentsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var webs []*httptest.Server
+	var apps []*app
+	for range n {
+		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
+			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL, RetryBase: time.Millisecond,
+		}}
+		a, err := newApp(slog.New(slog.NewTextHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		web := httptest.NewServer(a.handler)
+		t.Cleanup(web.Close)
+		webs, apps = append(webs, web), append(apps, a)
+	}
+	return webs, apps
+}
+
+// sendToAll posts one event to every replica at the same moment.
+func sendToAll(t *testing.T, webs []*httptest.Server, body []byte) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, w := range webs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, w.URL+"/line/webhook", bytes.NewReader(body))
+			req.Header.Set("X-Line-Signature", sign(body))
+			<-start
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				if res.StatusCode != 200 {
+					t.Errorf("replica answered %d", res.StatusCode)
+				}
+				res.Body.Close()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+func TestReplicasShareRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	fake := newFakeLINE(t)
+	webs, apps := replicas(t, 2, srv.URL(), fake)
+	drain := func() {
+		for _, a := range apps {
+			a.drain(t.Context())
+		}
+	}
+
+	// The same event, delivered to both replicas at once, is answered once.
+	for i := range 20 {
+		sendToAll(t, webs, webhookBody(textEvent(fmt.Sprint("both-", i), fmt.Sprint("rt-", i), "パスワードを忘れました")))
+	}
+	waitCalls(t, fake, 20)
+	time.Sleep(100 * time.Millisecond) // room for a duplicate to show up
+	if n := fake.callCount(replyPath); n != 20 {
+		t.Fatalf("%d replies to 20 events sent to both replicas, want 20", n)
+	}
+
+	// Redis down: the bot keeps answering, and says so on /readyz.
+	srv.Stop()
+	sendToAll(t, webs, webhookBody(textEvent("down-1", "rt-down", "I forgot my password")))
+	waitCalls(t, fake, 21)
+	res, err := http.Get(webs[0].URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"redis":"unreachable`) {
+		t.Errorf("/readyz with Redis down: %d %s", res.StatusCode, body)
+	}
+
+	// Redis back: dedup resumes.
+	srv.Restart(t)
+	time.Sleep(100 * time.Millisecond)
+	before := fake.callCount(replyPath)
+	for i := range 5 {
+		sendToAll(t, webs, webhookBody(textEvent(fmt.Sprint("back-", i), fmt.Sprint("rtb-", i), "パスワードを忘れました")))
+	}
+	drain()
+	if n := fake.callCount(replyPath) - before; n != 5 {
+		t.Errorf("%d replies to 5 events after Redis came back, want 5", n)
+	}
+}
+
+func waitCalls(t *testing.T, f *fakeLINE, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.callCount(replyPath) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d replies, want at least %d", f.callCount(replyPath), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
