@@ -75,6 +75,8 @@ func commands() []command {
 		{"test", "[--queries FILE.tsv] [--sweep] [DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
+		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
+		{"version", "", "print the version", runVersion},
 	}
 }
 

@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -174,3 +178,41 @@ func TestMatchWriteError(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestVersionAndHealthcheck(t *testing.T) {
+	out, _, code := runCmd(t, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "madoguchi ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+		}
+	}))
+	defer web.Close()
+	addr := strings.TrimPrefix(web.URL, "http://")
+	if out, _, code := runCmd(t, "", "healthcheck", "--addr", addr); code != 0 || out != "healthy\n" {
+		t.Errorf("healthcheck of a live server: %d %q", code, out)
+	}
+	web.Close()
+	if _, errOut, code := runCmd(t, "", "healthcheck", "--addr", addr); code != 1 || !strings.Contains(errOut, "unhealthy") {
+		t.Errorf("healthcheck of a dead server: %d %q", code, errOut)
+	}
+}
+
+func TestLintKustomization(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"_settings.yaml", "forgot-id-password.yaml", "help.yaml", "login-trouble.yaml", "account-id-password.yaml", "handoff.yaml"} {
+		data, err := os.ReadFile(filepath.Join(intentsDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	kust := "configMapGenerator:\n  - name: madoguchi-intents\n    files:\n      - _settings.yaml\n      - forgot-id-password.yaml\n      - help.yaml\n      - handoff.yaml\n      - account-id-password.yaml\n      - gone.yaml\n"
+	os.WriteFile(filepath.Join(dir, "Kustomization"), []byte(kust), 0o644)
+	out, _, code := runCmd(t, "", "lint", dir)
+	if code != 1 || !strings.Contains(out, "login-trouble.yaml is not listed") || !strings.Contains(out, "lists gone.yaml, which does not exist") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
