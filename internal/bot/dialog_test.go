@@ -70,9 +70,11 @@ type failingStore struct{}
 
 var errDown = errors.New("connection refused")
 
-func (failingStore) PutChoices(context.Context, string, []string, time.Duration) error { return errDown }
-func (failingStore) Choices(context.Context, string) ([]string, error)                 { return nil, errDown }
-func (failingStore) Count(context.Context, string, time.Duration) (int64, error)       { return 0, errDown }
+func (failingStore) PutChoices(context.Context, string, []string, time.Duration) error {
+	return errDown
+}
+func (failingStore) Choices(context.Context, string) ([]string, error)           { return nil, errDown }
+func (failingStore) Count(context.Context, string, time.Duration) (int64, error) { return 0, errDown }
 
 func TestDialogAnswersWithoutStore(t *testing.T) {
 	var ops []string

@@ -108,7 +108,9 @@ func TestWatchReloadsAndRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	hup <- os.Interrupt
-	waitFor(t, "the fix", func() bool { return r.Status().OK && strings.Contains(b.Ask("メールボックスの容量は？").Text, "50GB") })
+	waitFor(t, "the fix", func() bool {
+		return r.Status().OK && strings.Contains(b.Ask("メールボックスの容量は？").Text, "50GB")
+	})
 }
 
 // TestConfigMapSwap updates a directory the way the kubelet updates a
