@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/server"
+)
+
+// writeGenerated writes n generated intents and the shipped settings to dir.
+func writeGenerated(tb testing.TB, dir string, n int) {
+	tb.Helper()
+	settings, err := os.ReadFile(filepath.Join(intentsDir, catalogue.SettingsFile))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, catalogue.SettingsFile), settings, 0o644)
+	words := strings.Fields("証明書 会報 同窓会 寄付 図書館 駐車場 奨学金 就職 講演会 記念品 支部 会費 領収書 名簿 施設 予約")
+	for i := range n {
+		w := words[i%len(words)] + words[(i/len(words))%len(words)]
+		y := fmt.Sprintf("id: gen-%04d\ntitle: {ja: %sの案内%d, en: About topic %d}\nexamples:\n  ja: [%sについて%d, %sを知りたい%d]\n  en: [tell me about topic %d, question on topic %d]\nanswer: {ja: %sの答え, en: Answer %d}\n",
+			i, w, i, i, w, i, w, i, i, i, w, i)
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("gen-%04d.yaml", i)), []byte(y), 0o644)
+	}
+}
+
+// BenchmarkReplicasLoad runs two replicas of serve on loopback sharing one
+// real Redis; every event is sent to both (as when LINE redelivers to
+// another replica) while replica 1 reloads a 1,000-intent catalogue. It
+// reports throughput, latency, replies against events, duplicates, failed
+// requests and the reload time.
+func BenchmarkReplicasLoad(b *testing.B) {
+	srv := redistest.Start(b)
+	cat, err := catalogue.Load(intentsDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rc := &replyCounter{tokens: map[string]int{}}
+		fake := httptest.NewServer(rc)
+		big := b.TempDir()
+		writeGenerated(b, big, 1000)
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		var urls []string
+		var apps []*app
+		var dones []chan error
+		ctx, cancel := context.WithCancel(context.Background())
+		for i := range 2 {
+			dir := intentsDir
+			if i == 0 {
+				dir = big // loaded at start with the shipped catalogue, reloaded under load
+			}
+			cfg := serveConfig{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
+				ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
+			}}
+			a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+			urls, apps, dones = append(urls, "http://"+ln.Addr().String()+"/line/webhook"), append(apps, a), append(dones, done)
+		}
+		const events = 10000
+		bodies := make([][]byte, events)
+		for i := range bodies {
+			bodies[i] = webhookBody(textEvent(fmt.Sprint("rep-", i), fmt.Sprint("token-", i), "パスワードを忘れました"))
+		}
+		signer := func(req *http.Request, body []byte) { req.Header.Set("X-Line-Signature", sign(body)) }
+		var wg sync.WaitGroup
+		results := make([]loadResult, 2)
+		for i, u := range urls {
+			wg.Add(1)
+			go func() { defer wg.Done(); results[i] = sendLoad(u, bodies, signer) }()
+		}
+		time.Sleep(200 * time.Millisecond)
+		st := apps[0].reloader.Reload()
+		wg.Wait()
+		cancel()
+		for _, d := range dones {
+			if err := <-d; err != nil {
+				b.Fatal(err)
+			}
+		}
+		fake.Close()
+		if !st.OK || st.Intents != 1000 {
+			b.Fatalf("reload under load: %+v", st)
+		}
+		all := loadResult{latencies: append(results[0].latencies, results[1].latencies...), elapsed: max(results[0].elapsed, results[1].elapsed),
+			accepted: results[0].accepted + results[1].accepted}
+		slices.Sort(all.latencies)
+		received, dups := 0, 0
+		for _, n := range rc.tokens {
+			received++
+			dups += n - 1
+		}
+		all.report(b)
+		failed := 2*events - all.accepted
+		b.ReportMetric(float64(received), "replies")
+		b.ReportMetric(float64(dups), "duplicates")
+		b.ReportMetric(float64(failed), "failed-requests")
+		b.ReportMetric(st.Seconds*1000, "reload-ms")
+		if received != events || dups != 0 || failed != 0 {
+			b.Errorf("%d events sent to both replicas: %d replied, %d duplicates, %d failed requests", events, received, dups, failed)
+		}
+	}
+}
+
+// BenchmarkServeRSS builds and runs the real binary with the shipped
+// catalogue and LINE pointed at a local fake, sends it 2,000 events, and
+// reports its resident memory.
+func BenchmarkServeRSS(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "madoguchi")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	for b.Loop() {
+		rc := &replyCounter{tokens: map[string]int{}}
+		fake := httptest.NewServer(rc)
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := ln.Addr().String()
+		ln.Close()
+		cmd := exec.Command(bin, "serve", "--addr", addr, "--intents", intentsDir, "--rate-limit", "0")
+		cmd.Env = append(os.Environ(), "LINE_CHANNEL_SECRET="+testChannelSecret, "LINE_CHANNEL_TOKEN=t", "LINE_API_ENDPOINT="+fake.URL)
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < 100; i++ {
+			if res, err := http.Get("http://" + addr + "/healthz"); err == nil {
+				res.Body.Close()
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		bodies := make([][]byte, 2000)
+		for i := range bodies {
+			bodies[i] = webhookBody(textEvent(fmt.Sprint("rss-", i), fmt.Sprint("t-", i), "パスワードを忘れました"))
+		}
+		sendLoad("http://"+addr+"/line/webhook", bodies, func(req *http.Request, body []byte) { req.Header.Set("X-Line-Signature", sign(body)) })
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+		fake.Close()
+		for _, l := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(l, "VmRSS:") || strings.HasPrefix(l, "VmHWM:") {
+				kb, _ := strconv.Atoi(strings.Fields(l)[1])
+				b.ReportMetric(float64(kb)/1024, strings.TrimSuffix(strings.Fields(l)[0], ":")+"-MB")
+			}
+		}
+	}
+}
