@@ -14,9 +14,9 @@ import (
 
 func TestStripMentions(t *testing.T) {
 	tests := map[string]string{
-		"<@U0123ABC> パスワードを忘れました": "パスワードを忘れました",
-		"hi <@U1|madoguchi>, help":   "hi  , help",
-		"no mention":                 "no mention",
+		"<@U0123ABC> パスワードを忘れました":  "パスワードを忘れました",
+		"hi <@U1|madoguchi>, help": "hi  , help",
+		"no mention":               "no mention",
 	}
 	for in, want := range tests {
 		if got := stripMentions(in); got != want {
