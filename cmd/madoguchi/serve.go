@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
@@ -158,9 +159,9 @@ type app struct {
 	drain      func(context.Context) error
 }
 
-// store is what both the adapters (dedup) and the dialog need.
+// store is what both the adapters (event claims) and the dialog need.
 type store interface {
-	line.Deduper
+	intake.Claimer
 	bot.Store
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/workers"
@@ -31,15 +32,6 @@ import (
 const MaxBody = 1 << 20
 
 const platform = "line"
-
-// Deduper remembers which events were handled, so that a redelivered event
-// is answered once.
-type Deduper interface {
-	// Claim reports whether key is new, and remembers it for ttl.
-	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	// Release forgets key, for an event claimed but not queued.
-	Release(ctx context.Context, key string) error
-}
 
 // Config is the LINE channel and how hard to try.
 type Config struct {
@@ -82,14 +74,13 @@ type Adapter struct {
 	dialog  *bot.Dialog
 	bot     *bot.Bot
 	api     *messaging_api.MessagingApiAPI
-	dedup   Deduper
-	pool    *workers.Pool
+	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
 }
 
 // New returns a LINE adapter whose replies go through the real SDK client.
-func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
 	cfg.defaults()
 	opts := []messaging_api.MessagingApiAPIOption{
 		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
@@ -101,7 +92,9 @@ func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, 
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{log: logger.With("platform", platform), dialog: d, bot: d.Bot(), api: api, dedup: dedup, pool: pool, metrics: m, cfg: cfg}, nil
+	logger = logger.With("platform", platform)
+	in := &intake.Intake{Platform: platform, Claims: claims, Pool: pool, Metrics: m, Log: logger, TTL: cfg.DedupTTL, Wait: cfg.QueueWait}
+	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg}, nil
 }
 
 // ServeHTTP is the webhook: verify, claim each event, queue it, answer.
@@ -144,35 +137,9 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("{}"))
 }
 
-// accept claims and queues one event; it reports false when the queue had
-// no room.
+// accept queues one event; it reports false when the queue had no room.
 func (a *Adapter) accept(ctx context.Context, ev webhook.EventInterface) bool {
-	id := eventID(ev)
-	key := "line:" + id
-	if id != "" {
-		first, err := a.dedup.Claim(ctx, key, a.cfg.DedupTTL)
-		if err != nil {
-			// Better to answer twice than never.
-			a.log.Warn("dedup store unavailable; handling the event anyway", "err", err)
-			first = true
-		}
-		if !first {
-			a.metrics.Events.WithLabelValues(platform, "duplicate").Inc()
-			return true
-		}
-	}
-	if err := a.pool.Submit(func() { a.process(ev) }, a.cfg.QueueWait); err != nil {
-		if id != "" {
-			if rerr := a.dedup.Release(ctx, key); rerr != nil {
-				a.log.Warn("dedup release failed", "err", rerr)
-			}
-		}
-		a.metrics.Events.WithLabelValues(platform, "busy").Inc()
-		a.log.Warn("work queue full; asking LINE to redeliver", "err", err)
-		return false
-	}
-	a.metrics.Events.WithLabelValues(platform, "queued").Inc()
-	return true
+	return a.intake.Accept(ctx, eventID(ev), func() { a.process(ev) })
 }
 
 func eventID(ev webhook.EventInterface) string {

@@ -133,5 +133,5 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		return true
 	}
 	channel, thread := cb.Channel.ID, threadOfClick(cb)
-	return a.enqueue(ctx, "", func() { a.choose(channel, thread, choice) })
+	return a.intake.Accept(ctx, "", func() { a.choose(channel, thread, choice) })
 }

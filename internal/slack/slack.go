@@ -18,19 +18,13 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
 
 const platform = "slack"
-
-// Deduper remembers which events were handled, so that Slack's retries are
-// answered once.
-type Deduper interface {
-	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	Release(ctx context.Context, key string) error
-}
 
 // Config is the Slack app and how hard to try.
 type Config struct {
@@ -75,14 +69,13 @@ type Adapter struct {
 	dialog  *bot.Dialog
 	bot     *bot.Bot
 	api     *slack.Client
-	dedup   Deduper
-	pool    *workers.Pool
+	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
 }
 
 // New returns a Slack adapter using the slack-go Web API client.
-func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
 	cfg.defaults()
 	opts := []slack.Option{}
 	if cfg.APIURL != "" {
@@ -91,9 +84,10 @@ func New(logger *slog.Logger, d *bot.Dialog, dedup Deduper, pool *workers.Pool, 
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken.Reveal()))
 	}
+	logger = logger.With("platform", platform)
 	return &Adapter{
-		log: logger.With("platform", platform), dialog: d, bot: d.Bot(), api: slack.New(cfg.BotToken.Reveal(), opts...),
-		dedup: dedup, pool: pool, metrics: m, cfg: cfg,
+		log: logger, dialog: d, bot: d.Bot(), api: slack.New(cfg.BotToken.Reveal(), opts...), metrics: m, cfg: cfg,
+		intake: &intake.Intake{Platform: platform, Claims: claims, Pool: pool, Metrics: m, Log: logger, TTL: cfg.DedupTTL, Wait: cfg.QueueWait},
 	}
 }
 
@@ -114,7 +108,7 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) bo
 		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 		return true
 	}
-	return a.enqueue(ctx, "slack:"+cb.EventID, func() { a.answer(q) })
+	return a.intake.Accept(ctx, cb.EventID, func() { a.answer(q) })
 }
 
 // toQuestion extracts what to answer from an inner event: a mention, or a
@@ -147,33 +141,6 @@ var mentionPattern = regexp.MustCompile(`<@[A-Z0-9]+(\|[^>]*)?>`)
 // stripMentions removes "<@U123>" mentions from a message.
 func stripMentions(s string) string {
 	return strings.TrimSpace(mentionPattern.ReplaceAllString(s, " "))
-}
-
-// enqueue claims key (when not empty) and queues job.
-func (a *Adapter) enqueue(ctx context.Context, key string, job func()) bool {
-	if key != "" && key != "slack:" {
-		first, err := a.dedup.Claim(ctx, key, a.cfg.DedupTTL)
-		if err != nil {
-			a.log.Warn("dedup store unavailable; handling the event anyway", "err", err)
-			first = true
-		}
-		if !first {
-			a.metrics.Events.WithLabelValues(platform, "duplicate").Inc()
-			return true
-		}
-	}
-	if err := a.pool.Submit(job, a.cfg.QueueWait); err != nil {
-		if key != "" {
-			if rerr := a.dedup.Release(ctx, key); rerr != nil {
-				a.log.Warn("dedup release failed", "err", rerr)
-			}
-		}
-		a.metrics.Events.WithLabelValues(platform, "busy").Inc()
-		a.log.Warn("work queue full", "err", err)
-		return false
-	}
-	a.metrics.Events.WithLabelValues(platform, "queued").Inc()
-	return true
 }
 
 // answer matches a question and posts the reply in its thread.
