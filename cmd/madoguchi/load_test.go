@@ -73,23 +73,16 @@ func BenchmarkLINELoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+		base, stop := serveLoopback(b, a)
 
 		bodies := make([][]byte, loadEvents)
 		for i := range bodies {
 			bodies[i] = webhookBody(textEvent(fmt.Sprint("load-", i), fmt.Sprint("token-", i), questions[i%len(questions)]))
 		}
-		lr := sendLoad("http://"+ln.Addr().String()+"/line/webhook", bodies, func(req *http.Request, body []byte) {
+		lr := sendLoad(base+"/line/webhook", bodies, func(req *http.Request, body []byte) {
 			req.Header.Set("X-Line-Signature", sign(body))
 		})
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			b.Fatal(err)
 		}
 		fake.Close()
@@ -186,24 +179,17 @@ func BenchmarkSlackLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+		base, stop := serveLoopback(b, a)
 		bodies := make([][]byte, loadEvents)
 		for i := range bodies {
 			bodies[i], _ = json.Marshal(map[string]any{"type": "event_callback", "event_id": fmt.Sprint("Ev", i), "event": mention("パスワードを忘れました")})
 		}
-		lr := sendLoad("http://"+ln.Addr().String()+"/slack/events", bodies, func(req *http.Request, body []byte) {
+		lr := sendLoad(base+"/slack/events", bodies, func(req *http.Request, body []byte) {
 			sig, ts := signSlack(body, time.Now())
 			req.Header.Set("X-Slack-Signature", sig)
 			req.Header.Set("X-Slack-Request-Timestamp", ts)
 		})
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			b.Fatal(err)
 		}
 		fake.Close()
@@ -213,4 +199,20 @@ func BenchmarkSlackLoad(b *testing.B) {
 			b.Errorf("%d events accepted, %d posted", lr.accepted, posts.Load())
 		}
 	}
+}
+
+// serveLoopback serves a on a free loopback port as serve does, and returns
+// its base URL and a stop function that shuts it down gracefully (draining
+// accepted events) and returns Serve's error.
+func serveLoopback(tb testing.TB, a *app) (string, func() error) {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+	return "http://" + ln.Addr().String(), func() error { cancel(); return <-done }
 }

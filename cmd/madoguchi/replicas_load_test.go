@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +25,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
-	"github.com/oumail-alumni/madoguchi/internal/server"
 )
 
 // writeGenerated writes n generated intents and the shipped settings to dir.
@@ -65,8 +63,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		var urls []string
 		var apps []*app
-		var dones []chan error
-		ctx, cancel := context.WithCancel(context.Background())
+		var stops []func() error
 		for i := range 2 {
 			dir := intentsDir
 			if i == 0 {
@@ -79,13 +76,8 @@ func BenchmarkReplicasLoad(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
-			urls, apps, dones = append(urls, "http://"+ln.Addr().String()+"/line/webhook"), append(apps, a), append(dones, done)
+			base, stop := serveLoopback(b, a)
+			urls, apps, stops = append(urls, base+"/line/webhook"), append(apps, a), append(stops, stop)
 		}
 		const events = 10000
 		bodies := make([][]byte, events)
@@ -102,9 +94,8 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		time.Sleep(200 * time.Millisecond)
 		st := apps[0].reloader.Reload()
 		wg.Wait()
-		cancel()
-		for _, d := range dones {
-			if err := <-d; err != nil {
+		for _, stop := range stops {
+			if err := stop(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
-	"github.com/oumail-alumni/madoguchi/internal/server"
 )
 
 const replyPath = "/v2/bot/message/reply"
@@ -330,15 +328,7 @@ func TestLINENoPushWithoutFallback(t *testing.T) {
 func TestLINEGracefulShutdown(t *testing.T) {
 	l := newLineApp(t, func(c *serveConfig) { c.workers = 2 })
 	l.fake.delay = 20 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- server.Serve(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, l.handler, 10*time.Second, l.drain)
-	}()
+	base, stop := serveLoopback(t, l.app)
 	const n = 30
 	var wg sync.WaitGroup
 	accepted := make(chan int, n)
@@ -347,7 +337,7 @@ func TestLINEGracefulShutdown(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			body := webhookBody(textEvent(fmt.Sprint("g", i), fmt.Sprint("rt", i), "パスワードを忘れました"))
-			req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/line/webhook", bytes.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, base+"/line/webhook", bytes.NewReader(body))
 			req.Header.Set("X-Line-Signature", sign(body))
 			if res, err := http.DefaultClient.Do(req); err == nil {
 				if res.StatusCode == 200 {
@@ -358,8 +348,7 @@ func TestLINEGracefulShutdown(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	cancel() // SIGTERM
-	if err := <-done; err != nil {
+	if err := stop(); err != nil { // SIGTERM
 		t.Fatalf("Serve: %v", err)
 	}
 	if got, want := l.fake.callCount(replyPath), len(accepted); got != want || want != n {
