@@ -49,7 +49,7 @@ func Normalize(s string) string {
 		}
 		b.WriteRune(r)
 		space = false
-		prevKana = IsKana(r)
+		prevKana = isKana(r)
 	}
 	out := b.String()
 	return strings.TrimSuffix(out, " ")
@@ -89,23 +89,22 @@ func isSeparator(r rune) bool {
 // not compose onto its kana (for example after a letter that takes none).
 func isKanaMark(r rune) bool { return r == '\u3099' || r == '\u309a' }
 
-// IsKana reports whether r is a hiragana or katakana letter (after folding,
-// the matcher only sees hiragana, but callers may ask before folding).
-func IsKana(r rune) bool {
+// isKana reports whether r is a hiragana or katakana letter.
+func isKana(r rune) bool {
 	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
 }
 
-// IsJapanese reports whether r is written in a Japanese script: kana or a
-// CJK ideograph (including the iteration mark 々).
-func IsJapanese(r rune) bool {
-	return IsKana(r) || unicode.Is(unicode.Han, r) || r == 'ー'
+// isJapanese reports whether r is written in a Japanese script: kana, the
+// long-vowel mark, or a CJK ideograph (including the iteration mark 々).
+func isJapanese(r rune) bool {
+	return isKana(r) || unicode.Is(unicode.Han, r) || r == 'ー'
 }
 
 // HasJapanese reports whether s contains any Japanese script, the rule that
 // picks the reply language: Japanese if so, English otherwise.
 func HasJapanese(s string) bool {
 	for _, r := range s {
-		if IsJapanese(r) || r >= 0xFF66 && r <= 0xFF9D { // half-width katakana
+		if isJapanese(r) || r >= 0xFF66 && r <= 0xFF9D { // half-width katakana
 			return true
 		}
 	}

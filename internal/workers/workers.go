@@ -62,9 +62,6 @@ func (p *Pool) Submit(job func(), wait time.Duration) error {
 	}
 }
 
-// Len returns the number of queued jobs not yet started.
-func (p *Pool) Len() int { return len(p.jobs) }
-
 // Shutdown stops accepting jobs and waits until every queued job has run,
 // or ctx ends.
 func (p *Pool) Shutdown(ctx context.Context) error {
