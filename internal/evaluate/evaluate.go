@@ -5,11 +5,15 @@ package evaluate
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
@@ -132,38 +136,69 @@ func Run(x *match.Index, cases []Case) []Outcome {
 
 // LeaveOneOut matches each example of each intent against an index built
 // without that example: how well the catalogue answers a phrasing it has
-// not seen. Examples of a handoff intent are expected to escalate.
+// not seen. Examples of a handoff intent are expected to escalate. The
+// indexes are built on every core; outcomes come back in catalogue order.
 func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
-	var out []Outcome
+	type job struct {
+		intent int
+		lang   catalogue.Lang
+		j      int
+	}
+	var jobs []job
 	for i, in := range cat.Intents {
 		for _, lang := range catalogue.Langs {
-			exs := in.Examples.In(lang)
-			for j, ex := range exs {
-				if len(exs) == 1 {
-					continue // nothing would be left to learn from
+			if n := len(in.Examples.In(lang)); n > 1 { // with one, nothing would be left to learn from
+				for j := range n {
+					jobs = append(jobs, job{i, lang, j})
 				}
-				held := *in
-				rest := slices.Delete(slices.Clone(exs), j, j+1)
-				if lang == catalogue.English {
-					held.Examples.EN = rest
-				} else {
-					held.Examples.JA = rest
-				}
-				intents := slices.Clone(cat.Intents)
-				intents[i] = &held
-				c, err := catalogue.New(intents, cat.Settings)
-				if err != nil {
-					return nil, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
-				}
-				cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
-				if in.Handoff {
-					cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
-				}
-				out = append(out, Outcome{Case: cs, Result: match.New(c).Match(ex)})
 			}
 		}
 	}
-	return out, nil
+	out := make([]Outcome, len(jobs))
+	errs := make([]error, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				out[k], errs[k] = leaveOut(cat, jobs[k].intent, jobs[k].lang, jobs[k].j)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// leaveOut matches example j of intent i in lang against the catalogue
+// without it.
+func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outcome, error) {
+	in := cat.Intents[i]
+	exs := in.Examples.In(lang)
+	ex := exs[j]
+	held := *in
+	rest := slices.Delete(slices.Clone(exs), j, j+1)
+	if lang == catalogue.English {
+		held.Examples.EN = rest
+	} else {
+		held.Examples.JA = rest
+	}
+	intents := slices.Clone(cat.Intents)
+	intents[i] = &held
+	c, err := catalogue.New(intents, cat.Settings)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
+	}
+	cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
+	if in.Handoff {
+		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
+	}
+	return Outcome{Case: cs, Result: match.New(c).Match(ex)}, nil
 }
 
 // Report summarises outcomes.
