@@ -123,7 +123,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	busy := false
 	for _, ev := range cb.Events {
-		if !a.accept(r.Context(), ev) {
+		if !a.intake.Accept(r.Context(), eventID(ev), func() { a.process(ev) }) {
 			busy = true
 		}
 	}
@@ -135,11 +135,6 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write([]byte("{}"))
-}
-
-// accept queues one event; it reports false when the queue had no room.
-func (a *Adapter) accept(ctx context.Context, ev webhook.EventInterface) bool {
-	return a.intake.Accept(ctx, eventID(ev), func() { a.process(ev) })
 }
 
 func eventID(ev webhook.EventInterface) string {
