@@ -216,3 +216,20 @@ func ids(cs []Candidate) []string {
 	}
 	return out
 }
+
+// TestOutOfScopeNeverAnswered checks that questions outside the catalogue
+// are escalated or asked back, never answered with a confident wrong
+// intent (a wrong answer is worse than asking).
+func TestOutOfScopeNeverAnswered(t *testing.T) {
+	x := shippedIndex(t)
+	for _, q := range []string{
+		"駐車場はありますか", "図書館の利用方法", "同窓会の会費を払いたい", "卒業証明書を発行したい",
+		"how do I get my transcript", "what's the weather today", "住所変更したい", "寄付をしたい",
+		"Zoomのアカウントがほしい", "Wi-Fiがつながらない", "学生証をなくした", "Can I get a student discount?",
+		"明日は晴れますか", "I want to change my home address", "Do you like sushi?",
+	} {
+		if r := x.Match(q); r.Decision == Answer {
+			t.Errorf("%q answered with %s (%.2f)", q, r.Intent().ID, r.Score())
+		}
+	}
+}
