@@ -6,6 +6,7 @@ package bot
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
@@ -64,6 +65,9 @@ type Reply struct {
 	// reply must not be sent at all (they were already told).
 	Limited bool
 	Silent  bool
+	// Matched is the time spent matching the question; zero when the
+	// reply did not come from matching.
+	Matched time.Duration
 }
 
 // Bot answers questions from the current catalogue snapshot.
@@ -90,9 +94,11 @@ func (b *Bot) Swap(x *match.Index) { b.index.Store(x) }
 // Ask answers a question.
 func (b *Bot) Ask(text string) Reply {
 	x := b.Index()
+	start := time.Now()
 	res := x.Match(text)
+	took := time.Since(start)
 	r := reply(x.Catalogue(), res)
-	r.Match = res
+	r.Match, r.Matched = res, took
 	return r
 }
 

@@ -45,11 +45,14 @@ func TestDialogRateLimit(t *testing.T) {
 	d := NewDialog(b, state.NewMemory(func() time.Time { return now }), 3, nil)
 	ctx := context.Background()
 	for i := range 3 {
-		if r := d.Message(ctx, "u1", "パスワードを忘れました"); r.Limited || r.Intent != "forgot-id-password" {
-			t.Fatalf("message %d: %+v", i+1, r.Decision)
+		if r := d.Message(ctx, "u1", "パスワードを忘れました"); r.Limited || r.Intent != "forgot-id-password" || r.Matched <= 0 {
+			t.Fatalf("message %d: %s, matched in %v", i+1, r.Decision, r.Matched)
 		}
 	}
 	notice := d.Message(ctx, "u1", "パスワードを忘れました")
+	if notice.Matched != 0 {
+		t.Error("a rate-limited message was matched")
+	}
 	if !notice.Limited || notice.Silent || notice.Text == "" {
 		t.Errorf("4th message: limited %v silent %v %q, want one notice", notice.Limited, notice.Silent, notice.Text)
 	}

@@ -169,10 +169,8 @@ func (a *Adapter) process(ev webhook.EventInterface) {
 		}
 		user := a.hashID(sourceUser(e.Source))
 		a.log.Debug("question", "user", user, "text", q)
-		r := a.ask(ctx, user, q)
-		if r.Limited {
-			a.metrics.RateLimited.WithLabelValues(platform).Inc()
-		}
+		r := a.dialog.Message(ctx, platform+":"+user, q)
+		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
 			a.deliver(ctx, e.ReplyToken, e.Source, render(r))
 		}
@@ -187,15 +185,6 @@ func (a *Adapter) process(ev webhook.EventInterface) {
 	case webhook.FollowEvent:
 		a.deliver(ctx, e.ReplyToken, e.Source, render(a.greeting()))
 	}
-}
-
-// ask answers a user's question, counting the decision and the time taken.
-func (a *Adapter) ask(ctx context.Context, user, q string) bot.Reply {
-	start := time.Now()
-	r := a.dialog.Message(ctx, platform+":"+user, q)
-	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
-	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
-	return r
 }
 
 // greeting welcomes a new friend in Japanese and English (LINE does not

@@ -4,6 +4,8 @@
 package metrics
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -14,7 +16,8 @@ type Metrics struct {
 	Events *prometheus.CounterVec
 	// Decisions counts the bot's decisions by decision and intent.
 	Decisions *prometheus.CounterVec
-	// MatchSeconds is the time the matcher takes per question.
+	// MatchSeconds is the time the matcher takes per question (without
+	// the state store).
 	MatchSeconds prometheus.Histogram
 	// APICalls counts calls to platform APIs by platform, call and HTTP
 	// status ("error" when no response came back).
@@ -82,4 +85,18 @@ func New(reg prometheus.Registerer) *Metrics {
 	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures,
 		m.RateLimited, m.StoreErrors, m.Reloads, m.Intents)
 	return m
+}
+
+// Answered records the reply to one question on platform: the time spent
+// matching and the decision, or, for a rate-limited message (never
+// matched), the limit.
+func (m *Metrics) Answered(platform, decision, intent string, limited bool, matched time.Duration) {
+	if limited {
+		m.RateLimited.WithLabelValues(platform).Inc()
+		return
+	}
+	if matched > 0 {
+		m.MatchSeconds.Observe(matched.Seconds())
+	}
+	m.Decisions.WithLabelValues(decision, intent).Inc()
 }

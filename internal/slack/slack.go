@@ -146,13 +146,8 @@ func stripMentions(s string) string {
 // answer matches a question and posts the reply in its thread.
 func (a *Adapter) answer(q question) {
 	a.log.Debug("question", "channel", q.channel, "text", q.text)
-	start := time.Now()
 	r := a.dialog.Message(context.Background(), platform+":"+q.user, q.text)
-	a.metrics.MatchSeconds.Observe(time.Since(start).Seconds())
-	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
-	if r.Limited {
-		a.metrics.RateLimited.WithLabelValues(platform).Inc()
-	}
+	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 	if !r.Silent {
 		a.post(q.channel, q.thread, r)
 	}
