@@ -16,12 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/line"
-	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
@@ -57,10 +52,6 @@ func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // concurrent clients, and reports throughput, webhook latency, and replies
 // received against events sent.
 func BenchmarkLINELoad(b *testing.B) {
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		b.Fatal(err)
-	}
 	questions := []string{"パスワードを忘れました", "I forgot my password", "変更したい", "転送先を変えたい", "学食のメニューは？", "IMAPは使えますか"}
 	for b.Loop() {
 		rc := &replyCounter{tokens: map[string]int{}}
@@ -69,10 +60,7 @@ func BenchmarkLINELoad(b *testing.B) {
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 		}}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-		a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
+		a := testApp(b, logger, cfg)
 		base, stop := serveLoopback(b, a)
 
 		bodies := make([][]byte, loadEvents)
@@ -160,10 +148,6 @@ func sendLoad(url string, bodies [][]byte, signReq func(*http.Request, []byte)) 
 // loopback to serve's handler, with posts going to a local fake Web API,
 // and reports requests per second and acknowledgement latency.
 func BenchmarkSlackLoad(b *testing.B) {
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		b.Fatal(err)
-	}
 	for b.Loop() {
 		var posts atomic.Int64
 		fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -175,10 +159,7 @@ func BenchmarkSlackLoad(b *testing.B) {
 			SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb"), APIURL: fake.URL + "/",
 		}}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-		a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
+		a := testApp(b, logger, cfg)
 		base, stop := serveLoopback(b, a)
 		bodies := make([][]byte, loadEvents)
 		for i := range bodies {

@@ -17,12 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/line"
-	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
@@ -51,10 +47,6 @@ func writeGenerated(tb testing.TB, dir string, n int) {
 // requests and the reload time.
 func BenchmarkReplicasLoad(b *testing.B) {
 	srv := redistest.Start(b)
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		b.Fatal(err)
-	}
 	for b.Loop() {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake := httptest.NewServer(rc)
@@ -72,10 +64,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 			cfg := serveConfig{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
 				ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 			}}
-			a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
+			a := testApp(b, logger, cfg)
 			base, stop := serveLoopback(b, a)
 			urls, apps, stops = append(urls, base+"/line/webhook"), append(apps, a), append(stops, stop)
 		}

@@ -12,12 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/line"
-	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
@@ -26,20 +21,13 @@ import (
 // fake LINE API.
 func replicas(t *testing.T, n int, redisURL string, fake *fakeLINE) ([]*httptest.Server, []*app) {
 	t.Helper()
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var webs []*httptest.Server
 	var apps []*app
 	for range n {
 		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL, RetryBase: time.Millisecond,
 		}}
-		a, err := newApp(slog.New(slog.NewTextHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 		web := httptest.NewServer(a.handler)
 		t.Cleanup(web.Close)
 		webs, apps = append(webs, web), append(apps, a)

@@ -24,6 +24,21 @@ import (
 
 const replyPath = "/v2/bot/message/reply"
 
+// testApp builds serve's app for cfg over the shipped catalogue, as
+// runServe does.
+func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
+	tb.Helper()
+	cat, err := catalogue.Load(intentsDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
 // lineApp is serve's handler with LINE pointed at a fake API.
 type lineApp struct {
 	*app
@@ -34,10 +49,6 @@ type lineApp struct {
 
 func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 	t.Helper()
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fake := newFakeLINE(t)
 	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
@@ -49,10 +60,7 @@ func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 		tune(&cfg)
 	}
 	logs := &bytes.Buffer{}
-	a, err := newApp(slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug - 1})), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug - 1})), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)
 	return &lineApp{app: a, fake: fake, web: web, logs: logs}

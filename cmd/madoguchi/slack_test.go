@@ -19,11 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
@@ -99,19 +94,12 @@ type slackApp struct {
 
 func newSlackApp(t *testing.T, appToken string) *slackApp {
 	t.Helper()
-	cat, err := catalogue.Load(intentsDir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fake := newFakeSlack(t)
 	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
 	}}
-	a, err := newApp(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)
 	return &slackApp{app: a, fake: fake, web: web}
