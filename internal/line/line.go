@@ -180,7 +180,7 @@ func (a *Adapter) process(ev webhook.EventInterface) {
 		}
 		id, lang := parsePostback(e.Postback.Data)
 		r := a.bot.Choose(id, lang)
-		a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		a.deliver(ctx, e.ReplyToken, e.Source, render(r))
 	case webhook.FollowEvent:
 		a.deliver(ctx, e.ReplyToken, e.Source, render(a.greeting()))

@@ -29,7 +29,7 @@ func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
 		bl = a.show(rest)
 	default:
 		r := a.bot.Ask(cmd.Text)
-		a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		bl = blocks(r, true)
 	}
 	return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Blocks: slack.Blocks{BlockSet: bl}, Text: "madoguchi"}

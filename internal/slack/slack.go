@@ -157,7 +157,7 @@ func (a *Adapter) answer(q question) {
 func (a *Adapter) choose(channel, thread, value string) {
 	id, lang := parseChoice(value)
 	r := a.bot.Choose(id, lang)
-	a.metrics.Decisions.WithLabelValues(string(r.Decision), r.Intent).Inc()
+	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 	a.post(channel, thread, r)
 }
 
