@@ -3,6 +3,8 @@ package match
 import (
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/textnorm"
@@ -116,7 +118,8 @@ func newPhrase(norm string) phrase { return phrase{norm, textnorm.HasJapanese(no
 
 // in reports whether normalised text contains the phrase. Japanese phrases
 // match anywhere (Japanese has no spaces); Latin phrases only as whole
-// words, so that "person" is not found in "personal".
+// words, so that "person" is not found in "personal" but "outlook" is
+// found in "outlookにろぐいん".
 func (p phrase) in(norm string) bool {
 	if p.japanese {
 		return strings.Contains(norm, p.text)
@@ -127,11 +130,19 @@ func (p phrase) in(norm string) bool {
 			return false
 		}
 		start, end := from+i, from+i+len(p.text)
-		if (start == 0 || norm[start-1] == ' ') && (end == len(norm) || norm[end] == ' ') {
+		before, _ := utf8.DecodeLastRuneInString(norm[:start])
+		after, _ := utf8.DecodeRuneInString(norm[end:])
+		if !inLatinWord(before) && !inLatinWord(after) {
 			return true
 		}
 		from = start + 1
 	}
+}
+
+// inLatinWord reports whether r can be part of a Latin word: a letter or
+// digit outside Japanese script. utf8.RuneError (no rune) is not.
+func inLatinWord(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isJapanese(r)
 }
 
 // queryTerms fills s.query with the weighted distinct terms of the

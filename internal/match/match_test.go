@@ -167,6 +167,12 @@ func TestPhraseIn(t *testing.T) {
 		{"担当者と話したい", "担当者", true},
 		{"a talk to a human b", "talk to a human", true},
 		{"talk to a humane society", "talk to a human", false},
+		// Japanese script next to a Latin word is a word boundary.
+		{"outlookにろぐいんできない", "outlook", true},
+		{"iphoneのめーる", "iphone", true},
+		{"outlooks", "outlook", false},
+		{"2013年", "2013", true},
+		{"20134", "2013", false},
 	}
 	for _, tt := range tests {
 		if got := newPhrase(tt.phrase).in(tt.text); got != tt.want {
