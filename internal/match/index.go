@@ -172,10 +172,7 @@ type builder struct {
 func (b *builder) learn(text string) string {
 	n := textnorm.Normalize(text)
 	b.x.speller.add(n)
-	if n == "" {
-		return n
-	}
-	return strings.TrimSpace(b.x.synonyms.Replace(" " + n + " "))
+	return b.x.withSynonyms(n)
 }
 
 func (b *builder) addIntent(i int32, in *catalogue.Intent) {
@@ -235,9 +232,9 @@ func (b *builder) addDoc(i int32, text string) builderDoc {
 }
 
 // synonymReplacer builds the rewriting of synonyms onto their group's first
-// word, on normalised text padded with a space at each end. Latin words are
-// matched whole (" sign in " but not "design in"); Japanese ones anywhere.
-// Longer variants come first so that they win over their own prefixes.
+// word. It works on text in the form spaced makes: Latin words are matched
+// whole (" sign  in " but not "design in"), Japanese ones anywhere. Longer
+// variants come first so that they win over their own prefixes.
 func synonymReplacer(groups [][]string) *strings.Replacer {
 	type pair struct{ from, to string }
 	var pairs []pair
@@ -245,12 +242,13 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 		canon := textnorm.Normalize(g[0])
 		for _, v := range g[1:] {
 			from := textnorm.Normalize(v)
-			to := canon
-			if !textnorm.HasJapanese(from) {
-				from, to = " "+from+" ", " "+canon+" "
+			if from == "" {
+				continue
 			}
-			if strings.TrimSpace(from) != "" {
-				pairs = append(pairs, pair{from, to})
+			if textnorm.HasJapanese(from) {
+				pairs = append(pairs, pair{spaced(from), canon})
+			} else {
+				pairs = append(pairs, pair{" " + spaced(from) + " ", " " + canon + " "})
 			}
 		}
 	}
@@ -262,14 +260,23 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 	return strings.NewReplacer(oldnew...)
 }
 
+// spaced doubles the spaces between words, so that two synonyms side by
+// side ("can t log in") each keep a space of their own to match against.
+func spaced(s string) string { return strings.ReplaceAll(s, " ", "  ") }
+
 // normalize is textnorm.Normalize followed by spelling correction and the
 // synonyms: the form in which a question is matched.
 func (x *Index) normalize(s string) string {
-	n := x.speller.correct(textnorm.Normalize(s), nil)
-	if n == "" {
-		return n
+	return x.withSynonyms(x.speller.correct(textnorm.Normalize(s), nil))
+}
+
+// withSynonyms rewrites each synonym in normalised text to its group's
+// first word.
+func (x *Index) withSynonyms(norm string) string {
+	if norm == "" {
+		return norm
 	}
-	return strings.TrimSpace(x.synonyms.Replace(" " + n + " "))
+	return strings.Join(strings.Fields(x.synonyms.Replace(" "+spaced(norm)+" ")), " ")
 }
 
 // termID returns the id of a term, adding it to the vocabulary. English words

@@ -145,6 +145,14 @@ func inLatinWord(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isJapanese(r)
 }
 
+// Mentions reports whether text contains phrase as the matcher would find a
+// keyword in a question: both normalised with the index's synonyms applied,
+// and a Latin phrase only as whole words. Neither is spell-corrected.
+func (x *Index) Mentions(text, phrase string) bool {
+	p := x.withSynonyms(textnorm.Normalize(phrase))
+	return p != "" && newPhrase(p).in(x.withSynonyms(textnorm.Normalize(text)))
+}
+
 // queryTerms fills s.query with the weighted distinct terms of the
 // normalised question and returns the query vector's length.
 func (x *Index) queryTerms(norm string, s *scratch) float32 {

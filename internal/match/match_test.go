@@ -239,3 +239,22 @@ func TestOutOfScopeNeverAnswered(t *testing.T) {
 		}
 	}
 }
+
+func TestMentions(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"I can't log in", "cannot log in", true}, // through the synonyms
+		{"Outlookにログインできません", "outlook", true},
+		{"ｱｳﾄﾙｯｸが開かない", "outlook", true},
+		{"my personal address", "person", false},
+		{"anything", "", false},
+	}
+	for _, tt := range tests {
+		if got := x.Mentions(tt.text, tt.phrase); got != tt.want {
+			t.Errorf("Mentions(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
+		}
+	}
+}
