@@ -176,7 +176,9 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 }
 
 // leaveOut matches example j of intent i in lang against the catalogue
-// without it.
+// without it. A keyword that only the left-out example mentions (no other
+// example or title of the intent does) goes with it: otherwise a keyword
+// copied from an example would answer that example for it.
 func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outcome, error) {
 	in := cat.Intents[i]
 	exs := in.Examples.In(lang)
@@ -190,7 +192,13 @@ func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outc
 	}
 	intents := slices.Clone(cat.Intents)
 	intents[i] = &held
-	c, err := catalogue.New(intents, cat.Settings)
+	x, err := index(intents, cat.Settings)
+	if err == nil {
+		if kws := keywordsBeyond(x, &held, ex); len(kws) < len(held.Keywords) {
+			held.Keywords = kws
+			x, err = index(intents, cat.Settings)
+		}
+	}
 	if err != nil {
 		return Outcome{}, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
 	}
@@ -198,7 +206,29 @@ func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outc
 	if in.Handoff {
 		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
 	}
-	return Outcome{Case: cs, Result: match.New(c).Match(ex)}, nil
+	return Outcome{Case: cs, Result: x.Match(ex)}, nil
+}
+
+// index builds the matcher's index of a list of intents.
+func index(intents []*catalogue.Intent, s catalogue.Settings) (*match.Index, error) {
+	c, err := catalogue.New(intents, s)
+	if err != nil {
+		return nil, err
+	}
+	return match.New(c), nil
+}
+
+// keywordsBeyond returns the keywords of in that the example ex does not
+// mention, or that the intent's own examples or titles mention too.
+func keywordsBeyond(x *match.Index, in *catalogue.Intent, ex string) []string {
+	texts := append(in.Examples.All(), in.Title.JA, in.Title.EN)
+	var kws []string
+	for _, k := range in.Keywords {
+		if !x.Mentions(ex, k) || slices.ContainsFunc(texts, func(t string) bool { return x.Mentions(t, k) }) {
+			kws = append(kws, k)
+		}
+	}
+	return kws
 }
 
 // Report summarises outcomes.

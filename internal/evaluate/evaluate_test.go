@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,5 +89,26 @@ func TestLeaveOneOutHoldsOutTheExample(t *testing.T) {
 		if o.Result.Score() > 0.999 {
 			t.Fatalf("%q scored %.3f: the held-out example was still indexed", o.Query, o.Result.Score())
 		}
+	}
+}
+
+func TestKeywordsBeyondTheHeldOutExample(t *testing.T) {
+	cat, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := match.New(cat)
+	in := &catalogue.Intent{
+		Keywords: []string{"quota", "zettabyte", "exabyte"},
+		Examples: catalogue.Examples{EN: []string{"is an exabyte mailbox possible", "how big is the mailbox"}},
+	}
+	// "zettabyte" is only in the held-out question: it goes. "exabyte" is
+	// also in a remaining example and "quota" is not in the question: they stay.
+	got := keywordsBeyond(x, in, "Is a Zettabyte or an exabyte allowed?")
+	if want := []string{"quota", "exabyte"}; !slices.Equal(got, want) {
+		t.Errorf("keywordsBeyond = %q, want %q", got, want)
+	}
+	if got := keywordsBeyond(x, in, "how big is the mailbox"); len(got) != 3 {
+		t.Errorf("keywordsBeyond = %q, want all three kept", got)
 	}
 }
