@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/textnorm"
@@ -260,9 +261,27 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 	return strings.NewReplacer(oldnew...)
 }
 
-// spaced doubles the spaces between words, so that two synonyms side by
-// side ("can t log in") each keep a space of their own to match against.
-func spaced(s string) string { return strings.ReplaceAll(s, " ", "  ") }
+// spaced puts a space between Latin and Japanese script and doubles the
+// spaces between words, so that a Latin word next to Japanese ("outlookに")
+// is whole and two synonyms side by side ("can t log in") each keep a space
+// of their own to match against.
+func spaced(s string) string {
+	var b strings.Builder
+	b.Grow(2 * len(s))
+	prev := rune(0)
+	for _, r := range s {
+		if r == ' ' {
+			b.WriteString("  ")
+		} else {
+			if prev != 0 && prev != ' ' && isJapanese(prev) != isJapanese(r) {
+				b.WriteString("  ")
+			}
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
 
 // normalize is textnorm.Normalize followed by spelling correction and the
 // synonyms: the form in which a question is matched.
@@ -276,7 +295,27 @@ func (x *Index) withSynonyms(norm string) string {
 	if norm == "" {
 		return norm
 	}
-	return strings.Join(strings.Fields(x.synonyms.Replace(" "+spaced(norm)+" ")), " ")
+	return unspaced(x.synonyms.Replace(" " + spaced(norm) + " "))
+}
+
+// unspaced undoes spaced: single spaces between words, and none between
+// Japanese characters, which a Latin synonym's Japanese word may have
+// brought ("signinできない" reads "ログインできない").
+func unspaced(s string) string {
+	words := strings.Fields(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, w := range words {
+		if i > 0 {
+			last, _ := utf8.DecodeLastRuneInString(words[i-1])
+			first, _ := utf8.DecodeRuneInString(w)
+			if !isJapanese(last) || !isJapanese(first) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(w)
+	}
+	return b.String()
 }
 
 // termID returns the id of a term, adding it to the vocabulary. English words

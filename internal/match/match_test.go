@@ -249,6 +249,8 @@ func TestMentions(t *testing.T) {
 		{"I can't log in", "cannot log in", true}, // through the synonyms
 		{"Outlookにログインできません", "outlook", true},
 		{"ｱｳﾄﾙｯｸが開かない", "outlook", true},
+		{"Signinできない", "ログインできない", true}, // a Latin synonym inside Japanese
+		{"OutlookアプリにSign inできません", "ログインできない", true},
 		{"my personal address", "person", false},
 		{"anything", "", false},
 	}
