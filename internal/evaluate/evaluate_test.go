@@ -68,7 +68,18 @@ func TestVerdictsAndReport(t *testing.T) {
 }
 
 func TestLeaveOneOutHoldsOutTheExample(t *testing.T) {
-	cat, err := catalogue.Load("../../intents")
+	shipped, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without keywords, whose bonus can lift any score to 1.
+	var intents []*catalogue.Intent
+	for _, in := range shipped.Intents {
+		bare := *in
+		bare.Keywords = nil
+		intents = append(intents, &bare)
+	}
+	cat, err := catalogue.New(intents, shipped.Settings)
 	if err != nil {
 		t.Fatal(err)
 	}
