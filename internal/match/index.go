@@ -36,7 +36,7 @@ const (
 	// rewards questions that mix the words of several examples.
 	exampleShare = 0.3
 	// keywordBonus is added to an intent whose keyword the question contains.
-	keywordBonus = 0.15
+	keywordBonus = 0.25
 	// unknownShare scales the weight of a term no intent uses. Such terms
 	// pull the score down: a question about the cafeteria menu is not about
 	// passwords just because it ends in "ですか".

@@ -260,3 +260,22 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+// A greeting in front of a question must not turn it into the help menu.
+func TestGreetingDoesNotHideTheQuestion(t *testing.T) {
+	x := shippedIndex(t)
+	for q, want := range map[string]string{
+		"こんにちは、パスワードを忘れました":              "forgot-id-password",
+		"おはようございます。IMAPは使えますか":           "imap",
+		"こんにちは。メールの容量は何GBですか":            "mailbox-quota",
+		"Hi! I forgot my password":       "forgot-id-password",
+		"hello, how big is the mailbox?": "mailbox-quota",
+	} {
+		if r := x.Match(q); r.Intent() == nil || r.Intent().ID != want {
+			t.Errorf("%q: %s %v, want answer %s", q, r.Decision, ids(r.Candidates), want)
+		}
+	}
+	if r := x.Match("こんにちは"); r.Intent() == nil || r.Intent().ID != "help" {
+		t.Errorf("a greeting alone: %s %v, want the help menu", r.Decision, ids(r.Candidates))
+	}
+}
