@@ -129,6 +129,10 @@ func TestTestCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "dev-queries.tsv") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+	// Shared keywords are listed for admins but do not fail the test.
+	if !strings.Contains(out, `outlook-trouble: "outlook" also in smartphone-app`) {
+		t.Errorf("shared keyword not listed:\n%s", out)
+	}
 	_, errOut, code := runCmd(t, "", "test", "--queries", "no-such-file.tsv", intentsDir)
 	if code != 1 || !strings.Contains(errOut, "no-such-file.tsv") {
 		t.Errorf("missing query file: exit %d, %s", code, errOut)

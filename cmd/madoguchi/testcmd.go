@@ -73,6 +73,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 			failed = append(failed, s.name+": "+m)
 		}
 	}
+	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
 	if len(failed) > 0 {
 		fmt.Fprintln(c.stdout, "\nFAIL")
 		for _, f := range failed {
@@ -120,6 +121,18 @@ func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 			want = "escalate"
 		}
 		fmt.Fprintf(w, "  %-9s %q want %s, got %s\n", verdictName(v), o.Query, want, describe(o.Result))
+	}
+}
+
+// printSharedKeywords lists keywords that other intents' examples use too,
+// for admins to reconsider; they do not fail the test.
+func printSharedKeywords(w io.Writer, shared []evaluate.SharedKeyword) {
+	if len(shared) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nkeywords that other intents' examples also use (they cannot tell those intents apart):")
+	for _, k := range shared {
+		fmt.Fprintf(w, "  %s: %q also in %s\n", k.Intent, k.Keyword, strings.Join(k.Others, ", "))
 	}
 }
 

@@ -341,3 +341,38 @@ func Redecide(outcomes []Outcome, t catalogue.Thresholds) []Outcome {
 	}
 	return out
 }
+
+// SharedKeyword is a keyword of one intent that examples or titles of other
+// intents mention too: it does not tell those intents apart, and its bonus
+// can answer their questions with the wrong intent.
+type SharedKeyword struct {
+	Intent, Keyword string
+	Others          []string // ids of the other intents, in catalogue order
+}
+
+// SharedKeywords finds the shared keywords of a catalogue, in catalogue order.
+func SharedKeywords(x *match.Index) []SharedKeyword {
+	cat := x.Catalogue()
+	texts := make([][]string, len(cat.Intents)) // canonical examples and titles per intent
+	for i, in := range cat.Intents {
+		for _, t := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
+			texts[i] = append(texts[i], x.Canonical(t))
+		}
+	}
+	var out []SharedKeyword
+	for i, in := range cat.Intents {
+		for _, k := range in.Keywords {
+			p := x.Canonical(k)
+			var others []string
+			for j, ts := range texts {
+				if j != i && slices.ContainsFunc(ts, func(t string) bool { return match.ContainsPhrase(t, p) }) {
+					others = append(others, cat.Intents[j].ID)
+				}
+			}
+			if len(others) > 0 {
+				out = append(out, SharedKeyword{in.ID, k, others})
+			}
+		}
+	}
+	return out
+}

@@ -123,3 +123,37 @@ func TestKeywordsBeyondTheHeldOutExample(t *testing.T) {
 		t.Errorf("keywordsBeyond = %q, want all three kept", got)
 	}
 }
+
+func TestSharedKeywords(t *testing.T) {
+	shipped, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	intents := slices.Clone(shipped.Intents)
+	i := slices.IndexFunc(intents, func(in *catalogue.Intent) bool { return in.ID == "mailbox-quota" })
+	quota := *intents[i]
+	quota.Keywords = []string{"容量", "password"} // "password" is every login intent's word
+	intents[i] = &quota
+	cat, err := catalogue.New(intents, shipped.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *SharedKeyword
+	for _, k := range SharedKeywords(match.New(cat)) {
+		if k.Intent == "mailbox-quota" {
+			if k.Keyword != "password" {
+				t.Errorf("%q reported as shared", k.Keyword)
+			}
+			got = &k
+		}
+	}
+	if got == nil {
+		t.Fatal(`"password" of mailbox-quota not reported`)
+	}
+	// Found through the synonyms too: the Japanese examples say パスワード.
+	for _, want := range []string{"forgot-id-password", "password-incorrect"} {
+		if !slices.Contains(got.Others, want) {
+			t.Errorf("others = %v, want %s among them", got.Others, want)
+		}
+	}
+}

@@ -149,9 +149,16 @@ func inLatinWord(r rune) bool {
 // keyword in a question: both normalised with the index's synonyms applied,
 // and a Latin phrase only as whole words. Neither is spell-corrected.
 func (x *Index) Mentions(text, phrase string) bool {
-	p := x.withSynonyms(textnorm.Normalize(phrase))
-	return p != "" && newPhrase(p).in(x.withSynonyms(textnorm.Normalize(text)))
+	return ContainsPhrase(x.Canonical(text), x.Canonical(phrase))
 }
+
+// Canonical returns text in the form in which keywords are looked for:
+// normalised, with the index's synonyms applied, not spell-corrected.
+func (x *Index) Canonical(text string) string { return x.withSynonyms(textnorm.Normalize(text)) }
+
+// ContainsPhrase reports whether canonical text contains a canonical
+// phrase, a Latin phrase only as whole words (see Canonical).
+func ContainsPhrase(text, phrase string) bool { return phrase != "" && newPhrase(phrase).in(text) }
 
 // queryTerms fills s.query with the weighted distinct terms of the
 // normalised question and returns the query vector's length.
