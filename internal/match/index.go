@@ -28,6 +28,8 @@ var kindWeight = [...]float32{
 	// few dozen intents their IDF is noisy; the stop list steadies it.
 	kindStopWord: 0.15,
 	kindNumber:   0.6,
+	// Measured: 1.5 → 80.0%, 2 → 81.0%, 3 → 79.4% leave-one-out.
+	kindNegation: 2,
 }
 
 const (
@@ -321,7 +323,7 @@ func unspaced(s string) string {
 // termID returns the id of a term, adding it to the vocabulary. English words
 // are stemmed.
 func (x *Index) termID(term string, kind termKind) int32 {
-	if kind == kindWord || kind == kindStopWord {
+	if isWord(kind) {
 		if id, ok := x.surfaces[term]; ok {
 			return id
 		}

@@ -220,7 +220,7 @@ func (x *Index) score(norm string, s *scratch) {
 // lookup finds the vocabulary id of a query term, trying the stem of an
 // English word. It returns -1 for a term no intent uses.
 func (x *Index) lookup(term string, kind termKind) int32 {
-	if kind == kindWord || kind == kindStopWord {
+	if isWord(kind) {
 		if id, ok := x.surfaces[term]; ok {
 			return id
 		}

@@ -18,6 +18,7 @@ const (
 	kindWord                     // a Latin word (stemmed later)
 	kindStopWord                 // an English function word ("the", "how")
 	kindNumber                   // a run of digits
+	kindNegation                 // an English negation ("cannot", "not")
 )
 
 // maxQueryBytes bounds the text the matcher reads: a LINE message may be
@@ -70,7 +71,9 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 				}
 				j += sz
 			}
-			if english.IsStopWord(s[i:j]) {
+			if negations[s[i:j]] {
+				fn(s[i:j], kindNegation)
+			} else if english.IsStopWord(s[i:j]) {
 				fn(s[i:j], kindStopWord)
 			} else {
 				fn(s[i:j], kindWord)
@@ -92,6 +95,15 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 		}
 	}
 }
+
+// negations are English words that turn a how-to question into a trouble
+// report: "how do I sign in" against "I cannot sign in". The stop list
+// would weigh "not" and "no" as little as "the".
+var negations = map[string]bool{"cannot": true, "not": true, "no": true, "never": true, "unable": true}
+
+// isWord reports whether terms of kind k are English words, which are
+// looked up by their stem.
+func isWord(k termKind) bool { return k == kindWord || k == kindStopWord || k == kindNegation }
 
 func isJapanese(r rune) bool {
 	return r >= 0x3040 && r <= 0x30ff || unicode.Is(unicode.Han, r)
