@@ -154,6 +154,7 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 			}
 		}
 	}
+	full := match.New(cat) // for Canonical, which only the settings shape
 	out := make([]Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	var next atomic.Int64
@@ -167,7 +168,7 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 				if k >= len(jobs) {
 					return
 				}
-				out[k], errs[k] = leaveOut(cat, jobs[k].intent, jobs[k].lang, jobs[k].j)
+				out[k], errs[k] = leaveOut(full, jobs[k].intent, jobs[k].lang, jobs[k].j)
 			}
 		}()
 	}
@@ -175,11 +176,12 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 	return out, errors.Join(errs...)
 }
 
-// leaveOut matches example j of intent i in lang against the catalogue
-// without it. A keyword that only the left-out example mentions (no other
-// example or title of the intent does) goes with it: otherwise a keyword
-// copied from an example would answer that example for it.
-func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outcome, error) {
+// leaveOut matches example j of intent i in lang against the catalogue of
+// full without it. A keyword that only the left-out example mentions (no
+// other example or title of the intent does) goes with it: otherwise a
+// keyword copied from an example would answer that example for it.
+func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (Outcome, error) {
+	cat := full.Catalogue()
 	in := cat.Intents[i]
 	exs := in.Examples.In(lang)
 	ex := exs[j]
@@ -190,15 +192,10 @@ func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outc
 	} else {
 		held.Examples.JA = rest
 	}
+	held.Keywords = keywordsBeyond(full, &held, ex)
 	intents := slices.Clone(cat.Intents)
 	intents[i] = &held
-	x, err := index(intents, cat.Settings)
-	if err == nil {
-		if kws := keywordsBeyond(x, &held, ex); len(kws) < len(held.Keywords) {
-			held.Keywords = kws
-			x, err = index(intents, cat.Settings)
-		}
-	}
+	c, err := catalogue.New(intents, cat.Settings)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
 	}
@@ -206,29 +203,31 @@ func leaveOut(cat *catalogue.Catalogue, i int, lang catalogue.Lang, j int) (Outc
 	if in.Handoff {
 		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
 	}
-	return Outcome{Case: cs, Result: x.Match(ex)}, nil
-}
-
-// index builds the matcher's index of a list of intents.
-func index(intents []*catalogue.Intent, s catalogue.Settings) (*match.Index, error) {
-	c, err := catalogue.New(intents, s)
-	if err != nil {
-		return nil, err
-	}
-	return match.New(c), nil
+	return Outcome{Case: cs, Result: match.New(c).Match(ex)}, nil
 }
 
 // keywordsBeyond returns the keywords of in that the example ex does not
 // mention, or that the intent's own examples or titles mention too.
 func keywordsBeyond(x *match.Index, in *catalogue.Intent, ex string) []string {
-	texts := append(in.Examples.All(), in.Title.JA, in.Title.EN)
+	ce, texts := x.Canonical(ex), canonicalTexts(x, in)
 	var kws []string
 	for _, k := range in.Keywords {
-		if !x.Mentions(ex, k) || slices.ContainsFunc(texts, func(t string) bool { return x.Mentions(t, k) }) {
+		p := x.Canonical(k)
+		if !match.ContainsPhrase(ce, p) || slices.ContainsFunc(texts, func(t string) bool { return match.ContainsPhrase(t, p) }) {
 			kws = append(kws, k)
 		}
 	}
 	return kws
+}
+
+// canonicalTexts returns the examples and titles of an intent in the form
+// keywords are looked for in (see match.Index.Canonical).
+func canonicalTexts(x *match.Index, in *catalogue.Intent) []string {
+	var out []string
+	for _, t := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
+		out = append(out, x.Canonical(t))
+	}
+	return out
 }
 
 // Report summarises outcomes.
@@ -353,11 +352,9 @@ type SharedKeyword struct {
 // SharedKeywords finds the shared keywords of a catalogue, in catalogue order.
 func SharedKeywords(x *match.Index) []SharedKeyword {
 	cat := x.Catalogue()
-	texts := make([][]string, len(cat.Intents)) // canonical examples and titles per intent
+	texts := make([][]string, len(cat.Intents))
 	for i, in := range cat.Intents {
-		for _, t := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
-			texts[i] = append(texts[i], x.Canonical(t))
-		}
+		texts[i] = canonicalTexts(x, in)
 	}
 	var out []SharedKeyword
 	for i, in := range cat.Intents {

@@ -145,13 +145,6 @@ func inLatinWord(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isJapanese(r)
 }
 
-// Mentions reports whether text contains phrase as the matcher would find a
-// keyword in a question: both normalised with the index's synonyms applied,
-// and a Latin phrase only as whole words. Neither is spell-corrected.
-func (x *Index) Mentions(text, phrase string) bool {
-	return ContainsPhrase(x.Canonical(text), x.Canonical(phrase))
-}
-
 // Canonical returns text in the form in which keywords are looked for:
 // normalised, with the index's synonyms applied, not spell-corrected.
 func (x *Index) Canonical(text string) string { return x.withSynonyms(textnorm.Normalize(text)) }
