@@ -237,6 +237,7 @@ type Report struct {
 	Wrong      int // in-scope cases answered with another intent
 	Clarified  int // in-scope cases asked back
 	Escalated  int // in-scope cases escalated
+	RankedTop  int // in-scope cases whose best candidate is accepted, whatever the decision
 	Reject     int // out-of-scope and handoff cases
 	Rejected   int // of which escalated
 	Failures   []Outcome
@@ -251,6 +252,10 @@ type Confusion struct {
 
 // Accuracy is the share of in-scope cases answered correctly.
 func (r Report) Accuracy() float64 { return ratio(r.Correct, r.InScope) }
+
+// TopRate is the share of in-scope cases whose best candidate is accepted:
+// the accuracy the matcher would have if it answered every question.
+func (r Report) TopRate() float64 { return ratio(r.RankedTop, r.InScope) }
 
 // WrongRate is the share of in-scope cases answered with a wrong intent.
 func (r Report) WrongRate() float64 { return ratio(r.Wrong, r.InScope) }
@@ -286,6 +291,9 @@ func Summarize(outcomes []Outcome) Report {
 			continue
 		}
 		r.InScope++
+		if c := o.Result.Candidates; len(c) > 0 && slices.Contains(o.Accept, c[0].Intent.ID) {
+			r.RankedTop++
+		}
 		switch v {
 		case Correct:
 			r.Correct++
@@ -335,7 +343,7 @@ func (r Report) Meets(f catalogue.Floors) []string {
 func Redecide(outcomes []Outcome, t catalogue.Thresholds) []Outcome {
 	out := make([]Outcome, len(outcomes))
 	for i, o := range outcomes {
-		o.Result.Decision, o.Result.Choices = match.Decide(o.Result.Candidates, o.Result.Handoff, t)
+		o.Result.Decision, o.Result.Choices = match.Decide(o.Result.Candidates, o.Result.Handoff, o.Result.Support, t)
 		out[i] = o
 	}
 	return out
