@@ -101,6 +101,7 @@ func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 		fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
 		fmt.Fprintf(w, "  asked back          %5d\n", r.Clarified)
 		fmt.Fprintf(w, "  escalated           %5d\n", r.Escalated)
+		fmt.Fprintf(w, "  right intent first  %5.1f%%  (whatever the decision)\n", 100*r.TopRate())
 	}
 	if r.Reject > 0 {
 		fmt.Fprintf(w, "  out of scope / handoff escalated %5.1f%%  (%d of %d)\n", 100*r.Rejection(), r.Rejected, r.Reject)
@@ -160,24 +161,26 @@ func printSweep(w io.Writer, sets []evalSet) {
 		accs   []float64
 	}
 	var rows []row
-	for answer := 0.10; answer <= 0.70001; answer += 0.02 {
-		for margin := 0.0; margin <= 0.60001; margin += 0.02 {
-			for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
-				t := catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor}
-				rw := row{t: t, minAcc: 1}
-				ok := true
-				for _, s := range sets {
-					r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
-					if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
-						ok = false
-						break
+	for _, support := range []float64{0, 1, 1.5, 2, 2.5, 3, 4} {
+		for answer := 0.10; answer <= 0.70001; answer += 0.02 {
+			for margin := 0.0; margin <= 0.60001; margin += 0.02 {
+				for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
+					t := catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor, Support: support}
+					rw := row{t: t, minAcc: 1}
+					ok := true
+					for _, s := range sets {
+						r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
+						if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
+							ok = false
+							break
+						}
+						rw.accs = append(rw.accs, r.Accuracy())
+						rw.minAcc = min(rw.minAcc, r.Accuracy())
+						rw.wrong += r.Wrong
 					}
-					rw.accs = append(rw.accs, r.Accuracy())
-					rw.minAcc = min(rw.minAcc, r.Accuracy())
-					rw.wrong += r.Wrong
-				}
-				if ok {
-					rows = append(rows, rw)
+					if ok {
+						rows = append(rows, rw)
+					}
 				}
 			}
 		}
@@ -198,6 +201,6 @@ func printSweep(w io.Writer, sets []evalSet) {
 		for i, a := range r.accs {
 			accs = append(accs, fmt.Sprintf("%s %.1f%%", sets[i].name, 100*a))
 		}
-		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f   wrong %d   %s\n", r.t.Answer, r.t.Margin, r.t.Floor, r.wrong, strings.Join(accs, ", "))
+		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f  support %.1f   wrong %d   %s\n", r.t.Answer, r.t.Margin, r.t.Floor, r.t.Support, r.wrong, strings.Join(accs, ", "))
 	}
 }

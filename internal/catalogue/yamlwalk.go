@@ -212,6 +212,16 @@ func (w *walker) fraction(n *yaml.Node, what string) float64 {
 	return f
 }
 
+// upTo reads a number from 0 to max.
+func (w *walker) upTo(n *yaml.Node, max float64, what string) float64 {
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || !(f >= 0 && f <= max) {
+		w.addf(n, "%s must be a number between 0 and %g", what, max)
+		return 0
+	}
+	return f
+}
+
 // httpsURL reads an absolute https URL.
 func (w *walker) httpsURL(n *yaml.Node, what string) string {
 	s, ok := w.str(n, what)

@@ -74,6 +74,7 @@ type Index struct {
 	docs     []doc
 	docText  []string // the example or title a document was made from
 	speller  *speller
+	bayes    bayes             // the second opinion on close calls
 	keywords [][]phrase        // normalised keywords per intent
 	handoff  []phrase          // normalised handoff phrases
 	unknown  float32           // query weight of a term no intent uses
@@ -119,6 +120,7 @@ func New(cat *catalogue.Catalogue) *Index {
 	}
 	x.unknown = float32(math.Log(1+(n-0.5)/1.5)) * unknownShare
 
+	x.bayes = newBayes(b.docs, len(cat.Intents), len(x.text))
 	x.postings = make([][]posting, len(x.text))
 	x.docs = make([]doc, len(b.docs))
 	x.docText = make([]string, len(b.docs))
@@ -137,6 +139,7 @@ func New(cat *catalogue.Catalogue) *Index {
 			dot:     make([]float32, len(x.docs)),
 			best:    make([]float32, len(cat.Intents)),
 			pool:    make([]float32, len(cat.Intents)),
+			loglik:  make([]float64, len(cat.Intents)),
 			queryAt: map[int32]int{},
 		}
 	}

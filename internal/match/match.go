@@ -43,6 +43,11 @@ type Result struct {
 	Choices []Candidate
 	// Handoff is set when the user asked for a person.
 	Handoff bool
+	// Support is how strongly a second model (naive Bayes over the same
+	// terms) backs the top candidate: its log-likelihood lead over every
+	// other intent, 0 when it ranks another intent first. A close call is
+	// answered when Support reaches the thresholds' Support.
+	Support float64
 }
 
 // Intent returns the answered intent, or nil unless Decision is Answer.
@@ -68,6 +73,7 @@ type scratch struct {
 	touched []int32   // documents with a non-zero dot product
 	best    []float32 // per intent: best single document
 	pool    []float32 // per intent: pooled document
+	loglik  []float64 // per intent: naive Bayes log-likelihood
 	intents []int32   // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
@@ -90,7 +96,11 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
-	res.Candidates = x.top(norm, s)
+	var best int32
+	res.Candidates, best = x.top(norm, s)
+	if best >= 0 {
+		res.Support = x.support(best, s)
+	}
 	x.decide(&res)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
@@ -226,9 +236,11 @@ func (x *Index) lookup(term string, kind termKind) int32 {
 }
 
 // top turns the per-intent scores in s into the best candidates and resets
-// the per-intent scratch.
-func (x *Index) top(norm string, s *scratch) []Candidate {
+// the per-intent scratch. It also returns the catalogue position of the best
+// candidate's intent (-1 for none).
+func (x *Index) top(norm string, s *scratch) ([]Candidate, int32) {
 	var out [MaxCandidates]Candidate
+	var at [MaxCandidates]int32
 	n := 0
 	for _, i := range s.intents {
 		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
@@ -242,19 +254,19 @@ func (x *Index) top(norm string, s *scratch) []Candidate {
 		j := n
 		for j > 0 && (sc > out[j-1].Score || sc == out[j-1].Score && in.ID < out[j-1].Intent.ID) {
 			if j < MaxCandidates {
-				out[j] = out[j-1]
+				out[j], at[j] = out[j-1], at[j-1]
 			}
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{in, sc}
+			out[j], at[j] = Candidate{in, sc}, i
 			n = min(n+1, MaxCandidates)
 		}
 	}
 	if n == 0 {
-		return nil
+		return nil, -1
 	}
-	return append([]Candidate(nil), out[:n]...)
+	return append([]Candidate(nil), out[:n]...), at[0]
 }
 
 // hasKeyword reports whether the question contains a keyword of intent i.
@@ -268,15 +280,18 @@ func (x *Index) hasKeyword(i int32, norm string) bool {
 }
 
 // decide applies the index's thresholds to the candidates.
-func (x *Index) decide(r *Result) { r.Decision, r.Choices = Decide(r.Candidates, r.Handoff, x.thr) }
+func (x *Index) decide(r *Result) {
+	r.Decision, r.Choices = Decide(r.Candidates, r.Handoff, r.Support, x.thr)
+}
 
 // Decide turns scored candidates (best first) into a decision under the
 // thresholds t, and returns the choices to offer when it is Clarify. A
 // request for a person (handoff, or a handoff intent on top) escalates;
 // a top score under the floor escalates; a top score that clears the answer
-// threshold and leads the runner-up by the margin is answered; anything in
-// between asks back with the candidates above the floor.
-func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate) {
+// threshold is answered when it leads the runner-up by the margin or the
+// second model's support for it reaches t.Support (see Result.Support);
+// anything in between asks back with the candidates above the floor.
+func Decide(cands []Candidate, handoff bool, support float64, t catalogue.Thresholds) (Decision, []Candidate) {
 	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
 		return Escalate, nil
 	}
@@ -284,7 +299,9 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 	if len(cands) > 1 {
 		second = cands[1].Score
 	}
-	if cands[0].Score >= t.Answer && cands[0].Score-second >= t.Margin*cands[0].Score {
+	leads := cands[0].Score-second >= t.Margin*cands[0].Score
+	backed := t.Support > 0 && support >= t.Support
+	if cands[0].Score >= t.Answer && (leads || backed) {
 		return Answer, nil
 	}
 	var choices []Candidate

@@ -185,30 +185,40 @@ func TestDecide(t *testing.T) {
 	a := &catalogue.Intent{ID: "a"}
 	b := &catalogue.Intent{ID: "b"}
 	h := &catalogue.Intent{ID: "h", Handoff: true}
-	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2}
+	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2}
 	tests := []struct {
 		name    string
 		cands   []Candidate
 		handoff bool
 		want    Decision
 		choices int
+		support float64
 	}{
-		{"clear winner", []Candidate{{a, 0.6}, {b, 0.3}}, false, Answer, 0},
-		{"close runner-up", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2},
-		{"below answer threshold", []Candidate{{a, 0.25}}, false, Clarify, 1},
-		{"below floor", []Candidate{{a, 0.1}}, false, Escalate, 0},
-		{"nothing", nil, false, Escalate, 0},
-		{"asked for a person", []Candidate{{a, 0.9}}, true, Escalate, 0},
-		{"handoff intent on top", []Candidate{{h, 0.9}, {a, 0.1}}, false, Escalate, 0},
-		{"handoff intent not offered", []Candidate{{a, 0.5}, {h, 0.45}, {b, 0.1}}, false, Clarify, 1},
+		{"clear winner", []Candidate{{a, 0.6}, {b, 0.3}}, false, Answer, 0, 0},
+		{"close runner-up", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2, 0},
+		{"below answer threshold", []Candidate{{a, 0.25}}, false, Clarify, 1, 0},
+		{"below floor", []Candidate{{a, 0.1}}, false, Escalate, 0, 0},
+		{"nothing", nil, false, Escalate, 0, 0},
+		{"asked for a person", []Candidate{{a, 0.9}}, true, Escalate, 0, 0},
+		{"handoff intent on top", []Candidate{{h, 0.9}, {a, 0.1}}, false, Escalate, 0, 0},
+		{"handoff intent not offered", []Candidate{{a, 0.5}, {h, 0.45}, {b, 0.1}}, false, Clarify, 1, 0},
+		{"close runner-up, backed", []Candidate{{a, 0.6}, {b, 0.5}}, false, Answer, 0, thr.Support},
+		{"close runner-up, weakly backed", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2, thr.Support / 2},
+		{"backed but below answer threshold", []Candidate{{a, 0.25}, {b, 0.24}}, false, Clarify, 2, 10},
+		{"backed but asked for a person", []Candidate{{a, 0.6}, {b, 0.5}}, true, Escalate, 0, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, choices := Decide(tt.cands, tt.handoff, thr)
+			got, choices := Decide(tt.cands, tt.handoff, tt.support, thr)
 			if got != tt.want || len(choices) != tt.choices {
 				t.Errorf("Decide = %s with %d choices, want %s with %d", got, len(choices), tt.want, tt.choices)
 			}
 		})
+	}
+	off := thr
+	off.Support = 0
+	if got, _ := Decide([]Candidate{{a, 0.6}, {b, 0.5}}, false, 10, off); got != Clarify {
+		t.Errorf("with support 0 in the thresholds, a backed close call was %s, want clarify", got)
 	}
 }
 
@@ -221,6 +231,57 @@ func ids(cs []Candidate) []string {
 		out = append(out, c.Intent.ID)
 	}
 	return out
+}
+
+// TestSupportAnswersABackedCloseCall checks the second opinion on the
+// shipped catalogue: a question whose two best intents score close together
+// is answered because naive Bayes also ranks the first one first, and would
+// be asked back without it.
+func TestSupportAnswersABackedCloseCall(t *testing.T) {
+	x := shippedIndex(t)
+	r := x.Match("how do I change the forwarding address")
+	c := r.Candidates
+	if len(c) < 2 || c[0].Intent.ID != "forward-change" {
+		t.Fatalf("candidates %v, want forward-change first", ids(c))
+	}
+	if c[0].Score-c[1].Score >= x.thr.Margin*c[0].Score {
+		t.Fatalf("runner-up %.2f is not close to %.2f: the test needs a close call", c[1].Score, c[0].Score)
+	}
+	if r.Support < x.thr.Support || r.Decision != Answer {
+		t.Errorf("support %.2f (threshold %.2f), decision %s; want answer", r.Support, x.thr.Support, r.Decision)
+	}
+	off := x.thr
+	off.Support = 0
+	if d, _ := Decide(c, r.Handoff, r.Support, off); d != Clarify {
+		t.Errorf("without the second opinion the decision is %s, want clarify", d)
+	}
+}
+
+// Support is a lead for the intent naive Bayes ranks first, and 0 for any
+// other intent.
+func TestSupportIsZeroUnlessRankedFirst(t *testing.T) {
+	x := shippedIndex(t)
+	s := x.scratch.New().(*scratch)
+	x.queryTerms(x.normalize("パスワードを忘れました"), s)
+	at := func(id string) int32 {
+		for i, in := range x.cat.Intents {
+			if in.ID == id {
+				return int32(i)
+			}
+		}
+		t.Fatalf("no intent %s", id)
+		return -1
+	}
+	if v := x.support(at("forgot-id-password"), s); v <= 0 {
+		t.Errorf("support for forgot-id-password = %.2f, want > 0", v)
+	}
+	if v := x.support(at("mailbox-quota"), s); v != 0 {
+		t.Errorf("support for mailbox-quota = %.2f, want 0", v)
+	}
+	x.queryTerms(x.normalize("zzz qqq"), s) // no known term
+	if v := x.support(at("forgot-id-password"), s); v != 0 {
+		t.Errorf("support with no known term = %.2f, want 0", v)
+	}
 }
 
 // TestOutOfScopeNeverAnswered checks that questions outside the catalogue
