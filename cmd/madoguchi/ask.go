@@ -120,11 +120,8 @@ func printExplain(w io.Writer, x *match.Index, q string) {
 	}
 	fmt.Fprintln(w)
 	for _, c := range e.Candidates {
-		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v) matched: %s\n",
-			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, strings.Join(c.Matched, " "))
-	}
-	if len(e.Candidates) > 0 {
-		fmt.Fprintf(w, "support for %s from the second model (naive Bayes): %.1f\n", e.Candidates[0].Intent, e.Result.Support)
+		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v; naive Bayes support %.1f) matched: %s\n",
+			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, c.Support, strings.Join(c.Matched, " "))
 	}
 	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
 }

@@ -161,28 +161,21 @@ func printSweep(w io.Writer, sets []evalSet) {
 		accs   []float64
 	}
 	var rows []row
-	for _, support := range []float64{0, 1, 1.5, 2, 2.5, 3, 4} {
-		for answer := 0.10; answer <= 0.70001; answer += 0.02 {
-			for margin := 0.0; margin <= 0.60001; margin += 0.02 {
-				for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
-					t := catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor, Support: support}
-					rw := row{t: t, minAcc: 1}
-					ok := true
-					for _, s := range sets {
-						r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
-						if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
-							ok = false
-							break
-						}
-						rw.accs = append(rw.accs, r.Accuracy())
-						rw.minAcc = min(rw.minAcc, r.Accuracy())
-						rw.wrong += r.Wrong
-					}
-					if ok {
-						rows = append(rows, rw)
-					}
-				}
+	for _, t := range thresholdGrid() {
+		rw := row{t: t, minAcc: 1}
+		ok := true
+		for _, s := range sets {
+			r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
+			if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
+				ok = false
+				break
 			}
+			rw.accs = append(rw.accs, r.Accuracy())
+			rw.minAcc = min(rw.minAcc, r.Accuracy())
+			rw.wrong += r.Wrong
+		}
+		if ok {
+			rows = append(rows, rw)
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -201,6 +194,24 @@ func printSweep(w io.Writer, sets []evalSet) {
 		for i, a := range r.accs {
 			accs = append(accs, fmt.Sprintf("%s %.1f%%", sets[i].name, 100*a))
 		}
-		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f  support %.1f   wrong %d   %s\n", r.t.Answer, r.t.Margin, r.t.Floor, r.t.Support, r.wrong, strings.Join(accs, ", "))
+		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f  support %.1f  overrule %.1f   wrong %d   %s\n",
+			r.t.Answer, r.t.Margin, r.t.Floor, r.t.Support, r.t.Overrule, r.wrong, strings.Join(accs, ", "))
 	}
+}
+
+// thresholdGrid lists the thresholds a sweep tries.
+func thresholdGrid() []catalogue.Thresholds {
+	var grid []catalogue.Thresholds
+	for _, support := range []float64{0, 1.5, 2, 2.5, 3} {
+		for _, overrule := range []float64{0, 2.5, 3, 4} {
+			for answer := 0.10; answer <= 0.50001; answer += 0.02 {
+				for margin := 0.0; margin <= 0.40001; margin += 0.02 {
+					for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
+						grid = append(grid, catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor, Support: support, Overrule: overrule})
+					}
+				}
+			}
+		}
+	}
+	return grid
 }

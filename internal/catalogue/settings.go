@@ -64,9 +64,12 @@ type Thresholds struct {
 	// Floor is the score below which a candidate is not worth offering.
 	Floor float64
 	// Support lets a close call be answered when a second model backs the
-	// top candidate by at least this much (see match.Result.Support); 0
-	// turns the second opinion off.
+	// top candidate by at least this much (see match.Candidate.Support); 0
+	// turns it off.
 	Support float64
+	// Overrule lets a runner-up be answered instead when the second model
+	// backs it by at least this much; 0 turns it off.
+	Overrule float64
 }
 
 // Floors are the quality bars `madoguchi test` enforces.
@@ -117,6 +120,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				{"margin", true, func(v *yaml.Node) { t.Margin = w.fraction(v, "matching margin") }},
 				{"floor", true, func(v *yaml.Node) { t.Floor = w.fraction(v, "matching floor") }},
 				{"support", false, func(v *yaml.Node) { t.Support = w.upTo(v, maxSupport, "matching support") }},
+				{"overrule", false, func(v *yaml.Node) { t.Overrule = w.upTo(v, maxSupport, "matching overrule") }},
 			})
 			if t.Floor > t.Answer {
 				w.addf(v, "matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer)
@@ -143,13 +147,13 @@ func (w *walker) floors(v *yaml.Node, what string) Floors {
 	return f
 }
 
-// maxSupport bounds matching support: a lead of 100 in log-likelihood is
+// maxSupport bounds matching support and overrule: a lead of 100 in log-likelihood is
 // never reached, so anything above it is a typing error.
 const maxSupport = 100
 
 // String describes the thresholds for logs and reports.
 func (t Thresholds) String() string {
-	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f (or support ≥ %.1f), floor %.2f", t.Answer, t.Margin, t.Support, t.Floor)
+	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f or support ≥ %.1f, overrule ≥ %.1f, floor %.2f", t.Answer, t.Margin, t.Support, t.Overrule, t.Floor)
 }
 
 // synonyms reads a list of groups of words, each group a list of at least

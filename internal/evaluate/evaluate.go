@@ -343,7 +343,7 @@ func (r Report) Meets(f catalogue.Floors) []string {
 func Redecide(outcomes []Outcome, t catalogue.Thresholds) []Outcome {
 	out := make([]Outcome, len(outcomes))
 	for i, o := range outcomes {
-		o.Result.Decision, o.Result.Choices = match.Decide(o.Result.Candidates, o.Result.Handoff, o.Result.Support, t)
+		o.Result.Apply(t)
 		out[i] = o
 	}
 	return out

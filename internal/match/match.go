@@ -28,6 +28,11 @@ const MaxCandidates = 3
 type Candidate struct {
 	Intent *catalogue.Intent
 	Score  float64
+	// Support is how strongly a second model (naive Bayes over the same
+	// terms) backs this intent: its log-likelihood lead over every other
+	// intent, 0 unless it ranks this intent first. Close calls that it backs
+	// are answered (see Decide).
+	Support float64
 }
 
 // Result is the matcher's verdict on one question.
@@ -43,19 +48,18 @@ type Result struct {
 	Choices []Candidate
 	// Handoff is set when the user asked for a person.
 	Handoff bool
-	// Support is how strongly a second model (naive Bayes over the same
-	// terms) backs the top candidate: its log-likelihood lead over every
-	// other intent, 0 when it ranks another intent first. A close call is
-	// answered when Support reaches the thresholds' Support.
-	Support float64
+	// answered is the position in Candidates of the answered intent.
+	answered int
 }
 
-// Intent returns the answered intent, or nil unless Decision is Answer.
+// Intent returns the answered intent, or nil unless Decision is Answer. It is
+// the first candidate unless the second model overruled the scores (see
+// Decide).
 func (r Result) Intent() *catalogue.Intent {
 	if r.Decision != Answer {
 		return nil
 	}
-	return r.Candidates[0].Intent
+	return r.Candidates[r.answered].Intent
 }
 
 // Score returns the top candidate's score, or 0.
@@ -96,12 +100,16 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
-	var best int32
-	res.Candidates, best = x.top(norm, s)
-	if best >= 0 {
-		res.Support = x.support(best, s)
+	var at []int32
+	res.Candidates, at = x.top(norm, s)
+	if best, lead := x.bayesFirst(s); lead > 0 {
+		for i := range at {
+			if at[i] == best {
+				res.Candidates[i].Support = lead
+			}
+		}
 	}
-	x.decide(&res)
+	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
 	}
@@ -236,9 +244,9 @@ func (x *Index) lookup(term string, kind termKind) int32 {
 }
 
 // top turns the per-intent scores in s into the best candidates and resets
-// the per-intent scratch. It also returns the catalogue position of the best
-// candidate's intent (-1 for none).
-func (x *Index) top(norm string, s *scratch) ([]Candidate, int32) {
+// the per-intent scratch. It also returns the catalogue position of each
+// candidate's intent.
+func (x *Index) top(norm string, s *scratch) ([]Candidate, []int32) {
 	var out [MaxCandidates]Candidate
 	var at [MaxCandidates]int32
 	n := 0
@@ -259,14 +267,14 @@ func (x *Index) top(norm string, s *scratch) ([]Candidate, int32) {
 			j--
 		}
 		if j < MaxCandidates {
-			out[j], at[j] = Candidate{in, sc}, i
+			out[j], at[j] = Candidate{Intent: in, Score: sc}, i
 			n = min(n+1, MaxCandidates)
 		}
 	}
 	if n == 0 {
-		return nil, -1
+		return nil, nil
 	}
-	return append([]Candidate(nil), out[:n]...), at[0]
+	return append([]Candidate(nil), out[:n]...), at[:n]
 }
 
 // hasKeyword reports whether the question contains a keyword of intent i.
@@ -279,30 +287,40 @@ func (x *Index) hasKeyword(i int32, norm string) bool {
 	return false
 }
 
-// decide applies the index's thresholds to the candidates.
-func (x *Index) decide(r *Result) {
-	r.Decision, r.Choices = Decide(r.Candidates, r.Handoff, r.Support, x.thr)
+// Apply decides the result under thresholds t (see Decide). It is how Match
+// decides, and how evaluation tries other thresholds on results already
+// scored.
+func (r *Result) Apply(t catalogue.Thresholds) {
+	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, t)
 }
 
 // Decide turns scored candidates (best first) into a decision under the
-// thresholds t, and returns the choices to offer when it is Clarify. A
-// request for a person (handoff, or a handoff intent on top) escalates;
-// a top score under the floor escalates; a top score that clears the answer
-// threshold is answered when it leads the runner-up by the margin or the
-// second model's support for it reaches t.Support (see Result.Support);
-// anything in between asks back with the candidates above the floor.
-func Decide(cands []Candidate, handoff bool, support float64, t catalogue.Thresholds) (Decision, []Candidate) {
+// thresholds t. It returns the choices to offer when the decision is
+// Clarify, and the position of the answered candidate when it is Answer.
+//
+// A request for a person (handoff, or a handoff intent on top) escalates;
+// a top score under the floor escalates. The top candidate is answered when
+// its score clears t.Answer and it leads the runner-up by t.Margin, or the
+// second model's support for it (Candidate.Support) reaches t.Support.
+// Otherwise a runner-up that clears t.Answer is answered when the second
+// model backs it by t.Overrule; anything else asks back with the candidates
+// above the floor. A support threshold of 0 turns that rule off.
+func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
 	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
-		return Escalate, nil
+		return Escalate, nil, 0
 	}
 	second := 0.0
 	if len(cands) > 1 {
 		second = cands[1].Score
 	}
-	leads := cands[0].Score-second >= t.Margin*cands[0].Score
-	backed := t.Support > 0 && support >= t.Support
-	if cands[0].Score >= t.Answer && (leads || backed) {
-		return Answer, nil
+	top := cands[0]
+	if top.Score >= t.Answer && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
+		return Answer, nil, 0
+	}
+	for i, c := range cands[1:] {
+		if c.Score >= t.Answer && !c.Intent.Handoff && backs(c, t.Overrule) {
+			return Answer, nil, i + 1
+		}
 	}
 	var choices []Candidate
 	for _, c := range cands {
@@ -310,5 +328,9 @@ func Decide(cands []Candidate, handoff bool, support float64, t catalogue.Thresh
 			choices = append(choices, c)
 		}
 	}
-	return Clarify, choices
+	return Clarify, choices, 0
 }
+
+// backs reports whether the second model's support for c reaches a
+// threshold, 0 meaning never.
+func backs(c Candidate, threshold float64) bool { return threshold > 0 && c.Support >= threshold }

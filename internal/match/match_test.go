@@ -185,40 +185,64 @@ func TestDecide(t *testing.T) {
 	a := &catalogue.Intent{ID: "a"}
 	b := &catalogue.Intent{ID: "b"}
 	h := &catalogue.Intent{ID: "h", Handoff: true}
-	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2}
+	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2, Overrule: 3}
+	c := func(in *catalogue.Intent, score, support float64) Candidate { return Candidate{in, score, support} }
 	tests := []struct {
-		name    string
-		cands   []Candidate
-		handoff bool
-		want    Decision
-		choices int
-		support float64
+		name     string
+		cands    []Candidate
+		handoff  bool
+		want     Decision
+		choices  int
+		answered int
 	}{
-		{"clear winner", []Candidate{{a, 0.6}, {b, 0.3}}, false, Answer, 0, 0},
-		{"close runner-up", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2, 0},
-		{"below answer threshold", []Candidate{{a, 0.25}}, false, Clarify, 1, 0},
-		{"below floor", []Candidate{{a, 0.1}}, false, Escalate, 0, 0},
+		{"clear winner", []Candidate{c(a, 0.6, 0), c(b, 0.3, 0)}, false, Answer, 0, 0},
+		{"close runner-up", []Candidate{c(a, 0.6, 0), c(b, 0.5, 0)}, false, Clarify, 2, 0},
+		{"below answer threshold", []Candidate{c(a, 0.25, 0)}, false, Clarify, 1, 0},
+		{"below floor", []Candidate{c(a, 0.1, 0)}, false, Escalate, 0, 0},
 		{"nothing", nil, false, Escalate, 0, 0},
-		{"asked for a person", []Candidate{{a, 0.9}}, true, Escalate, 0, 0},
-		{"handoff intent on top", []Candidate{{h, 0.9}, {a, 0.1}}, false, Escalate, 0, 0},
-		{"handoff intent not offered", []Candidate{{a, 0.5}, {h, 0.45}, {b, 0.1}}, false, Clarify, 1, 0},
-		{"close runner-up, backed", []Candidate{{a, 0.6}, {b, 0.5}}, false, Answer, 0, thr.Support},
-		{"close runner-up, weakly backed", []Candidate{{a, 0.6}, {b, 0.5}}, false, Clarify, 2, thr.Support / 2},
-		{"backed but below answer threshold", []Candidate{{a, 0.25}, {b, 0.24}}, false, Clarify, 2, 10},
-		{"backed but asked for a person", []Candidate{{a, 0.6}, {b, 0.5}}, true, Escalate, 0, 10},
+		{"asked for a person", []Candidate{c(a, 0.9, 0)}, true, Escalate, 0, 0},
+		{"handoff intent on top", []Candidate{c(h, 0.9, 0), c(a, 0.1, 0)}, false, Escalate, 0, 0},
+		{"handoff intent not offered", []Candidate{c(a, 0.5, 0), c(h, 0.45, 0), c(b, 0.1, 0)}, false, Clarify, 1, 0},
+		{"close runner-up, top backed", []Candidate{c(a, 0.6, 2), c(b, 0.5, 0)}, false, Answer, 0, 0},
+		{"close runner-up, top weakly backed", []Candidate{c(a, 0.6, 1), c(b, 0.5, 0)}, false, Clarify, 2, 0},
+		{"backed but below answer threshold", []Candidate{c(a, 0.25, 10), c(b, 0.24, 0)}, false, Clarify, 2, 0},
+		{"backed but asked for a person", []Candidate{c(a, 0.6, 10), c(b, 0.5, 0)}, true, Escalate, 0, 0},
+		{"runner-up overrules", []Candidate{c(a, 0.6, 0), c(b, 0.5, 3)}, false, Answer, 0, 1},
+		{"runner-up backed, not enough to overrule", []Candidate{c(a, 0.6, 0), c(b, 0.5, 2.5)}, false, Clarify, 2, 0},
+		{"runner-up backed, below answer threshold", []Candidate{c(a, 0.33, 0), c(b, 0.29, 10)}, false, Clarify, 2, 0},
+		{"handoff runner-up never overrules", []Candidate{c(a, 0.6, 0), c(h, 0.5, 10)}, false, Clarify, 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, choices := Decide(tt.cands, tt.handoff, tt.support, thr)
-			if got != tt.want || len(choices) != tt.choices {
-				t.Errorf("Decide = %s with %d choices, want %s with %d", got, len(choices), tt.want, tt.choices)
+			got, choices, answered := Decide(tt.cands, tt.handoff, thr)
+			if got != tt.want || len(choices) != tt.choices || answered != tt.answered {
+				t.Errorf("Decide = %s with %d choices, answered %d; want %s with %d, answered %d", got, len(choices), answered, tt.want, tt.choices, tt.answered)
 			}
 		})
 	}
 	off := thr
-	off.Support = 0
-	if got, _ := Decide([]Candidate{{a, 0.6}, {b, 0.5}}, false, 10, off); got != Clarify {
-		t.Errorf("with support 0 in the thresholds, a backed close call was %s, want clarify", got)
+	off.Support, off.Overrule = 0, 0
+	if got, _, _ := Decide([]Candidate{c(a, 0.6, 10), c(b, 0.5, 0)}, false, off); got != Clarify {
+		t.Errorf("with support 0, a backed close call was %s, want clarify", got)
+	}
+	if got, _, _ := Decide([]Candidate{c(a, 0.6, 0), c(b, 0.5, 10)}, false, off); got != Clarify {
+		t.Errorf("with overrule 0, a backed runner-up was %s, want clarify", got)
+	}
+}
+
+// An overruling answer is the result's intent; the candidates keep their
+// order by score, so other thresholds can be applied again.
+func TestApplyOverrule(t *testing.T) {
+	a := &catalogue.Intent{ID: "a"}
+	b := &catalogue.Intent{ID: "b"}
+	r := Result{Candidates: []Candidate{{a, 0.6, 0}, {b, 0.5, 3}}}
+	r.Apply(catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2, Overrule: 3})
+	if r.Decision != Answer || r.Intent() != b || r.Candidates[0].Intent != a {
+		t.Errorf("decision %s, intent %v, candidates %v; want answer b, candidates still a, b", r.Decision, r.Intent(), ids(r.Candidates))
+	}
+	r.Apply(catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2})
+	if r.Decision != Clarify || r.Intent() != nil {
+		t.Errorf("without overrule: decision %s, want clarify", r.Decision)
 	}
 }
 
@@ -247,40 +271,36 @@ func TestSupportAnswersABackedCloseCall(t *testing.T) {
 	if c[0].Score-c[1].Score >= x.thr.Margin*c[0].Score {
 		t.Fatalf("runner-up %.2f is not close to %.2f: the test needs a close call", c[1].Score, c[0].Score)
 	}
-	if r.Support < x.thr.Support || r.Decision != Answer {
-		t.Errorf("support %.2f (threshold %.2f), decision %s; want answer", r.Support, x.thr.Support, r.Decision)
+	if c[0].Support < x.thr.Support || r.Decision != Answer {
+		t.Errorf("support %.2f (threshold %.2f), decision %s; want answer", c[0].Support, x.thr.Support, r.Decision)
 	}
 	off := x.thr
-	off.Support = 0
-	if d, _ := Decide(c, r.Handoff, r.Support, off); d != Clarify {
+	off.Support, off.Overrule = 0, 0
+	if d, _, _ := Decide(c, r.Handoff, off); d != Clarify {
 		t.Errorf("without the second opinion the decision is %s, want clarify", d)
 	}
 }
 
-// Support is a lead for the intent naive Bayes ranks first, and 0 for any
-// other intent.
-func TestSupportIsZeroUnlessRankedFirst(t *testing.T) {
+// Naive Bayes ranks the intent a question is about first, with a lead; a
+// question with no known term gets no lead. Match gives the lead to that
+// candidate only.
+func TestBayesFirst(t *testing.T) {
 	x := shippedIndex(t)
 	s := x.scratch.New().(*scratch)
 	x.queryTerms(x.normalize("パスワードを忘れました"), s)
-	at := func(id string) int32 {
-		for i, in := range x.cat.Intents {
-			if in.ID == id {
-				return int32(i)
-			}
+	best, lead := x.bayesFirst(s)
+	if best < 0 || x.cat.Intents[best].ID != "forgot-id-password" || lead <= 0 {
+		t.Errorf("bayesFirst = %d, %.2f; want forgot-id-password with a lead", best, lead)
+	}
+	x.queryTerms(x.normalize("zzz qqq"), s)
+	if _, lead := x.bayesFirst(s); lead != 0 {
+		t.Errorf("lead with no known term = %.2f, want 0", lead)
+	}
+	r := x.Match("パスワードを忘れました")
+	for i, c := range r.Candidates {
+		if (i == 0) != (c.Support > 0) {
+			t.Errorf("candidate %d %s has support %.2f", i, c.Intent.ID, c.Support)
 		}
-		t.Fatalf("no intent %s", id)
-		return -1
-	}
-	if v := x.support(at("forgot-id-password"), s); v <= 0 {
-		t.Errorf("support for forgot-id-password = %.2f, want > 0", v)
-	}
-	if v := x.support(at("mailbox-quota"), s); v != 0 {
-		t.Errorf("support for mailbox-quota = %.2f, want 0", v)
-	}
-	x.queryTerms(x.normalize("zzz qqq"), s) // no known term
-	if v := x.support(at("forgot-id-password"), s); v != 0 {
-		t.Errorf("support with no known term = %.2f, want 0", v)
 	}
 }
 
