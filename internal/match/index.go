@@ -240,13 +240,15 @@ func (b *builder) addDoc(i int32, text string) builderDoc {
 // synonymReplacer builds the rewriting of synonyms onto their group's first
 // word. It works on text in the form spaced makes: Latin words are matched
 // whole (" sign  in " but not "design in"), Japanese ones anywhere. Longer
-// variants come first so that they win over their own prefixes.
+// words come first so that they win over their own prefixes.
 func synonymReplacer(groups [][]string) *strings.Replacer {
 	type pair struct{ from, to string }
 	var pairs []pair
 	for _, g := range groups {
 		canon := textnorm.Normalize(g[0])
-		for _, v := range g[1:] {
+		// The group's word maps to itself, so that a shorter variant inside
+		// it ("めるまが" in "めるまがじん") is not rewritten.
+		for _, v := range g {
 			from := textnorm.Normalize(v)
 			if from == "" {
 				continue

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
 )
 
 var (
@@ -304,6 +305,18 @@ func TestBayesFirst(t *testing.T) {
 	}
 }
 
+// A group's own word stays as it is, though a shorter variant of the group
+// is inside it (メルマガ in メールマガジン, 生涯メール in 生涯メールアドレス).
+func TestSynonymGroupWordIsStable(t *testing.T) {
+	x := shippedIndex(t)
+	for _, g := range x.cat.Settings.Synonyms {
+		want := textnorm.Normalize(g[0])
+		if got := x.Canonical(g[0]); got != want {
+			t.Errorf("Canonical(%q) = %q, want %q", g[0], got, want)
+		}
+	}
+}
+
 // TestOutOfScopeNeverAnswered checks that questions outside the catalogue
 // are escalated or asked back, never answered with a confident wrong
 // intent (a wrong answer is worse than asking).
@@ -334,6 +347,7 @@ func TestContainsPhrase(t *testing.T) {
 		{"Signinできない", "ログインできない", true}, // a Latin synonym inside Japanese
 		{"OutlookアプリにSign inできません", "ログインできない", true},
 		{"my personal address", "person", false},
+		{"the e-mail magazine", "メールマガジン", true}, // "e mail" and "mail magazine" are both synonyms
 		{"anything", "", false},
 	}
 	for _, tt := range tests {
