@@ -146,6 +146,9 @@ func describe(r match.Result) string {
 	for _, c := range r.Candidates {
 		cands = append(cands, fmt.Sprintf("%s %.2f", c.Intent.ID, c.Score))
 	}
+	if in := r.Intent(); in != nil {
+		return fmt.Sprintf("%s %s [%s]", r.Decision, in.ID, strings.Join(cands, ", "))
+	}
 	return fmt.Sprintf("%s [%s]", r.Decision, strings.Join(cands, ", "))
 }
 
