@@ -45,7 +45,11 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	cat := x.Catalogue()
-	loo, err := evaluate.LeaveOneOut(cat)
+	loo, err := evaluate.LeaveOneOut(cat, evaluate.ExampleOnly)
+	if err != nil {
+		return err
+	}
+	strict, err := evaluate.LeaveOneOut(cat, evaluate.ExampleAndItsKeywords)
 	if err != nil {
 		return err
 	}
@@ -73,6 +77,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 			failed = append(failed, s.name+": "+m)
 		}
 	}
+	printBrief(c.stdout, "leave-one-out examples, each without the keywords only it mentions (stricter; no floor)", evaluate.Summarize(strict))
 	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
 	if len(failed) > 0 {
 		fmt.Fprintln(c.stdout, "\nFAIL")
@@ -123,6 +128,14 @@ func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 		}
 		fmt.Fprintf(w, "  %-9s %q want %s, got %s\n", verdictName(v), o.Query, want, describe(o.Result))
 	}
+}
+
+// printBrief prints the headline figures of a report.
+func printBrief(w io.Writer, name string, r evaluate.Report) {
+	fmt.Fprintf(w, "\n%s\n", name)
+	fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d)\n", 100*r.Accuracy(), r.Correct, r.InScope)
+	fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
+	fmt.Fprintf(w, "  asked back %d, escalated %d, right intent first %.1f%%\n", r.Clarified, r.Escalated, 100*r.TopRate())
 }
 
 // printSharedKeywords lists keywords that other intents' examples use too,

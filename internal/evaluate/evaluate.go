@@ -134,11 +134,25 @@ func Run(x *match.Index, cases []Case) []Outcome {
 	return out
 }
 
+// Holdout says what leave-one-out takes away with an example.
+type Holdout int
+
+// The holdouts.
+const (
+	// ExampleOnly matches each example against the catalogue without it.
+	ExampleOnly Holdout = iota
+	// ExampleAndItsKeywords also leaves out the keywords that only that
+	// example mentions: a keyword copied from an example answers that
+	// example for it, which says little about phrasings not yet seen.
+	ExampleAndItsKeywords
+)
+
 // LeaveOneOut matches each example of each intent against an index built
-// without that example: how well the catalogue answers a phrasing it has
-// not seen. Examples of a handoff intent are expected to escalate. The
-// indexes are built on every core; outcomes come back in catalogue order.
-func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
+// without that example (and, as h says, the keywords only it mentions): how
+// well the catalogue answers a phrasing it has not seen. Examples of a
+// handoff intent are expected to escalate. The indexes are built on every
+// core; outcomes come back in catalogue order.
+func LeaveOneOut(cat *catalogue.Catalogue, h Holdout) ([]Outcome, error) {
 	type job struct {
 		intent int
 		lang   catalogue.Lang
@@ -168,7 +182,7 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 				if k >= len(jobs) {
 					return
 				}
-				out[k], errs[k] = leaveOut(full, jobs[k].intent, jobs[k].lang, jobs[k].j)
+				out[k], errs[k] = leaveOut(full, h, jobs[k].intent, jobs[k].lang, jobs[k].j)
 			}
 		}()
 	}
@@ -177,10 +191,10 @@ func LeaveOneOut(cat *catalogue.Catalogue) ([]Outcome, error) {
 }
 
 // leaveOut matches example j of intent i in lang against the catalogue of
-// full without it. A keyword that only the left-out example mentions (no
-// other example or title of the intent does) goes with it: otherwise a
-// keyword copied from an example would answer that example for it.
-func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (Outcome, error) {
+// full without it. With ExampleAndItsKeywords, a keyword that only the
+// left-out example mentions (no other example or title of the intent does)
+// goes with it.
+func leaveOut(full *match.Index, h Holdout, i int, lang catalogue.Lang, j int) (Outcome, error) {
 	cat := full.Catalogue()
 	in := cat.Intents[i]
 	exs := in.Examples.In(lang)
@@ -192,7 +206,9 @@ func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (Outcome, er
 	} else {
 		held.Examples.JA = rest
 	}
-	held.Keywords = keywordsBeyond(full, &held, ex)
+	if h == ExampleAndItsKeywords {
+		held.Keywords = keywordsBeyond(full, &held, ex)
+	}
 	intents := slices.Clone(cat.Intents)
 	intents[i] = &held
 	c, err := catalogue.New(intents, cat.Settings)

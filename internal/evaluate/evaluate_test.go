@@ -83,7 +83,7 @@ func TestLeaveOneOutHoldsOutTheExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outcomes, err := LeaveOneOut(cat)
+	outcomes, err := LeaveOneOut(cat, ExampleOnly)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +100,46 @@ func TestLeaveOneOutHoldsOutTheExample(t *testing.T) {
 		if o.Result.Score() > 0.999 {
 			t.Fatalf("%q scored %.3f: the held-out example was still indexed", o.Query, o.Result.Score())
 		}
+	}
+}
+
+// The stricter holdout also takes away a keyword only the held-out example
+// mentions, and with it the keyword's bonus.
+func TestHoldoutTakesTheExamplesOwnKeyword(t *testing.T) {
+	shipped, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = "is a zettabyte mailbox possible"
+	var intents []*catalogue.Intent // a few intents keep the test quick
+	for _, id := range []string{"mailbox-quota", "imap", "forgot-id-password"} {
+		in := *shipped.Intent(id)
+		in.Related = nil
+		if id == "mailbox-quota" {
+			in.Keywords = append(slices.Clone(in.Keywords), "zettabyte")
+			in.Examples.EN = append(slices.Clone(in.Examples.EN), q)
+		}
+		intents = append(intents, &in)
+	}
+	cat, err := catalogue.New(intents, shipped.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := func(h Holdout) float64 {
+		outcomes, err := LeaveOneOut(cat, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range outcomes {
+			if o.Query == q {
+				return o.Result.Score()
+			}
+		}
+		t.Fatalf("%q was not held out", q)
+		return 0
+	}
+	if kept, taken := score(ExampleOnly), score(ExampleAndItsKeywords); kept-taken < 0.2 {
+		t.Errorf("score with the keyword %.2f, without %.2f: want the keyword bonus between them", kept, taken)
 	}
 }
 
