@@ -304,7 +304,7 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // second model's support for it (Candidate.Support) reaches t.Support.
 // Otherwise a runner-up that clears t.Answer is answered when the second
 // model backs it by t.Overrule; anything else asks back with the candidates
-// above the floor. A support threshold of 0 turns that rule off.
+// above the floor. A Support or Overrule of 0 turns its rule off.
 func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
 	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
 		return Escalate, nil, 0
