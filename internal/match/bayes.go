@@ -57,29 +57,24 @@ func newBayes(docs []builderDoc, intents, vocab int) bayes {
 // next; a lead of 0 when the question has no known, telling term. Handoff
 // intents take no part: a request for a person escalates whatever the scores.
 func (x *Index) bayesFirst(s *scratch) (int32, float64) {
+	lp := s.loglik
+	clear(lp)
 	var w float64 // the question's weight in known, telling terms
 	for _, q := range s.query {
-		if q.id >= 0 && x.idf[q.id] >= minIDF {
-			w += float64(q.w)
+		if !x.telling(q) {
+			continue
+		}
+		w += float64(q.w)
+		for _, p := range x.bayes.postings[q.id] {
+			lp[p.intent] += float64(q.w * p.lift)
 		}
 	}
 	if w == 0 {
 		return -1, 0
 	}
-	lp := s.loglik
-	for i, b := range x.bayes.base {
-		lp[i] = w * b
-	}
-	for _, q := range s.query {
-		if q.id < 0 || x.idf[q.id] < minIDF {
-			continue
-		}
-		for _, p := range x.bayes.postings[q.id] {
-			lp[p.intent] += float64(q.w * p.lift)
-		}
-	}
 	best, first, next := int32(-1), math.Inf(-1), math.Inf(-1)
 	for i, l := range lp {
+		l += w * x.bayes.base[i]
 		switch {
 		case x.cat.Intents[i].Handoff:
 		case l > first:

@@ -100,15 +100,8 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
-	var at []int32
-	res.Candidates, at = x.top(norm, s)
-	if best, lead := x.bayesFirst(s); lead > 0 {
-		for i := range at {
-			if at[i] == best {
-				res.Candidates[i].Support = lead
-			}
-		}
-	}
+	best, lead := x.bayesFirst(s)
+	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
@@ -202,7 +195,7 @@ func (x *Index) score(norm string, s *scratch) {
 	qnorm := x.queryTerms(norm, s)
 	s.touched = s.touched[:0]
 	for _, q := range s.query {
-		if q.id < 0 || x.idf[q.id] < minIDF {
+		if !x.telling(q) {
 			continue
 		}
 		for _, p := range x.postings[q.id] {
@@ -228,6 +221,10 @@ func (x *Index) score(norm string, s *scratch) {
 	}
 }
 
+// telling reports whether a query term moves scores: a term some intent
+// uses and not almost every intent.
+func (x *Index) telling(q qterm) bool { return q.id >= 0 && x.idf[q.id] >= minIDF }
+
 // lookup finds the vocabulary id of a query term, trying the stem of an
 // English word. It returns -1 for a term no intent uses.
 func (x *Index) lookup(term string, kind termKind) int32 {
@@ -244,11 +241,10 @@ func (x *Index) lookup(term string, kind termKind) int32 {
 }
 
 // top turns the per-intent scores in s into the best candidates and resets
-// the per-intent scratch. It also returns the catalogue position of each
-// candidate's intent.
-func (x *Index) top(norm string, s *scratch) ([]Candidate, []int32) {
+// the per-intent scratch. Intent bayes, naive Bayes' first, gets its lead
+// as support.
+func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candidate {
 	var out [MaxCandidates]Candidate
-	var at [MaxCandidates]int32
 	n := 0
 	for _, i := range s.intents {
 		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
@@ -262,19 +258,22 @@ func (x *Index) top(norm string, s *scratch) ([]Candidate, []int32) {
 		j := n
 		for j > 0 && (sc > out[j-1].Score || sc == out[j-1].Score && in.ID < out[j-1].Intent.ID) {
 			if j < MaxCandidates {
-				out[j], at[j] = out[j-1], at[j-1]
+				out[j] = out[j-1]
 			}
 			j--
 		}
 		if j < MaxCandidates {
-			out[j], at[j] = Candidate{Intent: in, Score: sc}, i
+			out[j] = Candidate{Intent: in, Score: sc}
+			if i == bayes {
+				out[j].Support = lead
+			}
 			n = min(n+1, MaxCandidates)
 		}
 	}
 	if n == 0 {
-		return nil, nil
+		return nil
 	}
-	return append([]Candidate(nil), out[:n]...), at[:n]
+	return append([]Candidate(nil), out[:n]...)
 }
 
 // hasKeyword reports whether the question contains a keyword of intent i.
