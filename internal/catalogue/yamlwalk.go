@@ -203,14 +203,7 @@ func (w *walker) boolean(n *yaml.Node, what string) bool {
 }
 
 // fraction reads a number between 0 and 1.
-func (w *walker) fraction(n *yaml.Node, what string) float64 {
-	f, err := strconv.ParseFloat(n.Value, 64)
-	if n.Kind != yaml.ScalarNode || err != nil || f < 0 || f > 1 {
-		w.addf(n, "%s must be a number between 0 and 1", what)
-		return 0
-	}
-	return f
-}
+func (w *walker) fraction(n *yaml.Node, what string) float64 { return w.upTo(n, 1, what) }
 
 // upTo reads a number from 0 to max.
 func (w *walker) upTo(n *yaml.Node, max float64, what string) float64 {
