@@ -45,11 +45,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	cat := x.Catalogue()
-	loo, err := evaluate.LeaveOneOut(cat, evaluate.ExampleOnly)
-	if err != nil {
-		return err
-	}
-	strict, err := evaluate.LeaveOneOut(cat, evaluate.ExampleAndItsKeywords)
+	loo, strict, err := evaluate.LeaveOneOut(cat)
 	if err != nil {
 		return err
 	}

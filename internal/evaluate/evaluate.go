@@ -134,25 +134,16 @@ func Run(x *match.Index, cases []Case) []Outcome {
 	return out
 }
 
-// Holdout says what leave-one-out takes away with an example.
-type Holdout int
-
-// The holdouts.
-const (
-	// ExampleOnly matches each example against the catalogue without it.
-	ExampleOnly Holdout = iota
-	// ExampleAndItsKeywords also leaves out the keywords that only that
-	// example mentions: a keyword copied from an example answers that
-	// example for it, which says little about phrasings not yet seen.
-	ExampleAndItsKeywords
-)
-
 // LeaveOneOut matches each example of each intent against an index built
-// without that example (and, as h says, the keywords only it mentions): how
-// well the catalogue answers a phrasing it has not seen. Examples of a
-// handoff intent are expected to escalate. The indexes are built on every
-// core; outcomes come back in catalogue order.
-func LeaveOneOut(cat *catalogue.Catalogue, h Holdout) ([]Outcome, error) {
+// without that example: how well the catalogue answers a phrasing it has not
+// seen. Examples of a handoff intent are expected to escalate.
+//
+// It measures twice. exampleOnly leaves out the example alone; strict also
+// leaves out the keywords that only that example mentions, since a keyword
+// copied from an example answers that example for it. Where the example
+// mentions no keyword of its own, both are the same outcome, matched once.
+// The indexes are built on every core; outcomes come back in catalogue order.
+func LeaveOneOut(cat *catalogue.Catalogue) (exampleOnly, strict []Outcome, err error) {
 	type job struct {
 		intent int
 		lang   catalogue.Lang
@@ -169,7 +160,8 @@ func LeaveOneOut(cat *catalogue.Catalogue, h Holdout) ([]Outcome, error) {
 		}
 	}
 	full := match.New(cat) // for Canonical, which only the settings shape
-	out := make([]Outcome, len(jobs))
+	exampleOnly = make([]Outcome, len(jobs))
+	strict = make([]Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -182,19 +174,18 @@ func LeaveOneOut(cat *catalogue.Catalogue, h Holdout) ([]Outcome, error) {
 				if k >= len(jobs) {
 					return
 				}
-				out[k], errs[k] = leaveOut(full, h, jobs[k].intent, jobs[k].lang, jobs[k].j)
+				exampleOnly[k], strict[k], errs[k] = leaveOut(full, jobs[k].intent, jobs[k].lang, jobs[k].j)
 			}
 		}()
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	return exampleOnly, strict, errors.Join(errs...)
 }
 
 // leaveOut matches example j of intent i in lang against the catalogue of
-// full without it. With ExampleAndItsKeywords, a keyword that only the
-// left-out example mentions (no other example or title of the intent does)
-// goes with it.
-func leaveOut(full *match.Index, h Holdout, i int, lang catalogue.Lang, j int) (Outcome, error) {
+// full without it, and (strict) also without the keywords that only the
+// left-out example mentions (no other example or title of the intent does).
+func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (exampleOnly, strict Outcome, err error) {
 	cat := full.Catalogue()
 	in := cat.Intents[i]
 	exs := in.Examples.In(lang)
@@ -206,20 +197,29 @@ func leaveOut(full *match.Index, h Holdout, i int, lang catalogue.Lang, j int) (
 	} else {
 		held.Examples.JA = rest
 	}
-	if h == ExampleAndItsKeywords {
-		held.Keywords = keywordsBeyond(full, &held, ex)
-	}
-	intents := slices.Clone(cat.Intents)
-	intents[i] = &held
-	c, err := catalogue.New(intents, cat.Settings)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
-	}
 	cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
 	if in.Handoff {
 		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
 	}
-	return Outcome{Case: cs, Result: match.New(c).Match(ex)}, nil
+	matchWith := func(held catalogue.Intent) (Outcome, error) {
+		intents := slices.Clone(cat.Intents)
+		intents[i] = &held
+		c, err := catalogue.New(intents, cat.Settings)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("leave out %q of %s: %w", ex, in.ID, err)
+		}
+		return Outcome{Case: cs, Result: match.New(c).Match(ex)}, nil
+	}
+	if exampleOnly, err = matchWith(held); err != nil {
+		return exampleOnly, exampleOnly, err
+	}
+	kws := keywordsBeyond(full, &held, ex)
+	if len(kws) == len(held.Keywords) {
+		return exampleOnly, exampleOnly, nil
+	}
+	held.Keywords = kws
+	strict, err = matchWith(held)
+	return exampleOnly, strict, err
 }
 
 // keywordsBeyond returns the keywords of in that the example ex does not
