@@ -129,6 +129,10 @@ func TestTestCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "dev-queries.tsv") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+	// The stricter leave-one-out is reported with its figures, without a floor.
+	if !strings.Contains(out, "(stricter; no floor)\n  answered correctly") {
+		t.Errorf("stricter leave-one-out not reported:\n%s", out)
+	}
 	// Shared keywords are listed for admins but do not fail the test.
 	if !strings.Contains(out, `outlook-trouble: "outlook" also in smartphone-app`) {
 		t.Errorf("shared keyword not listed:\n%s", out)

@@ -73,7 +73,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 			failed = append(failed, s.name+": "+m)
 		}
 	}
-	printBrief(c.stdout, "leave-one-out examples, each without the keywords only it mentions (stricter; no floor)", evaluate.Summarize(strict))
+	printInScope(c.stdout, "leave-one-out examples, each without the keywords only it mentions (stricter; no floor)", evaluate.Summarize(strict))
 	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
 	if len(failed) > 0 {
 		fmt.Fprintln(c.stdout, "\nFAIL")
@@ -96,14 +96,7 @@ func readCases(path string) ([]evaluate.Case, error) {
 }
 
 func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
-	fmt.Fprintf(w, "\n%s\n", name)
-	if r.InScope > 0 {
-		fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d)\n", 100*r.Accuracy(), r.Correct, r.InScope)
-		fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
-		fmt.Fprintf(w, "  asked back          %5d\n", r.Clarified)
-		fmt.Fprintf(w, "  escalated           %5d\n", r.Escalated)
-		fmt.Fprintf(w, "  right intent first  %5.1f%%  (whatever the decision)\n", 100*r.TopRate())
-	}
+	printInScope(w, name, r)
 	if r.Reject > 0 {
 		fmt.Fprintf(w, "  out of scope / handoff escalated %5.1f%%  (%d of %d)\n", 100*r.Rejection(), r.Rejected, r.Reject)
 	}
@@ -126,12 +119,18 @@ func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 	}
 }
 
-// printBrief prints the headline figures of a report.
-func printBrief(w io.Writer, name string, r evaluate.Report) {
+// printInScope prints a report's name and its figures on in-scope
+// questions, if it has any.
+func printInScope(w io.Writer, name string, r evaluate.Report) {
 	fmt.Fprintf(w, "\n%s\n", name)
+	if r.InScope == 0 {
+		return
+	}
 	fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d)\n", 100*r.Accuracy(), r.Correct, r.InScope)
 	fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
-	fmt.Fprintf(w, "  asked back %d, escalated %d, right intent first %.1f%%\n", r.Clarified, r.Escalated, 100*r.TopRate())
+	fmt.Fprintf(w, "  asked back          %5d\n", r.Clarified)
+	fmt.Fprintf(w, "  escalated           %5d\n", r.Escalated)
+	fmt.Fprintf(w, "  right intent first  %5.1f%%  (whatever the decision)\n", 100*r.TopRate())
 }
 
 // printSharedKeywords lists keywords that other intents' examples use too,
