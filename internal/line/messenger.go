@@ -29,8 +29,12 @@ type Messenger struct {
 // real one when empty). A failed push (network error, 429, 5xx) is tried
 // again retries times, waiting retryBase and then twice as long each time.
 func NewMessenger(token secret.Secret, endpoint string, retries int, retryBase time.Duration) (*Messenger, error) {
+	// Staff replies to many users go out at once; keep enough connections
+	// to LINE open rather than dialling for each push.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
 	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: tr}),
 	}
 	if endpoint != "" {
 		opts = append(opts, messaging_api.WithEndpoint(endpoint))
