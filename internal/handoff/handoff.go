@@ -140,6 +140,9 @@ type StaffMessage struct {
 	TS       string
 	UserID   string
 	Text     string
+	// BotID is set on messages a bot wrote (the handoff's own notes among
+	// them); they are never relayed.
+	BotID string
 }
 
 // Action is a button a staff member pressed on a ticket.
@@ -192,6 +195,8 @@ func New(o Options) (*Handoff, error) {
 		return nil, errors.New("handoff: Store, Messenger, Desk and Settings are required")
 	case len(o.Key) < 16:
 		return nil, errors.New("handoff: Key must be at least 16 bytes")
+	case !o.Settings().Configured:
+		return nil, errors.New("handoff: the settings file has no handoff block (hours and texts)")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -411,8 +416,8 @@ const dedupTTL = 24 * time.Hour
 // Problems the staff can fix (a closed or unknown ticket) are told in the
 // thread; the error is for failures of the store or the desk.
 func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
-	if m.ThreadTS == "" || m.ThreadTS == m.TS {
-		return nil // not in a ticket thread
+	if m.ThreadTS == "" || m.ThreadTS == m.TS || m.BotID != "" {
+		return nil // not a person writing in a ticket thread
 	}
 	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
 		return nil
@@ -665,4 +670,23 @@ func (h *Handoff) Open(ctx context.Context) ([]View, error) {
 		vs[i] = t.view(false)
 	}
 	return vs, nil
+}
+
+// RunSweeper calls Sweep every interval until ctx ends; run it in its own
+// goroutine on every replica (the store makes concurrent sweeps safe).
+func (h *Handoff) RunSweeper(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := h.Sweep(ctx); err != nil {
+				h.o.Log.Warn("handoff sweep failed", "closed", n, "err", err)
+			} else if n > 0 {
+				h.o.Log.Info("handoff sweep", "closed", n)
+			}
+		}
+	}
 }

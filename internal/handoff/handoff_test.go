@@ -346,9 +346,17 @@ func TestBadStaffInput(t *testing.T) {
 			}
 		})
 	}
-	// Top-level channel messages are not for the handoff.
-	if err := f.h.FromStaff(ctx, StaffMessage{EventID: "E3", Channel: "CDESK", TS: "44.0", Text: "lunch?"}); err != nil {
-		t.Fatal(err)
+	// Top-level channel messages and the bot's own notes are not relayed.
+	for _, m := range []StaffMessage{
+		{EventID: "E3", Channel: "CDESK", TS: "44.0", Text: "lunch?"},
+		{EventID: "E4", Channel: "CDESK", ThreadTS: tk.Desk.TS, TS: "45.0", Text: "⚠️ note", BotID: "B1"},
+	} {
+		if err := f.h.FromStaff(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.desk.reacted(m.TS); len(got) != 0 {
+			t.Errorf("message %s got reactions %v", m.TS, got)
+		}
 	}
 	for _, tc := range []struct {
 		name string
@@ -471,4 +479,32 @@ func TestNewRequires(t *testing.T) {
 	if _, err := New(Options{Store: NewMemory(nil), Messenger: &messenger{}, Desk: &desk{}, Settings: testSettings, Key: []byte("short")}); err == nil {
 		t.Error("New with a short key: no error")
 	}
+	none := func() catalogue.Handoff { return catalogue.Handoff{} }
+	if _, err := New(Options{Store: NewMemory(nil), Messenger: &messenger{}, Desk: &desk{}, Settings: none, Key: []byte("0123456789abcdef")}); err == nil {
+		t.Error("New without handoff settings: no error")
+	}
+}
+
+func TestRunSweeper(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	f.start(t, alice)
+	f.clock.Add(25 * time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		f.h.RunSweeper(ctx, time.Millisecond)
+		close(done)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if a, _ := f.h.Active(ctx, alice); !a {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("sweeper did not close the quiet conversation within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
 }

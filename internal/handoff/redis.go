@@ -100,8 +100,11 @@ func parseTicket(m map[string]string) (Ticket, bool, error) {
 		Opened: fromMS(m["opened"]), Activity: fromMS(m["activity"]), FirstReply: fromMS(m["first_reply"]),
 		Closed: fromMS(m["closed"])}
 	var b body
-	if err := json.Unmarshal([]byte(m["body"]), &b); err != nil {
-		return Ticket{}, false, fmt.Errorf("decode ticket %s: %w", t.ID, err)
+	// A closed ticket has no body: its conversation was dropped.
+	if raw := m["body"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &b); err != nil {
+			return Ticket{}, false, fmt.Errorf("decode ticket %s: %w", t.ID, err)
+		}
 	}
 	t.Recent, t.Guesses = b.Recent, b.Guesses
 	return t, true, nil
@@ -175,6 +178,7 @@ func (r *Redis) FirstReply(ctx context.Context, id string, t time.Time) (bool, e
 var closeTicket = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_by', ARGV[1], 'reason', ARGV[2], 'closed', ARGV[3])
+redis.call('HDEL', KEYS[1], 'to', 'name', 'body')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[4], ARGV[4])
 if redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end

@@ -96,7 +96,9 @@ type Store interface {
 	// this call was the first.
 	FirstReply(ctx context.Context, id string, t time.Time) (bool, error)
 	// CloseTicket marks the ticket closed and frees the user for a new one; it
-	// reports whether this call closed it (false if already closed).
+	// reports whether this call closed it (false if already closed). A
+	// closed ticket keeps no user id, name or conversation: only what a
+	// late message or button needs to be told it is closed.
 	CloseTicket(ctx context.Context, id, by string, reason Reason, t time.Time) (bool, error)
 	// Open lists the open tickets, oldest first.
 	Open(ctx context.Context) ([]Ticket, error)
@@ -215,6 +217,7 @@ func (m *Memory) CloseTicket(_ context.Context, id, by string, reason Reason, at
 		return false, nil
 	}
 	t.Status, t.ClosedBy, t.Reason, t.Closed = StatusClosed, by, reason, at
+	t.To, t.Name, t.Recent, t.Guesses = "", "", nil, nil
 	if m.users[t.Handle] == id {
 		delete(m.users, t.Handle)
 	}

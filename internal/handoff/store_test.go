@@ -75,7 +75,8 @@ func TestStore(t *testing.T) {
 		if _, ok, _ := s.ByUser(ctx, "h1"); ok {
 			t.Error("ByUser finds a closed ticket")
 		}
-		if got, ok, _ := s.ByThread(ctx, DeskRef{"C1", "1.1"}); !ok || got.Status != StatusClosed || got.Reason != ReasonStaff || got.ClosedBy != "USTAFF" {
+		if got, ok, _ := s.ByThread(ctx, DeskRef{"C1", "1.1"}); !ok || got.Status != StatusClosed || got.Reason != ReasonStaff || got.ClosedBy != "USTAFF" ||
+			got.To != "" || len(got.Recent) != 0 {
 			t.Errorf("closed ticket by thread = %+v, %v", got, ok)
 		}
 		if open, _ := s.Open(ctx); len(open) != 0 {

@@ -100,7 +100,7 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 	const users, perUser = 200, 10
 	ctx := context.Background()
 	day := []catalogue.Span{{Open: 0, Close: 24 * time.Hour}}
-	set := catalogue.Handoff{Location: time.UTC, Weekly: [7][]catalogue.Span{day, day, day, day, day, day, day},
+	set := catalogue.Handoff{Configured: true, Location: time.UTC, Weekly: [7][]catalogue.Span{day, day, day, day, day, day, day},
 		Inactivity: 24 * time.Hour, ReceiptEvery: time.Minute,
 		Texts: catalogue.HandoffTexts{Opened: catalogue.Text{JA: "opened", EN: "opened"}}}
 	var lat []time.Duration
