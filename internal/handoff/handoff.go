@@ -133,8 +133,8 @@ type Button struct {
 // StaffMessage is a message a staff member wrote in a desk thread. The
 // adapter passes only human messages (no bot_id, no subtype).
 type StaffMessage struct {
-	// EventID identifies the delivery; Slack repeats it on retries.
-	EventID  string
+	// Channel and TS identify the message; every delivery of it, Slack's
+	// retries included, carries the same pair. ThreadTS is its thread.
 	Channel  string
 	ThreadTS string
 	TS       string
@@ -412,7 +412,10 @@ const dedupTTL = 24 * time.Hour
 // FromStaff pushes a staff member's thread message to the user, split at
 // LINE's limits, and reacts ✅ when delivered or ⚠️ with a note when not.
 // A message starting with // is an internal note and stays at the desk. A
-// message delivered again (a Slack retry, another replica) is pushed once.
+// message delivered again (a Slack retry, another replica, a second event
+// for the same message) is pushed once: the first delivery claims the
+// message in the store (SET NX), and its pushes carry X-Line-Retry-Keys
+// derived from the message, so LINE too accepts each once.
 // Problems the staff can fix (a closed or unknown ticket) are told in the
 // thread; the error is for failures of the store or the desk.
 func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
@@ -422,10 +425,10 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
 		return nil
 	}
-	key := m.EventID
-	if key == "" {
-		key = m.Channel + "/" + m.TS
-	}
+	// The message, not the event, is what must be pushed once: a Slack
+	// retry repeats the event id and the message's ts, and a message that
+	// also mentions the bot comes as a second event with the same ts.
+	key := m.Channel + "/" + m.TS
 	first, err := h.o.Store.Claim(ctx, "staff:"+key, dedupTTL)
 	if err != nil {
 		return fmt.Errorf("handoff from staff: dedup: %w", err)
@@ -484,8 +487,8 @@ func (h *Handoff) note(ctx context.Context, ref DeskRef, text string) {
 	}
 }
 
-// retryNamespace roots the push retry keys, so that one Slack event always
-// maps to the same X-Line-Retry-Key.
+// retryNamespace roots the push retry keys, so that one Slack message
+// always maps to the same X-Line-Retry-Key, whichever replica pushes it.
 var retryNamespace = uuid.MustParse("0b8e5c1e-7a3f-4f0e-9a57-6d2a1c4b9e10")
 
 // RetryKey is the push retry key of part i of the delivery named key.

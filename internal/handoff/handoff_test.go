@@ -41,8 +41,8 @@ func (f *fixture) start(t *testing.T, u UserRef) Ticket {
 	return tk
 }
 
-func staff(tk Ticket, event, ts, text string) StaffMessage {
-	return StaffMessage{EventID: event, Channel: tk.Desk.Channel, ThreadTS: tk.Desk.TS, TS: ts, UserID: "USTAFF", Text: text}
+func staff(tk Ticket, ts, text string) StaffMessage {
+	return StaffMessage{Channel: tk.Desk.Channel, ThreadTS: tk.Desk.TS, TS: ts, UserID: "USTAFF", Text: text}
 }
 
 func TestFlow(t *testing.T) {
@@ -89,13 +89,13 @@ func TestFlow(t *testing.T) {
 	}
 
 	// Staff answer; Slack retries the event; an internal note stays.
-	m := staff(tk, "Ev1", "2000.1", "Hi <@U999>, see <https://example.org/a?x=1&amp;y=2|the guide> *today*")
+	m := staff(tk, "2000.1", "Hi <@U999>, see <https://example.org/a?x=1&amp;y=2|the guide> *today*")
 	for range 3 {
 		if err := f.h.FromStaff(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := f.h.FromStaff(ctx, staff(tk, "Ev2", "2000.2", "// she wrote before, check the old ticket")); err != nil {
+	if err := f.h.FromStaff(ctx, staff(tk, "2000.2", "// she wrote before, check the old ticket")); err != nil {
 		t.Fatal(err)
 	}
 	pushes := f.msg.got()
@@ -281,7 +281,7 @@ func TestInactivity(t *testing.T) {
 		t.Errorf("closed{inactivity} = %v, want 2", got)
 	}
 	// A staff reply after the close is refused in the thread.
-	if err := f.h.FromStaff(ctx, staff(tk, "Ev9", "3000.1", "sorry for the wait")); err != nil {
+	if err := f.h.FromStaff(ctx, staff(tk, "3000.1", "sorry for the wait")); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.desk.reacted("3000.1"); !slices.Equal(got, []string{ReactFailed}) || !strings.Contains(f.desk.lastPost(), "closed") {
@@ -297,7 +297,7 @@ func TestBlockedUser(t *testing.T) {
 	f := newFixture(t, nil, nil)
 	tk := f.start(t, alice)
 	f.msg.fail = errBlocked
-	if err := f.h.FromStaff(ctx, staff(tk, "Ev1", "2000.1", "hello")); err != nil {
+	if err := f.h.FromStaff(ctx, staff(tk, "2000.1", "hello")); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.desk.reacted("2000.1"); !slices.Equal(got, []string{ReactFailed}) {
@@ -331,8 +331,8 @@ func TestBadStaffInput(t *testing.T) {
 		m    StaffMessage
 		note string
 	}{
-		{"unknown thread", StaffMessage{EventID: "E1", Channel: "CDESK", ThreadTS: "42.0", TS: "42.1", Text: "hi"}, "not a handoff ticket"},
-		{"mention only", staff(tk, "E2", "43.1", "<@U123>"), "Nothing to send"},
+		{"unknown thread", StaffMessage{Channel: "CDESK", ThreadTS: "42.0", TS: "42.1", Text: "hi"}, "not a handoff ticket"},
+		{"mention only", staff(tk, "43.1", "<@U123>"), "Nothing to send"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := f.h.FromStaff(ctx, tc.m); err != nil {
@@ -348,8 +348,8 @@ func TestBadStaffInput(t *testing.T) {
 	}
 	// Top-level channel messages and the bot's own notes are not relayed.
 	for _, m := range []StaffMessage{
-		{EventID: "E3", Channel: "CDESK", TS: "44.0", Text: "lunch?"},
-		{EventID: "E4", Channel: "CDESK", ThreadTS: tk.Desk.TS, TS: "45.0", Text: "⚠️ note", BotID: "B1"},
+		{Channel: "CDESK", TS: "44.0", Text: "lunch?"},
+		{Channel: "CDESK", ThreadTS: tk.Desk.TS, TS: "45.0", Text: "⚠️ note", BotID: "B1"},
 	} {
 		if err := f.h.FromStaff(ctx, m); err != nil {
 			t.Fatal(err)
@@ -406,7 +406,7 @@ func TestLongReplySplit(t *testing.T) {
 	tk := f.start(t, alice)
 	para := strings.Repeat("あ", 4000)
 	text := strings.Repeat(para+"\n", 7) // 7 paragraphs of 4,000: 7 texts, 2 pushes
-	if err := f.h.FromStaff(ctx, staff(tk, "Ev1", "2000.1", text)); err != nil {
+	if err := f.h.FromStaff(ctx, staff(tk, "2000.1", text)); err != nil {
 		t.Fatal(err)
 	}
 	p := f.msg.got()

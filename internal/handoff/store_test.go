@@ -131,7 +131,7 @@ func TestReplicasShareRedis(t *testing.T) {
 			if i%2 == 1 {
 				h = b.h
 			}
-			if err := h.FromStaff(ctx, staff(tk, "EvShared", "2000.1", "one answer")); err != nil {
+			if err := h.FromStaff(ctx, staff(tk, "2000.1", "one answer")); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -145,7 +145,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 	// A replica restarted (a new client, nothing in memory) carries on.
 	c := replica()
-	if err := c.h.FromStaff(ctx, staff(tk, "EvAfterRestart", "2000.2", "second answer")); err != nil {
+	if err := c.h.FromStaff(ctx, staff(tk, "2000.2", "second answer")); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(msg.got()); got != 2 {
@@ -183,7 +183,7 @@ func TestRedisOutage(t *testing.T) {
 	tk := f.start(t, alice)
 	srv.Stop()
 	ctx := context.Background()
-	if err := f.h.FromStaff(ctx, staff(tk, "Ev1", "2000.1", "hello")); err == nil {
+	if err := f.h.FromStaff(ctx, staff(tk, "2000.1", "hello")); err == nil {
 		t.Error("FromStaff with Redis down: no error")
 	}
 	if _, err := f.h.Active(ctx, alice); err == nil {

@@ -135,8 +135,8 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 				defer wg.Done()
 				for k := range perUser {
 					text := fmt.Sprintf("run %d user %d message %d", i, u, k)
-					msg := handoff.StaffMessage{EventID: fmt.Sprintf("Ev%d-%d-%d", i, u, k), Channel: "CDESK",
-						ThreadTS: threads[u], TS: fmt.Sprintf("%d.%d", u+1, k+1), UserID: "USTAFF", Text: text}
+					msg := handoff.StaffMessage{Channel: "CDESK",
+						ThreadTS: threads[u], TS: fmt.Sprintf("%d.%03d%03d", u+1, i, k+1), UserID: "USTAFF", Text: text}
 					mu.Lock()
 					sent[text] = time.Now()
 					mu.Unlock()

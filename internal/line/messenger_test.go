@@ -88,7 +88,7 @@ func TestMessengerPush(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			key := handoff.RetryKey("Ev1", 0)
+			key := handoff.RetryKey("CDESK/1700000000.000100", 0)
 			err = m.Push(context.Background(), "Uuser", []string{"one", "two"}, key)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("got error %v, want %q", err, tc.wantErr)
