@@ -225,3 +225,30 @@ func cut(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// HandoffList answers "/madoguchi handoffs": the open conversations, oldest
+// first, each with its state, age, quiet time and thread.
+func HandoffList(vs []handoff.View, now time.Time) string {
+	if len(vs) == 0 {
+		return "対応中の問い合わせはありません。 / No open handoffs."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*対応中の問い合わせ / Open handoffs: %d*\n", len(vs))
+	for _, v := range vs {
+		opened, last := age(now.Sub(v.Opened)), age(now.Sub(v.Activity))
+		fmt.Fprintf(&b, "• `%s` %s · %s · 開始 %s前 / opened %s ago · 最終 %s前 / last %s ago · <#%s> %s\n",
+			v.Handle, v.Platform, state(v), opened, opened, last, last, v.Desk.Channel, v.Desk.TS)
+	}
+	return b.String()
+}
+
+// age writes a duration the way people say it: 5m, 3h, 2d.
+func age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}

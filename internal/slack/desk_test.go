@@ -233,3 +233,20 @@ func TestDeskCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestHandoffList(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if got := HandoffList(nil, now); !strings.Contains(got, "No open handoffs") {
+		t.Errorf("empty list = %q", got)
+	}
+	vs := []handoff.View{
+		{Handle: "aaaa", Platform: "line", Status: handoff.StatusOpen, Opened: now.Add(-50 * time.Hour), Activity: now.Add(-5 * time.Minute), Desk: handoff.DeskRef{Channel: "CDESK", TS: "1.1"}},
+		{Handle: "bbbb", Platform: "line", Status: handoff.StatusOpen, Taker: "USTAFF", Opened: now.Add(-3 * time.Hour), Activity: now.Add(-3 * time.Hour), Desk: handoff.DeskRef{Channel: "CDESK", TS: "2.2"}},
+	}
+	got := HandoffList(vs, now)
+	for _, want := range []string{"Open handoffs: 2", "`aaaa`", "opened 2d", "last 5m", "`bbbb`", "taken by <@USTAFF>", "opened 3h"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("list lacks %q:\n%s", want, got)
+		}
+	}
+}
