@@ -218,6 +218,10 @@ func (h *Handoff) handle(u UserRef) string {
 // users apart without naming them.
 func (h *Handoff) Handle(u UserRef) string { return h.handle(u) }
 
+// WantsName reports whether tickets show the user's display name, so that
+// the adapter fetches the profile only then.
+func (h *Handoff) WantsName() bool { return h.o.Settings().ShowName }
+
 // Offer is the button offered with every escalation.
 func (h *Handoff) Offer(lang catalogue.Lang) Button {
 	return Button{Label: h.o.Settings().Texts.Offer.In(lang), Data: PostbackConsent}
@@ -259,6 +263,9 @@ func (h *Handoff) Start(ctx context.Context, u UserRef, recent []Exchange, guess
 	tx := set.Texts
 	if u.Group {
 		return Reply{Text: tx.Group.In(u.Lang)}, nil
+	}
+	if u.Platform == "" || u.ID == "" {
+		return Reply{}, errors.New("handoff start: the user has no platform id to answer to")
 	}
 	handle := h.handle(u)
 	joined := Reply{Text: tx.Joined.In(u.Lang), Buttons: []Button{h.endButton(u.Lang)}}

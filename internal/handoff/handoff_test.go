@@ -170,6 +170,9 @@ func TestJoinAndGroup(t *testing.T) {
 			t.Errorf("%s in a group = %q, %v; want group(ja)", name, r.Text, err)
 		}
 	}
+	if _, err := f.h.Start(ctx, UserRef{Platform: "line", Lang: catalogue.English}, nil, nil); err == nil {
+		t.Error("start without a user id: no error")
+	}
 	if _, err := f.h.FromUser(ctx, group, "hi"); !errors.Is(err, ErrNotActive) {
 		t.Errorf("group message: err %v, want ErrNotActive", err)
 	}
@@ -507,4 +510,20 @@ func TestRunSweeper(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+func TestShowName(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	if f.h.WantsName() {
+		t.Error("WantsName with show_display_name off")
+	}
+	f.h.o.Settings = func() catalogue.Handoff { s := testSettings(); s.ShowName = true; return s }
+	u := alice
+	u.Name = "Alice"
+	if _, err := f.h.Start(context.Background(), u, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !f.h.WantsName() || f.desk.tickets[0].Name != "Alice" {
+		t.Errorf("with show_display_name on: wants %v, ticket name %q", f.h.WantsName(), f.desk.tickets[0].Name)
+	}
 }
