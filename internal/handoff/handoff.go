@@ -18,6 +18,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strings"
 	"sync"
@@ -184,8 +185,9 @@ type Handoff struct {
 	o       Options
 	metrics *metrics
 	// locks serialise the pushes of one ticket so its messages arrive in
-	// the order this replica handles them.
-	locks sync.Map
+	// the order this replica handles them; a ticket takes the stripe its id
+	// hashes to, so nothing has to be forgotten when it closes.
+	locks [1024]sync.Mutex
 }
 
 // New checks the options and returns a Handoff.
@@ -506,9 +508,11 @@ func RetryKey(key string, i int) string {
 // push sends text to the ticket's user in order, in as many calls as
 // LINE's limits need.
 func (h *Handoff) push(ctx context.Context, t Ticket, text, key string) error {
-	mu, _ := h.locks.LoadOrStore(t.ID, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	f := fnv.New32a()
+	f.Write([]byte(t.ID))
+	mu := &h.locks[f.Sum32()%uint32(len(h.locks))]
+	mu.Lock()
+	defer mu.Unlock()
 	for i, b := range batches(Split(text, MaxText)) {
 		if err := h.o.Messenger.Push(ctx, t.To, b, RetryKey(key, i)); err != nil {
 			return err
@@ -604,7 +608,6 @@ func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason)
 	if !closed {
 		return false, nil
 	}
-	h.locks.Delete(t.ID)
 	h.metrics.closed.WithLabelValues(string(reason)).Inc()
 	h.o.Log.Info("handoff closed", "ticket", t.ID, "handle", t.Handle, "reason", reason)
 	t.Status, t.ClosedBy, t.Reason, t.Closed = StatusClosed, by, reason, now
