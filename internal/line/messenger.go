@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -70,11 +71,13 @@ func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKe
 	}
 	wait := m.retryBase
 	for attempt := 0; ; attempt++ {
-		status, reason, err := m.post(ctx, body, retryKey)
+		status, reason, after, err := m.post(ctx, body, retryKey)
+		// Only network errors, 429 and 5xx may succeed when tried again.
+		again := err != nil || status == http.StatusTooManyRequests || status >= 500
 		switch {
 		case err == nil && (status/100 == 2 || status == http.StatusConflict):
 			return nil
-		case err == nil && !retryable(status):
+		case !again:
 			return fmt.Errorf("LINE push: status %d: %s", status, reason)
 		case attempt >= m.retries:
 			if err != nil {
@@ -83,7 +86,7 @@ func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKe
 			return fmt.Errorf("LINE push: status %d after %d attempts: %s", status, attempt+1, reason)
 		}
 		select {
-		case <-time.After(wait):
+		case <-time.After(max(wait, after)):
 		case <-ctx.Done():
 			return fmt.Errorf("LINE push: %w", ctx.Err())
 		}
@@ -91,22 +94,27 @@ func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKe
 	}
 }
 
-// post makes one attempt and returns the status and LINE's error message.
-func (m *Messenger) post(ctx context.Context, body []byte, retryKey string) (int, string, error) {
+// post makes one attempt and returns the status, LINE's error message and
+// how long LINE asks to wait (Retry-After, at most 30 s).
+func (m *Messenger) post(ctx context.Context, body []byte, retryKey string) (int, string, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.api.Url("/v2/bot/message/push"), bytes.NewReader(body))
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	req.Header.Set("X-Line-Retry-Key", retryKey)
 	res, err := m.api.Do(req)
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	defer res.Body.Close()
 	if res.StatusCode/100 == 2 {
 		io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
-		return res.StatusCode, "", nil
+		return res.StatusCode, "", 0, nil
+	}
+	var after time.Duration
+	if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && s > 0 {
+		after = min(time.Duration(s)*time.Second, 30*time.Second)
 	}
 	// LINE's error body is {"message": …, "details": […]}; only the
 	// message is kept, a fixed sentence that quotes no user text.
@@ -117,5 +125,5 @@ func (m *Messenger) post(ctx context.Context, body []byte, retryKey string) (int
 	if e.Message == "" {
 		e.Message = http.StatusText(res.StatusCode)
 	}
-	return res.StatusCode, e.Message, nil
+	return res.StatusCode, e.Message, after, nil
 }

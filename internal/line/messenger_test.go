@@ -14,9 +14,9 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 )
 
-// fakePush is a fake LINE push endpoint: it answers each request with the
+// fakePushAPI is a fake LINE push endpoint: it answers each request with the
 // next status of a script (the last one repeats) and records the requests.
-type fakePush struct {
+type fakePushAPI struct {
 	mu       sync.Mutex
 	statuses []int
 	reqs     []pushReq
@@ -29,7 +29,7 @@ type pushReq struct {
 	texts     []string
 }
 
-func (f *fakePush) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *fakePushAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/v2/bot/message/push" || r.Method != http.MethodPost {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
@@ -81,7 +81,7 @@ func TestMessengerPush(t *testing.T) {
 		{"down", []int{503}, "status 503 after 3 attempts", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := &fakePush{statuses: tc.statuses}
+			fake := &fakePushAPI{statuses: tc.statuses}
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
 			m, err := NewMessenger("token-123", srv.URL, 2, time.Millisecond)
@@ -117,7 +117,7 @@ func TestMessengerPush(t *testing.T) {
 // TestMessengerHang: a LINE that never answers is given up on when the
 // context ends.
 func TestMessengerHang(t *testing.T) {
-	fake := &fakePush{statuses: []int{200}, hang: true}
+	fake := &fakePushAPI{statuses: []int{200}, hang: true}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	m, err := NewMessenger("t", srv.URL, 0, time.Millisecond)

@@ -132,11 +132,11 @@ func (d *Desk) retry(ctx context.Context, call func() error) error {
 
 // ticketSummary is the notification text of a ticket.
 func ticketSummary(v handoff.View) string {
-	return fmt.Sprintf("問い合わせ / Handoff %s (%s, %s): %s", v.Handle, v.Platform, v.Lang, state(v))
+	return fmt.Sprintf("問い合わせ / Handoff %s (%s, %s): %s", v.Handle, v.Platform, v.Lang, ticketState(v))
 }
 
-// state says where the ticket stands, in both languages.
-func state(v handoff.View) string {
+// ticketState says where the ticket stands, in both languages.
+func ticketState(v handoff.View) string {
 	if v.Status == handoff.StatusOpen {
 		if v.Taker != "" {
 			return fmt.Sprintf("🟢 対応中 <@%s> / open, taken by <@%s>", v.Taker, v.Taker)
@@ -170,9 +170,9 @@ func ticketBlocks(v handoff.View) []slack.Block {
 	}
 	who := "`" + v.Handle + "`"
 	if v.Name != "" {
-		who += " " + escapeText(v.Name)
+		who += " " + escapeMrkdwn(v.Name)
 	}
-	head := fmt.Sprintf("*問い合わせ / Handoff* %s\n%s · %s · %s", who, v.Platform, lang, state(v))
+	head := fmt.Sprintf("*問い合わせ / Handoff* %s\n%s · %s · %s", who, v.Platform, lang, ticketState(v))
 	blocks := []slack.Block{slack.NewSectionBlock(md(head), nil, nil)}
 	if v.OutOfHours {
 		blocks = append(blocks, slack.NewContextBlock("", md("受付時間外に届きました / Arrived out of office hours")))
@@ -181,19 +181,19 @@ func ticketBlocks(v handoff.View) []slack.Block {
 		var b strings.Builder
 		b.WriteString("*最近の会話 / Recent conversation*\n")
 		for _, e := range v.Recent {
-			b.WriteString("> 👤 " + oneLine(e.User) + "\n")
+			b.WriteString("> 👤 " + ticketLine(e.User) + "\n")
 			if e.Bot != "" {
-				b.WriteString("🤖 " + oneLine(e.Bot) + "\n")
+				b.WriteString("🤖 " + ticketLine(e.Bot) + "\n")
 			}
 		}
-		blocks = append(blocks, slack.NewSectionBlock(md(cut(b.String(), maxRecent)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(md(clipText(b.String(), maxRecent)), nil, nil))
 	}
 	open := v.Status == handoff.StatusOpen
 	if open && len(v.Guesses) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", md("ボットの候補 / The bot's best guesses")))
 		for _, g := range v.Guesses {
 			btn := slack.NewButtonBlockElement(handoff.ActionSend, v.ID+" "+g.IntentID, plain("この回答を送る / Send this answer"))
-			blocks = append(blocks, slack.NewSectionBlock(md(escapeText(g.Title)+" (`"+g.IntentID+"`)"), nil, slack.NewAccessory(btn)))
+			blocks = append(blocks, slack.NewSectionBlock(md(escapeMrkdwn(g.Title)+" (`"+g.IntentID+"`)"), nil, slack.NewAccessory(btn)))
 		}
 	}
 	if open {
@@ -210,15 +210,15 @@ func ticketBlocks(v handoff.View) []slack.Block {
 	return blocks
 }
 
-func oneLine(s string) string { return escapeText(strings.Join(strings.Fields(s), " ")) }
+func ticketLine(s string) string { return escapeMrkdwn(strings.Join(strings.Fields(s), " ")) }
 
-// escapeText keeps user text from being read as Slack markup.
-func escapeText(s string) string {
+// escapeMrkdwn keeps user text from being read as Slack markup.
+func escapeMrkdwn(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// cut shortens s to at most n characters, marking the cut.
-func cut(s string, n int) string {
+// clipText shortens s to at most n characters, marking the cut.
+func clipText(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -235,15 +235,15 @@ func HandoffList(vs []handoff.View, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*対応中の問い合わせ / Open handoffs: %d*\n", len(vs))
 	for _, v := range vs {
-		opened, last := age(now.Sub(v.Opened)), age(now.Sub(v.Activity))
+		opened, last := sinceText(now.Sub(v.Opened)), sinceText(now.Sub(v.Activity))
 		fmt.Fprintf(&b, "• `%s` %s · %s · 開始 %s前 / opened %s ago · 最終 %s前 / last %s ago · <#%s> %s\n",
-			v.Handle, v.Platform, state(v), opened, opened, last, last, v.Desk.Channel, v.Desk.TS)
+			v.Handle, v.Platform, ticketState(v), opened, opened, last, last, v.Desk.Channel, v.Desk.TS)
 	}
 	return b.String()
 }
 
-// age writes a duration the way people say it: 5m, 3h, 2d.
-func age(d time.Duration) string {
+// sinceText writes a duration the way people say it: 5m, 3h, 2d.
+func sinceText(d time.Duration) string {
 	switch {
 	case d < time.Hour:
 		return fmt.Sprintf("%dm", int(d.Minutes()))

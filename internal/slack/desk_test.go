@@ -16,25 +16,25 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 )
 
-// fakeSlack is a fake Slack Web API for the desk: it records each call's
+// fakeDeskAPI is a fake Slack Web API for the desk: it records each call's
 // form and answers as a method's handler says (ok by default).
-type fakeSlack struct {
+type fakeDeskAPI struct {
 	mu       sync.Mutex
-	calls    []call
+	calls    []slackCall
 	answers  map[string]func(n int) (int, string)
 	isMember bool
 }
 
-type call struct {
+type slackCall struct {
 	method string
 	form   url.Values
 }
 
-func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *fakeDeskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	method := strings.TrimPrefix(r.URL.Path, "/")
 	f.mu.Lock()
-	f.calls = append(f.calls, call{method, r.Form})
+	f.calls = append(f.calls, slackCall{method, r.Form})
 	n := 0
 	for _, c := range f.calls {
 		if c.method == method {
@@ -68,7 +68,7 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeSlack) last(method string) url.Values {
+func (f *fakeDeskAPI) last(method string) url.Values {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := len(f.calls) - 1; i >= 0; i-- {
@@ -79,7 +79,7 @@ func (f *fakeSlack) last(method string) url.Values {
 	return nil
 }
 
-func newDesk(t *testing.T, f *fakeSlack) *Desk {
+func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return NewDesk("xoxb-test", srv.URL+"/", "CDESK")
@@ -109,9 +109,9 @@ func blockActions(t *testing.T, blocks string) []string {
 	return out
 }
 
-// decoded is the blocks' JSON decoded and printed, so that texts can be
+// decodedBlocks is the blocks' JSON decoded and printed, so that texts can be
 // searched without JSON's escapes.
-func decoded(t *testing.T, blocks string) string {
+func decodedBlocks(t *testing.T, blocks string) string {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal([]byte(blocks), &v); err != nil {
@@ -121,8 +121,8 @@ func decoded(t *testing.T, blocks string) string {
 }
 
 func TestDeskTicket(t *testing.T) {
-	f := &fakeSlack{}
-	d := newDesk(t, f)
+	f := &fakeDeskAPI{}
+	d := newTestDesk(t, f)
 	ctx := context.Background()
 	v := handoff.View{ID: "tk1", Handle: "abcde12345", Platform: "line", Lang: catalogue.English, Status: handoff.StatusOpen,
 		Opened: time.Now(), OutOfHours: true,
@@ -138,7 +138,7 @@ func TestDeskTicket(t *testing.T) {
 	form := f.last("chat.postMessage")
 	blocks := form.Get("blocks")
 	for _, want := range []string{"abcde12345", "line", "English", "I &lt;b&gt;can't&lt;/b&gt; log in", "Reset your password", "out of office hours", "open"} {
-		if !strings.Contains(decoded(t, blocks), want) {
+		if !strings.Contains(decodedBlocks(t, blocks), want) {
 			t.Errorf("ticket blocks lack %q: %s", want, blocks)
 		}
 	}
@@ -156,7 +156,7 @@ func TestDeskTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	up := f.last("chat.update")
-	if up.Get("ts") != ref.TS || !strings.Contains(decoded(t, up.Get("blocks")), "taken by <@USTAFF>") {
+	if up.Get("ts") != ref.TS || !strings.Contains(decodedBlocks(t, up.Get("blocks")), "taken by <@USTAFF>") {
 		t.Errorf("update ts %q blocks %s", up.Get("ts"), up.Get("blocks"))
 	}
 	v.Status, v.Reason, v.ClosedBy = handoff.StatusClosed, handoff.ReasonStaff, "USTAFF"
@@ -167,13 +167,13 @@ func TestDeskTicket(t *testing.T) {
 	if got := blockActions(t, closed); len(got) != 0 {
 		t.Errorf("closed ticket has buttons %v", got)
 	}
-	if !strings.Contains(decoded(t, closed), "closed by <@USTAFF>") {
+	if !strings.Contains(decodedBlocks(t, closed), "closed by <@USTAFF>") {
 		t.Errorf("closed ticket blocks: %s", closed)
 	}
 }
 
 func TestDeskThreadAndReactions(t *testing.T) {
-	f := &fakeSlack{answers: map[string]func(int) (int, string){
+	f := &fakeDeskAPI{answers: map[string]func(int) (int, string){
 		"reactions.add": func(n int) (int, string) {
 			switch n {
 			case 1:
@@ -186,7 +186,7 @@ func TestDeskThreadAndReactions(t *testing.T) {
 			return 200, `{"ok":false,"error":"message_not_found"}`
 		},
 	}}
-	d := newDesk(t, f)
+	d := newTestDesk(t, f)
 	ctx := context.Background()
 	ref := handoff.DeskRef{Channel: "CDESK", TS: "1.1"}
 	if err := d.Post(ctx, ref, "hello"); err != nil {
@@ -220,11 +220,11 @@ func TestDeskCheck(t *testing.T) {
 		{"name not id", "#alumni-desk", true, nil, "must be the channel's id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fakeSlack{isMember: tc.member, answers: map[string]func(int) (int, string){}}
+			f := &fakeDeskAPI{isMember: tc.member, answers: map[string]func(int) (int, string){}}
 			if tc.info != nil {
 				f.answers["conversations.info"] = tc.info
 			}
-			d := newDesk(t, f)
+			d := newTestDesk(t, f)
 			d.channel = tc.channel
 			err := d.Check(context.Background())
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
