@@ -74,12 +74,15 @@ type HandoffTexts struct {
 func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute}
 	t := &h.Texts
+	// Where each text and the time zone were written, for problems found
+	// after reading them.
+	at := map[string]*yaml.Node{"time_zone": n}
 	text := func(name string, p *Text) field {
-		return field{name, true, func(v *yaml.Node) { *p = w.text(v, "handoff texts "+name) }}
+		return field{name, true, func(v *yaml.Node) { at[name] = v; *p = w.text(v, "handoff texts "+name) }}
 	}
 	var hours, closed *yaml.Node
 	w.fields(n, "handoff", []field{
-		{"time_zone", false, func(v *yaml.Node) { h.TimeZone, _ = w.str(v, "handoff time_zone") }},
+		{"time_zone", false, func(v *yaml.Node) { at["time_zone"] = v; h.TimeZone, _ = w.str(v, "handoff time_zone") }},
 		{"hours", true, func(v *yaml.Node) { hours = v }},
 		{"closed_dates", false, func(v *yaml.Node) { closed = v }},
 		{"inactivity", false, func(v *yaml.Node) { h.Inactivity = w.duration(v, "handoff inactivity", time.Minute) }},
@@ -98,7 +101,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	})
 	loc, err := time.LoadLocation(h.TimeZone)
 	if err != nil || h.TimeZone == "Local" {
-		w.addf(n, "handoff time_zone %q is not a known time zone; write an IANA name such as Asia/Tokyo", h.TimeZone)
+		w.addf(at["time_zone"], "handoff time_zone %q is not a known time zone; write an IANA name such as Asia/Tokyo", h.TimeZone)
 		loc = time.UTC
 	}
 	h.Location = loc
@@ -109,13 +112,13 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 		h.Closed = w.dates(closed)
 	}
 	for _, l := range Langs {
-		for _, s := range []string{t.Opened.In(l), t.Receipt.In(l)} {
+		for name, s := range map[string]string{"opened": t.Opened.In(l), "receipt": t.Receipt.In(l)} {
 			if strings.Contains(s, "{next}") {
-				w.addf(n, "handoff texts: {next} belongs in out_of_hours only")
+				w.addf(at[name], "handoff texts %s (%s): {next} belongs in out_of_hours only", name, l)
 			}
 		}
 		if s := t.OutOfHours.In(l); s != "" && !strings.Contains(s, "{next}") {
-			w.addf(n, "handoff texts out_of_hours (%s) must say when the office opens with {next}", l)
+			w.addf(at["out_of_hours"], "handoff texts out_of_hours (%s) must say when the office opens with {next}", l)
 		}
 	}
 	return h
@@ -199,7 +202,7 @@ func (w *walker) duration(n *yaml.Node, what string, least time.Duration) time.D
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 || d < least {
-		w.addf(n, "%s %q must be a duration of at least %v, like \"24h\" or \"30m\"", what, s, max(least, time.Second))
+		w.addf(n, "%s %q must be a duration of at least %s, like \"24h\" or \"30m\"", what, s, strings.TrimSuffix(max(least, time.Second).String(), "0s"))
 		return 0
 	}
 	return d
