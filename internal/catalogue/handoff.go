@@ -55,8 +55,10 @@ type HandoffTexts struct {
 	OutOfHours Text
 	// Joined answers a second request while one is already open.
 	Joined Text
-	// Receipt acknowledges a message passed to staff.
+	// Receipt acknowledges a message passed to staff; NotSent says one
+	// could not be, so the user sends it again.
 	Receipt Text
+	NotSent Text
 	// NonText says a sticker or image was not passed on.
 	NonText Text
 	// End labels the button that ends the conversation.
@@ -93,7 +95,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 				text("offer", &t.Offer), text("consent", &t.Consent), text("start", &t.Start),
 				text("cancel", &t.Cancel), text("cancelled", &t.Cancelled), text("opened", &t.Opened),
 				text("out_of_hours", &t.OutOfHours), text("joined", &t.Joined), text("receipt", &t.Receipt),
-				text("non_text", &t.NonText), text("end", &t.End), text("closed", &t.Closed),
+				text("not_sent", &t.NotSent), text("non_text", &t.NonText), text("end", &t.End), text("closed", &t.Closed),
 				text("closed_by_staff", &t.ClosedByStaff), text("closed_inactive", &t.ClosedInactive),
 				text("group", &t.Group),
 			})

@@ -19,6 +19,7 @@ const handoffTexts = `
     out_of_hours: {ja: "{next} から", en: "from {next}"}
     joined: {ja: 参加, en: Joined}
     receipt: {ja: 受付, en: Received}
+    not_sent: {ja: 未送信, en: Not sent}
     non_text: {ja: 文字で, en: Text please}
     end: {ja: 終了, en: End}
     closed: {ja: 終了, en: Closed}

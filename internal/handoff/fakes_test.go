@@ -71,6 +71,7 @@ func (m *messenger) got() []push {
 // desk is a fake Slack channel.
 type desk struct {
 	mu        sync.Mutex
+	down      bool
 	n         int
 	tickets   []View
 	updates   []View
@@ -96,6 +97,9 @@ func (d *desk) UpdateTicket(_ context.Context, _ DeskRef, v View) error {
 func (d *desk) Post(_ context.Context, ref DeskRef, text string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.down {
+		return errors.New("slack: service unavailable")
+	}
 	d.posts = append(d.posts, ref.TS+" "+text)
 	return nil
 }
@@ -142,7 +146,7 @@ func testSettings() catalogue.Handoff {
 		Texts: catalogue.HandoffTexts{
 			Offer: tx("offer"), Consent: tx("consent"), Start: tx("start"), Cancel: tx("cancel"),
 			Cancelled: tx("cancelled"), Opened: tx("opened"), OutOfHours: tx("closed until {next}"),
-			Joined: tx("joined"), Receipt: tx("receipt"), NonText: tx("non-text"), End: tx("end"),
+			Joined: tx("joined"), Receipt: tx("receipt"), NotSent: tx("not sent"), NonText: tx("non-text"), End: tx("end"),
 			Closed: tx("closed"), ClosedByStaff: tx("closed by staff"), ClosedInactive: tx("closed inactive"),
 			Group: tx("group"),
 		}}

@@ -340,7 +340,8 @@ func (h *Handoff) Active(ctx context.Context, u UserRef) (bool, error) {
 var endWords = map[string]bool{"終了": true, "end": true, "しゅうりょう": true, "終わり": true}
 
 // FromUser passes a user's text to the ticket thread. The reply is a short
-// receipt at most once per ReceiptEvery, otherwise empty (send nothing).
+// receipt at most once per ReceiptEvery, otherwise empty (send nothing);
+// when the desk cannot be reached it asks the user to send it again.
 // The end word closes the conversation instead. ErrNotActive means the
 // user has no open conversation.
 func (h *Handoff) FromUser(ctx context.Context, u UserRef, text string) (Reply, error) {
@@ -352,7 +353,7 @@ func (h *Handoff) FromUser(ctx context.Context, u UserRef, text string) (Reply, 
 		return h.Close(ctx, u)
 	}
 	if err := h.o.Desk.Post(ctx, t.Desk, "💬 "+escape(text)); err != nil {
-		return Reply{}, fmt.Errorf("handoff from user: post in thread: %w", err)
+		return h.notSent(t, u.Lang, err), nil
 	}
 	h.metrics.relayed.WithLabelValues("to_staff").Inc()
 	return h.receipt(ctx, t, u.Lang, h.o.Settings().Texts.Receipt)
@@ -367,9 +368,16 @@ func (h *Handoff) FromUserNonText(ctx context.Context, u UserRef, kind string) (
 	}
 	note := fmt.Sprintf("(ユーザーが%sを送りました。転送されません / The user sent a %s, which is not relayed)", kind, kind)
 	if err := h.o.Desk.Post(ctx, t.Desk, note); err != nil {
-		return Reply{}, fmt.Errorf("handoff from user: post in thread: %w", err)
+		return h.notSent(t, u.Lang, err), nil
 	}
 	return Reply{Text: h.o.Settings().Texts.NonText.In(u.Lang)}, nil
+}
+
+// notSent tells the user their message did not reach the desk, so that
+// they send it again rather than wait for an answer that cannot come.
+func (h *Handoff) notSent(t Ticket, lang catalogue.Lang, err error) Reply {
+	h.o.Log.Warn("handoff: user message not posted to the desk", "ticket", t.ID, "err", err)
+	return Reply{Text: h.o.Settings().Texts.NotSent.In(lang)}
 }
 
 func (h *Handoff) open(ctx context.Context, u UserRef) (Ticket, error) {

@@ -527,3 +527,22 @@ func TestShowName(t *testing.T) {
 		t.Errorf("with show_display_name on: wants %v, ticket name %q", f.h.WantsName(), f.desk.tickets[0].Name)
 	}
 }
+
+// TestDeskDown: a user message that cannot reach the desk is not lost in
+// silence: the user is asked to send it again.
+func TestDeskDown(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil, nil)
+	f.start(t, alice)
+	f.desk.mu.Lock()
+	f.desk.down = true
+	f.desk.mu.Unlock()
+	for _, send := range []func() (Reply, error){
+		func() (Reply, error) { return f.h.FromUser(ctx, alice, "hello") },
+		func() (Reply, error) { return f.h.FromUserNonText(ctx, alice, "image") },
+	} {
+		if r, err := send(); err != nil || r.Text != "not sent" {
+			t.Errorf("with the desk down: reply %q, err %v; want not sent", r.Text, err)
+		}
+	}
+}
