@@ -356,7 +356,7 @@ func (h *Handoff) FromUser(ctx context.Context, u UserRef, text string) (Reply, 
 		return h.notSent(t, u.Lang, err), nil
 	}
 	h.metrics.relayed.WithLabelValues("to_staff").Inc()
-	return h.receipt(ctx, t, u.Lang, h.o.Settings().Texts.Receipt)
+	return h.receipt(ctx, t, u.Lang), nil
 }
 
 // FromUserNonText notes in the thread that the user sent something other
@@ -398,7 +398,7 @@ func (h *Handoff) open(ctx context.Context, u UserRef) (Ticket, error) {
 }
 
 // receipt returns the receipt text unless one was sent within ReceiptEvery.
-func (h *Handoff) receipt(ctx context.Context, t Ticket, lang catalogue.Lang, text catalogue.Text) (Reply, error) {
+func (h *Handoff) receipt(ctx context.Context, t Ticket, lang catalogue.Lang) Reply {
 	set := h.o.Settings()
 	every := set.ReceiptEvery
 	if every <= 0 {
@@ -407,13 +407,13 @@ func (h *Handoff) receipt(ctx context.Context, t Ticket, lang catalogue.Lang, te
 	ok, err := h.o.Store.Claim(ctx, "receipt:"+t.ID, every)
 	if err != nil || !ok {
 		// The message reached staff; a missing receipt is no reason to fail.
-		return Reply{}, nil
+		return Reply{}
 	}
-	s := text.In(lang)
+	s := set.Texts.Receipt.In(lang)
 	if now := h.o.Now(); !NewHours(set).IsOpen(now) {
 		s += "\n" + h.outOfHours(set, now, lang)
 	}
-	return Reply{Text: s, Buttons: []Button{h.endButton(lang)}}, nil
+	return Reply{Text: s, Buttons: []Button{h.endButton(lang)}}
 }
 
 // escape keeps a user's text from being read as Slack markup (a mention
