@@ -157,6 +157,9 @@ func ticketState(v handoff.View) string {
 // conversation is cut well below that.
 const maxRecent = 2500
 
+// maxGuesses bounds the "Send this answer" choices on a ticket.
+const maxGuesses = 5
+
 func ticketBlocks(v handoff.View) []slack.Block {
 	md := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
@@ -191,7 +194,8 @@ func ticketBlocks(v handoff.View) []slack.Block {
 	open := v.Status == handoff.StatusOpen
 	if open && len(v.Guesses) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", md("ボットの候補 / The bot's best guesses")))
-		for _, g := range v.Guesses {
+		// A message holds at most 50 blocks; staff need the best few.
+		for _, g := range v.Guesses[:min(len(v.Guesses), maxGuesses)] {
 			btn := slack.NewButtonBlockElement(handoff.ActionSend, v.ID+" "+g.IntentID, plain("この回答を送る / Send this answer"))
 			blocks = append(blocks, slack.NewSectionBlock(md(escapeMrkdwn(g.Title)+" (`"+g.IntentID+"`)"), nil, slack.NewAccessory(btn)))
 		}
