@@ -284,6 +284,12 @@ func (h *Handoff) Start(ctx context.Context, u UserRef, recent []Exchange, guess
 		return joined, nil
 	}
 	defer h.o.Store.Release(context.WithoutCancel(ctx), lock)
+	// Another start may have finished between the first look and the claim.
+	if _, ok, err := h.o.Store.ByUser(ctx, handle); err != nil {
+		return Reply{}, fmt.Errorf("handoff start: %w", err)
+	} else if ok {
+		return joined, nil
+	}
 
 	now := h.o.Now()
 	t := Ticket{ID: uuid.NewString(), Handle: handle, Platform: u.Platform, To: u.ID, Lang: u.Lang,

@@ -193,3 +193,28 @@ func TestRedisOutage(t *testing.T) {
 		t.Errorf("pushed %d with Redis down, want 0", got)
 	}
 }
+
+// TestConcurrentStarts: a user tapping "Connect" on two replicas at once
+// gets one ticket.
+func TestConcurrentStarts(t *testing.T) {
+	stores(t, func(t *testing.T, s Store, clk *clock) {
+		f := newFixture(t, s, clk)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := f.h.Start(context.Background(), alice, nil, nil); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if got := len(f.desk.tickets); got != 1 {
+			t.Errorf("got %d tickets, want 1", got)
+		}
+		if open, _ := s.Open(context.Background()); len(open) != 1 {
+			t.Errorf("got %d open tickets, want 1", len(open))
+		}
+	})
+}
