@@ -19,6 +19,8 @@ type Settings struct {
 	// those for the examples matched leave-one-out, a harder test.
 	Test        Floors
 	LeaveOneOut Floors
+	// Handoff is how conversations are handed to office staff (optional).
+	Handoff Handoff
 }
 
 // Office is the alumni office people are handed to.
@@ -132,6 +134,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				{"leave_one_out", true, func(v *yaml.Node) { s.LeaveOneOut = w.floors(v, "test leave_one_out") }},
 			})
 		}},
+		{"handoff", false, func(v *yaml.Node) { s.Handoff = w.parseHandoff(v) }},
 	})
 	return s, w.ps
 }

@@ -1,0 +1,211 @@
+package catalogue
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Handoff is how a conversation is handed to office staff: when they are
+// in, how long a quiet conversation stays open, and what the bot says.
+// It is optional in the settings file; Configured is false without it.
+type Handoff struct {
+	Configured bool
+	// TimeZone names Location, the office's time zone (default Asia/Tokyo).
+	TimeZone string
+	Location *time.Location
+	// Weekly holds the opening spans of each day, indexed by time.Weekday;
+	// a day without spans is closed.
+	Weekly [7][]Span
+	// Closed lists dates (YYYY-MM-DD, in Location) the office is closed.
+	Closed []string
+	// Inactivity closes a conversation nobody wrote in for this long.
+	Inactivity time.Duration
+	// ReceiptEvery is the least time between two "sent to staff" receipts.
+	ReceiptEvery time.Duration
+	// ShowName lets the ticket show the user's platform display name
+	// instead of only the pseudonymous handle.
+	ShowName bool
+	Texts    HandoffTexts
+}
+
+// Span is an opening time within a day, as offsets from midnight.
+type Span struct{ Open, Close time.Duration }
+
+// HandoffTexts are the sentences of a handoff, in each language. The
+// Opened and Receipt texts may hold {next}, replaced by the next opening
+// time when the office is closed.
+type HandoffTexts struct {
+	// Offer labels the button offered with every escalation.
+	Offer Text
+	// Consent says who reads the messages, what never to send, and when
+	// staff answer; Start and Cancel label its buttons.
+	Consent Text
+	Start   Text
+	Cancel  Text
+	// Cancelled answers Cancel.
+	Cancelled Text
+	// Opened confirms the conversation is with staff; OutOfHours is added
+	// when the office is closed ({next} is when it opens).
+	Opened     Text
+	OutOfHours Text
+	// Joined answers a second request while one is already open.
+	Joined Text
+	// Receipt acknowledges a message passed to staff; NotSent says one
+	// could not be, so the user sends it again.
+	Receipt Text
+	NotSent Text
+	// NonText says a sticker or image was not passed on.
+	NonText Text
+	// End labels the button that ends the conversation.
+	End Text
+	// Closed, ClosedByStaff and ClosedInactive tell the user the bot
+	// answers again, after they, staff, or silence ended it.
+	Closed         Text
+	ClosedByStaff  Text
+	ClosedInactive Text
+	// Group says handoff is not available in group chats.
+	Group Text
+}
+
+// parseHandoff reads the optional handoff block.
+func (w *walker) parseHandoff(n *yaml.Node) Handoff {
+	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute}
+	t := &h.Texts
+	// Where each text and the time zone were written, for problems found
+	// after reading them.
+	at := map[string]*yaml.Node{"time_zone": n}
+	text := func(name string, p *Text) field {
+		return field{name, true, func(v *yaml.Node) { at[name] = v; *p = w.text(v, "handoff texts "+name) }}
+	}
+	var hours, closed *yaml.Node
+	w.fields(n, "handoff", []field{
+		{"time_zone", false, func(v *yaml.Node) { at["time_zone"] = v; h.TimeZone, _ = w.str(v, "handoff time_zone") }},
+		{"hours", true, func(v *yaml.Node) { hours = v }},
+		{"closed_dates", false, func(v *yaml.Node) { closed = v }},
+		{"inactivity", false, func(v *yaml.Node) { h.Inactivity = w.duration(v, "handoff inactivity", time.Minute) }},
+		{"receipt_every", false, func(v *yaml.Node) { h.ReceiptEvery = w.duration(v, "handoff receipt_every", 0) }},
+		{"show_display_name", false, func(v *yaml.Node) { h.ShowName = w.boolean(v, "handoff show_display_name") }},
+		{"texts", true, func(v *yaml.Node) {
+			w.fields(v, "handoff texts", []field{
+				text("offer", &t.Offer), text("consent", &t.Consent), text("start", &t.Start),
+				text("cancel", &t.Cancel), text("cancelled", &t.Cancelled), text("opened", &t.Opened),
+				text("out_of_hours", &t.OutOfHours), text("joined", &t.Joined), text("receipt", &t.Receipt),
+				text("not_sent", &t.NotSent), text("non_text", &t.NonText), text("end", &t.End), text("closed", &t.Closed),
+				text("closed_by_staff", &t.ClosedByStaff), text("closed_inactive", &t.ClosedInactive),
+				text("group", &t.Group),
+			})
+		}},
+	})
+	loc, err := time.LoadLocation(h.TimeZone)
+	if err != nil || h.TimeZone == "Local" {
+		w.addf(at["time_zone"], "handoff time_zone %q is not a known time zone; write an IANA name such as Asia/Tokyo", h.TimeZone)
+		loc = time.UTC
+	}
+	h.Location = loc
+	if hours != nil {
+		h.Weekly = w.weekly(hours)
+	}
+	if closed != nil {
+		h.Closed = w.dates(closed)
+	}
+	for _, l := range Langs {
+		for name, s := range map[string]string{"opened": t.Opened.In(l), "receipt": t.Receipt.In(l)} {
+			if strings.Contains(s, "{next}") {
+				w.addf(at[name], "handoff texts %s (%s): {next} belongs in out_of_hours only", name, l)
+			}
+		}
+		if s := t.OutOfHours.In(l); s != "" && !strings.Contains(s, "{next}") {
+			w.addf(at["out_of_hours"], "handoff texts out_of_hours (%s) must say when the office opens with {next}", l)
+		}
+	}
+	return h
+}
+
+var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
+	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+
+var spanRE = regexp.MustCompile(`^(\d\d):(\d\d)-(\d\d):(\d\d)$`)
+
+// weekly reads hours per weekday: mon: "09:00-17:00", several spans
+// separated by commas, or "closed". Days not written are closed.
+func (w *walker) weekly(n *yaml.Node) [7][]Span {
+	var week [7][]Span
+	if n.Kind != yaml.MappingNode {
+		w.addf(n, "handoff hours must be a set of days, like mon: \"09:00-17:00\"")
+		return week
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		day, ok := weekdays[k.Value]
+		if !ok {
+			w.addf(k, "handoff hours: %q is not a weekday; write mon, tue, wed, thu, fri, sat or sun", k.Value)
+			continue
+		}
+		s, ok := w.str(v, "handoff hours "+k.Value)
+		if !ok || s == "closed" {
+			continue
+		}
+		var last time.Duration
+		for _, part := range strings.Split(s, ",") {
+			m := spanRE.FindStringSubmatch(strings.TrimSpace(part))
+			var sp Span
+			if m != nil {
+				sp.Open, ok = clock(m[1], m[2])
+				if ok {
+					sp.Close, ok = clock(m[3], m[4])
+				}
+			}
+			if m == nil || !ok || sp.Open >= sp.Close || sp.Open < last {
+				w.addf(v, "handoff hours %s: %q must be opening spans in order, like \"09:00-17:00\" or \"09:00-12:00, 13:00-17:00\", or closed", k.Value, s)
+				break
+			}
+			last = sp.Close
+			week[day] = append(week[day], sp)
+		}
+	}
+	return week
+}
+
+// clock reads hours and minutes, allowing 24:00 as the end of a day.
+func clock(hh, mm string) (time.Duration, bool) {
+	h, _ := strconv.Atoi(hh)
+	m, _ := strconv.Atoi(mm)
+	if h > 24 || m > 59 || (h == 24 && m != 0) {
+		return 0, false
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, true
+}
+
+// dates reads a list of YYYY-MM-DD dates.
+func (w *walker) dates(n *yaml.Node) []string {
+	ds, pos := w.strList(n, "handoff closed_dates")
+	var out []string
+	for i, d := range ds {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			w.ps = append(w.ps, Problem{File: w.file, Line: pos[i].line, Col: pos[i].col,
+				Msg: fmt.Sprintf("handoff closed_dates: %q is not a date written YYYY-MM-DD", d)})
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// duration reads a Go duration ("24h", "90m") of at least least.
+func (w *walker) duration(n *yaml.Node, what string, least time.Duration) time.Duration {
+	s, ok := w.str(n, what)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 || d < least {
+		w.addf(n, "%s %q must be a duration of at least %s, like \"24h\" or \"30m\"", what, s, strings.TrimSuffix(max(least, time.Second).String(), "0s"))
+		return 0
+	}
+	return d
+}

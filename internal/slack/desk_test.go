@@ -1,0 +1,252 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
+)
+
+// fakeDeskAPI is a fake Slack Web API for the desk: it records each call's
+// form and answers as a method's handler says (ok by default).
+type fakeDeskAPI struct {
+	mu       sync.Mutex
+	calls    []slackCall
+	answers  map[string]func(n int) (int, string)
+	isMember bool
+}
+
+type slackCall struct {
+	method string
+	form   url.Values
+}
+
+func (f *fakeDeskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	method := strings.TrimPrefix(r.URL.Path, "/")
+	f.mu.Lock()
+	f.calls = append(f.calls, slackCall{method, r.Form})
+	n := 0
+	for _, c := range f.calls {
+		if c.method == method {
+			n++
+		}
+	}
+	answer := f.answers[method]
+	member := f.isMember
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if answer != nil {
+		status, body := answer(n)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "0")
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+		return
+	}
+	switch method {
+	case "chat.postMessage":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), n)
+	case "chat.update":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
+	case "auth.test":
+		fmt.Fprint(w, `{"ok":true,"user":"madoguchi","user_id":"UBOT"}`)
+	case "conversations.info":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"alumni-desk","is_member":%v}}`, r.Form.Get("channel"), member)
+	default:
+		fmt.Fprint(w, `{"ok":true}`)
+	}
+}
+
+func (f *fakeDeskAPI) last(method string) url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.calls) - 1; i >= 0; i-- {
+		if f.calls[i].method == method {
+			return f.calls[i].form
+		}
+	}
+	return nil
+}
+
+func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return NewDesk("xoxb-test", srv.URL+"/", "CDESK")
+}
+
+// blockActions lists the action ids and values of the buttons in blocks.
+func blockActions(t *testing.T, blocks string) []string {
+	t.Helper()
+	var bs []map[string]any
+	if err := json.Unmarshal([]byte(blocks), &bs); err != nil {
+		t.Fatalf("blocks %q: %v", blocks, err)
+	}
+	var out []string
+	add := func(e any) {
+		if m, ok := e.(map[string]any); ok && m["type"] == "button" {
+			out = append(out, fmt.Sprint(m["action_id"], "=", m["value"]))
+		}
+	}
+	for _, b := range bs {
+		add(b["accessory"])
+		if els, ok := b["elements"].([]any); ok {
+			for _, e := range els {
+				add(e)
+			}
+		}
+	}
+	return out
+}
+
+// decodedBlocks is the blocks' JSON decoded and printed, so that texts can be
+// searched without JSON's escapes.
+func decodedBlocks(t *testing.T, blocks string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(blocks), &v); err != nil {
+		t.Fatalf("blocks %q: %v", blocks, err)
+	}
+	return fmt.Sprint(v)
+}
+
+func TestDeskTicket(t *testing.T) {
+	f := &fakeDeskAPI{}
+	d := newTestDesk(t, f)
+	ctx := context.Background()
+	v := handoff.View{ID: "tk1", Handle: "abcde12345", Platform: "line", Lang: catalogue.English, Status: handoff.StatusOpen,
+		Opened: time.Now(), OutOfHours: true,
+		Recent:  []handoff.Exchange{{User: "I <b>can't</b> log in", Bot: "Sorry"}},
+		Guesses: []handoff.Guess{{IntentID: "reset-password", Title: "Reset your password"}, {IntentID: "mfa", Title: "MFA"}}}
+	ref, err := d.PostTicket(ctx, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Channel != "CDESK" || ref.TS == "" {
+		t.Errorf("ref = %+v", ref)
+	}
+	form := f.last("chat.postMessage")
+	blocks := form.Get("blocks")
+	for _, want := range []string{"abcde12345", "line", "English", "I &lt;b&gt;can't&lt;/b&gt; log in", "Reset your password", "out of office hours", "open"} {
+		if !strings.Contains(decodedBlocks(t, blocks), want) {
+			t.Errorf("ticket blocks lack %q: %s", want, blocks)
+		}
+	}
+	want := []string{handoff.ActionSend + "=tk1 reset-password", handoff.ActionSend + "=tk1 mfa", handoff.ActionTake + "=tk1", handoff.ActionClose + "=tk1"}
+	if got := blockActions(t, blocks); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("buttons = %v, want %v", got, want)
+	}
+	if !strings.Contains(form.Get("text"), "abcde12345") {
+		t.Errorf("fallback text %q lacks the handle", form.Get("text"))
+	}
+
+	// Taken, then closed: the update shows who, and a closed ticket has no buttons.
+	v.Taker = "USTAFF"
+	if err := d.UpdateTicket(ctx, ref, v); err != nil {
+		t.Fatal(err)
+	}
+	up := f.last("chat.update")
+	if up.Get("ts") != ref.TS || !strings.Contains(decodedBlocks(t, up.Get("blocks")), "taken by <@USTAFF>") {
+		t.Errorf("update ts %q blocks %s", up.Get("ts"), up.Get("blocks"))
+	}
+	v.Status, v.Reason, v.ClosedBy = handoff.StatusClosed, handoff.ReasonStaff, "USTAFF"
+	if err := d.UpdateTicket(ctx, ref, v); err != nil {
+		t.Fatal(err)
+	}
+	closed := f.last("chat.update").Get("blocks")
+	if got := blockActions(t, closed); len(got) != 0 {
+		t.Errorf("closed ticket has buttons %v", got)
+	}
+	if !strings.Contains(decodedBlocks(t, closed), "closed by <@USTAFF>") {
+		t.Errorf("closed ticket blocks: %s", closed)
+	}
+}
+
+func TestDeskThreadAndReactions(t *testing.T) {
+	f := &fakeDeskAPI{answers: map[string]func(int) (int, string){
+		"reactions.add": func(n int) (int, string) {
+			switch n {
+			case 1:
+				return http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`
+			case 2:
+				return 200, `{"ok":true}`
+			case 3:
+				return 200, `{"ok":false,"error":"already_reacted"}`
+			}
+			return 200, `{"ok":false,"error":"message_not_found"}`
+		},
+	}}
+	d := newTestDesk(t, f)
+	ctx := context.Background()
+	ref := handoff.DeskRef{Channel: "CDESK", TS: "1.1"}
+	if err := d.Post(ctx, ref, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != "hello" {
+		t.Errorf("thread post = %v", got)
+	}
+	for i, wantErr := range []bool{false, false, true} {
+		err := d.React(ctx, "CDESK", "1.2", handoff.ReactDelivered)
+		if (err != nil) != wantErr {
+			t.Errorf("react #%d: err %v, want error %v", i, err, wantErr)
+		}
+	}
+	if got := f.last("reactions.add"); got.Get("name") != "white_check_mark" || got.Get("timestamp") != "1.2" {
+		t.Errorf("reaction = %v", got)
+	}
+}
+
+func TestDeskCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		channel string
+		member  bool
+		info    func(int) (int, string)
+		want    string
+	}{
+		{"member", "CDESK", true, nil, ""},
+		{"not invited", "CDESK", false, nil, "invite it there with /invite @madoguchi"},
+		{"private or wrong", "CDESK", false, func(int) (int, string) { return 200, `{"ok":false,"error":"channel_not_found"}` }, "channel not found"},
+		{"name not id", "#alumni-desk", true, nil, "must be the channel's id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeDeskAPI{isMember: tc.member, answers: map[string]func(int) (int, string){}}
+			if tc.info != nil {
+				f.answers["conversations.info"] = tc.info
+			}
+			d := newTestDesk(t, f)
+			d.channel = tc.channel
+			err := d.Check(context.Background())
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("Check = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestHandoffList(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if got := HandoffList(nil, now); !strings.Contains(got, "No open handoffs") {
+		t.Errorf("empty list = %q", got)
+	}
+	vs := []handoff.View{
+		{Handle: "aaaa", Platform: "line", Status: handoff.StatusOpen, Opened: now.Add(-50 * time.Hour), Activity: now.Add(-5 * time.Minute), Desk: handoff.DeskRef{Channel: "CDESK", TS: "1.1"}},
+		{Handle: "bbbb", Platform: "line", Status: handoff.StatusOpen, Taker: "USTAFF", Opened: now.Add(-3 * time.Hour), Activity: now.Add(-3 * time.Hour), Desk: handoff.DeskRef{Channel: "CDESK", TS: "2.2"}},
+	}
+	got := HandoffList(vs, now)
+	for _, want := range []string{"Open handoffs: 2", "`aaaa`", "opened 2d", "last 5m", "`bbbb`", "taken by <@USTAFF>", "opened 3h"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("list lacks %q:\n%s", want, got)
+		}
+	}
+}
