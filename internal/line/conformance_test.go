@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -343,63 +342,45 @@ func TestConformanceCatches(t *testing.T) {
 }
 
 // TestConformanceExtremeIntent renders an intent at every limit lint
-// allows (testdata/extreme): longest title, answer of emoji (two units
-// each), long links, many related intents.
+// allows (../catalogue/testdata/extreme): the longest title and labels, an
+// answer of emoji (two units each), six long links, fifteen related intents.
 func TestConformanceExtremeIntent(t *testing.T) {
 	spec := lineSpec(t)
-	dir := t.TempDir()
-	writeExtreme(t, dir)
-	for name, r := range replies(t, dir) {
+	for name, r := range replies(t, "../catalogue/testdata/extreme") {
 		for _, problem := range conformance(spec, r) {
 			t.Errorf("%s: %s", name, problem)
 		}
 	}
 }
 
-// writeExtreme copies testdata/extreme and writes into it an intent at the
-// limits lint allows, too long to keep as a file worth reading.
-func writeExtreme(t testing.TB, dir string) {
-	t.Helper()
-	files, _ := filepath.Glob("testdata/extreme/*.yaml")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	emoji := strings.Repeat("😀", catalogue.MaxAnswerLen/2)
-	title := strings.Repeat("長", catalogue.MaxTitleLen)
-	label := strings.Repeat("ラ", catalogue.MaxLinkLabelLen)
-	url := "https://example.org/?q=" + strings.Repeat("%E3%81%82", (catalogue.MaxURLLen-23)/9)
-	var b strings.Builder
-	fmt.Fprintf(&b, "id: extreme\ntitle: {ja: %s, en: %s}\n", title, strings.Repeat("T", catalogue.MaxTitleLen))
-	b.WriteString("examples:\n  ja: [極端な質問, とても長い回答]\n  en: [extreme question, very long answer]\n")
-	fmt.Fprintf(&b, "answer:\n  ja: %s\n  en: \"%s & <b> *x*\"\n", emoji, strings.Repeat("a&b<c> ", 700))
-	b.WriteString("links:\n")
-	for range 6 {
-		fmt.Fprintf(&b, "  - label: {ja: %s, en: %s}\n    url: %s\n", label, label, url)
-	}
-	b.WriteString("escalate: true\nrelated: [")
-	for i := range 15 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "other-%d", i)
-	}
-	b.WriteString("]\n")
-	if err := os.WriteFile(filepath.Join(dir, "extreme.yaml"), []byte(b.String()), 0o644); err != nil {
+// TestConformanceBadIntent builds, past lint (catalogue.New checks less
+// than a file's lint), an intent whose links LINE refuses: the conformance
+// check must name both.
+func TestConformanceBadIntent(t *testing.T) {
+	spec := lineSpec(t)
+	shipped, err := catalogue.Load("../../intents")
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 15 {
-		other := fmt.Sprintf("id: other-%d\ntitle: {ja: %s%d, en: %s}\nexamples:\n  ja: [ほか%d番]\n  en: [other number %d]\nanswer: {ja: ほか, en: other}\n", i, strings.Repeat("他", catalogue.MaxTitleLen-2), i, strings.Repeat("O", catalogue.MaxTitleLen), i, i)
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("other-%d.yaml", i)), []byte(other), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	bad := &catalogue.Intent{
+		ID: "bad", File: "bad.yaml",
+		Title:    catalogue.Text{JA: "悪い例", EN: "Bad"},
+		Examples: catalogue.Examples{JA: []string{"悪い例"}, EN: []string{"bad example"}},
+		Answer:   catalogue.Text{JA: "答え", EN: "Answer"},
+		Links: []catalogue.Link{
+			{Label: catalogue.Text{JA: "長い", EN: "Long"}, URL: "https://example.org/" + strings.Repeat("a", 1000)},
+			{Label: catalogue.Text{JA: "日本語", EN: "Japanese"}, URL: "https://example.org/卒業生"},
+		},
 	}
-	if _, err := catalogue.Load(dir); err != nil {
-		t.Fatalf("the extreme catalogue does not pass lint: %v", err)
+	cat, err := catalogue.New([]*catalogue.Intent{bad}, shipped.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.New(match.New(cat)).Choose("bad", catalogue.Japanese)
+	got := strings.Join(conformance(spec, r), "\n")
+	for _, want := range []string{"URI of 1020 characters", `raw character '卒'`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the check missed %q; it reported:\n%s", want, got)
+		}
 	}
 }
