@@ -102,7 +102,12 @@ func blocksWithIDs(r bot.Reply, staff bool, suffix string) []slack.Block {
 		if staff {
 			details = withoutChatWarnings(details)
 		}
-		out = append(out, slack.NewDividerBlock(), section(escapedChunks("*"+c.Name+"*\n"+details, maxSectionText)[0]))
+		out = append(out, slack.NewDividerBlock(), section("*"+escape(c.Name)+"*"))
+		for _, part := range escapedChunks(details, maxSectionText) {
+			if part != "" { // Slack refuses an empty section
+				out = append(out, section(part))
+			}
+		}
 		b := slack.NewButtonBlockElement(actionLink+"-office"+suffix, "", plain(c.Label))
 		b.URL = c.URL
 		out = append(out, slack.NewActionBlock("office"+suffix, b))
