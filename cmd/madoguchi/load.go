@@ -15,22 +15,10 @@ func (c *cli) load(dir string) (*match.Index, error) {
 	var ps catalogue.Problems
 	if errors.As(err, &ps) {
 		fmt.Fprintln(c.stderr, ps.Error())
-		return nil, failError{fmt.Sprintf("%d problems in %s", len(ps), dir)}
+		return nil, failError{fmt.Sprintf("%s in %s", count(len(ps), "problem"), dir)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (run madoguchi from the directory that holds intents/, or pass --intents DIR)", err)
 	}
 	return match.New(cat), nil
-}
-
-// dirArg returns the single optional directory argument, "intents" by default.
-func dirArg(args []string) (string, error) {
-	switch len(args) {
-	case 0:
-		return "intents", nil
-	case 1:
-		return args[0], nil
-	default:
-		return "", usageError{fmt.Sprintf("want one directory, got %d arguments", len(args))}
-	}
 }

@@ -26,6 +26,12 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// cmdUsageError is a mistake in one subcommand's command line: exit status
+// 2, pointing at that subcommand's help.
+type cmdUsageError struct{ cmd, msg string }
+
+func (e cmdUsageError) Error() string { return e.cmd + ": " + e.msg }
+
 // failError reports that a check failed (lint problems, quality floors):
 // exit status 1, and its message has already been printed.
 type failError struct{ msg string }
@@ -34,6 +40,7 @@ func (e failError) Error() string { return e.msg }
 
 func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
+	var ce cmdUsageError
 	var fe failError
 	switch {
 	case err == nil || errors.Is(err, flag.ErrHelp):
@@ -41,6 +48,10 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, "madoguchi:", err)
 		fmt.Fprintln(stderr, "Run 'madoguchi help' for usage.")
+		return 2
+	case errors.As(err, &ce):
+		fmt.Fprintln(stderr, "madoguchi:", err)
+		fmt.Fprintf(stderr, "Run 'madoguchi help %s' for usage.\n", ce.cmd)
 		return 2
 	case errors.As(err, &fe):
 		return 1
@@ -71,8 +82,8 @@ func commands() []command {
 	return []command{
 		{"ask", "[--explain] [QUESTION]", "print the bot's reply to a question (no question: interactive)", runAsk},
 		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
-		{"lint", "[DIR]", "check the intent files and report every problem", runLint},
-		{"test", "[--queries FILE.tsv] [--sweep] [DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
+		{"lint", "[--kustomize] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
+		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
@@ -87,14 +98,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		usage(stderr)
 		return usageError{"no command given"}
 	}
-	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" {
-		usage(stdout)
-		return nil
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) == 0 {
+			usage(stdout)
+			return nil
+		}
+		// help COMMAND is COMMAND -h, printed where it was asked for.
+		name, rest = rest[0], []string{"-h"}
+		c.stderr = stdout
+	case "-version", "--version":
+		name = "version"
 	}
 	for _, cmd := range commands() {
 		if cmd.name == name {
-			return cmd.run(ctx, c, c.flags(cmd), args[1:])
+			return cmd.run(ctx, c, c.flags(cmd), rest)
 		}
 	}
 	return usageError{fmt.Sprintf("unknown command %q", name)}
@@ -103,32 +122,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "madoguchi — the alumni office helpdesk bot")
 	fmt.Fprintln(w, "\nUsage: madoguchi COMMAND [flags] [arguments]\n\nCommands:")
+	width := 0
 	for _, cmd := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
+		width = max(width, len(cmd.name))
 	}
-	fmt.Fprintln(w, "\nRun 'madoguchi COMMAND -h' for a command's flags.")
+	for _, cmd := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, cmd.name, cmd.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'madoguchi help COMMAND' for a command's flags.")
 }
 
-// flags returns the flag set of a subcommand; its errors and -h output go
-// to stderr.
+// flags returns the flag set of a subcommand. The flag package's own
+// output is discarded: it would print a bad flag's error and the whole
+// usage, and exitCode prints the error once more. parse prints the
+// usage for -h only.
 func (c *cli) flags(cmd command) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: madoguchi %s %s\n\n%s.\n", cmd.name, cmd.args, cmd.summary)
+		fmt.Fprintf(c.stderr, "Usage: madoguchi %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.SetOutput(c.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
 
 // parse parses flags, mapping a bad flag to a usage error (exit 2) and -h to
-// flag.ErrHelp (exit 0).
+// flag.ErrHelp (exit 0) after printing the command's usage.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	usage := fs.Usage
+	fs.Usage = func() {} // the flag package calls it on errors too
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
+	case err != nil:
+		return cmdUsageError{fs.Name(), err.Error()}
 	}
 	return nil
 }
@@ -140,4 +172,23 @@ func (c *cli) intentsFlag(fs *flag.FlagSet) *string {
 		def = "intents"
 	}
 	return fs.String("intents", def, "the intents `directory` (env MADOGUCHI_INTENTS)")
+}
+
+// intentsArg returns the intents directory of a command that also takes
+// it as its one optional argument (lint, test): the argument, else the
+// --intents flag (or its environment default). Both at once must agree.
+func intentsArg(fs *flag.FlagSet, flagDir string) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return flagDir, nil
+	case 1:
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "intents" })
+		if dir := fs.Arg(0); !set || dir == flagDir {
+			return dir, nil
+		}
+		return "", cmdUsageError{fs.Name(), fmt.Sprintf("--intents %s and the argument %s disagree; give one", flagDir, fs.Arg(0))}
+	default:
+		return "", cmdUsageError{fs.Name(), fmt.Sprintf("want one directory, got %d arguments", fs.NArg())}
+	}
 }

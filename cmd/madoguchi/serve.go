@@ -171,7 +171,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	m := metrics.New(reg)
 	rl := reload.New(logger, cfg.intents, b, m)
 	checks := []server.Check{{Name: "catalogue", Report: func(context.Context) any { return rl.Status() }}}
-	var st store = state.NewMemory(time.Now)
+	var st store = state.NewBoundedMemory(time.Now, state.DefaultMaxEntries, m.StateEvictions.Inc)
 	if cfg.redisURL != "" {
 		r, err := state.NewRedis(cfg.redisURL)
 		if err != nil {

@@ -77,7 +77,7 @@ func TestSlackSocketMode(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(got["env-2"]["payload"])
-	if !strings.Contains(string(b), "forgot-id-*p*ass*w*or*d*") || !strings.Contains(string(b), "ephemeral") {
+	if !strings.Contains(string(b), "*forgot-id-password*") || !strings.Contains(string(b), "ephemeral") {
 		t.Errorf("slash command ack payload = %s", b)
 	}
 	p := s.fake.next(t)

@@ -29,6 +29,7 @@ type evalSet struct {
 }
 
 func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
+	dirFlag := c.intentsFlag(fs)
 	var files queryFiles
 	fs.Var(&files, "queries", "a labelled query `file` (TSV: intent ids, tab, question); may be repeated")
 	sweep := fs.Bool("sweep", false, "search the thresholds that would do best on these sets and print them")
@@ -36,7 +37,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	dir, err := dirArg(fs.Args())
+	dir, err := intentsArg(fs, *dirFlag)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,22 @@ import (
 // length of LINE's longest text message.
 const MaxAnswerLen = 5000
 
+// MaxTitleLen is the longest title accepted, in UTF-16 code units. A title
+// heads the answer card and names the intent on buttons: whole on a Slack
+// button (75 characters) and on two lines of a LINE card. A LINE quick
+// reply shows only 20: it is cut there with "…", and the full title is
+// what the user is shown to have sent.
+const MaxTitleLen = 50
+
+// MaxLinkLabelLen is the longest link label accepted, in UTF-16 code units:
+// Slack refuses a button text longer than 75 characters. A LINE card's
+// button shows 40, and longer labels are cut there with "…".
+const MaxLinkLabelLen = 75
+
+// MaxURLLen is the longest link accepted, in bytes (a link is ASCII): LINE
+// refuses a URI action over 1,000 characters (Slack's limit is 3,000).
+const MaxURLLen = 1000
+
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // positions remembers where an intent's fields were written, for problems
@@ -45,7 +61,7 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 			pos.id = at(v)
 			in.ID = w.intentID(v, path)
 		}},
-		{"title", true, func(v *yaml.Node) { in.Title = w.text(v, "title") }},
+		{"title", true, func(v *yaml.Node) { in.Title = w.limitedText(v, "title", MaxTitleLen) }},
 		{"examples", true, func(v *yaml.Node) {
 			w.fields(v, "examples", []field{
 				{"ja", true, func(v *yaml.Node) { in.Examples.JA, pos.examples[0] = w.exampleList(v, "examples (ja)") }},
@@ -67,6 +83,18 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 		{"related", false, func(v *yaml.Node) { in.Related, pos.related = w.strList(v, "related") }},
 	})
 	return in, pos, w.ps
+}
+
+// limitedText reads a {ja: …, en: …} text whose each language is at most
+// max UTF-16 units long.
+func (w *walker) limitedText(n *yaml.Node, what string, max int) Text {
+	t := w.text(n, what)
+	for _, l := range Langs {
+		if got := len(utf16.Encode([]rune(t.In(l)))); got > max {
+			w.addf(n, "%s (%s) is %d characters long; at most %d fit on the buttons and cards it appears on: shorten it", what, l, got, max)
+		}
+	}
+	return t
 }
 
 // exampleList reads one language's examples, which may not be empty.
@@ -103,7 +131,7 @@ func (w *walker) links(n *yaml.Node) []Link {
 		var l Link
 		what := fmt.Sprintf("link %d", i+1)
 		w.fields(item, what, []field{
-			{"label", true, func(v *yaml.Node) { l.Label = w.text(v, what+" label") }},
+			{"label", true, func(v *yaml.Node) { l.Label = w.limitedText(v, what+" label", MaxLinkLabelLen) }},
 			{"url", true, func(v *yaml.Node) { l.URL = w.httpsURL(v, what+" url") }},
 		})
 		if l.URL != "" {
@@ -126,6 +154,9 @@ func checkIntent(in *Intent) Problems {
 		}
 		if len(in.Examples.In(l)) == 0 {
 			add(fmt.Sprintf("examples (%s) is empty", l))
+		}
+		if n := len(utf16.Encode([]rune(in.Title.In(l)))); n > MaxTitleLen {
+			add(fmt.Sprintf("title (%s) is %d characters long; at most %d", l, n, MaxTitleLen))
 		}
 	}
 	return ps

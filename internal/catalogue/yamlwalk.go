@@ -227,8 +227,27 @@ func (w *walker) httpsURL(n *yaml.Node, what string) string {
 		w.addf(n, "%s %q is not a valid web address; write it in full, like https://example.org/page", what, s)
 	case u.Scheme != "https":
 		w.addf(n, "%s %q must be a secure https:// address", what, s)
+	case s != percentEncoded(s):
+		w.addf(n, "%s %q has characters a link may not carry as they are (LINE refuses it); write it percent-encoded: %s", what, s, percentEncoded(s))
+	case len(s) > MaxURLLen:
+		w.addf(n, "%s is %d characters long; LINE refuses links longer than %d: link to a shorter address", what, len(s), MaxURLLen)
 	default:
 		return s
 	}
 	return ""
+}
+
+// percentEncoded writes every byte of s that is not printable ASCII (a
+// space, a control, or part of a non-ASCII character) as %XX, the form
+// in which LINE and Slack accept a link.
+func percentEncoded(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -11,14 +11,16 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
-// LINE's limits.
+// LINE's limits (https://developers.line.biz/en/reference/messaging-api/),
+// all counted in UTF-16 code units, as LINE counts them: an emoji is two.
 const (
 	maxMessages        = 5    // messages per reply
-	maxTextUnits       = 5000 // UTF-16 units per text message
-	maxAltText         = 1500 // characters of a Flex message's alternative text
+	maxTextUnits       = 5000 // per text message
+	maxAltText         = 1500 // a Flex message's alternative text
 	maxQuickReplies    = 13
 	maxQuickReplyLabel = 20
-	maxButtonLabel     = 40
+	maxButtonLabel     = 40  // an action's label on a Flex button
+	maxDisplayText     = 300 // what a postback shows as the user's message
 	// bubbleTextUnits is the most answer text put on a card; the rest
 	// follows as text messages, which read better than a very tall card.
 	bubbleTextUnits = 2000
@@ -110,7 +112,7 @@ func quickReplies(r bot.Reply) *messaging_api.QuickReply {
 			Action: &messaging_api.PostbackAction{
 				Label:       truncate(c.Label, maxQuickReplyLabel),
 				Data:        postbackData(c.ID, r.Lang),
-				DisplayText: c.Label,
+				DisplayText: truncate(c.Label, maxDisplayText),
 			},
 		})
 	}
@@ -126,13 +128,25 @@ func setQuickReply(m messaging_api.MessageInterface, qr *messaging_api.QuickRepl
 	}
 }
 
-// truncate shortens s to at most n characters, ending with "…" when cut.
+// truncate shortens s to at most n UTF-16 units, ending with "…" (one
+// unit) when cut, and never between the halves of a surrogate pair.
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if units(s) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	end, used := 0, 0
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1 // an invalid rune is sent as U+FFFD, one unit
+		}
+		if used+w > n-1 {
+			break
+		}
+		used += w
+		end = i + len(string(r))
+	}
+	return s[:end] + "…"
 }
 
 // urlPattern finds URLs: ASCII characters allowed in a URL, so that the
@@ -188,10 +202,11 @@ func cutPoint(s string, limit int) int {
 	return end
 }
 
+// units is the length of s in UTF-16 code units.
 func units(s string) int {
 	n := 0
 	for _, r := range s {
-		n += len(utf16.Encode([]rune{r}))
+		n += max(utf16.RuneLen(r), 1)
 	}
 	return n
 }

@@ -42,10 +42,8 @@ func (a *Adapter) push(ctx context.Context, src webhook.SourceInterface, msgs []
 		return
 	}
 	key := uuid.NewString()
-	req := &messaging_api.PushMessageRequest{To: to, Messages: msgs}
 	status, err := a.call(ctx, "push", func() (*http.Response, error) {
-		res, _, err := a.api.PushMessageWithHttpInfo(req, key)
-		return res, err
+		return pushMessage(ctx, a.api, to, msgs, key)
 	})
 	if err != nil && status != http.StatusConflict {
 		a.metrics.Failures.WithLabelValues(platform, "push "+statusLabel(status)).Inc()

@@ -35,6 +35,11 @@ type Metrics struct {
 	Reloads *prometheus.CounterVec
 	// Intents is the number of intents in the catalogue being served.
 	Intents prometheus.Gauge
+	// StateEvictions counts live entries the in-memory state store
+	// dropped to stay within its size cap (dedup, choices, rate counts
+	// forgotten early): steadily rising means the cap is too small or
+	// Redis is due.
+	StateEvictions prometheus.Counter
 }
 
 // New creates the metrics and registers them on reg.
@@ -84,6 +89,11 @@ func New(reg prometheus.Registerer) *Metrics {
 	})
 	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures,
 		m.RateLimited, m.StoreErrors, m.Reloads, m.Intents)
+	m.StateEvictions = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "madoguchi_state_evictions_total",
+		Help: "Live entries the in-memory state store evicted to stay within its cap.",
+	})
+	reg.MustRegister(m.StateEvictions)
 	return m
 }
 

@@ -2,9 +2,11 @@ package reload
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,4 +147,72 @@ func TestConfigMapSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the ConfigMap update", func() bool { return strings.Contains(b.Ask("メールボックスの容量は？").Text, "75GB") })
+}
+
+// TestDirectoryReplaced replaces the whole directory the way an admin
+// does by hand, then edits a file: the edit must still be picked up.
+func TestDirectoryReplaced(t *testing.T) {
+	root := t.TempDir()
+	dir, good := filepath.Join(root, "intents"), filepath.Join(root, "good")
+	for _, d := range []string{dir, good} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		copyIntents(t, d)
+	}
+	b, r, _ := setup(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- r.Watch(ctx, nil) }()
+	waitFor(t, "the watch", func() bool { return r.Status().Watching })
+
+	cmd := exec.Command("sh", "-c", "rm -rf intents && cp -r good intents")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("replace the directory: %v\n%s", err, out)
+	}
+	waitFor(t, "the watch on the new directory", func() bool { return r.Status().Watching })
+
+	path := filepath.Join(dir, "mailbox-quota.yaml")
+	orig, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, []byte(strings.Replace(string(orig), "50ギガバイト（50GB）", "80ギガバイト（80GB）", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edit after the replace", func() bool { return strings.Contains(b.Ask("メールボックスの容量は？").Text, "80GB") })
+	if st := r.Status(); !st.OK || !st.Watching || st.WatchFailed() {
+		t.Errorf("status = %+v, want ok and watching", st)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Watch returned %v after ctx ended, want nil", err)
+	}
+}
+
+// TestWatchFailureReported: a watcher that cannot watch says so in Status
+// (which /readyz shows) instead of stopping silently.
+func TestWatchFailureReported(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "intents")
+	os.Mkdir(dir, 0o755)
+	copyIntents(t, dir)
+	_, r, _ := setup(t, dir)
+	if st := r.Status(); st.Watching || st.WatchFailed() {
+		t.Errorf("before Watch: status = %+v, want not watching, no failure", st)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	err := r.Watch(context.Background(), nil)
+	if err == nil {
+		t.Fatal("Watch on a missing directory returned nil")
+	}
+	st := r.Status()
+	if st.Watching || !st.WatchFailed() || !strings.Contains(st.WatchError, "intents") {
+		t.Errorf("status = %+v, want watching false and a watch error naming the directory", st)
+	}
+	data, _ := json.Marshal(st)
+	if !strings.Contains(string(data), `"watching":false`) || !strings.Contains(string(data), `"watch_error":`) {
+		t.Errorf("JSON = %s, want watching false and watch_error", data)
+	}
 }

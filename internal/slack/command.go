@@ -20,33 +20,36 @@ func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
 	word, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
 	rest = strings.TrimSpace(rest)
 	var bl []slack.Block
+	var text string // the message's fallback text
 	switch strings.ToLower(word) {
 	case "", "help":
-		bl = []slack.Block{section(a.help())}
+		help := a.help()
+		bl, text = []slack.Block{section(help)}, "madoguchi help"
 	case "search":
-		bl = []slack.Block{section(a.search(rest))}
+		found := a.search(rest)
+		bl, text = []slack.Block{section(found)}, "madoguchi search: "+escape(rest)
 	case "show":
-		bl = a.show(rest)
+		bl, text = a.show(rest)
 	default:
 		r := a.bot.Ask(cmd.Text)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
-		bl = blocks(r, true)
+		bl, text = blocks(r, true), fallbackText(r)
 	}
-	return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Blocks: slack.Blocks{BlockSet: bl}, Text: "madoguchi"}
+	return &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Blocks: slack.Blocks{BlockSet: bl[:min(len(bl), maxBlocks)]}, Text: text}
 }
 
 func (a *Adapter) help() string {
-	c := a.cfg.Command
+	c := escape(a.cfg.Command)
 	return fmt.Sprintf("*madoguchi* answers alumni questions from the OUMail FAQ.\n"+
-		"• `%[1]s <question>`: what the bot would answer (only you see it)\n"+
-		"• `%[1]s search <letters>`: find intents by a few letters of their id or title\n"+
-		"• `%[1]s show <id>`: an intent's answer in Japanese and English\n"+
-		"• mention me in a channel, or message me directly, and I answer in a thread", c)
+		"• `%[1]s &lt;question&gt;`: what the bot would answer (only you see it)\n"+
+		"• `%[1]s search &lt;letters&gt;`: find intents by a few letters of their id or title\n"+
+		"• `%[1]s show &lt;id&gt;`: an intent's answer in Japanese and English\n"+
+		"• mention me in a channel and I answer in a thread; message me directly and I answer there", c)
 }
 
 func (a *Adapter) search(words string) string {
 	if words == "" {
-		return fmt.Sprintf("Type a few letters: `%s search pwd`", a.cfg.Command)
+		return fmt.Sprintf("Type a few letters: `%s search pwd`", escape(a.cfg.Command))
 	}
 	hits := search.Find(a.bot.Index().Catalogue(), words)
 	if len(hits) == 0 {
@@ -54,27 +57,62 @@ func (a *Adapter) search(words string) string {
 	}
 	var b strings.Builder
 	for _, h := range hits[:min(len(hits), 15)] {
-		fmt.Fprintf(&b, "• `%s` %s\n", h.Intent.ID, h.Highlight("*", "*"))
+		fmt.Fprintf(&b, "• `%s` %s\n", h.Intent.ID, highlightWords(h))
 	}
 	return b.String()
 }
 
-func (a *Adapter) show(id string) []slack.Block {
+// highlightWords escapes a hit's text and makes bold each word holding a
+// matched letter: Slack renders *bold* only around whole words, not
+// around letters inside one (*p*ass*w*or*d*).
+func highlightWords(h search.Hit) string {
+	matched := make(map[int]bool, len(h.Matched))
+	for _, i := range h.Matched {
+		matched[i] = true
+	}
+	var b strings.Builder
+	start := 0
+	flush := func(end int) {
+		word := h.Text[start:end]
+		bold := false
+		for i := start; i < end; i++ {
+			bold = bold || matched[i]
+		}
+		if bold && word != "" {
+			b.WriteString("*" + escape(word) + "*")
+		} else {
+			b.WriteString(escape(word))
+		}
+	}
+	for i, r := range h.Text {
+		if r == ' ' {
+			flush(i)
+			b.WriteByte(' ')
+			start = i + 1
+		}
+	}
+	flush(len(h.Text))
+	return b.String()
+}
+
+// show renders an intent in both languages in one message, with the
+// second language's block and action ids suffixed to keep them unique.
+func (a *Adapter) show(id string) ([]slack.Block, string) {
 	cat := a.bot.Index().Catalogue()
 	in := cat.Intent(id)
 	if in == nil {
-		return []slack.Block{section(fmt.Sprintf("No intent `%s`.%s", escape(id), a.suggest(id)))}
+		return []slack.Block{section(fmt.Sprintf("No intent `%s`.%s", escape(id), a.suggest(id)))}, "madoguchi show: no intent " + escape(id)
 	}
 	var out []slack.Block
 	for _, lang := range catalogue.Langs {
-		out = append(out, blocks(a.bot.Choose(in.ID, lang), false)...)
+		out = append(out, blocksWithIDs(a.bot.Choose(in.ID, lang), false, "-"+string(lang))...)
 	}
-	return append(out, section(fmt.Sprintf("_%s_ · `%s`", escape(in.File), in.ID)))
+	return append(out, section(fmt.Sprintf("_%s_ · `%s`", escape(in.File), in.ID))), escape(in.Title.In(catalogue.Japanese)) + " / " + escape(in.Title.In(catalogue.English))
 }
 
 func (a *Adapter) suggest(id string) string {
 	if hits := search.Find(a.bot.Index().Catalogue(), id); len(hits) > 0 {
-		return " Did you mean `" + hits[0].Intent.ID + "`?"
+		return " Did you mean `" + escape(hits[0].Intent.ID) + "`?"
 	}
 	return ""
 }

@@ -65,7 +65,7 @@ func TestChoiceRoundTrip(t *testing.T) {
 
 func TestChunksAndEscape(t *testing.T) {
 	text := strings.Repeat("行の説明です。\n", 800)
-	parts := chunks(text, maxSectionText)
+	parts := escapedChunks(text, maxSectionText)
 	if len(parts) < 2 {
 		t.Fatalf("%d parts, want several", len(parts))
 	}

@@ -11,30 +11,82 @@ import (
 	"time"
 )
 
-// Memory is an in-memory store whose entries expire.
+// DefaultMaxEntries bounds NewMemory's store: about 20 MB of heap, and
+// days of event claims for an alumni office (Redis is for more).
+const DefaultMaxEntries = 50_000
+
+// Memory is an in-memory store whose entries expire, holding at most a
+// fixed number of entries: a flood of distinct users (or of forged event
+// ids) evicts the oldest entries instead of growing the heap.
 type Memory struct {
-	now  func() time.Time
-	mu   sync.Mutex
-	keys map[string]entry
-	next time.Time // when expired entries are next swept
+	now     func() time.Time
+	max     int
+	onEvict func()
+	mu      sync.Mutex
+	keys    map[string]entry
+	next    time.Time // when expired entries are next swept
+	// order holds the keys in the order they were added, as a ring of
+	// max slots: the slot a new key takes is the oldest key's, which
+	// is evicted if it is still there. Slots left by deleted keys are
+	// recognised by seq and skipped.
+	order []string
+	seq   uint64 // keys added so far; key number seq sits at order[seq%max]
 }
 
+// entry is kept small (no time.Time, whose location pointer and
+// monotonic reading cost 16 bytes) since there are many of them.
 type entry struct {
-	expires time.Time
+	expires int64    // Unix nanoseconds
 	value   []string // offered choices
 	count   int64    // messages in a window
+	seq     uint64   // when the key was added (its slot in Memory.order)
 }
 
-// NewMemory returns an empty store. now is the clock (time.Now in
-// production, a fake in tests).
+// NewMemory returns an empty store holding at most DefaultMaxEntries
+// entries. now is the clock (time.Now in production, a fake in tests).
 func NewMemory(now func() time.Time) *Memory {
-	return &Memory{now: now, keys: map[string]entry{}}
+	return NewBoundedMemory(now, DefaultMaxEntries, nil)
+}
+
+// NewBoundedMemory returns an empty store holding at most max entries
+// (DefaultMaxEntries if max <= 0). onEvict, if not nil, is called (under
+// the store's lock, so it must be quick, such as a counter's Inc) for each
+// live entry evicted to stay within max.
+func NewBoundedMemory(now func() time.Time, max int, onEvict func()) *Memory {
+	if max <= 0 {
+		max = DefaultMaxEntries
+	}
+	return &Memory{now: now, max: max, onEvict: onEvict, keys: map[string]entry{}, order: make([]string, max)}
 }
 
 // live returns the entry for key if it has not expired.
 func (m *Memory) live(key string, now time.Time) (entry, bool) {
 	e, ok := m.keys[key]
-	return e, ok && now.Before(e.expires)
+	return e, ok && now.UnixNano() < e.expires
+}
+
+// put stores e under key. A new key takes the oldest key's slot in the
+// ring, evicting that key if it is still held.
+func (m *Memory) put(key string, e entry, now time.Time) {
+	if old, ok := m.keys[key]; ok {
+		e.seq = old.seq
+		m.keys[key] = e
+		return
+	}
+	slot := m.seq % uint64(m.max)
+	if m.seq >= uint64(m.max) {
+		oldest := m.order[slot]
+		if o, ok := m.keys[oldest]; ok && o.seq == m.seq-uint64(m.max) {
+			delete(m.keys, oldest)
+			if o.expires > now.UnixNano() && m.onEvict != nil {
+				m.onEvict()
+			}
+		}
+	}
+	m.order[slot] = key
+	e.seq = m.seq
+	m.seq++
+	m.keys[key] = e
 }
 
 // Claim records key for ttl and reports whether this call was the first to
@@ -47,7 +99,7 @@ func (m *Memory) Claim(_ context.Context, key string, ttl time.Duration) (bool, 
 	if _, ok := m.live("claim:"+key, now); ok {
 		return false, nil
 	}
-	m.keys["claim:"+key] = entry{expires: now.Add(ttl)}
+	m.put("claim:"+key, entry{expires: now.Add(ttl).UnixNano()}, now)
 	return true, nil
 }
 
@@ -66,7 +118,7 @@ func (m *Memory) PutChoices(_ context.Context, user string, ids []string, ttl ti
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep(now)
-	m.keys["choices:"+user] = entry{expires: now.Add(ttl), value: append([]string(nil), ids...)}
+	m.put("choices:"+user, entry{expires: now.Add(ttl).UnixNano(), value: append([]string(nil), ids...)}, now)
 	return nil
 }
 
@@ -87,21 +139,22 @@ func (m *Memory) Count(_ context.Context, key string, window time.Duration) (int
 	m.sweep(now)
 	e, ok := m.live("count:"+key, now)
 	if !ok {
-		e = entry{expires: now.Add(window)}
+		e = entry{expires: now.Add(window).UnixNano()}
 	}
 	e.count++
-	m.keys["count:"+key] = e
+	m.put("count:"+key, e, now)
 	return e.count, nil
 }
 
-// sweep drops expired keys at most once a minute, so that memory stays
-// bounded by the events of one TTL.
+// sweep drops expired keys at most once a minute, so that memory is
+// usually bounded by the events of one TTL (and always by max).
 func (m *Memory) sweep(now time.Time) {
 	if now.Before(m.next) {
 		return
 	}
+	t := now.UnixNano()
 	for k, e := range m.keys {
-		if !now.Before(e.expires) {
+		if t >= e.expires {
 			delete(m.keys, k)
 		}
 	}

@@ -1,0 +1,22 @@
+package catalogue
+
+import "fmt"
+
+// RecommendedExamples is how many examples per language the README asks
+// admins to write: fewer still load, but the matcher has too little to
+// go on.
+const RecommendedExamples = 8
+
+// Advice lists what is allowed but worth improving in a valid catalogue,
+// in the same form as Problems, so that lint can warn without failing.
+func Advice(c *Catalogue) Problems {
+	var ps Problems
+	for _, in := range c.Intents {
+		for _, l := range Langs {
+			if n := len(in.Examples.In(l)); n < RecommendedExamples {
+				ps = append(ps, Problem{File: in.File, Msg: fmt.Sprintf("%d examples (%s); write %d or more, the ways people really ask, so the matcher can tell this intent from others", n, l, RecommendedExamples)})
+			}
+		}
+	}
+	return ps.sorted()
+}
