@@ -1,11 +1,9 @@
 package line
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -47,15 +45,6 @@ func NewMessenger(token secret.Secret, endpoint string, retries int, retryBase t
 	return &Messenger{api: api, retries: retries, retryBase: retryBase}, nil
 }
 
-// pushBody is a push request without customAggregationUnits: the SDK's
-// PushMessageRequest always writes it, as null, which LINE's schema
-// rejects, so the body is built here and sent through the SDK client's
-// own Do (its endpoint, token and user agent).
-type pushBody struct {
-	To       string                           `json:"to"`
-	Messages []messaging_api.MessageInterface `json:"messages"`
-}
-
 // Push sends texts to the user with LINE id to, with retryKey as
 // X-Line-Retry-Key on every attempt; 409 (LINE already accepted this key)
 // counts as delivered. A 4xx, such as for a user who blocked the account,
@@ -65,13 +54,9 @@ func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKe
 	for i, t := range texts {
 		msgs[i] = &messaging_api.TextMessage{Text: t}
 	}
-	body, err := json.Marshal(pushBody{To: to, Messages: msgs})
-	if err != nil {
-		return fmt.Errorf("LINE push: encode: %w", err)
-	}
 	wait := m.retryBase
 	for attempt := 0; ; attempt++ {
-		status, reason, after, err := m.post(ctx, body, retryKey)
+		status, reason, after, err := m.post(ctx, to, msgs, retryKey)
 		// Only network errors, 429 and 5xx may succeed when tried again.
 		again := err != nil || status == http.StatusTooManyRequests || status >= 500
 		switch {
@@ -94,22 +79,16 @@ func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKe
 	}
 }
 
-// post makes one attempt and returns the status, LINE's error message and
-// how long LINE asks to wait (Retry-After, at most 30 s).
-func (m *Messenger) post(ctx context.Context, body []byte, retryKey string) (int, string, time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.api.Url("/v2/bot/message/push"), bytes.NewReader(body))
-	if err != nil {
-		return 0, "", 0, err
-	}
-	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-	req.Header.Set("X-Line-Retry-Key", retryKey)
-	res, err := m.api.Do(req)
-	if err != nil {
+// post makes one attempt (through pushMessage, whose body LINE's schema
+// accepts) and returns the status, LINE's error message and how long LINE
+// asks to wait (Retry-After, at most 30 s).
+func (m *Messenger) post(ctx context.Context, to string, msgs []messaging_api.MessageInterface, retryKey string) (int, string, time.Duration, error) {
+	res, err := pushMessage(ctx, m.api, to, msgs, retryKey)
+	if res == nil {
 		return 0, "", 0, err
 	}
 	defer res.Body.Close()
 	if res.StatusCode/100 == 2 {
-		io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
 		return res.StatusCode, "", 0, nil
 	}
 	var after time.Duration
@@ -121,7 +100,7 @@ func (m *Messenger) post(ctx context.Context, body []byte, retryKey string) (int
 	var e struct {
 		Message string `json:"message"`
 	}
-	json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&e)
+	json.NewDecoder(res.Body).Decode(&e)
 	if e.Message == "" {
 		e.Message = http.StatusText(res.StatusCode)
 	}
