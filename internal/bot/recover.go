@@ -37,18 +37,20 @@ func (b *Bot) recovered(op string, lang catalogue.Lang, r *Reply) {
 	if v == nil {
 		return
 	}
-	p := Panic{Op: op, Value: describe(v), Stack: debug.Stack()}
+	p := NewPanic(op, v, debug.Stack())
 	if fn := b.onPanic.Load(); fn != nil && *fn != nil {
 		(*fn)(p)
 	}
 	*r = escalate(b.Index().Catalogue(), lang, false)
 }
 
-// describe says what a panic value was without quoting it, unless it is a
-// runtime error: those never carry user data.
-func describe(v any) string {
+// NewPanic describes a recovered panic value v without quoting it, unless
+// it is a runtime error: those never carry user data. Callers that recover
+// panics of their own (a worker pool) report them in the same form.
+func NewPanic(op string, v any, stack []byte) Panic {
+	value := fmt.Sprintf("panic value of type %T", v)
 	if err, ok := v.(runtime.Error); ok {
-		return err.Error()
+		value = err.Error()
 	}
-	return fmt.Sprintf("panic value of type %T", v)
+	return Panic{Op: op, Value: value, Stack: stack}
 }

@@ -35,6 +35,9 @@ type Metrics struct {
 	Reloads *prometheus.CounterVec
 	// Intents is the number of intents in the catalogue being served.
 	Intents prometheus.Gauge
+	// Panics counts panics recovered while answering a message or running
+	// a job; the user got the escalation reply.
+	Panics prometheus.Counter
 }
 
 // New creates the metrics and registers them on reg.
@@ -84,6 +87,11 @@ func New(reg prometheus.Registerer) *Metrics {
 	})
 	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures,
 		m.RateLimited, m.StoreErrors, m.Reloads, m.Intents)
+	m.Panics = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "madoguchi_panics_total",
+		Help: "Panics recovered while answering a message or running a job.",
+	})
+	reg.MustRegister(m.Panics)
 	return m
 }
 
