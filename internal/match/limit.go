@@ -7,9 +7,11 @@ import "unicode/utf8"
 // of matching reads a prefix of bounded size, so that no message, however
 // long or odd, costs more than a short one of the same script.
 const (
-	// maxInputBytes bounds the raw text that is normalised. NFKC and kana
-	// folding may lengthen it; the normalised text is cut again.
-	maxInputBytes = 4 * maxQueryBytes
+	// maxInputBytes bounds the raw text that is normalised, the step that
+	// costs most per byte. Normalising may shorten text (half-width kana
+	// take two thirds of the bytes, runs of punctuation one space) or
+	// lengthen it; the normalised text is cut again.
+	maxInputBytes = 2 * maxQueryBytes
 	// maxQueryBytes bounds the normalised text that is corrected, rewritten
 	// by the synonyms (which may lengthen it: "password" reads "ぱすわど"),
 	// and cut into terms, and the rewritten text once more.
