@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
@@ -169,10 +170,13 @@ type store interface {
 // adapters into one handler. The catalogue is reloaded from cfg.intents.
 func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*app, error) {
 	m := metrics.New(reg)
+	onPanic := panicReporter(logger, m)
+	b.OnPanic(onPanic)
 	rl := reload.New(logger, cfg.intents, b, m)
 	checks := []server.Check{{Name: "catalogue", Report: func(context.Context) any { return rl.Status() }}}
 	var st store = state.NewBoundedMemory(time.Now, state.DefaultMaxEntries, m.StateEvictions.Inc)
 	if cfg.redisURL != "" {
+		redis.SetLogger(redisLog{logger.With("component", "redis")})
 		r, err := state.NewRedis(cfg.redisURL)
 		if err != nil {
 			return nil, err
@@ -193,6 +197,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
 	srv := server.New(logger, b, reg, checks...)
 	pool := workers.New(cfg.workers, cfg.queue)
+	pool.OnPanic(func(v any, stack []byte) { onPanic(bot.NewPanic("job", v, stack)) })
 	if cfg.line != nil {
 		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
 		if err != nil {

@@ -72,7 +72,8 @@ type Reply struct {
 
 // Bot answers questions from the current catalogue snapshot.
 type Bot struct {
-	index atomic.Pointer[match.Index]
+	index   atomic.Pointer[match.Index]
+	onPanic atomic.Pointer[func(Panic)] // see OnPanic
 }
 
 // New returns a bot serving the given index.
@@ -91,21 +92,24 @@ func (b *Bot) Index() *match.Index { return b.index.Load() }
 // new one, never a mixture.
 func (b *Bot) Swap(x *match.Index) { b.index.Store(x) }
 
-// Ask answers a question.
-func (b *Bot) Ask(text string) Reply {
+// Ask answers a question. A panic while answering is recovered: the reply
+// is then the escalation (see OnPanic).
+func (b *Bot) Ask(text string) (r Reply) {
+	defer b.recovered("ask", LangOf(text), &r)
 	x := b.Index()
 	start := time.Now()
 	res := x.Match(text)
 	took := time.Since(start)
-	r := reply(x.Catalogue(), res)
+	r = reply(x.Catalogue(), res)
 	r.Match, r.Matched = res, took
 	return r
 }
 
 // Choose answers a choice the user picked (a button from Choices or
 // Related): the intent's answer, or an escalation for NoneChoice or an
-// intent that no longer exists.
-func (b *Bot) Choose(id string, lang catalogue.Lang) Reply {
+// intent that no longer exists. A panic is recovered as in Ask.
+func (b *Bot) Choose(id string, lang catalogue.Lang) (r Reply) {
+	defer b.recovered("choose", lang, &r)
 	cat := b.Index().Catalogue()
 	if in := cat.Intent(id); in != nil && id != NoneChoice {
 		if in.Handoff {

@@ -9,7 +9,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
-func shipped(t *testing.T) *catalogue.Catalogue {
+func shipped(t testing.TB) *catalogue.Catalogue {
 	t.Helper()
 	cat, err := catalogue.Load("../../intents")
 	if err != nil {

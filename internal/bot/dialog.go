@@ -28,6 +28,10 @@ const (
 	rateWindow = time.Minute
 )
 
+// maxChoiceBytes is the longest text read as a choice's number: a few
+// digits, full-width as a phone may type them, with spaces around.
+const maxChoiceBytes = 32
+
 // Dialog adds memory of each user to a Bot: a clarifying question can be
 // answered by typing the number of a choice, and each user may send at most
 // a set number of messages a minute.
@@ -54,8 +58,11 @@ func (d *Dialog) Bot() *Bot { return d.bot }
 
 // Message answers a user's text. user identifies the user across messages
 // (pseudonymised by the caller). A reply with Silent set must not be sent.
-func (d *Dialog) Message(ctx context.Context, user, text string) Reply {
+// A panic while answering, in the matcher or the store, is recovered: the
+// reply is then the escalation (see Bot.OnPanic).
+func (d *Dialog) Message(ctx context.Context, user, text string) (r Reply) {
 	lang := LangOf(text)
+	defer d.bot.recovered("message", lang, &r)
 	if d.limit > 0 {
 		n, err := d.store.Count(ctx, "rate:"+user, rateWindow)
 		if err != nil {
@@ -71,7 +78,7 @@ func (d *Dialog) Message(ctx context.Context, user, text string) Reply {
 	if r, ok := d.picked(ctx, user, text); ok {
 		return r
 	}
-	r := d.bot.Ask(text)
+	r = d.bot.Ask(text)
 	var offered []string
 	if r.Decision == match.Clarify {
 		offered = append(offered, string(r.Lang))
@@ -88,6 +95,9 @@ func (d *Dialog) Message(ctx context.Context, user, text string) Reply {
 // picked answers a number typed after a clarifying question with the choice
 // it names.
 func (d *Dialog) picked(ctx context.Context, user, text string) (Reply, bool) {
+	if len(text) > maxChoiceBytes {
+		return Reply{}, false
+	}
 	n, err := strconv.Atoi(textnorm.Normalize(text))
 	if err != nil || n < 1 {
 		return Reply{}, false

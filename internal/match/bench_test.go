@@ -154,3 +154,21 @@ func writeCatalogue(tb testing.TB, dir string, cat *catalogue.Catalogue) {
 		}
 	}
 }
+
+// BenchmarkMatchLong measures one very long question: its cost is bounded
+// by the capped prefix the matcher reads, whatever the message's length.
+func BenchmarkMatchLong(b *testing.B) {
+	x := shippedIndex(b)
+	for _, q := range []struct{ name, text string }{
+		{"5000-char-japanese", strings.Repeat("パスワードを忘れました。", 417)},
+		{"40000-char-slack", strings.Repeat("I forgot my password, ログインできない 😀 ", 1100)},
+		{"1MiB-word", strings.Repeat("pasword", 1<<20/7)},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x.Match(q.text)
+			}
+		})
+	}
+}

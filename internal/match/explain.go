@@ -1,7 +1,5 @@
 package match
 
-import "github.com/oumail-alumni/madoguchi/internal/textnorm"
-
 // Explanation shows how the matcher saw a question, for admins tuning
 // examples (`madoguchi ask --explain`).
 type Explanation struct {
@@ -35,13 +33,13 @@ type ExplainedCandidate struct {
 // Explain matches a question and shows why it scored as it did.
 func (x *Index) Explain(question string) Explanation {
 	res := x.Match(question)
-	norm := x.normalize(question)
+	var corrections [][2]string
+	norm := x.normalize(question, func(from, to string) {
+		corrections = append(corrections, [2]string{from, to})
+	})
 	s := x.scratch.New().(*scratch)
 	qnorm := x.queryTerms(norm, s)
-	e := Explanation{Normalized: norm, Result: res}
-	x.speller.correct(textnorm.Normalize(question), func(from, to string) {
-		e.Corrections = append(e.Corrections, [2]string{from, to})
-	})
+	e := Explanation{Normalized: norm, Corrections: corrections, Result: res}
 	eachTerm(norm, func(term string, kind termKind) {
 		id := x.lookup(term, kind)
 		t := ExplainedTerm{Text: term, Unknown: id < 0}

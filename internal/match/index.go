@@ -291,9 +291,12 @@ func spaced(s string) string {
 }
 
 // normalize is textnorm.Normalize followed by spelling correction and the
-// synonyms: the form in which a question is matched.
-func (x *Index) normalize(s string) string {
-	return x.withSynonyms(x.speller.correct(textnorm.Normalize(s), nil))
+// synonyms: the form in which a question is matched. fixed (when not nil)
+// hears of each correction. The text is cut before and after every step
+// that may lengthen it (see maxQueryBytes), at a character boundary.
+func (x *Index) normalize(s string, fixed func(from, to string)) string {
+	norm := truncate(textnorm.Normalize(truncate(s, maxInputBytes)), maxQueryBytes)
+	return truncate(x.withSynonyms(x.speller.correct(norm, fixed)), maxQueryBytes)
 }
 
 // withSynonyms rewrites each synonym in normalised text to its group's

@@ -93,7 +93,8 @@ type qterm struct {
 func (x *Index) Match(question string) Result {
 	s := x.scratch.Get().(*scratch)
 	defer x.scratch.Put(s)
-	norm := x.normalize(question)
+	question = truncate(question, maxInputBytes)
+	norm := x.normalize(question, nil)
 	res := Result{Lang: catalogue.English}
 	if textnorm.HasJapanese(question) {
 		res.Lang = catalogue.Japanese

@@ -288,12 +288,12 @@ func TestSupportAnswersABackedCloseCall(t *testing.T) {
 func TestBayesFirst(t *testing.T) {
 	x := shippedIndex(t)
 	s := x.scratch.New().(*scratch)
-	x.queryTerms(x.normalize("パスワードを忘れました"), s)
+	x.queryTerms(x.normalize("パスワードを忘れました", nil), s)
 	best, lead := x.bayesFirst(s)
 	if best < 0 || x.cat.Intents[best].ID != "forgot-id-password" || lead <= 0 {
 		t.Errorf("bayesFirst = %d, %.2f; want forgot-id-password with a lead", best, lead)
 	}
-	x.queryTerms(x.normalize("zzz qqq"), s)
+	x.queryTerms(x.normalize("zzz qqq", nil), s)
 	if _, lead := x.bayesFirst(s); lead != 0 {
 		t.Errorf("lead with no known term = %.2f, want 0", lead)
 	}

@@ -23,7 +23,9 @@ func newSpeller() *speller {
 // add learns the words of normalised text.
 func (sp *speller) add(norm string) {
 	eachLatinWord(norm, func(_, _ int, w string) {
-		if sp.known[w] == 0 && len(w) >= minTypoLen {
+		// A word longer than maxTypoBytes+1 is never one edit from a word
+		// correct looks up.
+		if sp.known[w] == 0 && len(w) >= minTypoLen && len(w) <= maxTypoBytes+1 {
 			sp.keys[w] = append(sp.keys[w], w)
 			eachDeletion(w, func(k string) { sp.keys[k] = append(sp.keys[k], w) })
 		}
@@ -31,17 +33,21 @@ func (sp *speller) add(norm string) {
 	})
 }
 
-// correct returns normalised text with each unknown word of minTypoLen
-// letters or more replaced by the most used known word one edit away, and
-// calls fixed (when not nil) for each replacement. Text without unknown
-// words is returned as it is, without allocating.
+// correct returns normalised text with each unknown word of minTypoLen to
+// maxTypoBytes letters replaced by the most used known word one edit away,
+// and calls fixed (when not nil) for each replacement. Only the first
+// maxCorrections unknown words are looked up, so that a look-up's cost (the
+// square of the word's length) times their number stays bounded whatever
+// the text. Text without unknown words is returned as it is, without
+// allocating.
 func (sp *speller) correct(norm string, fixed func(from, to string)) string {
 	var out []byte
-	last := 0
+	last, looked := 0, 0
 	eachLatinWord(norm, func(start, end int, w string) {
-		if len(w) < minTypoLen || sp.known[w] > 0 {
+		if len(w) < minTypoLen || len(w) > maxTypoBytes || looked == maxCorrections || sp.known[w] > 0 {
 			return
 		}
+		looked++
 		to := sp.closest(w)
 		if to == "" {
 			return

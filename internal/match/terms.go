@@ -21,22 +21,13 @@ const (
 	kindNegation                 // an English negation ("cannot", "not")
 )
 
-// maxQueryBytes bounds the text the matcher reads: a LINE message may be
-// 5,000 characters, but the question is in its first few hundred.
-const maxQueryBytes = 3000
-
 // eachTerm cuts normalised text into terms and calls fn for each: Japanese
 // runs as overlapping character bigrams (the dictionary-free segmentation
 // search engines use for CJK) plus their kanji one by one, Latin letters as
 // words and digits as numbers. Every term is a substring of s, so cutting
 // allocates nothing.
 func eachTerm(s string, fn func(term string, kind termKind)) {
-	if len(s) > maxQueryBytes {
-		s = s[:maxQueryBytes]
-		for len(s) > 0 && !utf8.ValidString(s[len(s)-utf8.UTFMax:]) {
-			s = s[:len(s)-1]
-		}
-	}
+	s = truncate(s, maxQueryBytes)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {

@@ -40,6 +40,9 @@ type Metrics struct {
 	// forgotten early): steadily rising means the cap is too small or
 	// Redis is due.
 	StateEvictions prometheus.Counter
+	// Panics counts panics recovered while answering a message or running
+	// a job; the user got the escalation reply.
+	Panics prometheus.Counter
 }
 
 // New creates the metrics and registers them on reg.
@@ -94,6 +97,11 @@ func New(reg prometheus.Registerer) *Metrics {
 		Help: "Live entries the in-memory state store evicted to stay within its cap.",
 	})
 	reg.MustRegister(m.StateEvictions)
+	m.Panics = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "madoguchi_panics_total",
+		Help: "Panics recovered while answering a message or running a job.",
+	})
+	reg.MustRegister(m.Panics)
 	return m
 }
 

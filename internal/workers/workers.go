@@ -6,7 +6,9 @@ package workers
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +24,8 @@ type Pool struct {
 	wg     sync.WaitGroup
 	mu     sync.RWMutex // guards closed against sends on a closed channel
 	closed bool
+	// onPanic hears of a job's panic; see OnPanic.
+	onPanic atomic.Pointer[func(v any, stack []byte)]
 }
 
 // New starts n workers behind a queue of the given size.
@@ -32,11 +36,27 @@ func New(n, queue int) *Pool {
 		go func() {
 			defer p.wg.Done()
 			for job := range p.jobs {
-				job()
+				p.run(job)
 			}
 		}()
 	}
 	return p
+}
+
+// OnPanic sets what hears of a job that panicked (the wiring logs and
+// counts it). A panicking job never ends its worker: the pool keeps its
+// size and the jobs queued behind it run. It may be called at any time.
+func (p *Pool) OnPanic(fn func(v any, stack []byte)) { p.onPanic.Store(&fn) }
+
+func (p *Pool) run(job func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			if fn := p.onPanic.Load(); fn != nil && *fn != nil {
+				(*fn)(v, debug.Stack())
+			}
+		}
+	}()
+	job()
 }
 
 // Submit queues job, waiting up to wait for room: the back-pressure a

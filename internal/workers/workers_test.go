@@ -46,3 +46,29 @@ func TestShutdownTimeout(t *testing.T) {
 		t.Errorf("Shutdown = %v, want the context's deadline", err)
 	}
 }
+
+// A panicking job is reported and does not end its worker: with one worker,
+// the job queued behind it still runs.
+func TestPoolSurvivesPanickingJob(t *testing.T) {
+	p := New(1, 2)
+	var reported atomic.Value
+	p.OnPanic(func(v any, stack []byte) { reported.Store(v) })
+	ran := make(chan struct{})
+	if err := p.Submit(func() { panic("boom") }, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Submit(func() { close(ran) }, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job after a panicking one never ran")
+	}
+	if got := reported.Load(); got != "boom" {
+		t.Errorf("reported %v, want boom", got)
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
