@@ -137,7 +137,8 @@ func TestSwapIsAtomic(t *testing.T) {
 	for _, in := range catA.Intents {
 		c := *in
 		c.Answer = catalogue.Text{JA: "B: " + in.Answer.JA, EN: "B: " + in.Answer.EN}
-		c.Title = catalogue.Text{JA: "B: " + in.Title.JA, EN: "B: " + in.Title.EN}
+		// The id keeps B's titles within lint's length limit.
+		c.Title = catalogue.Text{JA: "B: " + in.ID, EN: "B: " + in.ID}
 		intentsB = append(intentsB, &c)
 	}
 	catB, err := catalogue.New(intentsB, catA.Settings)
