@@ -49,12 +49,13 @@ func NewGuard(lim Limits, reg prometheus.Registerer) *Guard {
 	g := &Guard{lim: lim, small: make(chan struct{}, lim.SmallSlots), large: make(chan struct{}, lim.LargeSlots),
 		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "madoguchi_webhook_shed_total",
-			Help: "Webhook requests refused before their body was read: busy (all slots taken) or too_large.",
+			Help: "Webhook requests refused before their body was read: busy (all slots taken) or too_large; connections: connections closed over the public listener's cap.",
 		}, []string{"reason"})}
 	reg.MustRegister(g.shed)
 	// Exported at zero from the start, so that a rate can be taken.
 	g.shed.WithLabelValues("busy")
 	g.shed.WithLabelValues("too_large")
+	g.shed.WithLabelValues("connections")
 	return g
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,5 +142,42 @@ func TestMaxHeaderBytes(t *testing.T) {
 	}
 	if got := status(t, rawRequest(t, addr, "GET /hook HTTP/1.1\r\nHost: x\r\nX-Ok: "+strings.Repeat("a", 2000)+"\r\n\r\n", "")); got != http.StatusOK {
 		t.Errorf("2 KB header: status %d, want 200", got)
+	}
+}
+
+func TestConnectionCap(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused atomic.Int32
+	capped := limitConns(ln, 2, func() { refused.Add(1) })
+	srv := newHTTPServer(echo)
+	go srv.Serve(capped)
+	t.Cleanup(func() { srv.Close() })
+	addr := ln.Addr().String()
+
+	// Two connections are held open, mid-request; a third is closed
+	// without an answer.
+	a := rawRequest(t, addr, post(10), "12345")
+	rawRequest(t, addr, post(10), "12345")
+	time.Sleep(100 * time.Millisecond)
+	c := rawRequest(t, addr, post(5), "hello")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := c.Read(make([]byte, 1)); err == nil {
+		t.Errorf("third connection read %d bytes, want it closed", n)
+	}
+	if got := refused.Load(); got != 1 {
+		t.Errorf("refused %d connections, want 1", got)
+	}
+	// One finishes and closes: its slot is free for the next.
+	io.WriteString(a, "67890")
+	if got := status(t, a); got != http.StatusOK {
+		t.Errorf("first connection: status %d, want 200", got)
+	}
+	a.Close()
+	time.Sleep(100 * time.Millisecond)
+	if got := status(t, rawRequest(t, addr, post(5), "hello")); got != http.StatusOK {
+		t.Errorf("after a connection closed: status %d, want 200", got)
 	}
 }

@@ -150,7 +150,16 @@ func newHTTPServer(h http.Handler) *http.Server {
 // Serve serves h on ln until ctx ends, then shuts down gracefully: it stops
 // accepting connections, waits for requests in progress, then calls drain
 // (which finishes the events they queued), all within grace.
+//
+// At most MaxConns connections are open at a time; more are closed at once
+// (counted as madoguchi_webhook_shed_total{reason="connections"} when h is
+// a *Server).
 func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, grace time.Duration, drain func(context.Context) error) error {
+	refused := func() {}
+	if s, ok := h.(*Server); ok {
+		refused = func() { s.guard.shed.WithLabelValues("connections").Inc() }
+	}
+	ln = limitConns(ln, MaxConns, refused)
 	srv := newHTTPServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
