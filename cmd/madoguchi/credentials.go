@@ -72,6 +72,21 @@ func (c *credentials) Ready(context.Context) error {
 	return errors.New(strings.Join(why, "; "))
 }
 
+// Report is each platform's state for /readyz's details: "accepted", or
+// why not.
+func (c *credentials) Report(context.Context) any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := map[string]string{}
+	for _, cr := range c.list {
+		r[cr.platform] = "accepted"
+		if why, ok := c.pending[cr.platform]; ok {
+			r[cr.platform] = why
+		}
+	}
+	return r
+}
+
 // verify checks each platform once. A refused token is returned at once,
 // so that serve stops with the sentence naming the variable. Any other
 // failure (the network, the platform down) is logged and retried in the

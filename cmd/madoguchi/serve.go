@@ -203,7 +203,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	srv := server.New(logger, b, reg, checks...)
 	pool := workers.New(cfg.workers, cfg.queue)
 	creds := newCredentials(logger)
-	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready})
+	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	if cfg.line != nil {
 		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
 		if err != nil {
@@ -228,7 +228,12 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if cfg.slack.AppToken != "" {
 			sm := sa.SocketMode()
 			a.background = append(a.background, sm.Run)
-			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready})
+			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: func(ctx context.Context) any {
+				if err := sm.Ready(ctx); err != nil {
+					return err.Error()
+				}
+				return "connected"
+			}})
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}

@@ -103,7 +103,7 @@ func TestSlackSocketMode(t *testing.T) {
 	if p.Get("channel") != "C1" || !strings.HasPrefix(p.Get("text"), "Forgot my ID or password") {
 		t.Errorf("socket-mode event answered with %v", p)
 	}
-	if code, body := getBody(t, ops.URL+"/readyz"); code != 200 {
+	if code, body := getBody(t, ops.URL+"/readyz"); code != 200 || !strings.Contains(body, `"slack_socket_mode":"connected"`) || !strings.Contains(body, `"credentials":{"slack":"accepted"}`) {
 		t.Errorf("readyz while connected: %d %s, want 200", code, body)
 	}
 	close(drop)
