@@ -271,7 +271,13 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	defer fatal(nil)
 	opsCtx, stopOps := context.WithCancel(context.Background())
 	opsDone := make(chan error, 1)
-	go func() { opsDone <- server.ServeOps(opsCtx, logger, opsLn, a.ops) }()
+	go func() {
+		err := server.ServeOps(opsCtx, logger, opsLn, a.ops)
+		if err != nil {
+			logger.Error("operations listener stopped: no probes or metrics", "err", err)
+		}
+		opsDone <- err
+	}()
 	defer func() { stopOps(); <-opsDone }()
 	if err := a.creds.verify(ctx, fatal); err != nil {
 		ln.Close()
