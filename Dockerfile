@@ -20,9 +20,12 @@ RUN /out/madoguchi lint intents
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/madoguchi /madoguchi
 COPY --from=build /src/intents /intents
+# 8080: the webhooks (public); 9090: /healthz, /readyz, /metrics (keep
+# it internal).
 ENV MADOGUCHI_INTENTS=/intents \
-    MADOGUCHI_ADDR=:8080
-EXPOSE 8080
+    MADOGUCHI_ADDR=:8080 \
+    MADOGUCHI_OPS_ADDR=:9090
+EXPOSE 8080 9090
 USER nonroot:nonroot
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s CMD ["/madoguchi", "healthcheck"]
 ENTRYPOINT ["/madoguchi"]

@@ -35,6 +35,10 @@ type lineCall struct {
 func newFakeLINE(t *testing.T) *fakeLINE {
 	f := &fakeLINE{script: map[string][]int{}, got: make(chan lineCall, 1000)}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == botInfoPath {
+			f.botInfo(w)
+			return
+		}
 		raw, _ := io.ReadAll(r.Body)
 		c := lineCall{Path: r.URL.Path, Header: r.Header.Clone()}
 		if err := json.Unmarshal(raw, &c.Body); err != nil {
@@ -65,6 +69,38 @@ func newFakeLINE(t *testing.T) *fakeLINE {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+const botInfoPath = "/v2/bot/info"
+
+// botInfo answers the start-up check of the channel token from the
+// script: a status, or 0 to drop the connection (a network error).
+func (f *fakeLINE) botInfo(w http.ResponseWriter) {
+	f.mu.Lock()
+	status := http.StatusOK
+	if s := f.script[botInfoPath]; len(s) > 0 {
+		status, f.script[botInfoPath] = s[0], s[1:]
+	}
+	f.mu.Unlock()
+	if status == 0 {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return
+	}
+	writeBotInfo(w, status)
+}
+
+// writeBotInfo answers GET /v2/bot/info as LINE does.
+func writeBotInfo(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if status == http.StatusOK {
+		w.Write([]byte(`{"userId":"Ubot","basicId":"@madoguchi","displayName":"madoguchi","chatMode":"bot","markAsReadMode":"auto"}`))
+		return
+	}
+	fmt.Fprintf(w, `{"message":"Authentication failed. Confirm that the access token in the authorization header is valid."}`)
 }
 
 // answer scripts the next statuses for a path.

@@ -36,6 +36,10 @@ type replyCounter struct {
 }
 
 func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == botInfoPath {
+		writeBotInfo(w, http.StatusOK)
+		return
+	}
 	var body struct {
 		ReplyToken string `json:"replyToken"`
 	}
@@ -151,7 +155,9 @@ func BenchmarkSlackLoad(b *testing.B) {
 	for b.Loop() {
 		var posts atomic.Int64
 		fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			posts.Add(1)
+			if r.URL.Path == "/chat.postMessage" {
+				posts.Add(1)
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 		}))

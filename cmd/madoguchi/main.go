@@ -85,7 +85,7 @@ func commands() []command {
 		{"lint", "[--kustomize] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
 		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
-		{"serve", "[--addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
+		{"serve", "[--addr ADDR] [--ops-addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
 		{"version", "", "print the version", runVersion},
 	}

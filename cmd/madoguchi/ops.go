@@ -30,9 +30,10 @@ func runVersion(_ context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 }
 
 // runHealthcheck asks the local server's /healthz, for a container health
-// check that needs no shell or curl.
+// check that needs no shell or curl. It asks the public listener, the one
+// LINE and Slack depend on; Kubernetes probes the operations listener.
 func runHealthcheck(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
-	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "the server's listen `address`")
+	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "the server's public listen `address` (the webhooks')")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func BenchmarkServeRSS(b *testing.B) {
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := ln.Addr().String()
 		ln.Close()
-		cmd := exec.Command(bin, "serve", "--addr", addr, "--intents", intentsDir, "--rate-limit", "0")
+		cmd := exec.Command(bin, "serve", "--addr", addr, "--ops-addr", "127.0.0.1:0", "--intents", intentsDir, "--rate-limit", "0")
 		cmd.Env = append(os.Environ(), "LINE_CHANNEL_SECRET="+testChannelSecret, "LINE_CHANNEL_TOKEN=t", "LINE_API_ENDPOINT="+fake.URL)
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

@@ -83,7 +83,9 @@ func TestReplicasShareRedis(t *testing.T) {
 	srv.Stop()
 	sendToAll(t, webs, webhookBody(textEvent("down-1", "rt-down", "I forgot my password")))
 	waitCalls(t, fake, 21)
-	res, err := http.Get(webs[0].URL + "/readyz")
+	ops := httptest.NewServer(apps[0].ops)
+	defer ops.Close()
+	res, err := http.Get(ops.URL + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ import (
 // serveConfig is everything serve needs, from flags and the environment.
 type serveConfig struct {
 	addr      string
+	opsAddr   string // the operations listener: probes and metrics
 	intents   string
 	logFormat string
 	logLevel  slog.Level
@@ -57,6 +59,7 @@ func (c *cli) envFlag(fs *flag.FlagSet, name, env, def, usage string) *string {
 func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) {
 	var cfg serveConfig
 	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "listen `address`")
+	opsAddr := c.envFlag(fs, "ops-addr", "MADOGUCHI_OPS_ADDR", ":9090", "operations listen `address`: /healthz, /readyz with details, /metrics (keep it off the public port)")
 	intents := c.intentsFlag(fs)
 	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
 	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
@@ -69,6 +72,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, usageError{"serve takes no arguments"}
 	}
 	cfg.addr, cfg.intents, cfg.logFormat = *addr, *intents, *logFormat
+	cfg.opsAddr = *opsAddr
 	if cfg.logFormat != "json" && cfg.logFormat != "text" {
 		return cfg, usageError{fmt.Sprintf("--log-format must be json or text, not %q", cfg.logFormat)}
 	}
@@ -94,6 +98,9 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, err
 	}
 	cfg.slack = sc
+	if cfg.line == nil && cfg.slack == nil {
+		return cfg, fmt.Errorf("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN for LINE, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN for Slack")
+	}
 	return cfg, nil
 }
 
@@ -155,6 +162,8 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // Mode, the catalogue watcher), and how to finish its work.
 type app struct {
 	handler    http.Handler
+	ops        http.Handler // the operations listener's routes
+	creds      *credentials // start-up checks of the platforms' tokens
 	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
@@ -198,17 +207,23 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	srv := server.New(logger, b, reg, checks...)
 	pool := workers.New(cfg.workers, cfg.queue)
 	pool.OnPanic(func(v any, stack []byte) { onPanic(bot.NewPanic("job", v, stack)) })
+	creds := newCredentials(logger)
+	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	if cfg.line != nil {
 		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
 		srv.Handle("POST /line/webhook", la)
+		lc := *cfg.line
+		creds.add("line", func(ctx context.Context) error { return line.CheckCredentials(ctx, lc) })
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, reloader: rl, drain: pool.Shutdown}
+	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: pool.Shutdown}
 	if cfg.slack != nil {
 		sa := slack.New(logger, dialog, st, pool, m, *cfg.slack)
+		sc := *cfg.slack
+		creds.add("slack", func(ctx context.Context) error { return slack.CheckCredentials(ctx, sc) })
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())
@@ -216,12 +231,16 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			logger.Info("Slack enabled (HTTP mode)")
 		}
 		if cfg.slack.AppToken != "" {
-			a.background = append(a.background, sa.RunSocketMode)
+			sm := sa.SocketMode()
+			a.background = append(a.background, sm.Run)
+			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: func(ctx context.Context) any {
+				if err := sm.Ready(ctx); err != nil {
+					return err.Error()
+				}
+				return "connected"
+			}})
 			logger.Info("Slack enabled (Socket Mode)")
 		}
-	}
-	if cfg.line == nil && cfg.slack == nil {
-		logger.Warn("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN, or the SLACK_ variables")
 	}
 	return a, nil
 }
@@ -246,6 +265,29 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	opsLn, err := net.Listen("tcp", cfg.opsAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen on %s (--ops-addr): %w", cfg.opsAddr, err)
+	}
+	// A token refused while serving (after a network error at start) stops
+	// serve as a refusal at start does.
+	ctx, fatal := context.WithCancelCause(ctx)
+	defer fatal(nil)
+	opsCtx, stopOps := context.WithCancel(context.Background())
+	opsDone := make(chan error, 1)
+	go func() {
+		err := server.ServeOps(opsCtx, logger, opsLn, a.ops)
+		if err != nil {
+			logger.Error("operations listener stopped: no probes or metrics", "err", err)
+		}
+		opsDone <- err
+	}()
+	defer func() { stopOps(); <-opsDone }()
+	if err := a.creds.verify(ctx, fatal); err != nil {
+		ln.Close()
+		return err
+	}
 	logger.Info("catalogue loaded", "intents", len(x.Catalogue().Intents), "dir", cfg.intents)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -258,5 +300,9 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 			}
 		}()
 	}
-	return server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
+	err = server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
+	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return err
 }

@@ -36,6 +36,12 @@ func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The tokens are checked against the fake APIs, as runServe does.
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	if err := a.creds.verify(ctx, func(err error) { tb.Errorf("credentials: %v", err) }); err != nil {
+		tb.Fatal(err)
+	}
 	return a
 }
 
@@ -411,18 +417,30 @@ func TestServeConfigErrors(t *testing.T) {
 
 func TestHealthReadyMetrics(t *testing.T) {
 	l := newLineApp(t, nil)
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": `"ready":true`, "/metrics": "madoguchi_events_total"} {
-		if path == "/metrics" {
-			l.post(t, webhookBody(textEvent("e1", "rt1", "hi")))
-		}
-		res, err := http.Get(l.web.URL + path)
+	ops := httptest.NewServer(l.ops)
+	t.Cleanup(ops.Close)
+	l.post(t, webhookBody(textEvent("e1", "rt1", "hi")))
+	tests := []struct {
+		base, path string
+		want       int
+		body       string
+	}{
+		{l.web.URL, "/healthz", 200, "ok"},
+		{l.web.URL, "/readyz", 200, "ready"},
+		{l.web.URL, "/metrics", 404, ""},
+		{ops.URL, "/healthz", 200, "ok"},
+		{ops.URL, "/readyz", 200, `"catalogue":{`},
+		{ops.URL, "/metrics", 200, "madoguchi_events_total"},
+	}
+	for _, tt := range tests {
+		res, err := http.Get(tt.base + tt.path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != 200 || !strings.Contains(string(body), want) {
-			t.Errorf("GET %s: %d %.200s, want %q", path, res.StatusCode, body, want)
+		if res.StatusCode != tt.want || !strings.Contains(string(body), tt.body) {
+			t.Errorf("GET %s%s: %d %.200s, want %d with %q", tt.base, tt.path, res.StatusCode, body, tt.want, tt.body)
 		}
 	}
 }

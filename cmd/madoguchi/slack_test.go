@@ -34,11 +34,22 @@ type fakeSlack struct {
 	script []int
 	got    chan url.Values
 	extra  http.Handler // more routes (Socket Mode)
+	// authError, when set, is auth.test's error (a refused bot token).
+	authError string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{got: make(chan url.Values, 100)}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/auth.test" {
+			w.Header().Set("Content-Type", "application/json")
+			if f.authError != "" {
+				fmt.Fprintf(w, `{"ok":false,"error":%q}`, f.authError)
+				return
+			}
+			w.Write([]byte(`{"ok":true,"url":"https://alumni.slack.com/","team":"Alumni","user":"madoguchi","team_id":"T1","user_id":"U0BOT","bot_id":"B1"}`))
+			return
+		}
 		if r.URL.Path != "/chat.postMessage" {
 			if f.extra != nil {
 				f.extra.ServeHTTP(w, r)

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,10 +18,16 @@ import (
 // TestSlackSocketMode connects the real slack-go Socket Mode client to a
 // local fake of apps.connections.open and its websocket: an event envelope
 // is acknowledged and answered with chat.postMessage, and a slash command
-// is answered in its acknowledgement.
+// is answered in its acknowledgement. /readyz follows the connection: ready
+// while it is up, not ready with the reason once it drops and cannot be
+// opened again.
 func TestSlackSocketMode(t *testing.T) {
 	s := newSlackApp(t, "xapp-test")
+	ops := httptest.NewServer(s.ops)
+	defer ops.Close()
 	acks := make(chan map[string]any, 10)
+	drop := make(chan struct{})
+	var opens atomic.Int32
 	// slack-go presents itself with the origin Slack expects.
 	upgrader := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	s.fake.extra = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +35,10 @@ func TestSlackSocketMode(t *testing.T) {
 		case "/apps.connections.open":
 			if r.Header.Get("Authorization") != "Bearer xapp-test" {
 				t.Errorf("apps.connections.open with %q, want the app token", r.Header.Get("Authorization"))
+			}
+			if opens.Add(1) > 1 {
+				http.Error(w, "unavailable", http.StatusServiceUnavailable)
+				return
 			}
 			fmt.Fprintf(w, `{"ok":true,"url":"ws://%s/link"}`, r.Host)
 		case "/link":
@@ -47,19 +60,25 @@ func TestSlackSocketMode(t *testing.T) {
 			send(map[string]any{"envelope_id": "env-2", "type": "slash_commands", "accepts_response_payload": true, "payload": map[string]any{
 				"command": "/madoguchi", "text": "search pwd", "user_id": "U1", "channel_id": "C1", "team_id": "T1",
 			}})
-			for {
-				var ack map[string]any
-				if err := conn.ReadJSON(&ack); err != nil {
-					return
+			go func() {
+				for {
+					var ack map[string]any
+					if err := conn.ReadJSON(&ack); err != nil {
+						return
+					}
+					acks <- ack
 				}
-				acks <- ack
-			}
+			}()
+			<-drop
 		default:
 			http.NotFound(w, r)
 		}
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	if code, body := getBody(t, ops.URL+"/readyz"); code != 503 || !strings.Contains(body, "slack_socket_mode: not connected yet") {
+		t.Errorf("readyz before connecting: %d %s, want 503 naming the socket", code, body)
+	}
 	if len(s.background) != 1 {
 		t.Fatalf("%d background connections, want Socket Mode", len(s.background))
 	}
@@ -84,4 +103,56 @@ func TestSlackSocketMode(t *testing.T) {
 	if p.Get("channel") != "C1" || !strings.HasPrefix(p.Get("text"), "Forgot my ID or password") {
 		t.Errorf("socket-mode event answered with %v", p)
 	}
+	if code, body := getBody(t, ops.URL+"/readyz"); code != 200 || !strings.Contains(body, `"slack_socket_mode":"connected"`) || !strings.Contains(body, `"credentials":{"slack":"accepted"}`) {
+		t.Errorf("readyz while connected: %d %s, want 200", code, body)
+	}
+	close(drop)
+	waitReady(t, ops.URL, 503, "slack_socket_mode: connection to Slack failed")
+}
+
+// TestSlackSocketModeRefusedAppToken: Slack refuses the app token when
+// the connection is opened; readiness says which variable to fix.
+func TestSlackSocketModeRefusedAppToken(t *testing.T) {
+	s := newSlackApp(t, "xapp-revoked")
+	s.fake.extra = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":false,"error":"invalid_auth"}`))
+	})
+	ops := httptest.NewServer(s.ops)
+	defer ops.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.background[0](ctx)
+	waitReady(t, ops.URL, 503, "SLACK_APP_TOKEN was rejected by Slack (invalid_auth)")
+}
+
+func getBody(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// waitReady polls a /readyz until it answers status with a body containing
+// want, for at most 10 s.
+func waitReady(t *testing.T, base string, status int, want string) {
+	t.Helper()
+	var code int
+	var body string
+	for range 200 {
+		// Not listening yet is not an answer: try again.
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if code, body = res.StatusCode, string(b); code == status && strings.Contains(body, want) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("readyz: %d %s, want %d containing %q", code, body, status, want)
 }

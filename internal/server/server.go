@@ -1,6 +1,7 @@
-// Package server is madoguchi's HTTP front: the platform webhooks, health
-// and readiness probes and Prometheus metrics, with a graceful shutdown
-// that stops accepting requests, then lets every accepted event finish.
+// Package server is madoguchi's HTTP front: the platform webhooks on the
+// public listener, and health, readiness and Prometheus metrics on a
+// separate operations listener, with a graceful shutdown that stops
+// accepting requests, then lets every accepted event finish.
 package server
 
 import (
@@ -18,61 +19,103 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 )
 
-// Server routes requests to the handlers registered on it.
+// MaxHeaderBytes bounds a request's header. LINE and Slack send well under
+// 2 KiB; Go's default (1 MiB) let a hundred connections hold 200 MB.
+const MaxHeaderBytes = 8 << 10
+
+// Server routes requests to the handlers registered on it. It is two
+// handlers: itself, the public one (webhooks, a bare /healthz and
+// /readyz), and Ops (probes with details, metrics), which is served on a
+// listener that the public Service and Ingress do not route to.
 type Server struct {
 	log    *slog.Logger
 	bot    *bot.Bot
 	mux    *http.ServeMux
+	ops    *http.ServeMux
+	guard  *Guard
 	checks []Check
 }
 
 // Check is a named entry in /readyz's details, such as the last catalogue
-// reload or the state store. It informs operators; it does not make the
-// server unready, since the bot answers without it.
+// reload or the state store.
 type Check struct {
-	Name   string
+	Name string
+	// Report returns the details shown on the operations listener.
 	Report func(ctx context.Context) any
+	// Ready, when set, can hold the server back: an error makes /readyz
+	// answer 503 with the error as the reason. Checks without it only
+	// inform, since the bot answers without them (Redis, for one).
+	Ready func(ctx context.Context) error
 }
 
-// New returns a server with /healthz, /readyz (with the checks' details)
-// and /metrics (from reg).
+// New returns a server whose public handler has /healthz and a /readyz
+// without details, and whose Ops handler has /healthz, /readyz with the
+// checks' details and /metrics (from reg). Webhooks registered with Handle
+// are guarded by a Guard with DefaultLimits.
 func New(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, checks ...Check) *Server {
-	s := &Server{log: logger, bot: b, mux: http.NewServeMux(), checks: checks}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	s := &Server{log: logger, bot: b, mux: http.NewServeMux(), ops: http.NewServeMux(), checks: checks,
+		guard: NewGuard(DefaultLimits(), reg)}
+	healthz := func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) }
+	s.mux.HandleFunc("GET /healthz", healthz)
+	s.mux.HandleFunc("GET /readyz", s.publicReadyz)
+	s.ops.HandleFunc("GET /healthz", healthz)
+	s.ops.HandleFunc("GET /readyz", s.readyz)
+	s.ops.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return s
 }
 
-// Handle registers a handler, such as a platform webhook.
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+// Handle registers a platform webhook on the public handler, behind the
+// guard that bounds the work spent on requests not yet verified.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, s.guard.Wrap(h)) }
 
-// ServeHTTP serves the registered routes.
+// AddCheck adds a readiness check; call it before serving.
+func (s *Server) AddCheck(c Check) { s.checks = append(s.checks, c) }
+
+// ServeHTTP serves the public routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// readiness is the body of /readyz.
+// Ops is the operations handler: /healthz, /readyz with details, /metrics.
+func (s *Server) Ops() http.Handler { return s.ops }
+
+// readiness is the body of the operations /readyz.
 type readiness struct {
-	Ready   bool           `json:"ready"`
-	Intents int            `json:"intents"`
-	Details map[string]any `json:"details,omitempty"`
+	Ready    bool           `json:"ready"`
+	Intents  int            `json:"intents"`
+	NotReady []string       `json:"not_ready,omitempty"`
+	Details  map[string]any `json:"details,omitempty"`
 }
 
-// readyz reports ready once a catalogue is loaded, with details.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+// ready evaluates readiness: a catalogue is loaded and no check holds the
+// server back.
+func (s *Server) ready(ctx context.Context, details bool) readiness {
 	rd := readiness{}
 	if x := s.bot.Index(); x != nil {
 		rd.Ready, rd.Intents = true, len(x.Catalogue().Intents)
+	} else {
+		rd.NotReady = append(rd.NotReady, "catalogue: not loaded")
 	}
-	if len(s.checks) > 0 {
-		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-		defer cancel()
-		rd.Details = map[string]any{}
-		for _, c := range s.checks {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	for _, c := range s.checks {
+		if c.Ready != nil {
+			if err := c.Ready(ctx); err != nil {
+				rd.Ready = false
+				rd.NotReady = append(rd.NotReady, c.Name+": "+err.Error())
+			}
+		}
+		if details && c.Report != nil {
+			if rd.Details == nil {
+				rd.Details = map[string]any{}
+			}
 			rd.Details[c.Name] = c.Report(ctx)
 		}
 	}
+	return rd
+}
+
+// readyz reports readiness with reasons and details, for operators.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	rd := s.ready(r.Context(), true)
 	w.Header().Set("Content-Type", "application/json")
 	if !rd.Ready {
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -80,17 +123,44 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(rd)
 }
 
-// Serve serves h on ln until ctx ends, then shuts down gracefully: it stops
-// accepting connections, waits for requests in progress, then calls drain
-// (which finishes the events they queued), all within grace.
-func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, grace time.Duration, drain func(context.Context) error) error {
-	srv := &http.Server{
+// publicReadyz says only ready or not: reasons and details (file paths,
+// Redis errors) are for the operations listener.
+func (s *Server) publicReadyz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready(r.Context(), false).Ready {
+		http.Error(w, "not ready", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// newHTTPServer bounds what a client can make the server hold: header
+// size, how long the header and the whole request may take to arrive, and
+// how long an idle connection is kept.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
 		Handler:           h,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		IdleTimeout:       30 * time.Second,
 	}
+}
+
+// Serve serves h on ln until ctx ends, then shuts down gracefully: it stops
+// accepting connections, waits for requests in progress, then calls drain
+// (which finishes the events they queued), all within grace.
+//
+// At most MaxConns connections are open at a time; more are closed at once
+// (counted as madoguchi_webhook_shed_total{reason="connections"} when h is
+// a *Server).
+func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, grace time.Duration, drain func(context.Context) error) error {
+	refused := func() {}
+	if s, ok := h.(*Server); ok {
+		refused = func() { s.guard.shed.WithLabelValues("connections").Inc() }
+	}
+	ln = limitConns(ln, MaxConns, refused)
+	srv := newHTTPServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("serving", "addr", ln.Addr().String())
@@ -114,4 +184,25 @@ func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Han
 	}
 	logger.Info("shut down cleanly")
 	return nil
+}
+
+// ServeOps serves the operations handler on ln until ctx ends. It has no
+// events to drain: probes and scrapes in progress get a second to finish.
+func ServeOps(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler) error {
+	srv := newHTTPServer(h)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving operations endpoints", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
 }
