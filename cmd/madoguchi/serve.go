@@ -27,7 +27,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 	"github.com/oumail-alumni/madoguchi/internal/state"
-	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
 
 // serveConfig is everything serve needs, from flags and the environment.
@@ -42,6 +41,7 @@ type serveConfig struct {
 	redisURL  string
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
+	intake    intakeConfig
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -59,11 +59,17 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	intents := c.intentsFlag(fs)
 	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
 	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
-	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
+	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering each platform's events")
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
+	intakeCfg := c.intakeFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
+	ic, err := intakeCfg()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.intake = ic
 	if fs.NArg() > 0 {
 		return cfg, usageError{"serve takes no arguments"}
 	}
@@ -157,6 +163,7 @@ type app struct {
 	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
+	grace      time.Duration // for drain, and the HTTP server's last requests
 }
 
 // store is what both the adapters (event claims) and the dialog need.
@@ -192,18 +199,29 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
 	srv := server.New(logger, b, reg, checks...)
-	pool := workers.New(cfg.workers, cfg.queue)
+	cfg.intake.defaults()
+	qs := &queues{cfg: cfg, m: m, logger: logger}
 	if cfg.line != nil {
-		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
+		q, err := qs.new("line")
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
+		la, err := line.New(logger, dialog, st, q, m, *cfg.line)
+		if err != nil {
+			return nil, fmt.Errorf("LINE: %w", err)
+		}
+		q.Start(la.Handle)
 		srv.Handle("POST /line/webhook", la)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, reloader: rl, drain: pool.Shutdown}
+	a := &app{handler: srv, reloader: rl, drain: qs.shutdown, grace: cfg.intake.shutdownGrace}
 	if cfg.slack != nil {
-		sa := slack.New(logger, dialog, st, pool, m, *cfg.slack)
+		q, err := qs.new("slack")
+		if err != nil {
+			return nil, fmt.Errorf("Slack: %w", err)
+		}
+		sa := slack.New(logger, dialog, st, q, m, *cfg.slack)
+		q.Start(sa.Handle)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())
@@ -253,5 +271,5 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 			}
 		}()
 	}
-	return server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
+	return server.Serve(ctx, logger, ln, a.handler, a.grace, a.drain)
 }
