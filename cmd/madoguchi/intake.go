@@ -71,33 +71,35 @@ func (c *cli) intakeFlags(fs *flag.FlagSet) func() (intakeConfig, error) {
 // REDIS_URL is set, in memory otherwise.
 type queues struct {
 	cfg    serveConfig
+	claims intake.Claimer // the state store, for the memory queue
 	m      *metrics.Metrics
 	logger *slog.Logger
 	all    []intake.Queue
 }
 
-func (q *queues) new(platform string) (intake.Queue, error) {
-	var qu intake.Queue
+// new makes the queue of one platform. It returns the Claimer the adapter's intake deduplicates with: none for
+// Redis, whose queue deduplicates as it takes entries.
+func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 	logger := q.logger.With("platform", platform)
 	if q.cfg.redisURL != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		r, err := intake.NewRedis(ctx, platform, intake.RedisConfig{
 			URL: q.cfg.redisURL, Workers: q.cfg.workers, Timeout: q.cfg.intake.eventTimeout, MinIdle: q.cfg.intake.claimIdle,
-			MaxLen: 100000, Metrics: q.m, Log: logger,
+			MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: q.m, Log: logger,
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		qu = r
-	} else {
-		qu = intake.NewMemory(intake.MemoryConfig{
-			Workers: q.cfg.workers, Size: q.cfg.queue, Wait: 500 * time.Millisecond, Timeout: q.cfg.intake.eventTimeout,
-			Metrics: q.m, Log: logger,
-		})
+		q.all = append(q.all, r)
+		return r, nil, nil
 	}
-	q.all = append(q.all, qu)
-	return qu, nil
+	m := intake.NewMemory(intake.MemoryConfig{
+		Workers: q.cfg.workers, Size: q.cfg.queue, Wait: 500 * time.Millisecond, Timeout: q.cfg.intake.eventTimeout,
+		Metrics: q.m, Log: logger,
+	})
+	q.all = append(q.all, m)
+	return m, q.claims, nil
 }
 
 // shutdown shuts every queue down at once, within ctx.

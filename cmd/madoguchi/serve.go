@@ -200,13 +200,13 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
 	srv := server.New(logger, b, reg, checks...)
 	cfg.intake.defaults()
-	qs := &queues{cfg: cfg, m: m, logger: logger}
+	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
-		q, err := qs.new("line")
+		q, claims, err := qs.new("line")
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
-		la, err := line.New(logger, dialog, st, q, m, *cfg.line)
+		la, err := line.New(logger, dialog, claims, q, m, *cfg.line)
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
@@ -216,11 +216,11 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	a := &app{handler: srv, reloader: rl, drain: qs.shutdown, grace: cfg.intake.shutdownGrace}
 	if cfg.slack != nil {
-		q, err := qs.new("slack")
+		q, claims, err := qs.new("slack")
 		if err != nil {
 			return nil, fmt.Errorf("Slack: %w", err)
 		}
-		sa := slack.New(logger, dialog, st, q, m, *cfg.slack)
+		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
 		q.Start(sa.Handle)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())

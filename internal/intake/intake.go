@@ -68,10 +68,12 @@ type Claimer interface {
 // Intake accepts one platform's events onto its queue.
 type Intake struct {
 	Platform string
-	Claims   Claimer
-	Queue    Queue
-	Metrics  *metrics.Metrics
-	Log      *slog.Logger
+	// Claims deduplicates events as they are accepted; nil when the queue
+	// deduplicates them itself (Redis).
+	Claims  Claimer
+	Queue   Queue
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
 	// TTL is how long a handled event id is remembered.
 	TTL time.Duration
 	// Now is the clock (time.Now when nil).
@@ -84,7 +86,8 @@ type Intake struct {
 // the platform to deliver it again.
 func (in *Intake) Accept(ctx context.Context, id string, payload []byte) bool {
 	key := in.Platform + ":" + id
-	if id != "" {
+	claimed := false
+	if id != "" && in.Claims != nil {
 		first, err := in.Claims.Claim(ctx, key, in.TTL)
 		if err != nil {
 			// Better to answer twice than never.
@@ -96,6 +99,7 @@ func (in *Intake) Accept(ctx context.Context, id string, payload []byte) bool {
 			in.count("duplicate")
 			return true
 		}
+		claimed = err == nil
 	}
 	now := time.Now
 	if in.Now != nil {
@@ -103,7 +107,7 @@ func (in *Intake) Accept(ctx context.Context, id string, payload []byte) bool {
 	}
 	ev := Event{Platform: in.Platform, ID: id, Received: now(), Payload: payload}
 	if err := in.Queue.Enqueue(ctx, ev); err != nil {
-		if id != "" {
+		if claimed {
 			if rerr := in.Claims.Release(ctx, key); rerr != nil {
 				in.Metrics.StoreErrors.WithLabelValues("release").Inc()
 				in.Log.Warn("could not release an event's claim", "err", rerr)

@@ -118,7 +118,7 @@ func TestMemoryFull(t *testing.T) {
 
 func newRedisQueue(t *testing.T, url string, minIdle time.Duration, m *metrics.Metrics) *Redis {
 	t.Helper()
-	q, err := NewRedis(context.Background(), "line", RedisConfig{URL: url, Workers: 2, Timeout: minIdle / 2, MinIdle: minIdle, MaxLen: 1000, Metrics: m, Log: discard})
+	q, err := NewRedis(context.Background(), "line", RedisConfig{URL: url, Workers: 2, Timeout: minIdle / 2, MinIdle: minIdle, MaxLen: 1000, DedupTTL: time.Hour, Metrics: m, Log: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,6 +138,16 @@ func TestRedisQueue(t *testing.T) {
 	ev := rec.next(t)
 	if ev.ID != "e1" || string(ev.Payload) != `{"x":1}` || !ev.Received.Equal(at) || ev.Redelivered {
 		t.Errorf("handled %+v, want the event as enqueued", ev)
+	}
+	// The same event appended again (the platform redelivered it) is
+	// skipped when taken.
+	q.Enqueue(context.Background(), Event{Platform: "line", ID: "e1", Received: at, Payload: []byte(`{"x":1}`)})
+	q.Enqueue(context.Background(), Event{Platform: "line", ID: "e2", Received: at, Payload: []byte(`{"x":2}`)})
+	if ev := rec.next(t); ev.ID != "e2" {
+		t.Errorf("handled %q after a redelivered e1, want e2 only", ev.ID)
+	}
+	if got := testutil.ToFloat64(m.Events.WithLabelValues("line", "duplicate")); got != 1 {
+		t.Errorf("duplicates = %v, want 1", got)
 	}
 	if err := q.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)

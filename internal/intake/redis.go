@@ -29,9 +29,11 @@ type RedisConfig struct {
 	MinIdle time.Duration
 	// MaxLen bounds the stream (MAXLEN ~): the backlog of unhandled events
 	// kept when every replica is down or stuck.
-	MaxLen  int64
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
+	MaxLen int64
+	// DedupTTL is how long a handled event id is remembered.
+	DedupTTL time.Duration
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
 }
 
 // Redis is the durable queue shared by replicas: each platform's events go
@@ -39,6 +41,13 @@ type RedisConfig struct {
 // the webhook answers, read by a worker of any replica, and acknowledged
 // (then deleted) only after it was handled; an entry left pending by a
 // replica that died is claimed by another after MinIdle.
+//
+// It deduplicates events itself, when an entry is taken rather than when
+// the webhook accepts it: a replica killed between a webhook-time claim and
+// the append would have lost the event (the platform's redelivery finding
+// it claimed). The claim records the entry's id, so that the same entry
+// taken over after a crash is handled, and another entry of the same event
+// (a redelivery) is skipped. Give the Intake no Claimer with this queue.
 type Redis struct {
 	cfg      RedisConfig
 	c        *redis.Client
@@ -218,10 +227,16 @@ func (r *Redis) pause(d time.Duration) bool {
 // pending, and another replica (or this one, restarted) takes it over.
 func (r *Redis) handle(msg redis.XMessage, claimed bool) {
 	ev, err := decodeEntry(r.platform, msg)
-	if err == nil {
+	switch {
+	case err != nil:
+		r.cfg.Metrics.Events.WithLabelValues(r.platform, "dropped").Inc()
+		r.cfg.Log.Error("intake: unreadable stream entry dropped", "entry", msg.ID, "err", err)
+	case r.duplicate(&ev, msg.ID):
+		r.cfg.Metrics.Events.WithLabelValues(r.platform, "duplicate").Inc()
+	default:
 		// An entry delivered before was handed to a consumer that did not
 		// acknowledge it: that attempt's outcome is unknown.
-		ev.Redelivered = claimed
+		ev.Redelivered = ev.Redelivered || claimed
 		ctx, cancel := context.WithTimeout(r.work, r.cfg.Timeout)
 		err = r.h(ctx, ev)
 		cancel()
@@ -229,9 +244,6 @@ func (r *Redis) handle(msg redis.XMessage, claimed bool) {
 			r.cfg.Log.Info("intake: event left for another replica", "event_id", ev.ID)
 			return
 		}
-	} else {
-		r.cfg.Metrics.Events.WithLabelValues(r.platform, "dropped").Inc()
-		r.cfg.Log.Error("intake: unreadable stream entry dropped", "entry", msg.ID, "err", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -245,6 +257,32 @@ func (r *Redis) handle(msg redis.XMessage, claimed bool) {
 		r.cfg.Metrics.StoreErrors.WithLabelValues("intake ack").Inc()
 		r.cfg.Log.Warn("intake: cannot acknowledge a handled event", "event_id", ev.ID, "err", err)
 	}
+}
+
+// duplicate claims the event's id for this entry (SET NX GET, one round
+// trip) and reports whether another entry holds it: the same event
+// delivered twice. The same entry seen again (taken over after a crash)
+// is marked Redelivered. Without Redis the event is handled: better twice
+// than never.
+func (r *Redis) duplicate(ev *Event, entry string) bool {
+	if ev.ID == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(r.work, 2*time.Second)
+	defer cancel()
+	prev, err := r.c.SetArgs(ctx, "madoguchi:intake:seen:"+r.platform+":"+ev.ID, entry, redis.SetArgs{Mode: "NX", Get: true, TTL: r.cfg.DedupTTL}).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return false
+	case err != nil:
+		r.cfg.Metrics.StoreErrors.WithLabelValues("claim").Inc()
+		r.cfg.Log.Warn("intake: cannot claim an event; handling it anyway", "event_id", ev.ID, "err", err)
+		return false
+	case prev == entry:
+		ev.Redelivered = true
+		return false
+	}
+	return true
 }
 
 func decodeEntry(platform string, msg redis.XMessage) (Event, error) {
