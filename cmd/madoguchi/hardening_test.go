@@ -216,3 +216,33 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 		t.Errorf("%d accepted: %d answered + %d dropped; want all accounted for (one may be both), some dropped", accepted, replied, dropped)
 	}
 }
+
+// TestLINEExpiredToken: an event older than its reply token is not
+// replied to; it is counted as expired, or pushed with push fallback.
+func TestLINEExpiredToken(t *testing.T) {
+	for _, fallback := range []bool{false, true} {
+		t.Run(fmt.Sprint("fallback=", fallback), func(t *testing.T) {
+			fake := newTokenLINE(t, 0)
+			lc := lineConfig(fake.URL)
+			lc.PushFallback, lc.ReplyTokenLife = fallback, time.Nanosecond
+			a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 1, queue: 4, line: lc})
+			web := httptest.NewServer(a.handler)
+			defer web.Close()
+			postLINE(t, web.URL, webhookBody(textEvent("old-1", "rt-old", "パスワードを忘れました")))
+			if err := a.drain(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			replied, _, pushed := fake.counts()
+			wantPushed, wantExpired := 0, 1.0
+			if fallback {
+				wantPushed, wantExpired = 1, 0
+			}
+			if replied != 0 || pushed != wantPushed {
+				t.Errorf("%d replies, %d pushes; want 0 replies, %d pushes", replied, pushed, wantPushed)
+			}
+			if got := metricValue(t, a.handler, "line", "expired"); got != wantExpired {
+				t.Errorf("expired = %v, want %v", got, wantExpired)
+			}
+		})
+	}
+}
