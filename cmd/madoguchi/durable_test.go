@@ -81,7 +81,7 @@ func startServe(tb testing.TB, bin, lineURL string, env ...string) *process {
 // replica 0 gets sig (SIGKILL or SIGTERM) once half the events are sent.
 type durableRun struct {
 	events int
-	sig    syscall.Signal
+	sig    syscall.Signal // 0: none (a steady load)
 	delay  time.Duration // LINE's answer time
 	env    []string      // more environment for the replicas
 }
@@ -147,7 +147,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 				if i >= r.events || time.Since(start) > loadTimeLimit {
 					return
 				}
-				if i == r.events/2 {
+				if i == r.events/2 && r.sig != 0 {
 					signalOnce.Do(func() { signalled = time.Now(); reps[0].cmd.Process.Signal(r.sig) })
 				}
 				if d, ok := send(i); ok {
@@ -161,11 +161,15 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	res.load = loadResult{latencies: all, elapsed: time.Since(start), accepted: len(all)}
-	select {
-	case <-reps[0].done:
-		res.stopped = reps[0].err
-	case <-time.After(20 * time.Second):
-		res.stopped = fmt.Errorf("replica 0 still running 20s after signal %v", r.sig)
+	if r.sig != 0 {
+		select {
+		case <-reps[0].done:
+			res.stopped = reps[0].err
+		case <-time.After(20 * time.Second):
+			res.stopped = fmt.Errorf("replica 0 still running 20s after signal %v", r.sig)
+		}
+	} else {
+		signalled = time.Now()
 	}
 	for i := range acked {
 		if acked[i].Load() {
@@ -191,7 +195,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	res.takeover = time.Since(signalled)
+	res.takeover = time.Since(signalled) // with no signal: after the load
 	time.Sleep(200 * time.Millisecond) // room for a late duplicate
 	_, res.reused, res.pushed = fake.counts()
 	return res
@@ -243,20 +247,27 @@ func TestDurableSIGTERM(t *testing.T) {
 
 // BenchmarkDurableLoad is the measure: two replicas (real
 // processes) sharing a real Redis, 10,000 signed LINE events (or
-// MADOGUCHI_LOAD_EVENTS) from 32 clients, with replica 0 killed (-9)
-// mid-load. It reports acknowledged events per second, webhook latency,
-// and lost and duplicate answers.
+// MADOGUCHI_LOAD_EVENTS) from 32 clients, as a steady load and with
+// replica 0 killed (-9) mid-load. It reports acknowledged events per
+// second, webhook latency, and lost and duplicate answers.
 func BenchmarkDurableLoad(b *testing.B) {
 	bin := buildMadoguchi(b)
-	for b.Loop() {
-		res := durableRun{events: loadEventsFromEnv(b, 10000), sig: syscall.SIGKILL}.run(b, bin)
-		res.load.report(b)
-		b.ReportMetric(float64(res.lost), "lost")
-		b.ReportMetric(float64(res.pushed), "duplicates")
-		b.ReportMetric(float64(res.reused), "refused-second-replies")
-		b.ReportMetric(res.takeover.Seconds(), "all-answered-s-after-kill")
-		if res.lost != 0 || res.pushed != 0 {
-			b.Errorf("%d acknowledged: %d lost, %d duplicates", res.acked, res.lost, res.pushed)
-		}
+	for _, bc := range []struct {
+		name string
+		sig  syscall.Signal
+	}{{"steady", 0}, {"kill9", syscall.SIGKILL}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				res := durableRun{events: loadEventsFromEnv(b, 10000), sig: bc.sig}.run(b, bin)
+				res.load.report(b)
+				b.ReportMetric(float64(res.lost), "lost")
+				b.ReportMetric(float64(res.pushed), "duplicates")
+				b.ReportMetric(float64(res.reused), "refused-second-replies")
+				b.ReportMetric(res.takeover.Seconds(), "all-answered-s-after")
+				if res.lost != 0 || res.pushed != 0 {
+					b.Errorf("%d acknowledged: %d lost, %d duplicates", res.acked, res.lost, res.pushed)
+				}
+			}
+		})
 	}
 }
