@@ -207,6 +207,21 @@ func (r *Redis) claimer() {
 			}
 			start = next
 		}
+		r.forgetGone()
+	}
+}
+
+// forgetGone deletes consumers that hold nothing and have not been seen
+// for a day: each process is a new consumer, and replicas come and go.
+func (r *Redis) forgetGone() {
+	cs, err := r.c.XInfoConsumers(r.read, r.stream, r.group).Result()
+	if err != nil {
+		return // the next pass tries again; nothing depends on it
+	}
+	for _, c := range cs {
+		if c.Name != r.consumer && c.Pending == 0 && c.Idle > 24*time.Hour {
+			r.c.XGroupDelConsumer(r.read, r.stream, r.group, c.Name)
+		}
 	}
 }
 
