@@ -220,7 +220,7 @@ func TestDurableKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
-	res := durableRun{events: loadEventsFromEnv(t, 1000), sig: syscall.SIGKILL}.run(t, buildMadoguchi(t))
+	res := durableRun{events: loadEventsFromEnv(t, 1000), sig: syscall.SIGKILL, delay: 20 * time.Millisecond}.run(t, buildMadoguchi(t))
 	t.Logf("%d acknowledged, %d answered, %d lost, %d second replies refused by LINE, %d pushes; all answered %.1fs after the kill",
 		res.acked, res.answered, res.lost, res.reused, res.pushed, res.takeover.Seconds())
 	if res.lost != 0 || res.pushed != 0 || res.acked == 0 {
