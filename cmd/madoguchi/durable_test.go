@@ -82,8 +82,8 @@ func startServe(tb testing.TB, bin, lineURL string, env ...string) *process {
 type durableRun struct {
 	events int
 	sig    syscall.Signal // 0: none (a steady load)
-	delay  time.Duration // LINE's answer time
-	env    []string      // more environment for the replicas
+	delay  time.Duration  // LINE's answer time
+	env    []string       // more environment for the replicas
 }
 
 // durableResult is what the run measured: webhook acknowledgements and
@@ -196,7 +196,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 		time.Sleep(50 * time.Millisecond)
 	}
 	res.takeover = time.Since(signalled) // with no signal: after the load
-	time.Sleep(200 * time.Millisecond) // room for a late duplicate
+	time.Sleep(200 * time.Millisecond)   // room for a late duplicate
 	_, res.reused, res.pushed = fake.counts()
 	return res
 }
