@@ -1,9 +1,15 @@
-// Package intake accepts platform events for processing exactly once: it
-// claims the event's id (platforms redeliver), puts the event on a queue as
-// data (so that the queue can live outside the process), and gives the
-// claim back when the queue cannot take it, so that the platform's next
-// delivery is handled. Each platform has its own queue and workers, so that
-// one platform's outage cannot starve the other.
+// Package intake accepts platform events so that each is handled once and
+// none is lost once acknowledged: it deduplicates by the event's id
+// (platforms redeliver), puts the event on a queue as data (so that the
+// queue can live outside the process, in Redis), and answers "try again"
+// when the queue cannot take it, so that the platform's next delivery is
+// handled. Each platform has its own queue and workers, so that one
+// platform's outage cannot starve the other.
+//
+// With Redis the guarantee is at least once: an event handled by a replica
+// that dies before acknowledging it is handled again by another, marked
+// Redelivered so that the adapter can avoid a second answer where the
+// platform allows (LINE's reply tokens are single-use).
 package intake
 
 import (

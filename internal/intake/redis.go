@@ -262,7 +262,7 @@ func (r *Redis) handle(msg redis.XMessage, claimed bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAck(ctx, r.stream, r.group, msg.ID)
 		p.XDel(ctx, r.stream, msg.ID)
 		return nil
