@@ -103,7 +103,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	tb.Helper()
 	srv := redistest.Start(tb)
 	fake := newTokenLINE(tb, r.delay)
-	env := append([]string{"REDIS_URL=" + srv.URL(), "MADOGUCHI_WORKERS=16", "MADOGUCHI_EVENT_TIMEOUT=4s",
+	env := append([]string{"REDIS_URL=" + srv.URL(), "MADOGUCHI_EVENT_TIMEOUT=4s",
 		"MADOGUCHI_CLAIM_IDLE=5s", "MADOGUCHI_SHUTDOWN_GRACE=10s"}, r.env...)
 	reps := []*process{startServe(tb, bin, fake.URL, env...), startServe(tb, bin, fake.URL, env...)}
 	bodies := make([][]byte, r.events)
@@ -235,7 +235,8 @@ func TestDurableSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real processes")
 	}
-	res := durableRun{events: loadEventsFromEnv(t, 600), sig: syscall.SIGTERM, delay: 300 * time.Millisecond}.run(t, buildMadoguchi(t))
+	res := durableRun{events: loadEventsFromEnv(t, 600), sig: syscall.SIGTERM, delay: 300 * time.Millisecond,
+		env: []string{"MADOGUCHI_WORKERS=16"}}.run(t, buildMadoguchi(t))
 	t.Logf("%d acknowledged, %d answered, %d lost, %d second replies refused by LINE; replica stopped: %v", res.acked, res.answered, res.lost, res.reused, res.stopped)
 	if res.stopped != nil {
 		t.Errorf("the replica given SIGTERM exited with %v, want a clean exit", res.stopped)
