@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -116,9 +117,13 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var cb struct {
 		Events []json.RawMessage `json:"events"`
 	}
+	var tooBig *http.MaxBytesError
 	switch {
-	case err != nil:
+	case errors.As(err, &tooBig):
 		a.reject(w, http.StatusRequestEntityTooLarge, "body too large")
+		return
+	case err != nil:
+		a.reject(w, http.StatusBadRequest, "unreadable body")
 		return
 	case !webhook.ValidateSignature(a.cfg.ChannelSecret.Reveal(), r.Header.Get("X-Line-Signature"), body):
 		a.reject(w, http.StatusBadRequest, "bad signature")
@@ -131,7 +136,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	busy := false
 	for _, raw := range cb.Events {
 		var head eventHead
-		if err := json.Unmarshal(raw, &head); err != nil || !answerable[head.Type] || head.Mode == "standby" {
+		if err := json.Unmarshal(raw, &head); err != nil || !answerable(head.Type) || head.Mode == "standby" {
 			// Standby: another channel (a chat tool, a person) has
 			// control of the chat; it answers, not the bot.
 			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
@@ -164,9 +169,11 @@ type eventHead struct {
 	WebhookEventID string `json:"webhookEventId"`
 }
 
-// answerable are the event types the bot answers; others (unfollow,
-// joins, reads…) need nothing.
-var answerable = map[string]bool{"message": true, "postback": true, "follow": true}
+// answerable reports whether the bot answers events of type t; others
+// (unfollow, joins, reads…) need nothing.
+func answerable(t string) bool {
+	return t == "message" || t == "postback" || t == "follow"
+}
 
 // Handle answers one queued event (intake.Handler). It returns an error
 // only when ctx ended before the answer was sent.
