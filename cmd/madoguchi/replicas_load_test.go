@@ -83,6 +83,16 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		time.Sleep(200 * time.Millisecond)
 		st := apps[0].reloader.Reload()
 		wg.Wait()
+		// The events are in Redis; a replica that stops leaves what it has
+		// not read to the others, so wait until they are answered.
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			rc.mu.Lock()
+			n := len(rc.tokens)
+			rc.mu.Unlock()
+			if n >= events {
+				break
+			}
+		}
 		for _, stop := range stops {
 			if err := stop(); err != nil {
 				b.Fatal(err)

@@ -79,29 +79,60 @@ func TestReplicasShareRedis(t *testing.T) {
 		t.Fatalf("%d replies to 20 events sent to both replicas, want 20", n)
 	}
 
-	// Redis down: the bot keeps answering, and says so on /readyz.
+	// Redis down: an event cannot be stored, so the webhook answers 503
+	// and LINE delivers it again later, rather than it being acknowledged
+	// and lost; /readyz says why.
 	srv.Stop()
-	sendToAll(t, webs, webhookBody(textEvent("down-1", "rt-down", "I forgot my password")))
-	waitCalls(t, fake, 21)
+	body := webhookBody(textEvent("down-1", "rt-down", "I forgot my password"))
+	for _, w := range webs {
+		req, _ := http.NewRequest(http.MethodPost, w.URL+"/line/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", sign(body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("webhook with Redis down answered %d, want 503", res.StatusCode)
+		}
+	}
 	ops := httptest.NewServer(apps[0].ops)
 	defer ops.Close()
 	res, err := http.Get(ops.URL + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
+	rbody, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"redis":"unreachable`) {
-		t.Errorf("/readyz with Redis down: %d %s", res.StatusCode, body)
+	if res.StatusCode != 200 || !strings.Contains(string(rbody), `"redis":"unreachable`) {
+		t.Errorf("/readyz with Redis down: %d %s", res.StatusCode, rbody)
 	}
 
-	// Redis back: dedup resumes.
+	// Redis back: LINE's redelivery is answered, and dedup resumes.
 	srv.Restart(t)
-	time.Sleep(100 * time.Millisecond)
 	before := fake.callCount(replyPath)
-	for i := range 5 {
+	deadline := time.Now().Add(10 * time.Second) // the clients reconnect on their own
+	for {
+		req, _ := http.NewRequest(http.MethodPost, webs[1].URL+"/line/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", sign(body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook still answers %d 10s after Redis came back", res.StatusCode)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for i := range 4 {
 		sendToAll(t, webs, webhookBody(textEvent(fmt.Sprint("back-", i), fmt.Sprint("rtb-", i), "パスワードを忘れました")))
 	}
+	waitCalls(t, fake, before+5)
+	time.Sleep(100 * time.Millisecond) // room for a duplicate to show up
 	drain()
 	if n := fake.callCount(replyPath) - before; n != 5 {
 		t.Errorf("%d replies to 5 events after Redis came back, want 5", n)

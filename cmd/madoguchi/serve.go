@@ -29,7 +29,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 	"github.com/oumail-alumni/madoguchi/internal/state"
-	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
 
 // serveConfig is everything serve needs, from flags and the environment.
@@ -45,6 +44,7 @@ type serveConfig struct {
 	redisURL  string
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
+	intake    intakeConfig
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -63,11 +63,17 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	intents := c.intentsFlag(fs)
 	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
 	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
-	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
+	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering each platform's events")
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
+	intakeCfg := c.intakeFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
+	ic, err := intakeCfg()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.intake = ic
 	if fs.NArg() > 0 {
 		return cfg, usageError{"serve takes no arguments"}
 	}
@@ -167,6 +173,7 @@ type app struct {
 	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
+	grace      time.Duration // for drain, and the HTTP server's last requests
 }
 
 // store is what both the adapters (event claims) and the dialog need.
@@ -205,23 +212,33 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
 	srv := server.New(logger, b, reg, checks...)
-	pool := workers.New(cfg.workers, cfg.queue)
-	pool.OnPanic(func(v any, stack []byte) { onPanic(bot.NewPanic("job", v, stack)) })
 	creds := newCredentials(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
+	cfg.intake.defaults()
+	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
-		la, err := line.New(logger, dialog, st, pool, m, *cfg.line)
+		q, claims, err := qs.new("line")
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
+		la, err := line.New(logger, dialog, claims, q, m, *cfg.line)
+		if err != nil {
+			return nil, fmt.Errorf("LINE: %w", err)
+		}
+		q.Start(recovering(onPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
 		lc := *cfg.line
 		creds.add("line", func(ctx context.Context) error { return line.CheckCredentials(ctx, lc) })
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: pool.Shutdown}
+	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: qs.shutdown, grace: cfg.intake.shutdownGrace}
 	if cfg.slack != nil {
-		sa := slack.New(logger, dialog, st, pool, m, *cfg.slack)
+		q, claims, err := qs.new("slack")
+		if err != nil {
+			return nil, fmt.Errorf("Slack: %w", err)
+		}
+		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
+		q.Start(recovering(onPanic, sa.Handle))
 		sc := *cfg.slack
 		creds.add("slack", func(ctx context.Context) error { return slack.CheckCredentials(ctx, sc) })
 		if cfg.slack.SigningSecret != "" {
@@ -300,7 +317,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 			}
 		}()
 	}
-	err = server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain)
+	err = server.Serve(ctx, logger, ln, a.handler, a.grace, a.drain)
 	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}

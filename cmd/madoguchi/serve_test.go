@@ -405,6 +405,8 @@ func TestServeConfigErrors(t *testing.T) {
 		{map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_PUSH_FALLBACK": "maybe"}, "LINE_PUSH_FALLBACK"},
 		{map[string]string{"MADOGUCHI_WORKERS": "0"}, "--workers"},
 		{map[string]string{"MADOGUCHI_LOG_FORMAT": "xml"}, "--log-format"},
+		{map[string]string{"MADOGUCHI_SHUTDOWN_GRACE": "soon"}, "--shutdown-grace"},
+		{map[string]string{"MADOGUCHI_CLAIM_IDLE": "5s"}, "--claim-idle"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer

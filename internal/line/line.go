@@ -1,7 +1,8 @@
-// Package line connects madoguchi to LINE: it verifies and parses webhook
-// requests with the LINE SDK, answers LINE within milliseconds, does the
-// work on a bounded worker pool, and replies through the Messaging API with
-// Flex cards and quick-reply buttons.
+// Package line connects madoguchi to LINE: it verifies webhook requests,
+// queues each event as its raw JSON (on the intake queue, in memory or in
+// Redis) and answers LINE within milliseconds; a worker parses the event
+// with the LINE SDK and replies through the Messaging API with Flex cards
+// and quick-reply buttons.
 package line
 
 import (
@@ -9,7 +10,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,7 +28,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
-	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
 
 // MaxBody is the largest webhook request accepted.
@@ -46,9 +48,12 @@ type Config struct {
 	// 5xx) is tried again; RetryBase is the first wait, doubled each time.
 	Retries   int
 	RetryBase time.Duration
-	// QueueWait is how long the webhook waits for room in a full queue
-	// before answering 503, so that LINE redelivers later.
-	QueueWait time.Duration
+	// HTTPTimeout bounds one API call.
+	HTTPTimeout time.Duration
+	// ReplyTokenLife is how long after the webhook a reply token is
+	// taken to be valid (LINE says about a minute); an older event is
+	// pushed with PushFallback, or counted as expired.
+	ReplyTokenLife time.Duration
 	// DedupTTL is how long handled event ids are remembered.
 	DedupTTL time.Duration
 }
@@ -60,8 +65,11 @@ func (c *Config) defaults() {
 	if c.RetryBase == 0 {
 		c.RetryBase = 300 * time.Millisecond
 	}
-	if c.QueueWait == 0 {
-		c.QueueWait = 500 * time.Millisecond
+	if c.HTTPTimeout == 0 {
+		c.HTTPTimeout = 5 * time.Second
+	}
+	if c.ReplyTokenLife == 0 {
+		c.ReplyTokenLife = time.Minute
 	}
 	if c.DedupTTL == 0 {
 		c.DedupTTL = 24 * time.Hour
@@ -80,10 +88,11 @@ type Adapter struct {
 }
 
 // New returns a LINE adapter whose replies go through the real SDK client.
-func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *workers.Pool, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+// Its events go to q; the caller starts q with the adapter's Handle.
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) (*Adapter, error) {
 	cfg.defaults()
 	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout}),
 	}
 	if cfg.Endpoint != "" {
 		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
@@ -93,7 +102,7 @@ func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *worker
 		return nil, err
 	}
 	logger = logger.With("platform", platform)
-	in := &intake.Intake{Platform: platform, Claims: claims, Pool: pool, Metrics: m, Log: logger, TTL: cfg.DedupTTL, Wait: cfg.QueueWait}
+	in := &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL}
 	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg}, nil
 }
 
@@ -104,26 +113,36 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	cb, err := webhook.ParseRequest(a.cfg.ChannelSecret.Reveal(), r)
-	if err != nil {
-		// The SDK's parse error quotes the body; it is not logged.
-		status, reason := http.StatusBadRequest, "bad request"
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.Is(err, webhook.ErrInvalidSignature):
-			reason = "bad signature"
-		case errors.As(err, &tooBig):
-			status, reason = http.StatusRequestEntityTooLarge, "body too large"
-		}
-		a.metrics.Events.WithLabelValues(platform, "rejected").Inc()
-		a.log.Warn("webhook rejected", "reason", reason)
-		http.Error(w, reason, status)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var cb struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		a.reject(w, http.StatusRequestEntityTooLarge, "body too large")
+		return
+	case err != nil:
+		a.reject(w, http.StatusBadRequest, "unreadable body")
+		return
+	case !webhook.ValidateSignature(a.cfg.ChannelSecret.Reveal(), r.Header.Get("X-Line-Signature"), body):
+		a.reject(w, http.StatusBadRequest, "bad signature")
+		return
+	case json.Unmarshal(body, &cb) != nil:
+		// The body is not logged: it may quote what a user wrote.
+		a.reject(w, http.StatusBadRequest, "bad request")
 		return
 	}
 	busy := false
-	for _, ev := range cb.Events {
-		if !a.intake.Accept(r.Context(), eventID(ev), func() { a.process(ev) }) {
+	for _, raw := range cb.Events {
+		var head eventHead
+		if err := json.Unmarshal(raw, &head); err != nil || !answerable(head.Type) || head.Mode == "standby" {
+			// Standby: another channel (a chat tool, a person) has
+			// control of the chat; it answers, not the bot.
+			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+			continue
+		}
+		if !a.intake.Accept(r.Context(), head.WebhookEventID, raw) {
 			busy = true
 		}
 	}
@@ -137,54 +156,72 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("{}"))
 }
 
-func eventID(ev webhook.EventInterface) string {
-	switch e := ev.(type) {
-	case webhook.MessageEvent:
-		return e.WebhookEventId
-	case webhook.PostbackEvent:
-		return e.WebhookEventId
-	case webhook.FollowEvent:
-		return e.WebhookEventId
+func (a *Adapter) reject(w http.ResponseWriter, status int, reason string) {
+	a.metrics.Events.WithLabelValues(platform, "rejected").Inc()
+	a.log.Warn("webhook rejected", "reason", reason)
+	http.Error(w, reason, status)
+}
+
+// eventHead is what the webhook reads of an event before queueing it.
+type eventHead struct {
+	Type           string `json:"type"`
+	Mode           string `json:"mode"`
+	WebhookEventID string `json:"webhookEventId"`
+}
+
+// answerable reports whether the bot answers events of type t; others
+// (unfollow, joins, reads…) need nothing.
+func answerable(t string) bool {
+	return t == "message" || t == "postback" || t == "follow"
+}
+
+// Handle answers one queued event (intake.Handler). It returns an error
+// only when ctx ended before the answer was sent.
+func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
+	e, err := webhook.UnmarshalEvent(ev.Payload)
+	if err != nil {
+		a.metrics.Failures.WithLabelValues(platform, "unreadable event").Inc()
+		a.log.Error("queued event cannot be parsed", "event_id", ev.ID, "err", err)
+		return nil
 	}
-	return ""
+	return a.process(ctx, ev, e)
 }
 
 // process turns one event into a reply. It runs on a worker.
-func (a *Adapter) process(ev webhook.EventInterface) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.EventInterface) error {
 	switch e := ev.(type) {
 	case webhook.MessageEvent:
 		text, ok := e.Message.(webhook.TextMessageContent)
 		if !ok {
 			if !isGroup(e.Source) {
-				a.deliver(ctx, e.ReplyToken, e.Source, render(a.textOnly()))
+				return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.textOnly()))
 			}
-			return
+			return nil
 		}
 		q, ok := question(e.Source, text)
 		if !ok {
 			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
-			return
+			return nil
 		}
 		user := a.hashID(sourceUser(e.Source))
 		a.log.Debug("question", "user", user, "text", q)
 		r := a.dialog.Message(ctx, platform+":"+user, q)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
-			a.deliver(ctx, e.ReplyToken, e.Source, render(r))
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
 		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
-			return
+			return nil
 		}
 		id, lang := parsePostback(e.Postback.Data)
 		r := a.bot.Choose(id, lang)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
-		a.deliver(ctx, e.ReplyToken, e.Source, render(r))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
 	case webhook.FollowEvent:
-		a.deliver(ctx, e.ReplyToken, e.Source, render(a.greeting()))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.greeting()))
 	}
+	return nil
 }
 
 // greeting welcomes a new friend in Japanese and English (LINE does not

@@ -2,61 +2,103 @@ package line
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 )
 
 // deliver replies with the single-use reply token, retrying network
-// errors, 429 and 5xx with backoff. When the token is no longer valid and
-// push fallback is on, it pushes the messages instead.
-func (a *Adapter) deliver(ctx context.Context, token string, src webhook.SourceInterface, msgs []messaging_api.MessageInterface) {
+// errors, 429 and 5xx with backoff. It pushes the messages instead (with
+// push fallback on) only when the reply certainly did not reach the user:
+// LINE refused the token and no earlier attempt, of this call or of an
+// earlier handling of the event, may have been delivered. An event too old
+// for its token is pushed with push fallback, or counted as expired. It
+// returns ctx's error when ctx ended before an answer was sent.
+func (a *Adapter) deliver(ctx context.Context, ev intake.Event, token string, src webhook.SourceInterface, msgs []messaging_api.MessageInterface) error {
+	if age := time.Since(ev.Received); age > a.cfg.ReplyTokenLife {
+		if a.cfg.PushFallback && !ev.Redelivered {
+			return a.push(ctx, ev, src, msgs)
+		}
+		a.metrics.Events.WithLabelValues(platform, "expired").Inc()
+		a.log.Warn("reply token expired before the answer was ready; not answered",
+			"event_id", ev.ID, "age", age.Round(time.Second), "push_fallback", a.cfg.PushFallback, "redelivered", ev.Redelivered)
+		return nil
+	}
 	req := &messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}
-	status, err := a.call(ctx, "reply", func() (*http.Response, error) {
-		res, _, err := a.api.ReplyMessageWithHttpInfo(req)
+	res := a.call(ctx, "reply", func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
+		res, _, err := api.ReplyMessageWithHttpInfo(req)
 		return res, err
 	})
-	if err == nil {
-		return
+	if res.err == nil {
+		return nil
 	}
-	if status == http.StatusBadRequest && strings.Contains(err.Error(), "reply token") && a.cfg.PushFallback {
-		a.push(ctx, src, msgs)
-		return
+	refused := res.status == http.StatusBadRequest && strings.Contains(res.err.Error(), "reply token")
+	unknown := res.unknown || ev.Redelivered
+	if refused && !unknown && a.cfg.PushFallback {
+		return a.push(ctx, ev, src, msgs)
 	}
-	a.metrics.Failures.WithLabelValues(platform, "reply "+statusLabel(status)).Inc()
-	a.log.Warn("reply failed", "status", status, "err", redactBody(err))
+	reason := "reply " + statusLabel(res.status)
+	if refused && unknown {
+		// An earlier attempt may have used the token: pushing could
+		// answer twice.
+		reason = "reply outcome unknown"
+	}
+	a.metrics.Failures.WithLabelValues(platform, reason).Inc()
+	a.log.Warn("reply failed", "event_id", ev.ID, "status", res.status, "outcome_unknown", unknown, "err", redactBody(res.err))
+	return ctx.Err()
 }
 
 // push sends the messages to the chat with one retry key for every attempt,
-// so that LINE delivers them once however often we retry; a 409 means an
-// earlier attempt was accepted.
-func (a *Adapter) push(ctx context.Context, src webhook.SourceInterface, msgs []messaging_api.MessageInterface) {
+// derived from the event, so that LINE delivers them once however often
+// they are retried, also by another replica; a 409 means an earlier
+// attempt was accepted.
+func (a *Adapter) push(ctx context.Context, ev intake.Event, src webhook.SourceInterface, msgs []messaging_api.MessageInterface) error {
 	to := pushTarget(src)
 	if to == "" {
 		a.metrics.Failures.WithLabelValues(platform, "push no target").Inc()
-		return
+		return nil
 	}
 	key := uuid.NewString()
-	status, err := a.call(ctx, "push", func() (*http.Response, error) {
-		return pushMessage(ctx, a.api, to, msgs, key)
-	})
-	if err != nil && status != http.StatusConflict {
-		a.metrics.Failures.WithLabelValues(platform, "push "+statusLabel(status)).Inc()
-		a.log.Warn("push failed", "status", status, "err", redactBody(err))
+	if ev.ID != "" {
+		key = uuid.NewSHA1(uuid.NameSpaceURL, []byte("madoguchi:line:"+ev.ID)).String()
 	}
+	res := a.call(ctx, "push", func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
+		return pushMessage(ctx, api, to, msgs, key)
+	})
+	if res.err != nil && res.status != http.StatusConflict {
+		a.metrics.Failures.WithLabelValues(platform, "push "+statusLabel(res.status)).Inc()
+		a.log.Warn("push failed", "event_id", ev.ID, "status", res.status, "err", redactBody(res.err))
+		return ctx.Err()
+	}
+	return nil
 }
 
-// call runs an API call, retrying what may succeed later, and returns the
-// last HTTP status (0 when no response came) and error.
-func (a *Adapter) call(ctx context.Context, name string, do func() (*http.Response, error)) (int, error) {
+// callResult is how an API call ended: the last HTTP status (0 when no
+// response came), its error, and whether any attempt may have reached LINE
+// without our knowing (no response, and not a refused connection).
+type callResult struct {
+	status  int
+	unknown bool
+	err     error
+}
+
+// call runs an API call with ctx, retrying what may succeed later.
+func (a *Adapter) call(ctx context.Context, name string, do func(*messaging_api.MessagingApiAPI) (*http.Response, error)) callResult {
+	api := *a.api // a copy: WithContext sets a field
+	api.WithContext(ctx)
 	wait := a.cfg.RetryBase
+	var out callResult
 	for attempt := 0; ; attempt++ {
-		res, err := do()
+		res, err := do(&api)
 		status := 0
 		if res != nil {
 			status = res.StatusCode
@@ -64,9 +106,13 @@ func (a *Adapter) call(ctx context.Context, name string, do func() (*http.Respon
 				res.Body.Close()
 			}
 		}
+		if err != nil && status == 0 && !errors.Is(err, syscall.ECONNREFUSED) {
+			out.unknown = true
+		}
+		out.status, out.err = status, err
 		a.metrics.APICalls.WithLabelValues(platform, name, statusLabel(status)).Inc()
-		if err == nil || !retryable(status) || attempt >= a.cfg.Retries {
-			return status, err
+		if err == nil || !retryable(status) || attempt >= a.cfg.Retries || ctx.Err() != nil {
+			return out
 		}
 		a.metrics.Retries.WithLabelValues(platform, name).Inc()
 		if d := retryAfter(res); d > wait {
@@ -75,7 +121,7 @@ func (a *Adapter) call(ctx context.Context, name string, do func() (*http.Respon
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return status, ctx.Err()
+			return out
 		}
 		wait *= 2
 	}

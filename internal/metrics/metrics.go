@@ -12,7 +12,9 @@ import (
 // Metrics are the counters and histograms the server and adapters update.
 type Metrics struct {
 	// Events counts platform events by platform and outcome (queued,
-	// duplicate, ignored, rejected, busy).
+	// duplicate, ignored, rejected, busy; dropped: accepted but not
+	// answered before a shutdown ended; expired: too old for LINE's reply
+	// token and not pushed).
 	Events *prometheus.CounterVec
 	// Decisions counts the bot's decisions by decision and intent.
 	Decisions *prometheus.CounterVec

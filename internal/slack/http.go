@@ -3,11 +3,14 @@ package slack
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -75,7 +78,7 @@ func (a *Adapter) Events() http.Handler {
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			a.log.Info("slack retry", "num", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
-		if !a.onEvent(r.Context(), ev) {
+		if !a.onEvent(r.Context(), ev, body) {
 			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 		}
 	})
@@ -112,26 +115,41 @@ func (a *Adapter) Interactive() http.Handler {
 		}
 		form, err := url.ParseQuery(string(body))
 		var cb slack.InteractionCallback
+		payload := []byte(form.Get("payload"))
 		if err == nil {
-			err = json.Unmarshal([]byte(form.Get("payload")), &cb)
+			err = json.Unmarshal(payload, &cb)
 		}
 		if err != nil {
 			http.Error(w, "bad payload", http.StatusBadRequest)
 			return
 		}
-		if !a.onInteraction(r.Context(), cb) {
+		if !a.onInteraction(r.Context(), cb, payload) {
 			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 		}
 	})
 }
 
-// onInteraction queues the answer to a choice button; other buttons (links)
-// need nothing.
-func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback) bool {
-	choice := clickedChoice(cb)
-	if choice == "" {
+// onInteraction queues a click on a choice button (its verified JSON,
+// raw); other buttons (links) need nothing. A click is claimed by a key of
+// the clicked message, the click's time and the user, so that the same
+// request delivered again (a retry, a replay) is answered once.
+func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback, raw []byte) bool {
+	if clickedChoice(cb) == "" {
 		return true
 	}
-	channel, thread := cb.Channel.ID, threadOfClick(cb)
-	return a.intake.Accept(ctx, "", func() { a.choose(channel, thread, choice) })
+	return a.intake.Accept(ctx, clickID(cb), raw)
+}
+
+// clickID identifies one click: Slack gives the same action_ts to every
+// delivery of it.
+func clickID(cb slack.InteractionCallback) string {
+	actionTS := cb.ActionTs
+	for _, act := range cb.ActionCallback.BlockActions {
+		if strings.HasPrefix(act.ActionID, actionChoose) {
+			actionTS = act.ActionTs
+			break
+		}
+	}
+	h := sha256.Sum256([]byte(cb.Container.MessageTs + "|" + cb.Message.Timestamp + "|" + actionTS + "|" + cb.User.ID + "|" + cb.TriggerID))
+	return "click-" + hex.EncodeToString(h[:12])
 }

@@ -7,8 +7,13 @@ package slack
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -21,7 +26,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
-	"github.com/oumail-alumni/madoguchi/internal/workers"
 )
 
 const platform = "slack"
@@ -40,9 +44,9 @@ type Config struct {
 	// MaxWait caps one wait for Slack's Retry-After.
 	Retries int
 	MaxWait time.Duration
-	// QueueWait is how long an event waits for room in a full queue.
-	QueueWait time.Duration
-	DedupTTL  time.Duration
+	// HTTPTimeout bounds one Web API call.
+	HTTPTimeout time.Duration
+	DedupTTL    time.Duration
 }
 
 func (c *Config) defaults() {
@@ -55,8 +59,8 @@ func (c *Config) defaults() {
 	if c.MaxWait == 0 {
 		c.MaxWait = 30 * time.Second
 	}
-	if c.QueueWait == 0 {
-		c.QueueWait = 500 * time.Millisecond
+	if c.HTTPTimeout == 0 {
+		c.HTTPTimeout = 10 * time.Second
 	}
 	if c.DedupTTL == 0 {
 		c.DedupTTL = time.Hour
@@ -74,10 +78,11 @@ type Adapter struct {
 	cfg     Config
 }
 
-// New returns a Slack adapter using the slack-go Web API client.
-func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *workers.Pool, m *metrics.Metrics, cfg Config) *Adapter {
+// New returns a Slack adapter using the slack-go Web API client. Its events
+// go to q; the caller starts q with the adapter's Handle.
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) *Adapter {
 	cfg.defaults()
-	opts := []slack.Option{}
+	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout})}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
@@ -87,7 +92,7 @@ func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, pool *worker
 	logger = logger.With("platform", platform)
 	return &Adapter{
 		log: logger, dialog: d, bot: d.Bot(), api: slack.New(cfg.BotToken.Reveal(), opts...), metrics: m, cfg: cfg,
-		intake: &intake.Intake{Platform: platform, Claims: claims, Pool: pool, Metrics: m, Log: logger, TTL: cfg.DedupTTL, Wait: cfg.QueueWait},
+		intake: &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL},
 	}
 }
 
@@ -96,19 +101,52 @@ type question struct {
 	channel, thread, user, text string
 }
 
-// onEvent handles one Events API callback, from HTTP or Socket Mode. It
-// returns false when the event was claimed but could not be queued.
-func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) bool {
+// onEvent handles one Events API callback, from HTTP or Socket Mode; raw
+// is its verified JSON, which is what is queued. It returns false when the
+// event was claimed but could not be queued.
+func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent, raw []byte) bool {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return true
 	}
-	q, ok := toQuestion(ev.InnerEvent.Data)
-	if !ok {
+	if _, ok := toQuestion(ev.InnerEvent.Data); !ok {
 		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 		return true
 	}
-	return a.intake.Accept(ctx, cb.EventID, func() { a.answer(q) })
+	return a.intake.Accept(ctx, cb.EventID, raw)
+}
+
+// Handle answers one queued event or click (intake.Handler). It returns an
+// error only when ctx ended before the answer was posted.
+func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
+	var head struct {
+		Type string `json:"type"`
+	}
+	json.Unmarshal(ev.Payload, &head)
+	if head.Type == string(slack.InteractionTypeBlockActions) {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
+			return a.unreadable(ev, err)
+		}
+		if choice := clickedChoice(cb); choice != "" {
+			return a.choose(ctx, cb.Channel.ID, threadOfClick(cb), choice)
+		}
+		return nil
+	}
+	e, err := slackevents.ParseEvent(json.RawMessage(ev.Payload), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		return a.unreadable(ev, err)
+	}
+	if q, ok := toQuestion(e.InnerEvent.Data); ok {
+		return a.answer(ctx, q)
+	}
+	return nil
+}
+
+func (a *Adapter) unreadable(ev intake.Event, err error) error {
+	a.metrics.Failures.WithLabelValues(platform, "unreadable event").Inc()
+	a.log.Error("queued event cannot be parsed", "event_id", ev.ID, "err", err)
+	return nil
 }
 
 // toQuestion extracts what to answer from an inner event: a mention, or a
@@ -143,29 +181,40 @@ func stripMentions(s string) string {
 	return strings.TrimSpace(mentionPattern.ReplaceAllString(s, " "))
 }
 
-// answer matches a question and posts the reply in its thread.
-func (a *Adapter) answer(q question) {
-	a.log.Debug("question", "channel", q.channel, "text", q.text)
-	r := a.dialog.Message(context.Background(), platform+":"+q.user, q.text)
+// answer matches a question and posts the reply in its thread. The user
+// is known to the state store (rate limits, offered choices) only by a
+// keyed hash of the Slack id.
+func (a *Adapter) answer(ctx context.Context, q question) error {
+	user := a.hashID(q.user)
+	a.log.Debug("question", "user", user, "text", q.text)
+	r := a.dialog.Message(ctx, platform+":"+user, q.text)
 	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 	if !r.Silent {
-		a.post(q.channel, q.thread, r)
+		return a.post(ctx, q.channel, q.thread, r)
 	}
+	return nil
+}
+
+// hashID pseudonymises a Slack user id: stable for one app, not reversible
+// without its bot token.
+func (a *Adapter) hashID(id string) string {
+	h := hmac.New(sha256.New, []byte(a.cfg.BotToken.Reveal()))
+	h.Write([]byte(id))
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // choose answers a button click in the thread it came from.
-func (a *Adapter) choose(channel, thread, value string) {
+func (a *Adapter) choose(ctx context.Context, channel, thread, value string) error {
 	id, lang := parseChoice(value)
 	r := a.bot.Choose(id, lang)
 	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
-	a.post(channel, thread, r)
+	return a.post(ctx, channel, thread, r)
 }
 
 // post sends a reply to a thread, waiting out rate limits and retrying
-// failures a bounded number of times.
-func (a *Adapter) post(channel, thread string, r bot.Reply) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+// failures a bounded number of times within ctx. It returns ctx's error
+// when ctx ended before the post succeeded.
+func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(blocks(r, true)...)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
@@ -176,7 +225,7 @@ func (a *Adapter) post(channel, thread string, r bot.Reply) {
 		switch {
 		case err == nil:
 			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "200").Inc()
-			return
+			return nil
 		case errors.As(err, &rl):
 			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "429").Inc()
 		default:
@@ -185,7 +234,7 @@ func (a *Adapter) post(channel, thread string, r bot.Reply) {
 		if attempt >= a.cfg.Retries || ctx.Err() != nil {
 			a.metrics.Failures.WithLabelValues(platform, "post").Inc()
 			a.log.Warn("post failed", "err", err)
-			return
+			return ctx.Err()
 		}
 		a.metrics.Retries.WithLabelValues(platform, "chat.postMessage").Inc()
 		wait := time.Duration(attempt+1) * 500 * time.Millisecond

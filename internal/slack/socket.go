@@ -113,7 +113,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt 
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		// Not acknowledged when the queue is full: Slack sends it again.
-		if ok && a.onEvent(ctx, ev) {
+		if ok && evt.Request != nil && a.onEvent(ctx, ev, evt.Request.Payload) {
 			sm.Ack(*evt.Request)
 		}
 	case socketmode.EventTypeSlashCommand:
@@ -122,7 +122,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt 
 			sm.Ack(*evt.Request, a.commandResponse(cmd))
 		}
 	case socketmode.EventTypeInteractive:
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok && a.onInteraction(ctx, cb) {
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok && evt.Request != nil && a.onInteraction(ctx, cb, evt.Request.Payload) {
 			sm.Ack(*evt.Request)
 		}
 	}
