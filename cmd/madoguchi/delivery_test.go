@@ -24,11 +24,15 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
 
-// metricValue reads one sample of madoguchi_events_total from /metrics.
+// metricValue reads one sample of madoguchi_events_total from /metrics
+// (served by the operations handler).
 func metricValue(t *testing.T, h http.Handler, platform, outcome string) float64 {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", rec.Code)
+	}
 	re := regexp.MustCompile(fmt.Sprintf(`madoguchi_events_total\{outcome="%s",platform="%s"\} (\S+)`, outcome, platform))
 	m := re.FindStringSubmatch(rec.Body.String())
 	if m == nil {
@@ -67,7 +71,7 @@ func TestLINEStandbyIgnored(t *testing.T) {
 	if n := l.fake.callCount(replyPath); n != 0 {
 		t.Errorf("%d replies to a standby event, want 0", n)
 	}
-	if got := metricValue(t, l.handler, "line", "ignored"); got != 1 {
+	if got := metricValue(t, l.ops, "line", "ignored"); got != 1 {
 		t.Errorf("ignored = %v, want 1", got)
 	}
 }
@@ -208,7 +212,7 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 		t.Errorf("drain = %v, want an error counting the dropped events", err)
 	}
 	replied, _, _ := fake.counts()
-	dropped := int(metricValue(t, a.handler, "line", "dropped"))
+	dropped := int(metricValue(t, a.ops, "line", "dropped"))
 	// The reply interrupted on the one worker may have reached LINE (the
 	// fake records it on arrival): it counts as dropped, since its outcome
 	// is unknown, and may show up as answered too.
@@ -240,7 +244,7 @@ func TestLINEExpiredToken(t *testing.T) {
 			if replied != 0 || pushed != wantPushed {
 				t.Errorf("%d replies, %d pushes; want 0 replies, %d pushes", replied, pushed, wantPushed)
 			}
-			if got := metricValue(t, a.handler, "line", "expired"); got != wantExpired {
+			if got := metricValue(t, a.ops, "line", "expired"); got != wantExpired {
 				t.Errorf("expired = %v, want %v", got, wantExpired)
 			}
 		})
