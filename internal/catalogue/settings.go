@@ -19,6 +19,9 @@ type Settings struct {
 	// those for the examples matched leave-one-out, a harder test.
 	Test        Floors
 	LeaveOneOut Floors
+	// Record is the optional record block: retention, forget-me phrases,
+	// feedback sentences.
+	Record RecordSettings
 }
 
 // Office is the alumni office people are handed to.
@@ -88,6 +91,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		return s, w.ps
 	}
 	m := &s.Messages
+	s.Record = DefaultRecord()
 	msg := func(name string, t *Text) field {
 		return field{name, true, func(v *yaml.Node) { *t = w.text(v, "messages "+name) }}
 	}
@@ -132,6 +136,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				{"leave_one_out", true, func(v *yaml.Node) { s.LeaveOneOut = w.floors(v, "test leave_one_out") }},
 			})
 		}},
+		{"record", false, func(v *yaml.Node) { s.Record = w.recordSettings(v) }},
 	})
 	return s, w.ps
 }
