@@ -35,6 +35,9 @@ type Metrics struct {
 	Reloads *prometheus.CounterVec
 	// Intents is the number of intents in the catalogue being served.
 	Intents prometheus.Gauge
+	// RecordDropped counts writes to the record of questions dropped, by
+	// reason (full: the buffer; error: the database failed; closed).
+	RecordDropped *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them on reg.
@@ -84,6 +87,11 @@ func New(reg prometheus.Registerer) *Metrics {
 	})
 	reg.MustRegister(m.Events, m.Decisions, m.MatchSeconds, m.APICalls, m.Retries, m.Failures,
 		m.RateLimited, m.StoreErrors, m.Reloads, m.Intents)
+	m.RecordDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_record_dropped_total",
+		Help: "Writes to the record of questions dropped, by reason; answering goes on.",
+	}, []string{"reason"})
+	reg.MustRegister(m.RecordDropped)
 	return m
 }
 
