@@ -132,8 +132,16 @@ func (d *DB) bind(q string) string {
 	return b.String()
 }
 
-const insertQuestion = `INSERT INTO questions (id, at, platform, lang, user_key, kind, text, decision, intent, score, candidates, asked_for_person, catalogue)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+// questionColumns are the columns of one question, in insert order.
+const questionColumns = "id, at, platform, lang, user_key, kind, text, decision, intent, score, candidates, asked_for_person, catalogue"
+
+// questionParams is the number of questionColumns.
+const questionParams = 13
+
+// rowsPerInsert bounds one multi-row INSERT: 100 × 13 parameters stays far
+// below both SQLite's and PostgreSQL's limits, and one statement a hundred
+// rows saves the round trips that one per row would cost PostgreSQL.
+const rowsPerInsert = 100
 
 const insertFeedback = `INSERT INTO feedback (question_id, good, at) VALUES (?, ?, ?) ON CONFLICT (question_id) DO NOTHING`
 
@@ -141,46 +149,51 @@ const insertFeedback = `INSERT INTO feedback (question_id, good, at) VALUES (?, 
 const insertHandoff = `INSERT INTO handoffs (question_id, at)
 SELECT id, ? FROM questions WHERE user_key = ? ORDER BY at DESC LIMIT 1 ON CONFLICT (question_id) DO NOTHING`
 
-// write stores a batch in one transaction. Question texts must already be
-// redacted.
+// write stores a batch in one transaction: its questions first, in
+// multi-row inserts, then feedback and handoffs (which may name those
+// questions). Question texts must already be redacted.
 func (d *DB) write(ctx context.Context, batch []op) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var qs, fb, ho *sql.Stmt
-	prep := func(s **sql.Stmt, q string) error {
-		if *s != nil {
+	var rows []any
+	flush := func() error {
+		if len(rows) == 0 {
 			return nil
 		}
-		*s, err = tx.PrepareContext(ctx, d.bind(q))
+		n := len(rows) / questionParams
+		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", questionParams), ", ") + ")"
+		q := "INSERT INTO questions (" + questionColumns + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ") + " ON CONFLICT (id) DO NOTHING"
+		_, err := tx.ExecContext(ctx, d.bind(q), rows...)
+		rows = rows[:0]
+		return err
+	}
+	for _, o := range batch {
+		if q := o.question; q != nil {
+			cands, _ := json.Marshal(q.Candidates)
+			rows = append(rows, q.ID, q.Time.UnixMilli(), q.Platform, string(q.Lang), q.User, q.Kind, q.Text,
+				string(q.Decision), q.Intent, q.Score, string(cands), boolInt(q.AskedForPerson), q.Catalogue)
+			if len(rows) == rowsPerInsert*questionParams {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
 		return err
 	}
 	for _, o := range batch {
 		switch {
-		case o.question != nil:
-			q := o.question
-			if err := prep(&qs, insertQuestion); err != nil {
-				return err
-			}
-			cands, _ := json.Marshal(q.Candidates)
-			if _, err := qs.ExecContext(ctx, q.ID, q.Time.UnixMilli(), q.Platform, string(q.Lang), q.User, q.Kind, q.Text,
-				string(q.Decision), q.Intent, q.Score, string(cands), boolInt(q.AskedForPerson), q.Catalogue); err != nil {
-				return err
-			}
 		case o.feedback != nil:
-			if err := prep(&fb, insertFeedback); err != nil {
-				return err
-			}
-			if _, err := fb.ExecContext(ctx, o.feedback.id, boolInt(o.feedback.good), o.feedback.at.UnixMilli()); err != nil {
+			if _, err := tx.ExecContext(ctx, d.bind(insertFeedback), o.feedback.id, boolInt(o.feedback.good), o.feedback.at.UnixMilli()); err != nil {
 				return err
 			}
 		case o.handoff != nil:
-			if err := prep(&ho, insertHandoff); err != nil {
-				return err
-			}
-			if _, err := ho.ExecContext(ctx, o.handoff.at.UnixMilli(), o.handoff.user); err != nil {
+			if _, err := tx.ExecContext(ctx, d.bind(insertHandoff), o.handoff.at.UnixMilli(), o.handoff.user); err != nil {
 				return err
 			}
 		}
