@@ -75,6 +75,8 @@ type recording struct {
 	rec *record.Recorder
 	db  *record.DB
 	key []byte
+	// failed says why the record could not be opened at start-up.
+	failed string
 }
 
 // startRecording opens the record for serve and starts its writer; its
@@ -89,7 +91,10 @@ func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, cfg ser
 	}
 	db, err := cfg.record.open(context.Background())
 	if err != nil {
-		return recording{}, err
+		// The record must never stop the bot answering: serve without it,
+		// and say so in the log and in /readyz.
+		logger.Error("the record of questions is unavailable; answering without recording", "err", err)
+		return recording{failed: err.Error()}, nil
 	}
 	rec := record.New(logger, db, record.Options{
 		Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() },
@@ -109,6 +114,11 @@ func (r recording) options() []bot.Option {
 
 // checks adds the database to the readiness report.
 func (r recording) checks() []server.Check {
+	if r.failed != "" {
+		return []server.Check{{Name: "record", Report: func(context.Context) any {
+			return "not recording (restart once the database is reachable): " + r.failed
+		}}}
+	}
 	if r.db == nil {
 		return nil
 	}

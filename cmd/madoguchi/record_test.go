@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,5 +100,26 @@ func TestParseAge(t *testing.T) {
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("parseAge(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestServeWithoutDatabase: a record that cannot be opened does not stop
+// the bot answering; /readyz says why nothing is recorded.
+func TestServeWithoutDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "no-such-dir", "record.db")
+	on := "on"
+	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
+	if c := l.fake.next(t); c.Path != replyPath {
+		t.Errorf("call %s, want a reply", c.Path)
+	}
+	res, err := http.Get(l.web.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "not recording") {
+		t.Errorf("/readyz: %s, want the record reported as not recording", body)
 	}
 }
