@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"sort"
@@ -248,12 +249,13 @@ func (c *Cluster) vote(id string) *vote {
 const knownShare = 0.5
 
 // suggest picks the nearest intent and what to do. Questions users
-// resolved by picking an intent belong to it. Questions mostly in words the
-// catalogue does not use are out of scope. Otherwise the nearest intent
-// must score at least half the floor (the score below which the matcher
-// offers nothing), or the whole floor when a 👎 is among the reasons, for
-// the questions to become its examples; failing that, they need a new
-// intent.
+// resolved by picking an intent belong to it; so do questions whose
+// nearest intent scores at least the floor (the matcher itself would
+// offer it), unless a 👎 rejected an answer. Escalated questions score
+// below the floor, and their nearest intent is too often wrong to add
+// them to it blindly (a wrong confident answer is worse than an honest
+// escalation): in the catalogue's own words and not far below the floor
+// (half of it), they need a new intent; otherwise they are out of scope.
 func (c *Cluster) suggest(floor float64) {
 	ids := make([]string, 0, len(c.votes))
 	for id := range c.votes {
@@ -273,16 +275,12 @@ func (c *Cluster) suggest(floor float64) {
 		v := c.votes[ids[0]]
 		c.Nearest, c.Score, c.Picked = ids[0], v.score/float64(v.n), v.picked > 0
 	}
-	bar := floor / 2
-	if c.Disliked > 0 {
-		bar = floor
-	}
 	switch {
 	case c.Picked:
 		c.Suggestion, c.Intent = AddExamples, c.Nearest
-	case c.total == 0 || c.known/c.total < knownShare:
+	case c.total == 0 || c.known/c.total < knownShare || c.Score < floor/2:
 		c.Suggestion = OutOfScope
-	case c.Nearest != "" && c.Score >= bar:
+	case c.Nearest != "" && c.Score >= floor:
 		c.Suggestion, c.Intent = AddExamples, c.Nearest
 	default:
 		c.Suggestion, c.Skeleton = NewIntent, skeleton(c)
@@ -324,9 +322,12 @@ func skeleton(c *Cluster) string {
 			s.Examples.EN = append(s.Examples.EN, t)
 		}
 	}
-	out, err := yaml.Marshal(s)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(s); err != nil {
 		return fmt.Sprintf("# %v\n", err)
 	}
-	return string(out)
+	enc.Close()
+	return buf.String()
 }
