@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/pgtest"
+	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -106,7 +108,9 @@ func TestForgetAndPurge(t *testing.T) {
 			ctx := context.Background()
 			now := time.UnixMilli(1_700_000_000_000)
 			clock := now
-			rec := New(quiet(), db, Options{Now: func() time.Time { return clock }, Retention: func() time.Duration { return 90 * 24 * time.Hour }})
+			// The recorder's own purge keeps a year, so that only the
+			// explicit calls below delete anything.
+			rec := New(quiet(), db, Options{Now: func() time.Time { return clock }, Retention: func() time.Duration { return 365 * 24 * time.Hour }})
 			defer rec.Close(ctx)
 			old := now.Add(-91 * 24 * time.Hour)
 			rec.Record(question("old", "line:aa", "古い質問", old))
@@ -202,9 +206,10 @@ func TestDatabaseDown(t *testing.T) {
 	srv := pgtest.Start(t)
 	db := openPostgres(t, srv)
 	ctx := context.Background()
+	var mu sync.Mutex
 	var dropped []string
 	rec := New(quiet(), db, Options{Buffer: 64, Batch: 16, Interval: 10 * time.Millisecond, Timeout: 2 * time.Second,
-		Dropped: func(reason string, n int) { dropped = append(dropped, reason) }})
+		Dropped: func(reason string, n int) { mu.Lock(); dropped = append(dropped, reason); mu.Unlock() }})
 	defer rec.Close(ctx)
 	srv.Stop()
 	start := time.Now()
@@ -218,9 +223,11 @@ func TestDatabaseDown(t *testing.T) {
 	if rec.Dropped() == 0 {
 		t.Fatal("no writes counted as dropped with the database down")
 	}
+	mu.Lock()
 	if !contains(dropped, "error") && !contains(dropped, "full") {
 		t.Errorf("drop reasons %v", dropped)
 	}
+	mu.Unlock()
 	srv.Restart(t)
 	before := rec.Dropped()
 	rec.Record(question("back", "line:aa", "質問", time.Now()))
@@ -257,5 +264,42 @@ func TestRedactURL(t *testing.T) {
 		if got := redactURL(tt.in); got != tt.want {
 			t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestDialogAnswersWithDatabaseDown: with PostgreSQL stopped while
+// serving, the dialog answers every question as before, the record counts
+// what it dropped, and recording resumes when the server is back.
+func TestDialogAnswersWithDatabaseDown(t *testing.T) {
+	srv := pgtest.Start(t)
+	db := openPostgres(t, srv)
+	ctx := context.Background()
+	cat, err := catalogue.Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := New(quiet(), db, Options{Buffer: 32, Interval: 5 * time.Millisecond, Timeout: time.Second})
+	defer rec.Close(ctx)
+	d := bot.NewDialog(bot.New(match.New(cat)), state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, []byte("k"), nil))
+	srv.Stop()
+	for i := range 200 {
+		r := d.Message(ctx, "line:u"+strconv.Itoa(i), "パスワードを忘れました")
+		if r.Decision != match.Answer || r.Intent != "forgot-id-password" {
+			t.Fatalf("question %d with the database down: %s %q, want the answer", i, r.Decision, r.Intent)
+		}
+	}
+	rec.Flush(ctx)
+	if rec.Dropped() == 0 {
+		t.Error("no write counted as dropped with the database down")
+	}
+	srv.Restart(t)
+	d.Message(ctx, "line:back", "パスワードを忘れました")
+	rec.Flush(ctx)
+	es, err := db.Entries(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) == 0 || es[len(es)-1].User != "line:back" {
+		t.Errorf("after the restart %d entries; want the new question recorded", len(es))
 	}
 }

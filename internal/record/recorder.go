@@ -29,8 +29,8 @@ type Options struct {
 	Retention func() time.Duration
 	// PurgeEvery is how often old questions are deleted (24 h).
 	PurgeEvery time.Duration
-	// Dropped hears of writes dropped, by reason ("full", "error"): the
-	// metric.
+	// Dropped hears of writes dropped, by reason ("full", "error",
+	// "closed"): the metric. It is called from several goroutines.
 	Dropped func(reason string, n int)
 	// Now is the clock (time.Now).
 	Now func() time.Time
