@@ -177,10 +177,21 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	rc := c.recordFlags(fs)
 	dir := c.intentsFlag(fs)
 	older := fs.String("older-than", "", "delete questions older than this (`90d`, 36h); default: retention_days from the settings")
+	// The action comes first (record purge --older-than 30d); flags
+	// before it work too.
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "purge" {
+	if action == "" && fs.NArg() == 1 {
+		action = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		action = ""
+	}
+	if action != "purge" {
 		return usageError{"record takes one action: purge"}
 	}
 	var keep time.Duration

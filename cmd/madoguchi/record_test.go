@@ -58,6 +58,9 @@ func TestServeRecords(t *testing.T) {
 	if out := cmd("review", "--db", db, "--intents", intentsDir); !strings.Contains(out, "No question was escalated") {
 		t.Errorf("review:\n%s", out)
 	}
+	if out := cmd("record", "purge", "--db", db, "--older-than", "1d"); !strings.Contains(out, "deleted 0 questions") {
+		t.Errorf("record purge --older-than 1d:\n%s", out)
+	}
 	if out := cmd("record", "--db", db, "--older-than", "0d", "purge"); !strings.Contains(out, "deleted 1 questions") {
 		t.Errorf("record purge:\n%s", out)
 	}
@@ -71,6 +74,8 @@ func TestRecordFlagErrors(t *testing.T) {
 		{[]string{"serve", "--intents", intentsDir, "--record", "maybe", "--addr", "127.0.0.1:0"}, "--record must be on or off"},
 		{[]string{"stats", "--since", "a while"}, "--since"},
 		{[]string{"record", "vacuum"}, "record takes one action: purge"},
+		{[]string{"record", "purge", "now"}, "record takes one action: purge"},
+		{[]string{"record"}, "record takes one action: purge"},
 		{[]string{"record", "--older-than", "-3d", "purge"}, "--older-than"},
 	}
 	for _, tt := range tests {
