@@ -26,8 +26,9 @@ type recordConfig struct {
 	path *string
 	mode *string
 	url  string
-	// key signs feedback buttons (MADOGUCHI_FEEDBACK_KEY), else derived
-	// from the platform secrets (see feedbackKey).
+	// key signs feedback buttons and keys the recorded users' pseudonyms
+	// (MADOGUCHI_RECORD_KEY), else derived from the platform secrets (see
+	// feedbackKey).
 	key string
 }
 
@@ -36,7 +37,7 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 	return recordConfig{
 		path: c.envFlag(fs, "db", "MADOGUCHI_DB", "madoguchi.db", "the record's SQLite `file` (unused when DATABASE_URL is set)"),
 		url:  c.getenv("DATABASE_URL"),
-		key:  c.getenv("MADOGUCHI_FEEDBACK_KEY"),
+		key:  c.getenv("MADOGUCHI_RECORD_KEY"),
 	}
 }
 
@@ -146,10 +147,12 @@ func (r recording) after(drain func(context.Context) error) func(context.Context
 	}
 }
 
-// feedbackKey is the key that signs feedback buttons. Every replica must
-// have the same one, so it comes from MADOGUCHI_FEEDBACK_KEY or, failing
-// that, from the platform secrets the replicas share; with neither (no
-// platform configured), a random key serves this process alone.
+// feedbackKey is the key that signs feedback buttons and keys the
+// recorded users' pseudonyms. Every replica must have the same one, and it
+// must outlive restarts (or forgetting a user misses their older records),
+// so it comes from MADOGUCHI_RECORD_KEY or, failing that, from the
+// platform secrets the replicas share; with neither (no platform
+// configured, so nothing to record), a random key serves this process.
 func feedbackKey(cfg serveConfig) []byte {
 	if cfg.record.key != "" {
 		return []byte(cfg.record.key)
@@ -260,8 +263,12 @@ func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt b
 	}
 	logger := newLogger(c.stderr, "text", slog.LevelWarn)
 	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
-	key := make([]byte, 32)
-	rand.Read(key) // buttons are not clicked in a terminal
+	// No button is clicked in a terminal; the key only makes the
+	// pseudonym of cliUser stable from one run to the next.
+	key := []byte(rc.key)
+	if len(key) == 0 {
+		key = []byte("madoguchi ask")
+	}
 	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
 	return cliAsker{
 		ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },

@@ -37,7 +37,7 @@ func TestServeRecords(t *testing.T) {
 		t.Fatalf("%d entries recorded, want 1", len(es))
 	}
 	if e := es[0]; e.Platform != "line" || strings.Contains(e.Text, "taro@") || !strings.Contains(e.Text, "<email>") ||
-		strings.Contains(e.User, "U") && len(e.User) > 40 || e.Intent == "" {
+		!strings.HasPrefix(e.User, "line:") || len(e.User) != 21 || e.Intent == "" {
 		t.Errorf("recorded %+v", e)
 	}
 

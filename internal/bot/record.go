@@ -27,8 +27,8 @@ type Question struct {
 	Time     time.Time
 	Platform string // "line", "slack", "cli": the user key's prefix
 	Lang     catalogue.Lang
-	// User is the pseudonymous user key the adapter passed (platform and
-	// a keyed hash), never a raw platform id.
+	// User is a pseudonym: the platform and a keyed hash of the user key
+	// the adapter passed, never a raw platform id.
 	User string
 	Text string
 	// Kind is "question", or "choice" for a button or number picked after
@@ -130,7 +130,7 @@ func (d *Dialog) record(user, text, kind string, r *Reply) {
 	}
 	x := d.bot.Index()
 	q := Question{
-		ID: newID(), Time: d.now(), Platform: platformOf(user), Lang: r.Lang, User: user, Text: text, Kind: kind,
+		ID: newID(), Time: d.now(), Platform: platformOf(user), Lang: r.Lang, User: d.pseudonym(user), Text: text, Kind: kind,
 		Decision: r.Decision, Intent: r.Intent, Score: r.Match.Score(), AskedForPerson: r.Match.Handoff,
 		Catalogue: d.versions.of(x),
 	}
@@ -193,7 +193,7 @@ func (d *Dialog) forget(ctx context.Context, user, text string, lang catalogue.L
 	if !asked {
 		return Reply{}, false
 	}
-	if _, err := d.rec.Forget(ctx, user); err != nil {
+	if _, err := d.rec.Forget(ctx, d.pseudonym(user)); err != nil {
 		d.onError("forget", err)
 		cat := x.Catalogue()
 		return Reply{Decision: match.Escalate, Lang: lang, Text: cat.Settings.Messages.Escalate.In(lang), Contact: contact(cat, lang)}, true
@@ -235,6 +235,18 @@ func (d *Dialog) verify(token, user string) (string, catalogue.Lang, bool) {
 		return "", "", false
 	}
 	return parts[0], lang, true
+}
+
+// pseudonym is the user key as recorded: the platform, then a keyed hash
+// of the adapter's user key. Adapters pass keys of their own making (LINE
+// a hash, Slack its user id): hashing here means no raw platform id is
+// ever stored, and every replica, sharing the key, maps a user to the
+// same pseudonym, so that forgetting finds all of theirs.
+func (d *Dialog) pseudonym(user string) string {
+	h := hmac.New(sha256.New, d.key)
+	h.Write([]byte("user\x00"))
+	h.Write([]byte(user))
+	return platformOf(user) + ":" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // newID returns a random question id.

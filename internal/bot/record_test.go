@@ -69,7 +69,7 @@ func TestDialogRecords(t *testing.T) {
 		t.Fatalf("recorded %d entries, want 4", len(rec.questions))
 	}
 	q := rec.questions[0]
-	if q.Platform != "line" || q.User != "line:abc" || q.Kind != KindQuestion || q.Decision != match.Answer ||
+	if q.Platform != "line" || q.User != d.pseudonym("line:abc") || !strings.HasPrefix(q.User, "line:") || len(q.User) != 21 || q.Kind != KindQuestion || q.Decision != match.Answer ||
 		q.Intent != "forgot-id-password" || q.Lang != catalogue.Japanese || q.Score <= 0 || len(q.Candidates) == 0 ||
 		len(q.Catalogue) != 12 || !q.Time.Equal(now) || q.ID == "" {
 		t.Errorf("recorded %+v", q)
@@ -141,12 +141,28 @@ func TestDialogForget(t *testing.T) {
 			t.Errorf("%q: replied %s %q, want the forgotten notice", text, r.Decision, r.Text)
 		}
 	}
-	if len(rec.forgotten) != 2 || rec.forgotten[0] != "line:abc" || len(rec.questions) != 0 {
-		t.Errorf("forgot %v and recorded %d, want line:abc twice and nothing recorded", rec.forgotten, len(rec.questions))
+	if p := d.pseudonym("line:abc"); len(rec.forgotten) != 2 || rec.forgotten[0] != p || len(rec.questions) != 0 {
+		t.Errorf("forgot %v and recorded %d, want %s twice and nothing recorded", rec.forgotten, len(rec.questions), p)
 	}
 	rec.forgetErr = errors.New("database down")
 	if r := d.Message(ctx, "line:abc", "delete my data"); r.Contact == nil || r.Text == catalogue.DefaultRecord().Forgotten.EN {
 		t.Errorf("a failed deletion replied %q, want the office contact and no claim of deletion", r.Text)
+	}
+}
+
+func TestPseudonym(t *testing.T) {
+	d, _ := recordingDialog(t, nil)
+	other := NewDialog(d.bot, nil, 0, nil, WithRecorder(&memRecorder{}, []byte("another key"), nil))
+	p := d.pseudonym("slack:U0123ABCD")
+	switch {
+	case !strings.HasPrefix(p, "slack:") || strings.Contains(p, "U0123ABCD"):
+		t.Errorf("pseudonym %q keeps the raw id or loses the platform", p)
+	case d.pseudonym("slack:U0123ABCD") != p:
+		t.Error("the pseudonym is not stable")
+	case d.pseudonym("slack:U9999") == p:
+		t.Error("two users share a pseudonym")
+	case other.pseudonym("slack:U0123ABCD") == p:
+		t.Error("the pseudonym does not depend on the key")
 	}
 }
 
