@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,5 +127,48 @@ func TestServeWithoutDatabase(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(string(body), "not recording") {
 		t.Errorf("/readyz: %s, want the record reported as not recording", body)
+	}
+}
+
+// TestReviewWriteRoundTrip is the README's round trip through the
+// commands: a question asked back and resolved by a pick, reviewed,
+// written into the intents, and answered afterwards.
+func TestReviewWriteRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	src := "../../internal/review/testdata/intents"
+	files, err := filepath.Glob(filepath.Join(src, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no intents in %s: %v", src, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "record.db")
+	ctx := context.Background()
+	cmd := func(stdin string, args ...string) string {
+		var out, errb bytes.Buffer
+		if err := run(ctx, args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errb); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	const q = "メールの転送先を変更してログインしたい"
+	if out := cmd(q+"\n2\n", "ask", "--record", "--db", db, "--intents", dir); !strings.Contains(out, "転送先の変更") {
+		t.Fatalf("asking and picking 2:\n%s", out)
+	}
+	out := cmd("", "review", "--db", db, "--intents", dir, "--write", dir)
+	for _, want := range []string{"→ add as examples to forward-change", "Added 1 examples", "lint passed", "0 → 1 of 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("review --write lacks %q:\n%s", want, out)
+		}
+	}
+	if out := cmd("", "ask", "--intents", dir, q); !strings.HasPrefix(out, "■ 転送先の変更") {
+		t.Errorf("after --write, %q is answered:\n%s", q, out)
 	}
 }

@@ -266,12 +266,13 @@ type Entry struct {
 }
 
 // Entries returns the questions recorded since the given time, oldest
-// first.
+// first; within one millisecond a question comes before a choice
+// ("question" > "choice"), since a choice answers an earlier question.
 func (d *DB) Entries(ctx context.Context, since time.Time) ([]Entry, error) {
 	rows, err := d.db.QueryContext(ctx, d.bind(`SELECT q.id, q.at, q.platform, q.lang, q.user_key, q.kind, q.text, q.decision, q.intent,
 	q.score, q.candidates, q.asked_for_person, q.catalogue, f.good, h.at
 FROM questions q LEFT JOIN feedback f ON f.question_id = q.id LEFT JOIN handoffs h ON h.question_id = q.id
-WHERE q.at >= ? ORDER BY q.at, q.id`), since.UnixMilli())
+WHERE q.at >= ? ORDER BY q.at, q.kind DESC, q.id`), since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read the record: %w", err)
 	}
