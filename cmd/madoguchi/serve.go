@@ -45,6 +45,7 @@ type serveConfig struct {
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
 	intake    intakeConfig
+	record    recordConfig // the record of questions (record.go)
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -66,6 +67,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering each platform's events")
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
 	intakeCfg := c.intakeFlags(fs)
+	cfg.record = c.serveRecordFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
@@ -210,7 +212,12 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
+	rec, err := startRecording(logger, b, m, cfg)
+	if err != nil {
+		return nil, err
+	}
+	checks = append(checks, rec.checks()...)
+	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
 	srv := server.New(logger, b, reg, checks...)
 	creds := newCredentials(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
@@ -231,7 +238,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		creds.add("line", func(ctx context.Context) error { return line.CheckCredentials(ctx, lc) })
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: qs.shutdown, grace: cfg.intake.shutdownGrace}
+	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
 	if cfg.slack != nil {
 		q, claims, err := qs.new("slack")
 		if err != nil {
