@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,13 +119,9 @@ func TestServeWithoutDatabase(t *testing.T) {
 	if c := l.fake.next(t); c.Path != replyPath {
 		t.Errorf("call %s, want a reply", c.Path)
 	}
-	res, err := http.Get(l.web.URL + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), "not recording") {
+	rec := httptest.NewRecorder()
+	l.ops.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if body := rec.Body.String(); !strings.Contains(body, "not recording") {
 		t.Errorf("/readyz: %s, want the record reported as not recording", body)
 	}
 }

@@ -95,6 +95,9 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	if cfg.rateLimit, err = strconv.Atoi(*rate); err != nil || cfg.rateLimit < 0 {
 		return cfg, usageError{fmt.Sprintf("--rate-limit must be a number of messages per minute (0 for none), not %q", *rate)}
 	}
+	if _, err := cfg.record.on(); err != nil {
+		return cfg, err
+	}
 	cfg.redisURL = c.getenv("REDIS_URL")
 	lc, err := c.lineConfig()
 	if err != nil {
