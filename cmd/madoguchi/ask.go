@@ -119,9 +119,19 @@ func printExplain(w io.Writer, x *match.Index, q string) {
 		}
 	}
 	fmt.Fprintln(w)
+	if len(e.UnknownSubjects) > 0 {
+		fmt.Fprintf(w, "unknown subject: %s\n", strings.Join(e.UnknownSubjects, ", "))
+	}
 	for _, c := range e.Candidates {
 		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v; naive Bayes support %.1f) matched: %s\n",
 			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, c.Support, strings.Join(c.Matched, " "))
+		if c.SubjectFactor < 1 {
+			fmt.Fprintf(w, "  %-22s score ×%.2f for the subject", "", c.SubjectFactor)
+			if len(c.Foreign) > 0 {
+				fmt.Fprintf(w, " (names it never mentions: %s)", strings.Join(c.Foreign, ", "))
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
 }

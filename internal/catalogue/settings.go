@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"math"
 
 	"gopkg.in/yaml.v3"
 )
@@ -74,9 +75,17 @@ type Thresholds struct {
 
 // Floors are the quality bars `madoguchi test` enforces.
 type Floors struct {
-	MinAccuracy  float64
-	MaxWrong     float64
+	MinAccuracy float64
+	MaxWrong    float64
+	// MinRejection is the least share of out-of-scope questions that no FAQ
+	// intent may answer.
 	MinRejection float64
+	// MinHandoff is the least share of requests for a person that must be
+	// heard as such (default 1).
+	MinHandoff float64
+	// MaxHandedOff is how many in-scope questions may be handed to a
+	// person (default 0): one that merely contains a word like "staff".
+	MaxHandedOff int
 }
 
 // ParseSettings parses and validates the settings file.
@@ -138,8 +147,10 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 
 // floors reads a set of quality bars.
 func (w *walker) floors(v *yaml.Node, what string) Floors {
-	var f Floors
+	f := Floors{MinHandoff: 1}
 	w.fields(v, what, []field{
+		{"min_handoff", false, func(v *yaml.Node) { f.MinHandoff = w.fraction(v, what+" min_handoff") }},
+		{"max_handed_off", false, func(v *yaml.Node) { f.MaxHandedOff = int(w.upTo(v, math.MaxInt32, what+" max_handed_off")) }},
 		{"min_accuracy", true, func(v *yaml.Node) { f.MinAccuracy = w.fraction(v, what+" min_accuracy") }},
 		{"max_wrong", true, func(v *yaml.Node) { f.MaxWrong = w.fraction(v, what+" max_wrong") }},
 		{"min_rejection", true, func(v *yaml.Node) { f.MinRejection = w.fraction(v, what+" min_rejection") }},

@@ -9,7 +9,10 @@ type Explanation struct {
 	// Corrections lists misspelt words and what they were read as.
 	Corrections [][2]string
 	Terms       []ExplainedTerm
-	Candidates  []ExplainedCandidate
+	// UnknownSubjects are the question's salient words (names, katakana
+	// loanwords, kanji compounds) that no FAQ intent uses.
+	UnknownSubjects []string
+	Candidates      []ExplainedCandidate
 	Result      Result
 }
 
@@ -30,6 +33,11 @@ type ExplainedCandidate struct {
 	Pooled      float64 // similarity to all examples together
 	Keyword     bool
 	Matched     []string // the question's terms this intent uses
+	// Foreign are names in the question that other intents use but this
+	// one never mentions; with UnknownSubjects they lower its score by
+	// SubjectFactor.
+	Foreign       []string
+	SubjectFactor float64
 }
 
 // Explain matches a question and shows why it scored as it did.
@@ -42,6 +50,12 @@ func (x *Index) Explain(question string) Explanation {
 	x.speller.correct(textnorm.Normalize(question), func(from, to string) {
 		e.Corrections = append(e.Corrections, [2]string{from, to})
 	})
+	x.subjects.read(question, s, x.speller.closest)
+	for _, sl := range s.salient {
+		if sl.unknown {
+			e.UnknownSubjects = append(e.UnknownSubjects, sl.text)
+		}
+	}
 	eachTerm(norm, func(term string, kind termKind) {
 		id := x.lookup(term, kind)
 		t := ExplainedTerm{Text: term, Unknown: id < 0}
@@ -77,8 +91,17 @@ func (x *Index) Explain(question string) Explanation {
 			}
 		}
 		for i, in := range x.cat.Intents {
-			if in == c.Intent {
-				ec.Keyword = x.hasKeyword(int32(i), norm)
+			if in != c.Intent {
+				continue
+			}
+			ec.Keyword = x.hasKeyword(int32(i), norm)
+			ec.SubjectFactor = subjectFactor(int32(i), in, s.salient)
+			if ec.SubjectFactor < 1 {
+				for _, sl := range s.salient {
+					if !sl.unknown && !containsID(sl.intents, int32(i)) {
+						ec.Foreign = append(ec.Foreign, sl.text)
+					}
+				}
 			}
 		}
 		e.Candidates = append(e.Candidates, ec)

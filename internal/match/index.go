@@ -79,6 +79,7 @@ type Index struct {
 	handoff  []phrase          // normalised handoff phrases
 	unknown  float32           // query weight of a term no intent uses
 	synonyms *strings.Replacer // rewrites each synonym to its group's first word
+	subjects *subjects         // what the catalogue knows of salient words
 	thr      catalogue.Thresholds
 	scratch  sync.Pool
 }
@@ -120,6 +121,7 @@ func New(cat *catalogue.Catalogue) *Index {
 	}
 	x.unknown = float32(math.Log(1+(n-0.5)/1.5)) * unknownShare
 
+	x.subjects = newSubjects(cat)
 	x.bayes = newBayes(b.docs, len(cat.Intents), len(x.text))
 	x.postings = make([][]posting, len(x.text))
 	x.docs = make([]doc, len(b.docs))

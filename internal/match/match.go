@@ -48,6 +48,10 @@ type Result struct {
 	Choices []Candidate
 	// Handoff is set when the user asked for a person.
 	Handoff bool
+	// Topic is the out-of-scope intent the question fits best when it is
+	// escalated for being about something the office handles elsewhere;
+	// its answer says where to go. Nil otherwise.
+	Topic *catalogue.Intent
 	// answered is the position in Candidates of the answered intent.
 	answered int
 }
@@ -81,6 +85,8 @@ type scratch struct {
 	intents []int32   // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
+	salient []salient     // the question's salient words not taken for granted
+	buf     []byte        // for folding one word
 }
 
 // qterm is one distinct term of the query with its weight.
@@ -100,6 +106,7 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
+	x.subjects.read(question, s, x.speller.closest)
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
@@ -253,6 +260,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		if x.hasKeyword(i, norm) {
 			sc = min(1, sc+keywordBonus)
 		}
+		sc *= subjectFactor(i, in, s.salient)
 		// Insert into the sorted top list; ties go to the lower intent id so
 		// that results are deterministic.
 		j := n
@@ -291,6 +299,10 @@ func (x *Index) hasKeyword(i int32, norm string) bool {
 // scored.
 func (r *Result) Apply(t catalogue.Thresholds) {
 	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, t)
+	r.Topic = nil
+	if c := r.Candidates; r.Decision == Escalate && !r.Handoff && len(c) > 0 && c[0].Intent.IsOutOfScope() && c[0].Score >= t.Floor {
+		r.Topic = c[0].Intent
+	}
 }
 
 // Decide turns scored candidates (best first) into a decision under the
@@ -298,14 +310,15 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // Clarify, and the position of the answered candidate when it is Answer.
 //
 // A request for a person (handoff, or a handoff intent on top) escalates;
-// a top score under the floor escalates. The top candidate is answered when
+// a top score under the floor escalates, and so does an out-of-scope
+// intent on top (never answered as an FAQ, nor offered as a choice). The top candidate is answered when
 // its score clears t.Answer and it leads the runner-up by t.Margin, or the
 // second model's support for it (Candidate.Support) reaches t.Support.
 // Otherwise a runner-up that clears t.Answer is answered when the second
 // model backs it by t.Overrule; anything else asks back with the candidates
 // above the floor. A Support or Overrule of 0 turns its rule off.
 func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
-	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
+	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope() {
 		return Escalate, nil, 0
 	}
 	second := 0.0
@@ -317,18 +330,23 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 		return Answer, nil, 0
 	}
 	for i, c := range cands[1:] {
-		if c.Score >= t.Answer && !c.Intent.Handoff && backs(c, t.Overrule) {
+		if c.Score >= t.Answer && offerable(c) && backs(c, t.Overrule) {
 			return Answer, nil, i + 1
 		}
 	}
 	var choices []Candidate
 	for _, c := range cands {
-		if c.Score >= t.Floor && !c.Intent.Handoff {
+		if c.Score >= t.Floor && offerable(c) {
 			choices = append(choices, c)
 		}
 	}
 	return Clarify, choices, 0
 }
+
+// offerable reports whether a candidate may be answered or offered as a
+// choice when it is not the first: not the request for a person, not a
+// topic handled elsewhere.
+func offerable(c Candidate) bool { return !c.Intent.Handoff && !c.Intent.IsOutOfScope() }
 
 // backs reports whether the second model's support for c reaches a
 // threshold, 0 meaning never.
