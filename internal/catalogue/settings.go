@@ -15,6 +15,10 @@ type Settings struct {
 	// Synonyms are groups of words that mean the same here; the matcher
 	// reads every word of a group as the group's first.
 	Synonyms [][]string
+	// About names the service this counter is about ("OUMail"): a
+	// question that names it is taken to be about it even when it also
+	// names things the catalogue does not know.
+	About    []string
 	Matching Thresholds
 	// Test holds the quality bars for labelled query files; LeaveOneOut
 	// those for the examples matched leave-one-out, a harder test.
@@ -122,6 +126,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		}},
 		{"handoff_phrases", true, func(v *yaml.Node) { s.HandoffPhrases, _ = w.strList(v, "handoff_phrases") }},
 		{"synonyms", false, func(v *yaml.Node) { s.Synonyms = w.synonyms(v) }},
+		{"about", false, func(v *yaml.Node) { s.About, _ = w.strList(v, "about") }},
 		{"matching", true, func(v *yaml.Node) {
 			t := &s.Matching
 			w.fields(v, "matching", []field{

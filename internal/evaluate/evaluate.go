@@ -218,11 +218,13 @@ func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (exampleOnly
 	} else {
 		held.Examples.JA = rest
 	}
-	// An out-of-scope intent's example is expected to be escalated with
-	// that intent as its topic (see Outcome.Verdict).
 	cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
-	if in.Handoff {
+	switch {
+	case in.Handoff:
 		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
+	case in.IsOutOfScope():
+		// Judged as an out-of-scope question: no FAQ intent may answer it.
+		cs = Case{Query: ex, Kind: OutOfScope, Source: cs.Source}
 	}
 	matchWith := func(held catalogue.Intent) (Outcome, error) {
 		intents := slices.Clone(cat.Intents)

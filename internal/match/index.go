@@ -77,6 +77,7 @@ type Index struct {
 	bayes    bayes             // the second opinion on close calls
 	keywords [][]phrase        // normalised keywords per intent
 	handoff  []phrase          // normalised handoff phrases
+	about    []phrase          // normalised names of the service itself
 	unknown  float32           // query weight of a term no intent uses
 	synonyms *strings.Replacer // rewrites each synonym to its group's first word
 	subjects *subjects         // what the catalogue knows of salient words
@@ -105,6 +106,11 @@ func New(cat *catalogue.Catalogue) *Index {
 	b := builder{x: x}
 	for i, in := range cat.Intents {
 		b.addIntent(int32(i), in)
+	}
+	for _, p := range cat.Settings.About {
+		if n := b.learn(p); n != "" {
+			x.about = append(x.about, newPhrase(n))
+		}
 	}
 	for _, p := range cat.Settings.HandoffPhrases {
 		if n := b.learn(p); n != "" {

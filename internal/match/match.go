@@ -86,6 +86,7 @@ type scratch struct {
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
 	salient []salient     // the question's salient words not taken for granted
+	ours    bool          // the question names the service itself
 	buf     []byte        // for folding one word
 }
 
@@ -107,6 +108,7 @@ func (x *Index) Match(question string) Result {
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
 	x.subjects.read(question, s, x.speller.closest)
+	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
@@ -119,6 +121,17 @@ func (x *Index) Match(question string) Result {
 // asksForPerson reports whether the question contains a handoff phrase.
 func (x *Index) asksForPerson(norm string) bool {
 	for _, p := range x.handoff {
+		if p.in(norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesService reports whether the question names the service itself
+// (Settings.About).
+func (x *Index) namesService(norm string) bool {
+	for _, p := range x.about {
 		if p.in(norm) {
 			return true
 		}
@@ -260,7 +273,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		if x.hasKeyword(i, norm) {
 			sc = min(1, sc+keywordBonus)
 		}
-		sc *= subjectFactor(i, in, s.salient)
+		sc *= subjectFactor(i, in, s.salient, s.ours)
 		// Insert into the sorted top list; ties go to the lower intent id so
 		// that results are deterministic.
 		j := n

@@ -35,6 +35,10 @@ const (
 	// catalogue uses elsewhere but this intent never mentions ("KOAN" in a
 	// question scored against the OUMail password intents).
 	foreignSubject = 0.5
+	// oursRelief is what is left of each of these penalties when the
+	// question also names the service itself (Settings.About): then a
+	// strange word is a detail ("a PhD", "ミスった"), not the subject.
+	oursRelief = 0.3
 	// maxSubjectPenalties bounds how often a score is multiplied down: two
 	// strange words already say the question is elsewhere.
 	maxSubjectPenalties = 2
@@ -254,7 +258,8 @@ func unknownStretches(set map[string]struct{}, key string, kanji bool, s *scratc
 
 // subjectFactor is what a candidate intent's score is multiplied by for
 // the salient words of the question that it does not know.
-func subjectFactor(intent int32, in *catalogue.Intent, found []salient) float64 {
+// ours says whether the question names the service itself.
+func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours bool) float64 {
 	if in.IsOutOfScope() || in.Handoff {
 		return 1
 	}
@@ -263,16 +268,21 @@ func subjectFactor(intent int32, in *catalogue.Intent, found []salient) float64 
 		if n == maxSubjectPenalties {
 			break
 		}
+		var p float64
 		switch {
 		case sl.unknown && sl.kanji:
-			f *= unknownCompound
+			p = unknownCompound
 		case sl.unknown:
-			f *= unknownName
+			p = unknownName
 		case !containsID(sl.intents, intent):
-			f *= foreignSubject
+			p = foreignSubject
 		default:
 			continue
 		}
+		if ours {
+			p = 1 - oursRelief*(1-p)
+		}
+		f *= p
 		n++
 	}
 	return f
