@@ -95,7 +95,7 @@ func (x *Index) Explain(question string) Explanation {
 				continue
 			}
 			ec.Keyword = x.hasKeyword(int32(i), norm)
-			ec.SubjectFactor = subjectFactor(int32(i), in, s.salient, x.namesService(norm))
+			ec.SubjectFactor, _ = subjectFactor(int32(i), in, s.salient, x.namesService(norm))
 			if ec.SubjectFactor < 1 {
 				for _, sl := range s.salient {
 					if !sl.unknown && !containsID(sl.intents, int32(i)) {

@@ -33,6 +33,11 @@ type Candidate struct {
 	// intent, 0 unless it ranks this intent first. Close calls that it backs
 	// are answered (see Decide).
 	Support float64
+	// Doubt is set when the question names something this intent never
+	// mentions and does not name the service itself ("Gmailの差出人名"
+	// against the sender-name intent): it may be offered as a choice but
+	// is not answered outright.
+	Doubt bool
 }
 
 // Result is the matcher's verdict on one question.
@@ -112,8 +117,11 @@ func (x *Index) Match(question string) Result {
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
-	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
-		res.Handoff = true // the closest intent is the request for a person
+	// The closest intent is the request for a person: a question that
+	// would be escalated anyway is heard as one from half the floor.
+	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor/2 {
+		res.Handoff = true
+		res.Apply(x.thr)
 	}
 	return res
 }
@@ -273,7 +281,8 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		if x.hasKeyword(i, norm) {
 			sc = min(1, sc+keywordBonus)
 		}
-		sc *= subjectFactor(i, in, s.salient, s.ours)
+		f, doubt := subjectFactor(i, in, s.salient, s.ours)
+		sc *= f
 		// Insert into the sorted top list; ties go to the lower intent id so
 		// that results are deterministic.
 		j := n
@@ -284,7 +293,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{Intent: in, Score: sc}
+			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt}
 			if i == bayes {
 				out[j].Support = lead
 			}
@@ -339,11 +348,11 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 		second = cands[1].Score
 	}
 	top := cands[0]
-	if top.Score >= t.Answer && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
+	if top.Score >= t.Answer && !top.Doubt && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
 		return Answer, nil, 0
 	}
 	for i, c := range cands[1:] {
-		if c.Score >= t.Answer && offerable(c) && backs(c, t.Overrule) {
+		if c.Score >= t.Answer && offerable(c) && !c.Doubt && backs(c, t.Overrule) {
 			return Answer, nil, i + 1
 		}
 	}

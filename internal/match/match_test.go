@@ -187,7 +187,7 @@ func TestDecide(t *testing.T) {
 	b := &catalogue.Intent{ID: "b"}
 	h := &catalogue.Intent{ID: "h", Handoff: true}
 	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2, Overrule: 3}
-	c := func(in *catalogue.Intent, score, support float64) Candidate { return Candidate{in, score, support} }
+	c := func(in *catalogue.Intent, score, support float64) Candidate { return Candidate{Intent: in, Score: score, Support: support} }
 	tests := []struct {
 		name     string
 		cands    []Candidate
@@ -236,7 +236,7 @@ func TestDecide(t *testing.T) {
 func TestApplyOverrule(t *testing.T) {
 	a := &catalogue.Intent{ID: "a"}
 	b := &catalogue.Intent{ID: "b"}
-	r := Result{Candidates: []Candidate{{a, 0.6, 0}, {b, 0.5, 3}}}
+	r := Result{Candidates: []Candidate{{Intent: a, Score: 0.6}, {Intent: b, Score: 0.5, Support: 3}}}
 	r.Apply(catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2, Overrule: 3})
 	if r.Decision != Answer || r.Intent() != b || r.Candidates[0].Intent != a {
 		t.Errorf("decision %s, intent %v, candidates %v; want answer b, candidates still a, b", r.Decision, r.Intent(), ids(r.Candidates))

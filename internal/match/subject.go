@@ -30,7 +30,7 @@ const (
 	// times; unknownCompound for each unknown kanji compound, which is
 	// weaker evidence: "海外赴任" is still about a phone number abroad.
 	unknownName     = 0.3
-	unknownCompound = 0.6
+	unknownCompound = 0.7
 	// foreignSubject multiplies a candidate's score for each name the
 	// catalogue uses elsewhere but this intent never mentions ("KOAN" in a
 	// question scored against the OUMail password intents).
@@ -258,10 +258,13 @@ func unknownStretches(set map[string]struct{}, key string, kanji bool, s *scratc
 
 // subjectFactor is what a candidate intent's score is multiplied by for
 // the salient words of the question that it does not know.
-// ours says whether the question names the service itself.
-func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours bool) float64 {
+// ours says whether the question names the service itself. doubt is set
+// when the question names something the intent does not know (a name, not
+// a kanji compound) and does not name the service: such a candidate is
+// never answered outright, only offered (see Decide).
+func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours bool) (f float64, doubt bool) {
 	if in.IsOutOfScope() || in.Handoff {
-		return 1
+		return 1, false
 	}
 	f, n := 1.0, 0
 	for _, sl := range found {
@@ -281,11 +284,13 @@ func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours boo
 		}
 		if ours {
 			p = 1 - oursRelief*(1-p)
+		} else if !sl.kanji {
+			doubt = true
 		}
 		f *= p
 		n++
 	}
-	return f
+	return f, doubt
 }
 
 func containsID(ids []int32, id int32) bool {
