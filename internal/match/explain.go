@@ -13,7 +13,7 @@ type Explanation struct {
 	// loanwords, kanji compounds) that no FAQ intent uses.
 	UnknownSubjects []string
 	Candidates      []ExplainedCandidate
-	Result      Result
+	Result          Result
 }
 
 // ExplainedTerm is one term of the question.

@@ -187,7 +187,9 @@ func TestDecide(t *testing.T) {
 	b := &catalogue.Intent{ID: "b"}
 	h := &catalogue.Intent{ID: "h", Handoff: true}
 	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2, Support: 2, Overrule: 3}
-	c := func(in *catalogue.Intent, score, support float64) Candidate { return Candidate{Intent: in, Score: score, Support: support} }
+	c := func(in *catalogue.Intent, score, support float64) Candidate {
+		return Candidate{Intent: in, Score: score, Support: support}
+	}
 	tests := []struct {
 		name     string
 		cands    []Candidate
