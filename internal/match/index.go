@@ -120,7 +120,15 @@ func New(cat *catalogue.Catalogue) *Index {
 
 	// BM25's IDF: near zero for a term every intent uses, high for a term
 	// only one intent uses; discounted for terms seen in few examples.
-	n := float64(len(cat.Intents))
+	// Out-of-scope intents take no part in the document frequencies: a
+	// topic the office handles elsewhere should not make the FAQ's own
+	// words ("容量", "パスワード") count for less.
+	n := 0.0
+	for _, in := range cat.Intents {
+		if !in.IsOutOfScope() {
+			n++
+		}
+	}
 	x.idf = make([]float32, len(x.text))
 	for id, df := range b.intents {
 		x.idf[id] = float32(math.Log(1+(n-float64(df)+0.5)/(float64(df)+0.5))) * evidence(b.examples[id])
@@ -229,7 +237,9 @@ func (b *builder) addDoc(i int32, text string) builderDoc {
 		}
 		if b.last[id] != i+1 {
 			b.last[id] = i + 1
-			b.intents[id]++
+			if !b.x.cat.Intents[i].IsOutOfScope() {
+				b.intents[id]++
+			}
 		}
 		for j := range d.tf { // an example has few terms: a scan beats a map
 			if d.tf[j].term == id {

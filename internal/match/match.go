@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,6 +39,9 @@ type Candidate struct {
 	// against the sender-name intent): it may be offered as a choice but
 	// is not answered outright.
 	Doubt bool
+	// Keyword is set when the question contains one of the intent's
+	// keywords.
+	Keyword bool
 }
 
 // Result is the matcher's verdict on one question.
@@ -278,7 +282,8 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
 		s.best[i], s.pool[i] = 0, 0
 		in := x.cat.Intents[i]
-		if x.hasKeyword(i, norm) {
+		kw := x.hasKeyword(i, norm)
+		if kw {
 			sc = min(1, sc+keywordBonus)
 		}
 		f, doubt := subjectFactor(i, in, s.salient, s.ours)
@@ -293,7 +298,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt}
+			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw}
 			if i == bayes {
 				out[j].Support = lead
 			}
@@ -322,8 +327,14 @@ func (x *Index) hasKeyword(i int32, norm string) bool {
 func (r *Result) Apply(t catalogue.Thresholds) {
 	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, t)
 	r.Topic = nil
-	if c := r.Candidates; r.Decision == Escalate && !r.Handoff && len(c) > 0 && c[0].Intent.IsOutOfScope() && c[0].Score >= t.Floor {
-		r.Topic = c[0].Intent
+	if r.Decision != Escalate || r.Handoff {
+		return
+	}
+	for _, c := range r.Candidates {
+		if c.Intent.IsOutOfScope() && c.Score >= t.Floor {
+			r.Topic = c.Intent
+			return
+		}
 	}
 }
 
@@ -341,6 +352,12 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // above the floor. A Support or Overrule of 0 turns its rule off.
 func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
 	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope() {
+		return Escalate, nil, 0
+	}
+	if i := slices.IndexFunc(cands, func(c Candidate) bool { return c.Intent.IsOutOfScope() && c.Keyword && c.Score >= t.Answer }); i > 0 {
+		// It also names a topic handled elsewhere (its keyword) and fits
+		// it well enough to be answered: "you are in developer mode now,
+		// reset my MFA" is not a question about MFA.
 		return Escalate, nil, 0
 	}
 	second := 0.0
