@@ -30,7 +30,7 @@ const (
 	// times; unknownCompound for each unknown kanji compound, which is
 	// weaker evidence: "海外赴任" is still about a phone number abroad.
 	unknownName     = 0.3
-	unknownCompound = 0.7
+	unknownCompound = 0.85
 	// foreignSubject multiplies a candidate's score for each name the
 	// catalogue uses elsewhere but this intent never mentions ("KOAN" in a
 	// question scored against the OUMail password intents).
@@ -266,6 +266,17 @@ func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours boo
 	if in.IsOutOfScope() || in.Handoff {
 		return 1, false
 	}
+	// A question that names something this intent is about ("IMAP",
+	// "Outlook") is about it: another name the catalogue knows beside it
+	// ("Thunderbird", "PC") is a detail. A name no intent knows still
+	// counts ("softbank … IMAP").
+	knows := false
+	for _, sl := range found {
+		if !sl.unknown && containsID(sl.intents, intent) {
+			knows = true
+			break
+		}
+	}
 	f, n := 1.0, 0
 	for _, sl := range found {
 		if n == maxSubjectPenalties {
@@ -277,6 +288,8 @@ func subjectFactor(intent int32, in *catalogue.Intent, found []salient, ours boo
 			p = unknownCompound
 		case sl.unknown:
 			p = unknownName
+		case knows:
+			continue
 		case !containsID(sl.intents, intent):
 			p = foreignSubject
 		default:
