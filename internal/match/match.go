@@ -121,10 +121,8 @@ func (x *Index) Match(question string) Result {
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
-	// The closest intent is the request for a person: a question that
-	// would be escalated anyway is heard as one from half the floor.
-	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor/2 {
-		res.Handoff = true
+	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
+		res.Handoff = true // the closest intent is the request for a person
 		res.Apply(x.thr)
 	}
 	return res
