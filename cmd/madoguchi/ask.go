@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
@@ -57,6 +58,14 @@ func interactive(ctx context.Context, c *cli, b *bot.Bot, x *match.Index, explai
 		choices := append(append([]bot.Choice(nil), last.Choices...), last.Related...)
 		if n, err := strconv.Atoi(q); err == nil && n >= 1 && n <= len(choices) {
 			last = b.Choose(choices[n-1].ID, last.Lang)
+		} else if err == nil {
+			// A number with nothing to pick is not a question: the menu,
+			// in the language of the conversation (Japanese at first).
+			lang := last.Lang
+			if lang == "" {
+				lang = catalogue.Japanese
+			}
+			last = b.Menu(lang)
 		} else {
 			if explain {
 				printExplain(c.stdout, x, q)

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -135,14 +136,20 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 			delete(sub.names, w)
 		}
 	}
-	for _, g := range cat.Settings.Synonyms {
-		for _, w := range g {
-			eachRun(norm.NFKC.String(w), func(run string, sc script) {
-				if sc == scriptLatin {
-					sub.latin[string(lowerASCII(nil, run))] = struct{}{}
-				}
-			})
-		}
+	// The settings' own words are the catalogue's too: a staff member
+	// who writes "スタッフなのですが…" names nothing strange.
+	settings := append(slices.Concat(cat.Settings.Synonyms...), cat.Settings.HandoffPhrases...)
+	for _, w := range append(settings, cat.Settings.About...) {
+		eachRun(norm.NFKC.String(w), func(run string, sc script) {
+			switch sc {
+			case scriptLatin:
+				sub.latin[string(lowerASCII(nil, run))] = struct{}{}
+			case scriptKana:
+				addSubstrings(sub.kana, string(foldKatakana(nil, run)))
+			case scriptKanji:
+				addSubstrings(sub.kanji, run)
+			}
+		})
 	}
 	for w, ids := range sub.names {
 		if float64(len(ids)) >= oursShare*float64(faq) {

@@ -62,6 +62,10 @@ func TestHandoffInContext(t *testing.T) {
 			t.Errorf("%q: handoff %v, want %v", tt.q, got, tt.want)
 		}
 	}
+	// The settings' words are the catalogue's: "スタッフ" is no strange subject.
+	if in := x.Match("スタッフなのですがパスワードが違うと言われます").Intent(); in == nil || in.ID != "password-incorrect" {
+		t.Errorf("a staff member's question answered with %v, want password-incorrect", in)
+	}
 }
 
 // TestDecideOutOfScope checks that an out-of-scope intent is never
