@@ -106,7 +106,7 @@ func (a *Adapter) Commands() http.Handler {
 }
 
 // Interactive is the interactivity endpoint (POST /slack/interactive): a
-// click on a choice button is answered in the same thread.
+// click on a choice or feedback button is answered where the button is.
 func (a *Adapter) Interactive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := a.verified(w, r)

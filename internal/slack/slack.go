@@ -1,7 +1,8 @@
 // Package slack connects madoguchi to Slack for the alumni office's staff:
-// mentions and direct messages are answered in a thread with Block Kit, the
-// /madoguchi command answers privately and looks intents up, and buttons
-// pick among close answers. It works over HTTP (Events API) or Socket Mode,
+// mentions are answered in a thread and direct messages in the
+// conversation, with Block Kit; the /madoguchi command answers privately
+// and looks intents up; buttons pick among close answers and say whether
+// an answer helped. It works over HTTP (Events API) or Socket Mode,
 // with the slack-go client.
 package slack
 
