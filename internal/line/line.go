@@ -214,8 +214,17 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		if e.Postback == nil {
 			return nil
 		}
+		user := platform + ":" + a.hashID(sourceUser(e.Source))
+		if token, good, ok := parseFeedback(e.Postback.Data); ok {
+			r := a.dialog.Feedback(ctx, user, token, good)
+			if r.Silent { // forged, another user's or expired
+				a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+				return nil
+			}
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
+		}
 		id, lang := parsePostback(e.Postback.Data)
-		r := a.bot.Choose(id, lang)
+		r := a.dialog.Choose(ctx, user, id, lang)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
 	case webhook.FollowEvent:
