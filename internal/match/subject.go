@@ -1,7 +1,9 @@
 package match
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -180,7 +182,7 @@ func addSubstrings(set map[string]struct{}, s string) {
 // suggestion for an unknown Latin word ("" for none).
 func (sub *subjects) read(question string, s *scratch, correct func(string) string) {
 	s.salient = s.salient[:0]
-	q := norm.NFKC.String(question)
+	q := withoutAddresses(norm.NFKC.String(question))
 	japanese := hasJapanese(q)
 	sentenceStart := true
 	eachRun(q, func(run string, sc script) {
@@ -416,4 +418,16 @@ func hasJapanese(s string) bool {
 		}
 	}
 	return false
+}
+
+// addressPattern matches e-mail addresses and web addresses, whose parts
+// are not names: "foo" in foo@example.com says nothing of the subject.
+var addressPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+|(?i:https?://|www\.)[!-~]+`)
+
+// withoutAddresses blanks out the e-mail and web addresses in q.
+func withoutAddresses(q string) string {
+	if !strings.Contains(q, "@") && !strings.Contains(q, "://") && !strings.Contains(q, "www.") {
+		return q
+	}
+	return addressPattern.ReplaceAllString(q, " ")
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -95,5 +96,28 @@ func TestDecideOutOfScope(t *testing.T) {
 				t.Errorf("got %s, topic %v, %d choices; want %s, topic %v, %d choices", r.Decision, r.Topic, len(r.Choices), tt.want, tt.wantTopic, tt.choices)
 			}
 		})
+	}
+}
+
+// TestAddressesAreNotSubjects: the parts of an e-mail or web address that
+// a user adds to a question are not names of another service.
+func TestAddressesAreNotSubjects(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct{ q, want string }{
+		{"パスワードを忘れました。連絡先は foo@example.com です", "forgot-id-password"},
+		{"パスワードを忘れました。連絡先はfoo.bar@example.co.jpです", "forgot-id-password"},
+		{"I forgot my password, reach me at jdoe@example.org", "forgot-id-password"},
+	}
+	for _, tt := range tests {
+		e := x.Explain(tt.q)
+		if len(e.UnknownSubjects) != 0 {
+			t.Errorf("%q: unknown subjects %q, want none", tt.q, e.UnknownSubjects)
+		}
+		if r := x.Match(tt.q); r.Decision != Answer || r.Candidates[0].Intent.ID != tt.want {
+			t.Errorf("%q: %s %v, want answer %s", tt.q, r.Decision, r.Candidates, tt.want)
+		}
+	}
+	if got := withoutAddresses("see https://example.com/a?b=c and www.example.org"); strings.Contains(got, "example") {
+		t.Errorf("withoutAddresses left %q", got)
 	}
 }
