@@ -16,12 +16,17 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 COPY intents ./intents
 # A broken catalogue fails the build, not the deployment.
 RUN /out/madoguchi lint intents
+# The record of questions' SQLite file lives in /data (a volume).
+RUN mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/madoguchi /madoguchi
 COPY --from=build /src/intents /intents
+COPY --from=build --chown=65532:65532 /out/data /data
 ENV MADOGUCHI_INTENTS=/intents \
-    MADOGUCHI_ADDR=:8080
+    MADOGUCHI_ADDR=:8080 \
+    MADOGUCHI_DB=/data/madoguchi.db
+VOLUME /data
 EXPOSE 8080
 USER nonroot:nonroot
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s CMD ["/madoguchi", "healthcheck"]

@@ -16,6 +16,8 @@ import (
 func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	dir := c.intentsFlag(fs)
 	explain := fs.Bool("explain", false, "show the scores and the matched terms")
+	rc := c.recordFlags(fs)
+	recordAsk := fs.Bool("record", false, "record the questions, as serve does (--db, DATABASE_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -24,20 +26,25 @@ func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error 
 		return err
 	}
 	b := bot.New(x)
+	asker, err := c.asker(ctx, b, rc, *recordAsk)
+	if err != nil {
+		return err
+	}
+	defer asker.close()
 	if fs.NArg() > 0 {
 		q := strings.Join(fs.Args(), " ")
 		if *explain {
 			printExplain(c.stdout, x, q)
 		}
-		printReply(c.stdout, b.Ask(q))
+		printReply(c.stdout, asker.ask(q))
 		return nil
 	}
-	return interactive(ctx, c, b, x, *explain)
+	return interactive(ctx, c, asker, x, *explain)
 }
 
 // interactive reads questions until EOF; a number picks one of the last
 // reply's choices, as a button would.
-func interactive(ctx context.Context, c *cli, b *bot.Bot, x *match.Index, explain bool) error {
+func interactive(ctx context.Context, c *cli, b cliAsker, x *match.Index, explain bool) error {
 	fmt.Fprintln(c.stdout, "Ask a question (Japanese or English). A number picks a choice; Ctrl-D ends.")
 	sc := bufio.NewScanner(c.stdin)
 	var last bot.Reply
@@ -56,12 +63,12 @@ func interactive(ctx context.Context, c *cli, b *bot.Bot, x *match.Index, explai
 		}
 		choices := append(append([]bot.Choice(nil), last.Choices...), last.Related...)
 		if n, err := strconv.Atoi(q); err == nil && n >= 1 && n <= len(choices) {
-			last = b.Choose(choices[n-1].ID, last.Lang)
+			last = b.choose(choices[n-1].ID, last.Lang)
 		} else {
 			if explain {
 				printExplain(c.stdout, x, q)
 			}
-			last = b.Ask(q)
+			last = b.ask(q)
 		}
 		printReply(c.stdout, last)
 	}

@@ -88,6 +88,9 @@ func commands() []command {
 		{"serve", "[--addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
 		{"version", "", "print the version", runVersion},
+		{"stats", "[--since 30d] [--json]", "figures from the record of questions", runStats},
+		{"review", "[--since 30d] [--json] [--write DIR]", "group the questions that went wrong and suggest intent changes", runReview},
+		{"record", "purge [--older-than 90d]", "delete recorded questions older than the retention", runRecord},
 	}
 }
 

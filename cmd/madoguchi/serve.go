@@ -43,6 +43,7 @@ type serveConfig struct {
 	redisURL  string
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
+	record    recordConfig  // the record of questions (record.go)
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -62,6 +63,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
 	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
+	cfg.record = c.serveRecordFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
@@ -194,7 +196,12 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError)
+	rec, err := startRecording(logger, b, m, cfg)
+	if err != nil {
+		return nil, err
+	}
+	checks = append(checks, rec.checks()...)
+	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
 	srv := server.New(logger, b, reg, checks...)
 	pool := workers.New(cfg.workers, cfg.queue)
 	pool.OnPanic(func(v any, stack []byte) { onPanic(bot.NewPanic("job", v, stack)) })
@@ -206,7 +213,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		srv.Handle("POST /line/webhook", la)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, reloader: rl, drain: pool.Shutdown}
+	a := &app{handler: srv, reloader: rl, drain: rec.after(pool.Shutdown)}
 	if cfg.slack != nil {
 		sa := slack.New(logger, dialog, st, pool, m, *cfg.slack)
 		if cfg.slack.SigningSecret != "" {

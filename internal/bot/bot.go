@@ -68,6 +68,9 @@ type Reply struct {
 	// Matched is the time spent matching the question; zero when the
 	// reply did not come from matching.
 	Matched time.Duration
+	// Feedback, when set, is a 👍/👎 pair to offer after the answer; a
+	// click goes to Dialog.Feedback with its Token.
+	Feedback *Feedback
 }
 
 // Bot answers questions from the current catalogue snapshot.

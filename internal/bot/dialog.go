@@ -42,15 +42,26 @@ type Dialog struct {
 	// onError is told of store failures; the dialog carries on without
 	// the store rather than fail the user.
 	onError func(op string, err error)
+	// rec records questions (nil: nothing is recorded); key signs the
+	// feedback buttons; now is the clock of records and buttons.
+	rec      Recorder
+	key      []byte
+	now      func() time.Time
+	versions versions
 }
 
 // NewDialog returns a dialog over b. limit is the messages per minute a user
 // may send (0: no limit); onError (may be nil) hears of store failures.
-func NewDialog(b *Bot, store Store, limit int, onError func(op string, err error)) *Dialog {
+// Options add a Recorder (WithRecorder).
+func NewDialog(b *Bot, store Store, limit int, onError func(op string, err error), opts ...Option) *Dialog {
 	if onError == nil {
 		onError = func(string, error) {}
 	}
-	return &Dialog{bot: b, store: store, limit: int64(limit), onError: onError}
+	d := &Dialog{bot: b, store: store, limit: int64(limit), onError: onError}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
 }
 
 // Bot returns the bot the dialog talks through.
@@ -75,10 +86,15 @@ func (d *Dialog) Message(ctx context.Context, user, text string) (r Reply) {
 			return Reply{Decision: match.Escalate, Lang: lang, Limited: true, Silent: true}
 		}
 	}
+	if r, ok := d.forget(ctx, user, text, lang); ok {
+		return r
+	}
 	if r, ok := d.picked(ctx, user, text); ok {
+		d.record(user, text, KindChoice, &r)
 		return r
 	}
 	r = d.bot.Ask(text)
+	d.record(user, text, KindQuestion, &r)
 	var offered []string
 	if r.Decision == match.Clarify {
 		offered = append(offered, string(r.Lang))

@@ -21,6 +21,9 @@ type Settings struct {
 	LeaveOneOut Floors
 	// Handoff is how conversations are handed to office staff (optional).
 	Handoff Handoff
+	// Record is the optional record block: retention, forget-me phrases,
+	// feedback sentences.
+	Record RecordSettings
 }
 
 // Office is the alumni office people are handed to.
@@ -90,6 +93,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		return s, w.ps
 	}
 	m := &s.Messages
+	s.Record = DefaultRecord()
 	msg := func(name string, t *Text) field {
 		return field{name, true, func(v *yaml.Node) { *t = w.text(v, "messages "+name) }}
 	}
@@ -135,6 +139,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 			})
 		}},
 		{"handoff", false, func(v *yaml.Node) { s.Handoff = w.parseHandoff(v) }},
+		{"record", false, func(v *yaml.Node) { s.Record = w.recordSettings(v) }},
 	})
 	return s, w.ps
 }

@@ -43,6 +43,9 @@ type Metrics struct {
 	// Panics counts panics recovered while answering a message or running
 	// a job; the user got the escalation reply.
 	Panics prometheus.Counter
+	// RecordDropped counts writes to the record of questions dropped, by
+	// reason (full: the buffer; error: the database failed; closed).
+	RecordDropped *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them on reg.
@@ -102,6 +105,11 @@ func New(reg prometheus.Registerer) *Metrics {
 		Help: "Panics recovered while answering a message or running a job.",
 	})
 	reg.MustRegister(m.Panics)
+	m.RecordDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_record_dropped_total",
+		Help: "Writes to the record of questions dropped, by reason; answering goes on.",
+	}, []string{"reason"})
+	reg.MustRegister(m.RecordDropped)
 	return m
 }
 

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/record"
+	"github.com/oumail-alumni/madoguchi/internal/server"
+	"github.com/oumail-alumni/madoguchi/internal/state"
+)
+
+// recordConfig says where the record of questions is kept: the SQLite
+// file --db, or PostgreSQL at DATABASE_URL; --record=off keeps none.
+type recordConfig struct {
+	path *string
+	mode *string
+	url  string
+	// key signs feedback buttons and keys the recorded users' pseudonyms
+	// (MADOGUCHI_RECORD_KEY), else derived from the platform secrets (see
+	// feedbackKey).
+	key string
+}
+
+// recordFlags adds --db and reads DATABASE_URL.
+func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
+	return recordConfig{
+		path: c.envFlag(fs, "db", "MADOGUCHI_DB", "madoguchi.db", "the record's SQLite `file` (unused when DATABASE_URL is set)"),
+		url:  c.getenv("DATABASE_URL"),
+		key:  c.getenv("MADOGUCHI_RECORD_KEY"),
+	}
+}
+
+// serveRecordFlags adds serve's --record (on or off) to recordFlags.
+func (c *cli) serveRecordFlags(fs *flag.FlagSet) recordConfig {
+	rc := c.recordFlags(fs)
+	rc.mode = c.envFlag(fs, "record", "MADOGUCHI_RECORD", "on", "record questions: `on` or off")
+	return rc
+}
+
+// on reports whether recording is on, or a usage error for a bad value.
+// A config built in code without recordFlags (tests) records nothing.
+func (rc recordConfig) on() (bool, error) {
+	if rc.mode == nil {
+		return false, nil
+	}
+	switch *rc.mode {
+	case "on", "true":
+		return true, nil
+	case "off", "false":
+		return false, nil
+	}
+	return false, usageError{fmt.Sprintf("--record must be on or off, not %q", *rc.mode)}
+}
+
+// open opens (and migrates) the record's database.
+func (rc recordConfig) open(ctx context.Context) (*record.DB, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return record.Open(ctx, *rc.path, rc.url)
+}
+
+// recording is serve's record: what the dialog, the readiness check and
+// the shutdown need. Its zero value records nothing.
+type recording struct {
+	rec *record.Recorder
+	db  *record.DB
+	key []byte
+	// failed says why the record could not be opened at start-up.
+	failed string
+}
+
+// startRecording opens the record for serve and starts its writer; its
+// retention follows the served catalogue's retention_days.
+func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, cfg serveConfig) (recording, error) {
+	on, err := cfg.record.on()
+	if err != nil || !on {
+		if err == nil {
+			logger.Info("recording questions is off")
+		}
+		return recording{}, err
+	}
+	db, err := cfg.record.open(context.Background())
+	if err != nil {
+		// The record must never stop the bot answering: serve without it,
+		// and say so in the log and in /readyz.
+		logger.Error("the record of questions is unavailable; answering without recording", "err", err)
+		return recording{failed: err.Error()}, nil
+	}
+	rec := record.New(logger, db, record.Options{
+		Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() },
+		Dropped:   func(reason string, n int) { m.RecordDropped.WithLabelValues(reason).Add(float64(n)) },
+	})
+	logger.Info("recording questions", "db", db.Where)
+	return recording{rec: rec, db: db, key: feedbackKey(cfg)}, nil
+}
+
+// options are the dialog's options: the recorder, when recording.
+func (r recording) options() []bot.Option {
+	if r.rec == nil {
+		return nil
+	}
+	return []bot.Option{bot.WithRecorder(r.rec, r.key, nil)}
+}
+
+// checks adds the database to the readiness report.
+func (r recording) checks() []server.Check {
+	if r.failed != "" {
+		return []server.Check{{Name: "record", Report: func(context.Context) any {
+			return "not recording (restart once the database is reachable): " + r.failed
+		}}}
+	}
+	if r.db == nil {
+		return nil
+	}
+	return []server.Check{{Name: "record", Report: func(ctx context.Context) any {
+		if err := r.db.Ping(ctx); err != nil {
+			return "unreachable (questions are not recorded meanwhile): " + err.Error()
+		}
+		return "ok"
+	}}}
+}
+
+// after runs drain, then writes what the recorder still holds and closes
+// the database, so that a graceful shutdown loses no record either.
+func (r recording) after(drain func(context.Context) error) func(context.Context) error {
+	if r.rec == nil {
+		return drain
+	}
+	return func(ctx context.Context) error {
+		err := drain(ctx)
+		if cerr := r.rec.Close(ctx); cerr != nil && err == nil {
+			err = cerr
+		}
+		r.db.Close()
+		return err
+	}
+}
+
+// feedbackKey is the key that signs feedback buttons and keys the
+// recorded users' pseudonyms. Every replica must have the same one, and it
+// must outlive restarts (or forgetting a user misses their older records),
+// so it comes from MADOGUCHI_RECORD_KEY or, failing that, from the
+// platform secrets the replicas share; with neither (no platform
+// configured, so nothing to record), a random key serves this process.
+func feedbackKey(cfg serveConfig) []byte {
+	if cfg.record.key != "" {
+		return []byte(cfg.record.key)
+	}
+	var shared []string
+	if cfg.line != nil {
+		shared = append(shared, cfg.line.ChannelSecret.Reveal())
+	}
+	if cfg.slack != nil {
+		shared = append(shared, cfg.slack.SigningSecret.Reveal(), cfg.slack.BotToken.Reveal())
+	}
+	if len(shared) == 0 {
+		key := make([]byte, 32)
+		rand.Read(key)
+		return key
+	}
+	h := hmac.New(sha256.New, []byte(strings.Join(shared, "\x00")))
+	h.Write([]byte("madoguchi feedback buttons"))
+	return h.Sum(nil)
+}
+
+// runRecord manages the record: `record purge` deletes what is older than
+// the retention.
+func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
+	rc := c.recordFlags(fs)
+	dir := c.intentsFlag(fs)
+	older := fs.String("older-than", "", "delete questions older than this (`90d`, 36h); default: retention_days from the settings")
+	// The action comes first (record purge --older-than 30d); flags
+	// before it work too.
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if action == "" && fs.NArg() == 1 {
+		action = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		action = ""
+	}
+	if action != "purge" {
+		return usageError{"record takes one action: purge"}
+	}
+	var keep time.Duration
+	if *older != "" {
+		d, err := parseAge(*older)
+		if err != nil {
+			return usageError{"--older-than: " + err.Error()}
+		}
+		keep = d
+	} else {
+		x, err := c.load(*dir)
+		if err != nil {
+			return err
+		}
+		keep = x.Catalogue().Settings.Record.Retention()
+	}
+	db, err := rc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cutoff := time.Now().Add(-keep)
+	n, err := db.Purge(ctx, cutoff)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "deleted %d questions recorded before %s (%s)\n", n, cutoff.UTC().Format(time.DateTime), db.Where)
+	return nil
+}
+
+// parseAge reads an age: a number of days ("30d") or a Go duration
+// ("36h").
+func parseAge(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q is not a number of days, like 30d", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not an age, like 30d or 36h", s)
+	}
+	return d, nil
+}
+
+// cliAsker is how ask puts questions: straight to the bot, or through a
+// recording dialog with --record.
+type cliAsker struct {
+	ask    func(q string) bot.Reply
+	choose func(id string, lang catalogue.Lang) bot.Reply
+	close  func()
+}
+
+// cliUser is the user key of questions asked in a terminal.
+const cliUser = "cli:local"
+
+func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (cliAsker, error) {
+	if !recordIt {
+		return cliAsker{ask: b.Ask, choose: b.Choose, close: func() {}}, nil
+	}
+	db, err := rc.open(ctx)
+	if err != nil {
+		return cliAsker{}, err
+	}
+	logger := newLogger(c.stderr, "text", slog.LevelWarn)
+	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
+	// No button is clicked in a terminal; the key only makes the
+	// pseudonym of cliUser stable from one run to the next.
+	key := []byte(rc.key)
+	if len(key) == 0 {
+		key = []byte("madoguchi ask")
+	}
+	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
+	return cliAsker{
+		ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
+		choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
+		close: func() {
+			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := rec.Close(cctx); err != nil {
+				fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
+			}
+			db.Close()
+		},
+	}, nil
+}

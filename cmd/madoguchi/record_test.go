@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/record"
+)
+
+// TestServeRecords: a question through the LINE webhook is recorded,
+// redacted, and the record's commands read it.
+func TestServeRecords(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "record.db")
+	on := "on"
+	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました。連絡先は taro@example.com です")))
+	l.fake.next(t)
+	l.finish(t) // drains the workers, then writes the record and closes it
+
+	ctx := context.Background()
+	rdb, err := record.Open(ctx, db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := rdb.Entries(ctx, time.Now().Add(-time.Hour))
+	rdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 {
+		t.Fatalf("%d entries recorded, want 1", len(es))
+	}
+	if e := es[0]; e.Platform != "line" || strings.Contains(e.Text, "taro@") || !strings.Contains(e.Text, "<email>") ||
+		!strings.HasPrefix(e.User, "line:") || len(e.User) != 21 || e.Intent == "" {
+		t.Errorf("recorded %+v", e)
+	}
+
+	env := func(string) string { return "" }
+	cmd := func(args ...string) string {
+		var out, errb bytes.Buffer
+		if err := run(ctx, args, env, strings.NewReader(""), &out, &errb); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	if out := cmd("stats", "--db", db, "--since", "1d"); !strings.Contains(out, "Questions since") || !strings.Contains(out, ": 1\n") {
+		t.Errorf("stats:\n%s", out)
+	}
+	if out := cmd("stats", "--db", db, "--json"); !strings.Contains(out, `"questions": 1`) {
+		t.Errorf("stats --json:\n%s", out)
+	}
+	if out := cmd("review", "--db", db, "--intents", intentsDir); !strings.Contains(out, "No question was escalated") {
+		t.Errorf("review:\n%s", out)
+	}
+	if out := cmd("record", "purge", "--db", db, "--older-than", "1d"); !strings.Contains(out, "deleted 0 questions") {
+		t.Errorf("record purge --older-than 1d:\n%s", out)
+	}
+	if out := cmd("record", "--db", db, "--older-than", "0d", "purge"); !strings.Contains(out, "deleted 1 questions") {
+		t.Errorf("record purge:\n%s", out)
+	}
+}
+
+func TestRecordFlagErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--intents", intentsDir, "--record", "maybe", "--addr", "127.0.0.1:0"}, "--record must be on or off"},
+		{[]string{"stats", "--since", "a while"}, "--since"},
+		{[]string{"record", "vacuum"}, "record takes one action: purge"},
+		{[]string{"record", "purge", "now"}, "record takes one action: purge"},
+		{[]string{"record"}, "record takes one action: purge"},
+		{[]string{"record", "--older-than", "-3d", "purge"}, "--older-than"},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), tt.args, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want one naming %s", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestParseAge(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"30d", 30 * 24 * time.Hour, true},
+		{"36h", 36 * time.Hour, true},
+		{"0d", 0, true},
+		{"d", 0, false},
+		{"-1h", 0, false},
+		{"soon", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := parseAge(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseAge(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestServeWithoutDatabase: a record that cannot be opened does not stop
+// the bot answering; /readyz says why nothing is recorded.
+func TestServeWithoutDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "no-such-dir", "record.db")
+	on := "on"
+	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
+	if c := l.fake.next(t); c.Path != replyPath {
+		t.Errorf("call %s, want a reply", c.Path)
+	}
+	res, err := http.Get(l.web.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "not recording") {
+		t.Errorf("/readyz: %s, want the record reported as not recording", body)
+	}
+}

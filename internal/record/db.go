@@ -1,0 +1,310 @@
+// Package record keeps the record of the questions alumni ask, so that
+// admins can see what went unanswered: each question's redacted text, the
+// decision and the candidates, and later its feedback and handoff. It
+// stores them in a SQLite file by default, or in PostgreSQL when several
+// replicas write to one place, with one schema migrated at start-up.
+//
+// Writing never slows answering: the Recorder queues writes in a bounded
+// buffer and a single goroutine writes them in batches; when the buffer is
+// full or the database is down, writes are dropped and counted, and the
+// bot answers on.
+package record
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // the pure-Go "sqlite" driver: the binary stays static
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the record's database, SQLite or PostgreSQL.
+type DB struct {
+	db       *sql.DB
+	postgres bool
+	// Where names the database for logs and messages, without a password.
+	Where string
+}
+
+// Open opens the record: PostgreSQL when url is set, else the SQLite file
+// at path (created if missing). It runs the migrations the database lacks.
+func Open(ctx context.Context, path, url string) (*DB, error) {
+	d := &DB{}
+	var err error
+	if url != "" {
+		d.postgres, d.Where = true, "PostgreSQL "+redactURL(url)
+		d.db, err = sql.Open("pgx", url)
+	} else {
+		d.Where = "SQLite " + path
+		// WAL lets stats and review read while the recorder writes;
+		// busy_timeout makes a second writer (a purge) wait, not fail.
+		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the record (%s): %w", d.Where, err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.db.Close()
+		return nil, fmt.Errorf("migrate the record (%s): %w", d.Where, err)
+	}
+	return d, nil
+}
+
+// migrate brings the schema up to date. On PostgreSQL an advisory lock
+// keeps replicas that start together from migrating twice.
+func (d *DB) migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if d.postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.db, fsys, opts...)
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Ping reports whether the database answers, for the readiness check.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// redactURL drops the password from a database URL.
+func redactURL(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return "(url)"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		user, _, _ := strings.Cut(rest[:at], ":")
+		rest = user + "@" + rest[at+1:]
+	}
+	if q := strings.Index(rest, "?"); q >= 0 {
+		rest = rest[:q]
+	}
+	return scheme + "://" + rest
+}
+
+// bind rewrites ? placeholders as $1, $2… for PostgreSQL.
+func (d *DB) bind(q string) string {
+	if !d.postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// questionColumns are the columns of one question, in insert order.
+const questionColumns = "id, at, platform, lang, user_key, kind, text, decision, intent, score, candidates, asked_for_person, catalogue"
+
+// questionParams is the number of questionColumns.
+const questionParams = 13
+
+// rowsPerInsert bounds one multi-row INSERT: 100 × 13 parameters stays far
+// below both SQLite's and PostgreSQL's limits, and one statement a hundred
+// rows saves the round trips that one per row would cost PostgreSQL.
+const rowsPerInsert = 100
+
+const insertFeedback = `INSERT INTO feedback (question_id, good, at) VALUES (?, ?, ?) ON CONFLICT (question_id) DO NOTHING`
+
+// insertHandoff marks the user's latest question as handed to staff.
+const insertHandoff = `INSERT INTO handoffs (question_id, at)
+SELECT id, ? FROM questions WHERE user_key = ? ORDER BY at DESC LIMIT 1 ON CONFLICT (question_id) DO NOTHING`
+
+// write stores a batch in one transaction: its questions first, in
+// multi-row inserts, then feedback and handoffs (which may name those
+// questions). Question texts must already be redacted.
+func (d *DB) write(ctx context.Context, batch []op) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var rows []any
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		n := len(rows) / questionParams
+		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", questionParams), ", ") + ")"
+		q := "INSERT INTO questions (" + questionColumns + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ") + " ON CONFLICT (id) DO NOTHING"
+		_, err := tx.ExecContext(ctx, d.bind(q), rows...)
+		rows = rows[:0]
+		return err
+	}
+	for _, o := range batch {
+		if q := o.question; q != nil {
+			cands, _ := json.Marshal(q.Candidates)
+			rows = append(rows, q.ID, q.Time.UnixMilli(), q.Platform, string(q.Lang), q.User, q.Kind, q.Text,
+				string(q.Decision), q.Intent, q.Score, string(cands), boolInt(q.AskedForPerson), q.Catalogue)
+			if len(rows) == rowsPerInsert*questionParams {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, o := range batch {
+		switch {
+		case o.feedback != nil:
+			if _, err := tx.ExecContext(ctx, d.bind(insertFeedback), o.feedback.id, boolInt(o.feedback.good), o.feedback.at.UnixMilli()); err != nil {
+				return err
+			}
+		case o.handoff != nil:
+			if _, err := tx.ExecContext(ctx, d.bind(insertHandoff), o.handoff.at.UnixMilli(), o.handoff.user); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// deleteWhere deletes the questions matching cond (with args) and their
+// feedback and handoffs, in one transaction; it returns how many
+// questions went.
+func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	for _, table := range []string{"feedback", "handoffs"} {
+		q := "DELETE FROM " + table + " WHERE question_id IN (SELECT id FROM questions WHERE " + cond + ")"
+		if _, err := tx.ExecContext(ctx, d.bind(q), args...); err != nil {
+			return 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, d.bind("DELETE FROM questions WHERE "+cond), args...)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, tx.Commit()
+}
+
+// Forget deletes every record of user (a pseudonymous key).
+func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
+	n, err := d.deleteWhere(ctx, "user_key = ?", user)
+	if err != nil {
+		return 0, fmt.Errorf("forget a user: %w", err)
+	}
+	return n, nil
+}
+
+// Purge deletes the questions recorded before cutoff, with their feedback
+// and handoffs, and feedback whose question was never written (dropped).
+func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	ms := cutoff.UnixMilli()
+	n, err := d.deleteWhere(ctx, "at < ?", ms)
+	if err != nil {
+		return 0, fmt.Errorf("purge the record: %w", err)
+	}
+	for _, table := range []string{"feedback", "handoffs"} {
+		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
+			return n, fmt.Errorf("purge the record: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// Entry is a recorded question with what came after it.
+type Entry struct {
+	bot.Question
+	// Feedback is +1 for 👍, -1 for 👎, 0 for none.
+	Feedback int
+	// Handoff is set when the question was handed to staff.
+	Handoff bool
+}
+
+// Entries returns the questions recorded since the given time, oldest
+// first.
+func (d *DB) Entries(ctx context.Context, since time.Time) ([]Entry, error) {
+	rows, err := d.db.QueryContext(ctx, d.bind(`SELECT q.id, q.at, q.platform, q.lang, q.user_key, q.kind, q.text, q.decision, q.intent,
+	q.score, q.candidates, q.asked_for_person, q.catalogue, f.good, h.at
+FROM questions q LEFT JOIN feedback f ON f.question_id = q.id LEFT JOIN handoffs h ON h.question_id = q.id
+WHERE q.at >= ? ORDER BY q.at, q.id`), since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("read the record: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var at int64
+		var lang, decision, cands string
+		var person int
+		var good, handoff sql.NullInt64
+		if err := rows.Scan(&e.ID, &at, &e.Platform, &lang, &e.User, &e.Kind, &e.Text, &decision, &e.Intent,
+			&e.Score, &cands, &person, &e.Catalogue, &good, &handoff); err != nil {
+			return nil, fmt.Errorf("read the record: %w", err)
+		}
+		e.Time, e.Lang, e.Decision, e.AskedForPerson = time.UnixMilli(at), catalogue.Lang(lang), match.Decision(decision), person != 0
+		if err := json.Unmarshal([]byte(cands), &e.Candidates); err != nil {
+			return nil, fmt.Errorf("read the record: question %s: candidates: %w", e.ID, err)
+		}
+		switch {
+		case good.Valid && good.Int64 != 0:
+			e.Feedback = 1
+		case good.Valid:
+			e.Feedback = -1
+		}
+		e.Handoff = handoff.Valid
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the record: %w", err)
+	}
+	return out, nil
+}
+
+// errClosed is returned by Forget after Close.
+var errClosed = errors.New("the record is closed")
