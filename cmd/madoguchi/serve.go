@@ -44,6 +44,7 @@ type serveConfig struct {
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
 	record    recordConfig  // the record of questions (record.go)
+	console   consoleConfig // the admins' web console (console.go)
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -64,6 +65,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering events")
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
 	cfg.record = c.serveRecordFlags(fs)
+	consoleAddr := c.consoleFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
@@ -96,6 +98,9 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, err
 	}
 	cfg.slack = sc
+	if cfg.console, err = c.consoleConfig(*consoleAddr, cfg.addr); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -226,6 +231,9 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			a.background = append(a.background, sa.RunSocketMode)
 			logger.Info("Slack enabled (Socket Mode)")
 		}
+	}
+	if err := startConsole(logger, b, rl, rec, cfg.intents, cfg.console, a); err != nil {
+		return nil, err
 	}
 	if cfg.line == nil && cfg.slack == nil {
 		logger.Warn("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN, or the SLACK_ variables")
