@@ -55,7 +55,7 @@ func perDay(entries []record.Entry, since, now time.Time) []day {
 // come from the stylesheet's classes; each bar has a title for the
 // pointer and the page repeats the figures in a table for screen readers.
 func chart(days []day, t tr) template.HTML {
-	const w, h, left, bottom, top = 720.0, 220.0, 36.0, 24.0, 8.0
+	const w, h, left, bottom, top = 720.0, 180.0, 36.0, 24.0, 8.0
 	peak := 1
 	for _, d := range days {
 		peak = max(peak, d.Total())
