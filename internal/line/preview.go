@@ -1,6 +1,7 @@
 package line
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -12,9 +13,14 @@ import (
 // Try page: the same render the webhook uses, so what an admin sees is
 // what alumni get.
 func Preview(r bot.Reply) ([]byte, error) {
-	b, err := json.MarshalIndent(render(r), "", "  ")
-	if err != nil {
+	// Unescaped, so that the JSON reads as the platform gets it (the
+	// page escapes it for HTML).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(render(r)); err != nil {
 		return nil, fmt.Errorf("LINE preview: %w", err)
 	}
-	return b, nil
+	return buf.Bytes(), nil
 }

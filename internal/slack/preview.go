@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -13,9 +14,14 @@ import (
 // by office staff, so with the staff context line), as the JSON the
 // adapter posts, for the console's Try page.
 func Preview(r bot.Reply) ([]byte, error) {
-	b, err := json.MarshalIndent(slack.Blocks{BlockSet: blocks(r, true)}, "", "  ")
-	if err != nil {
+	// Unescaped, so that the JSON reads as the platform gets it (the
+	// page escapes it for HTML).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(slack.Blocks{BlockSet: blocks(r, true)}); err != nil {
 		return nil, fmt.Errorf("Slack preview: %w", err)
 	}
-	return b, nil
+	return buf.Bytes(), nil
 }
