@@ -166,4 +166,18 @@ func TestBrowser(t *testing.T) {
 	if got := text("h1"); got != "概要" {
 		t.Errorf("after the language link: h1 %q, want 概要", got)
 	}
+
+	// A phone: the figures and the chart fit its width, nothing scrolls
+	// sideways.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(f.srv.URL+"/?days=7"),
+		chromedp.WaitVisible(chromedp.CSS("svg.chart")),
+		shot("overview-phone"),
+	); err != nil {
+		t.Fatalf("phone: %v", err)
+	}
+	if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+		t.Errorf("on a phone the overview scrolls sideways (%v)", err)
+	}
 }
