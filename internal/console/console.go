@@ -90,6 +90,11 @@ type Console struct {
 	// field so that tests running as root can see a read-only one.
 	writable func(dir string) bool
 
+	// changing serializes changes to the intents: each is tried on a
+	// fresh copy of the directory, so two admins applying at once must
+	// not both start from the same files and lose one change.
+	changing sync.Mutex
+
 	mu        sync.Mutex
 	downloads map[string]download // id → a patch to download
 }

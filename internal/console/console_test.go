@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -258,14 +259,16 @@ func TestFormsRefuseBadInput(t *testing.T) {
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
-	good := url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"}, "examples_ja": {"図書館は何時まで開いていますか"},
+	good := url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"}, "examples_ja": {"図書館は何時まで開いていますか"}, "examples_en": {"when does the library open"},
 		"answer_ja": {"図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site."}}
-	with := func(k, v string) url.Values {
+	with := func(kv ...string) url.Values {
 		f := url.Values{}
 		for kk, vv := range good {
 			f[kk] = vv
 		}
-		f.Set(k, v)
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
 		return f
 	}
 	tests := []struct {
@@ -282,11 +285,12 @@ func TestFormsRefuseBadInput(t *testing.T) {
 		{"new: bad id", "POST", "/review/new", with("id", "../etc/passwd"), 400, "The id must be"},
 		{"new: empty id", "POST", "/review/new", with("id", ""), 400, "The id must be"},
 		{"new: no answer", "POST", "/review/new", with("answer_en", " "), 400, "Fill in both titles"},
-		{"new: no examples", "POST", "/review/new", with("examples_ja", "\n \n"), 400, "Fill in both titles"},
+		{"new: no examples", "POST", "/review/new", with("examples_ja", "\n \n", "examples_en", " "), 400, "Fill in both titles"},
 		{"new: existing id", "POST", "/review/new", with("id", "forward-change"), 409, "already exists"},
 		// An example another intent already has: lint refuses it and
 		// says where.
 		{"new: lint", "POST", "/review/new", with("examples_ja", "転送先を変更したい"), 422, "library-hours.yaml:"},
+		{"new: lint, one language", "POST", "/review/new", with("examples_en", ""), 422, "library-hours.yaml:8:7: examples (en) is empty"},
 		{"overview: bad period", "GET", "/?days=12", nil, 400, "The period must be 7, 30 or 90 days."},
 		{"review: bad period", "GET", "/review?days=abc", nil, 400, "The period must be 7, 30 or 90 days."},
 		{"intents: bad period", "GET", "/intents?days=-1", nil, 400, "The period must be 7, 30 or 90 days."},
@@ -499,5 +503,51 @@ func TestNewRefusesBadAuth(t *testing.T) {
 				t.Errorf("got %v, want an error with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestConcurrentChanges: two admins applying at once both get their
+// change; neither overwrites the other's.
+func TestConcurrentChanges(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.signIn(t)
+	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
+	forms := []struct {
+		path string
+		form url.Values
+	}{
+		{"/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}},
+		{"/review/new", url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"},
+			"examples_ja": {"図書館は何時まで開いていますか"}, "examples_en": {"when does the library open"}, "answer_ja": {"図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site."}}},
+	}
+	done := make(chan response, len(forms))
+	for _, fm := range forms {
+		go func() {
+			req, _ := http.NewRequest("POST", f.srv.URL+fm.path, strings.NewReader(fm.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.Do(req)
+			if err != nil {
+				done <- response{status: -1, body: err.Error()}
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			done <- response{status: resp.StatusCode, body: string(b)}
+		}()
+	}
+	for range forms {
+		if r := <-done; r.status != http.StatusOK {
+			t.Errorf("a concurrent change: %d\n%s", r.status, r.body)
+		}
+	}
+	cat, err := catalogue.Load(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cat.Intent("library-hours") == nil || !slices.Contains(cat.Intent("forward-change").Examples.JA, "メールの転送先を変更してログインしたい") {
+		t.Error("one of two concurrent changes was lost")
+	}
+	if log, _ := f.db.AuditLog(context.Background(), 10); len(log) != 2 {
+		t.Errorf("%d audit entries, want 2", len(log))
 	}
 }

@@ -137,7 +137,7 @@ var messages = map[string][2]string{
 	"review.addto":      {"Add these as examples to", "これらを例文として追加："},
 	"review.apply":      {"Add examples", "例文を追加"},
 	"review.new":        {"New intent", "新しいインテント"},
-	"review.newhelp":    {"Write a new intent from these questions; lint checks it before anything is written.", "これらの質問から新しいインテントを作ります。書き込む前にlintで確認します。"},
+	"review.newhelp":    {"Write a new intent from these questions: both titles, both answers, and at least one example in each language. Lint checks it before anything is written.", "これらの質問から新しいインテントを作ります。題名と回答は日英両方、例文は各言語1つ以上必要です。書き込む前にlintで確認します。"},
 	"sugg.add-examples": {"add them as examples", "例文として追加"},
 	"sugg.new-intent":   {"a new intent", "新しいインテント"},
 	"sugg.out-of-scope": {"out of scope", "対象外"},

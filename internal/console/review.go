@@ -148,6 +148,8 @@ func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session
 	}
 	cl := *cs[i]
 	cl.Suggestion, cl.Intent = review.AddExamples, intent
+	c.changing.Lock()
+	defer c.changing.Unlock()
 	tmp, err := copyIntents(c.o.IntentsDir)
 	if err != nil {
 		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
@@ -258,8 +260,8 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		EN string `yaml:"en"`
 	}
 	type examples struct {
-		JA []string `yaml:"ja,omitempty"`
-		EN []string `yaml:"en,omitempty"`
+		JA []string `yaml:"ja"`
+		EN []string `yaml:"en"`
 	}
 	var in struct {
 		ID       string   `yaml:"id"`
@@ -276,6 +278,8 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	name := id + ".yaml"
+	c.changing.Lock()
+	defer c.changing.Unlock()
 	if _, err := os.Stat(filepath.Join(c.o.IntentsDir, name)); err == nil || c.o.Bot.Index().Catalogue().Intent(id) != nil {
 		c.refuse(w, r, s, http.StatusConflict, tr.S("err.exists"), nil)
 		return
