@@ -61,6 +61,14 @@ type Handoffs interface {
 	Open(ctx context.Context) ([]handoff.View, error)
 }
 
+// The implementations serve wires in.
+var (
+	_ Entries  = (*record.DB)(nil)
+	_ AuditLog = (*record.DB)(nil)
+	_ Reloader = (*reload.Reloader)(nil)
+	_ Handoffs = (*handoff.Handoff)(nil)
+)
+
 // Options are what the console shows and changes. Bot and IntentsDir are
 // required; a nil Entries or Audit shows the record as off and refuses
 // changes (a change must be audited); a nil Handoffs shows handoffs as not
