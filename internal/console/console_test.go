@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
 
@@ -549,5 +551,37 @@ func TestConcurrentChanges(t *testing.T) {
 	}
 	if log, _ := f.db.AuditLog(context.Background(), 10); len(log) != 2 {
 		t.Errorf("%d audit entries, want 2", len(log))
+	}
+}
+
+// TestRecordOff: with the record off, the pages say so rather than fail.
+func TestRecordOff(t *testing.T) {
+	f := newFixture(t, func(o *Options, _ string) { o.Entries, o.Audit = nil, nil })
+	c := f.signIn(t)
+	for _, path := range []string{"/", "/review", "/intents", "/intents/forward-change", "/audit"} {
+		r := do(t, c, "GET", f.srv.URL+path, nil, "Accept-Language", "en")
+		if r.status != http.StatusOK || !strings.Contains(r.body, "The record of questions is off") {
+			t.Errorf("GET %s with the record off: %d, want 200 saying the record is off", path, r.status)
+		}
+	}
+}
+
+// brokenRecord is a record whose database is down.
+type brokenRecord struct{}
+
+func (brokenRecord) Entries(context.Context, time.Time) ([]record.Entry, error) {
+	return nil, errors.New("connection refused")
+}
+
+// TestRecordUnreadable: a database that is down gets a clear sentence,
+// not a stack trace or a blank page.
+func TestRecordUnreadable(t *testing.T) {
+	f := newFixture(t, func(o *Options, _ string) { o.Entries = brokenRecord{} })
+	c := f.signIn(t)
+	for _, path := range []string{"/", "/review", "/intents"} {
+		r := do(t, c, "GET", f.srv.URL+path, nil, "Accept-Language", "en")
+		if r.status != http.StatusInternalServerError || !strings.Contains(r.body, "could not be read") || strings.Contains(r.body, "connection refused") {
+			t.Errorf("GET %s with the database down: %d, want 500 with a clear sentence and no details", path, r.status)
+		}
 	}
 }
