@@ -94,7 +94,10 @@ type tryData struct {
 	Asked       bool
 	Reply       bot.Reply
 	LINE, Slack string
-	Explain     match.Explanation
+	// Bubbles and Blocks are drawn from the JSON, as the platforms would.
+	Bubbles []bubble
+	Blocks  []part
+	Explain match.Explanation
 }
 
 // tryPage answers a question as the bot would, without recording it, and
@@ -113,12 +116,12 @@ func (c *Console) tryPage(w http.ResponseWriter, r *http.Request, s *session) {
 	x := c.o.Bot.Index()
 	d.Asked, d.Reply, d.Explain = true, bot.New(x).Ask(q), x.Explain(q)
 	if b, err := line.Preview(d.Reply); err == nil {
-		d.LINE = string(b)
+		d.LINE, d.Bubbles = string(b), lineBubbles(b)
 	} else {
 		d.LINE = err.Error()
 	}
 	if b, err := slack.Preview(d.Reply); err == nil {
-		d.Slack = string(b)
+		d.Slack, d.Blocks = string(b), slackParts(b)
 	} else {
 		d.Slack = err.Error()
 	}
