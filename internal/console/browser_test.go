@@ -38,7 +38,8 @@ func TestBrowser(t *testing.T) {
 	exe := browser(t)
 	p := newFakeOIDC(t, "client-id", "T-OFFICE", "U-ADMIN")
 	f := newFixture(t, func(o *Options, u string) {
-		o.Auth = Auth{Issuer: p.srv.URL, ClientID: "client-id", ClientSecret: "client-secret", Team: "T-OFFICE", URL: u}
+		// Both ways to sign in, as the login page's screenshot shows.
+		o.Auth = Auth{PasswordHash: o.Auth.PasswordHash, Issuer: p.srv.URL, ClientID: "client-id", ClientSecret: "client-secret", Team: "T-OFFICE", URL: u}
 	})
 	const asked = "メールの転送先を変更してログインしたい"
 	key := clusterKey(clusterOf(t, f, asked))

@@ -366,7 +366,7 @@ func TestIntents(t *testing.T) {
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	r := do(t, c, "GET", f.srv.URL+"/intents", nil, "Accept-Language", "en")
-	for _, want := range []string{`href="/intents/forward-change"`, "Changing the forwarding address", "intents loaded"} {
+	for _, want := range []string{`href="/intents/forward-change"`, "Changing the forwarding address", "intents loaded", "<code>forward-change.yaml: 3 examples (ja)"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("intents page lacks %q", want)
 		}

@@ -164,8 +164,10 @@ func (c *Console) reloadStatus() *reloadView {
 func lintAdvice(cat *catalogue.Catalogue) map[string][]string {
 	out := map[string][]string{}
 	for _, p := range catalogue.Advice(cat) {
-		name := baseName(p.File)
-		out[name] = append(out[name], p.String())
+		// The served directory's path says nothing to an admin; the
+		// file name and line do.
+		p.File = baseName(p.File)
+		out[p.File] = append(out[p.File], p.String())
 	}
 	return out
 }
