@@ -105,6 +105,7 @@ type Console struct {
 
 	mu        sync.Mutex
 	downloads map[string]download // id → a patch to download
+	jobs      map[string]*job     // id → a change in the background
 }
 
 // download is a changed intent file offered for download when the intents
@@ -131,7 +132,7 @@ func New(o Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, writable: writable}
+	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -184,6 +185,7 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
 	c.mux.Handle("POST /review/new", c.signedIn(c.reviewNew))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
+	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))
 	c.mux.Handle("GET /intents", c.signedIn(c.intentsPage))
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))

@@ -64,6 +64,26 @@ func do(t testing.TB, c *http.Client, method, u string, form url.Values, header 
 	return response{resp.StatusCode, resp.Header, string(b)}
 }
 
+// submit posts a form as the console's own pages do and, when the change
+// runs in the background, follows its page until it is done.
+func submit(t testing.TB, c *http.Client, base, path string, form url.Values, header ...string) response {
+	t.Helper()
+	r := do(t, c, "POST", base+path, form, header...)
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/jobs/") {
+		return r
+	}
+	for range 3000 {
+		r = do(t, c, "GET", base+loc, nil, header...)
+		if !strings.Contains(r.body, `id="working"`) {
+			return r
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the change at %s never finished", loc)
+	return r
+}
+
 func (f *fixture) signIn(t testing.TB) *http.Client {
 	t.Helper()
 	c := client(t)
@@ -93,7 +113,7 @@ func dirSum(t testing.TB, dir string) string {
 func TestSignInRequired(t *testing.T) {
 	f := newFixture(t, nil)
 	c := client(t)
-	for _, path := range []string{"/", "/review", "/try?q=x", "/intents", "/intents/forward-change", "/handoffs", "/audit", "/download/x"} {
+	for _, path := range []string{"/", "/review", "/try?q=x", "/intents", "/intents/forward-change", "/handoffs", "/audit", "/download/x", "/jobs/x"} {
 		r := do(t, c, "GET", f.srv.URL+path, nil)
 		if want := "/login?next=" + url.QueryEscape(path); r.status != http.StatusSeeOther || r.header.Get("Location") != want {
 			t.Errorf("GET %s: %d to %q, want 303 to %q", path, r.status, r.header.Get("Location"), want)
@@ -300,11 +320,17 @@ func TestFormsRefuseBadInput(t *testing.T) {
 		{"intent: unknown", "GET", "/intents/nope", nil, 404, "There is no such page."},
 		{"download: unknown", "GET", "/download/nope", nil, 404, "That download has expired."},
 		{"lang: bad", "GET", "/lang?to=fr", nil, 400, "to must be ja or en"},
+		{"job: unknown", "GET", "/jobs/nope", nil, 404, "There is no such change"},
 	}
 	before := dirSum(t, f.dir)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := do(t, c, tt.method, f.srv.URL+tt.path, tt.form)
+			var r response
+			if tt.method == "POST" {
+				r = submit(t, c, f.srv.URL, tt.path, tt.form)
+			} else {
+				r = do(t, c, tt.method, f.srv.URL+tt.path, tt.form)
+			}
 			if r.status != tt.status || !strings.Contains(r.body, tt.want) {
 				t.Errorf("got %d, want %d with %q:\n%s", r.status, tt.status, tt.want, r.body)
 			}
@@ -404,7 +430,7 @@ func TestApplyReloadsAndAudits(t *testing.T) {
 		t.Fatalf("before: %s, want clarify", r.Decision)
 	}
 	key := clusterKey(clusterOf(t, f, asked))
-	r := do(t, c, "POST", f.srv.URL+"/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}, "Accept-Language", "en")
+	r := submit(t, c, f.srv.URL, "/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}, "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="reloaded"`) || !strings.Contains(r.body, "forward-change.yaml") {
 		t.Fatalf("apply: %d\n%s", r.status, r.body)
 	}
@@ -430,7 +456,7 @@ func TestNewIntent(t *testing.T) {
 	form := url.Values{"id": {"library-hours"}, "title_ja": {"図書館の開館時間"}, "title_en": {"Library hours"},
 		"examples_ja": {"図書館は何時まで開いていますか\n図書館の開館時間を教えて"}, "examples_en": {"when is the library open"},
 		"answer_ja": {"開館時間は図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site for its hours."}}
-	r := do(t, c, "POST", f.srv.URL+"/review/new", form, "Accept-Language", "en")
+	r := submit(t, c, f.srv.URL, "/review/new", form, "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="reloaded"`) {
 		t.Fatalf("new intent: %d\n%s", r.status, r.body)
 	}
@@ -453,7 +479,7 @@ func TestReadOnlyCatalogueOffersDownload(t *testing.T) {
 	f.console.writable = func(string) bool { return false }
 	before := dirSum(t, f.dir)
 	const asked = "メールの転送先を変更してログインしたい"
-	r := do(t, c, "POST", f.srv.URL+"/review/apply", url.Values{"key": {clusterKey(clusterOf(t, f, asked))}, "intent": {"forward-change"}}, "Accept-Language", "en")
+	r := submit(t, c, f.srv.URL, "/review/apply", url.Values{"key": {clusterKey(clusterOf(t, f, asked))}, "intent": {"forward-change"}}, "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, "read-only") {
 		t.Fatalf("apply: %d\n%s", r.status, r.body)
 	}
@@ -522,23 +548,24 @@ func TestConcurrentChanges(t *testing.T) {
 		{"/review/new", url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"},
 			"examples_ja": {"図書館は何時まで開いていますか"}, "examples_en": {"when does the library open"}, "answer_ja": {"図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site."}}},
 	}
-	done := make(chan response, len(forms))
+	// Both are accepted at once and run in the background together.
+	var jobs []string
 	for _, fm := range forms {
-		go func() {
-			req, _ := http.NewRequest("POST", f.srv.URL+fm.path, strings.NewReader(fm.form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			resp, err := c.Do(req)
-			if err != nil {
-				done <- response{status: -1, body: err.Error()}
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			done <- response{status: resp.StatusCode, body: string(b)}
-		}()
+		r := do(t, c, "POST", f.srv.URL+fm.path, fm.form)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/jobs/") {
+			t.Fatalf("POST %s: %d %q, want 303 to its job", fm.path, r.status, r.header.Get("Location"))
+		}
+		jobs = append(jobs, r.header.Get("Location"))
 	}
-	for range forms {
-		if r := <-done; r.status != http.StatusOK {
+	for _, j := range jobs {
+		var r response
+		for range 3000 {
+			if r = do(t, c, "GET", f.srv.URL+j, nil); !strings.Contains(r.body, `id="working"`) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="reloaded"`) {
 			t.Errorf("a concurrent change: %d\n%s", r.status, r.body)
 		}
 	}

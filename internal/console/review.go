@@ -109,9 +109,21 @@ type appliedData struct {
 	Problems []string
 }
 
-// refuse shows why a change was refused, with lint's file:line sentences.
+// outcome is what a change came to: the page to show and its status.
+type outcome struct {
+	status int
+	p      page
+}
+
+// refused is a change refused, with lint's file:line sentences if any.
+func refused(status int, msg string, problems []string) outcome {
+	return outcome{status, page{Error: msg, Data: appliedData{Problems: problems}}}
+}
+
+// refuse shows at once why a change was refused.
 func (c *Console) refuse(w http.ResponseWriter, r *http.Request, s *session, status int, msg string, problems []string) {
-	c.render(w, r, s, status, "applied", page{Error: msg, Data: appliedData{Problems: problems}})
+	o := refused(status, msg, problems)
+	c.render(w, r, s, o.status, "applied", o.p)
 }
 
 // reviewApply adds a cluster's questions to the examples of the intent
@@ -148,50 +160,48 @@ func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session
 	}
 	cl := *cs[i]
 	cl.Suggestion, cl.Intent = review.AddExamples, intent
-	c.changing.Lock()
-	defer c.changing.Unlock()
-	tmp, err := copyIntents(c.o.IntentsDir)
-	if err != nil {
-		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
-		c.o.Logger.Error("console: copy the intents", "err", err)
-		return
-	}
-	defer os.RemoveAll(tmp)
-	a, err := review.Apply(tmp, []*review.Cluster{&cl})
-	if err != nil {
-		c.refuse(w, r, s, http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
-		return
-	}
-	d := appliedData{Added: a.Added, Figures: []figure{
-		{tr.S("loo"), pct1(a.Before.LeaveOneOut.Accuracy()), pct1(a.After.LeaveOneOut.Accuracy())},
-		{tr.S("loo.wrong"), pct1(a.Before.LeaveOneOut.WrongRate()), pct1(a.After.LeaveOneOut.WrongRate())},
-		{tr.S("reviewed"), fmt.Sprintf("%d / %d", a.Before.Suggested, a.Before.Reviewed), fmt.Sprintf("%d / %d", a.After.Suggested, a.After.Reviewed)},
-	}}
-	what := fmt.Sprintf("added %d examples to %s: %q", a.Added, intent, cl.Texts)
-	c.commit(w, r, s, tmp, a.Files, "review.add-examples", what, d)
+	c.background(w, r, s, func(ctx context.Context) outcome {
+		c.changing.Lock()
+		defer c.changing.Unlock()
+		tmp, err := copyIntents(c.o.IntentsDir)
+		if err != nil {
+			c.o.Logger.Error("console: copy the intents", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		defer os.RemoveAll(tmp)
+		a, err := review.Apply(tmp, []*review.Cluster{&cl})
+		if err != nil {
+			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
+		}
+		d := appliedData{Added: a.Added, Figures: []figure{
+			{tr.S("loo"), pct1(a.Before.LeaveOneOut.Accuracy()), pct1(a.After.LeaveOneOut.Accuracy())},
+			{tr.S("loo.wrong"), pct1(a.Before.LeaveOneOut.WrongRate()), pct1(a.After.LeaveOneOut.WrongRate())},
+			{tr.S("reviewed"), fmt.Sprintf("%d / %d", a.Before.Suggested, a.Before.Reviewed), fmt.Sprintf("%d / %d", a.After.Suggested, a.After.Reviewed)},
+		}}
+		what := fmt.Sprintf("added %d examples to %s: %q", a.Added, intent, cl.Texts)
+		return c.commit(ctx, tr, s, a.Files, "review.add-examples", what, d)
+	})
 }
 
-// commit writes the changed files (paths in tmp) into the intents
-// directory and reloads, or keeps them for download when the directory is
-// read-only; the audit log has the change first.
-func (c *Console) commit(w http.ResponseWriter, r *http.Request, s *session, tmp string, files []string, action, what string, d appliedData) {
-	tr := translator(r)
+// commit writes the changed files (paths in a temporary copy) into the
+// intents directory and reloads, or keeps them for download when the
+// directory is read-only; the audit log has the change first. The caller
+// holds c.changing.
+func (c *Console) commit(ctx context.Context, tr tr, s *session, files []string, action, what string, d appliedData) outcome {
 	d.ReadOnly = !c.writable(c.o.IntentsDir)
 	if d.ReadOnly {
 		what += " (read-only catalogue: offered as a download)"
 	}
-	if err := c.audit(r.Context(), s, action, what); err != nil {
+	if err := c.audit(ctx, s, action, what); err != nil {
 		c.o.Logger.Error("console: audit", "err", err)
-		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.audit"), nil)
-		return
+		return refused(http.StatusInternalServerError, tr.S("err.audit"), nil)
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
 		data, err := os.ReadFile(f)
 		if err != nil {
 			c.o.Logger.Error("console: read the changed file", "err", err)
-			c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
-			return
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 		d.Files = append(d.Files, name)
 		if d.ReadOnly {
@@ -200,8 +210,7 @@ func (c *Console) commit(w http.ResponseWriter, r *http.Request, s *session, tmp
 		}
 		if err := replaceFile(filepath.Join(c.o.IntentsDir, name), data); err != nil {
 			c.o.Logger.Error("console: write the intents", "err", err)
-			c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
-			return
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 	}
 	if !d.ReadOnly && c.o.Reloader != nil {
@@ -209,7 +218,7 @@ func (c *Console) commit(w http.ResponseWriter, r *http.Request, s *session, tmp
 		d.Reload = &st
 	}
 	c.o.Logger.Info("console: change applied", "action", action, "files", d.Files, "read_only", d.ReadOnly)
-	c.render(w, r, s, http.StatusOK, "applied", page{Data: d})
+	return outcome{http.StatusOK, page{Data: d}}
 }
 
 // problemLines turns an error from Apply or Load into lint's sentences,
@@ -278,8 +287,6 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	name := id + ".yaml"
-	c.changing.Lock()
-	defer c.changing.Unlock()
 	if _, err := os.Stat(filepath.Join(c.o.IntentsDir, name)); err == nil || c.o.Bot.Index().Catalogue().Intent(id) != nil {
 		c.refuse(w, r, s, http.StatusConflict, tr.S("err.exists"), nil)
 		return
@@ -292,38 +299,44 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	enc.Close()
-	tmp, err := copyIntents(c.o.IntentsDir)
-	if err != nil {
-		c.o.Logger.Error("console: copy the intents", "err", err)
-		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
-		return
-	}
-	defer os.RemoveAll(tmp)
-	path := filepath.Join(tmp, name)
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		c.o.Logger.Error("console: write the new intent", "err", err)
-		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
-		return
-	}
-	after, err := catalogue.Load(tmp)
-	if err != nil {
-		c.refuse(w, r, s, http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
-		return
-	}
-	before, err := leaveOneOut(r.Context(), c.o.Bot.Index().Catalogue())
-	if err == nil {
-		var a evaluate.Report
-		if a, err = leaveOneOut(r.Context(), after); err == nil {
-			d := appliedData{Added: len(in.Examples.JA) + len(in.Examples.EN), Figures: []figure{
-				{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
-				{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
-			}}
-			c.commit(w, r, s, tmp, []string{path}, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
-			return
+	c.background(w, r, s, func(ctx context.Context) outcome {
+		c.changing.Lock()
+		defer c.changing.Unlock()
+		// Checked again under the lock: another change may have made it.
+		if _, err := os.Stat(filepath.Join(c.o.IntentsDir, name)); err == nil {
+			return refused(http.StatusConflict, tr.S("err.exists"), nil)
 		}
-	}
-	c.o.Logger.Error("console: leave-one-out", "err", err)
-	c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
+		tmp, err := copyIntents(c.o.IntentsDir)
+		if err != nil {
+			c.o.Logger.Error("console: copy the intents", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		defer os.RemoveAll(tmp)
+		path := filepath.Join(tmp, name)
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			c.o.Logger.Error("console: write the new intent", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		after, err := catalogue.Load(tmp)
+		if err != nil {
+			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
+		}
+		before, err := leaveOneOut(ctx, c.o.Bot.Index().Catalogue())
+		if err != nil {
+			c.o.Logger.Error("console: leave-one-out", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		a, err := leaveOneOut(ctx, after)
+		if err != nil {
+			c.o.Logger.Error("console: leave-one-out", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		d := appliedData{Added: len(in.Examples.JA) + len(in.Examples.EN), Figures: []figure{
+			{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
+			{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
+		}}
+		return c.commit(ctx, tr, s, []string{path}, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
+	})
 }
 
 // leaveOneOut runs the leave-one-out test of a catalogue.
