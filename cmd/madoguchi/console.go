@@ -79,9 +79,9 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec reco
 	if err != nil {
 		return fmt.Errorf("console: listen on %s: %w", cc.addr, err)
 	}
-	// Applying a review runs the leave-one-out test twice: minutes on a
-	// large catalogue on a busy machine, hence the long write timeout.
-	srv := &http.Server{Handler: con, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute}
+	// Changes run in the background (see console.background), so no
+	// request needs long.
+	srv := &http.Server{Handler: con, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	logger.Info("console listening", "addr", ln.Addr().String(), "slack_sign_in", cc.auth.ClientID != "", "password", cc.auth.PasswordHash != "")
 	a.background = append(a.background, func(ctx context.Context) error {
 		go func() {
