@@ -45,7 +45,8 @@ type serveConfig struct {
 	line      *line.Config  // nil when LINE is not configured
 	slack     *slack.Config // nil when Slack is not configured
 	intake    intakeConfig
-	record    recordConfig // the record of questions (record.go)
+	record    recordConfig  // the record of questions (record.go)
+	console   consoleConfig // the admins' web console (console.go)
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -68,6 +69,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
 	intakeCfg := c.intakeFlags(fs)
 	cfg.record = c.serveRecordFlags(fs)
+	consoleAddr := c.consoleFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return cfg, err
 	}
@@ -109,6 +111,9 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, err
 	}
 	cfg.slack = sc
+	if cfg.console, err = c.consoleConfig(*consoleAddr, cfg.addr); err != nil {
+		return cfg, err
+	}
 	if cfg.line == nil && cfg.slack == nil {
 		return cfg, fmt.Errorf("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN for LINE, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN for Slack")
 	}
@@ -268,6 +273,9 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			}})
 			logger.Info("Slack enabled (Socket Mode)")
 		}
+	}
+	if err := startConsole(logger, b, rl, rec, cfg.intents, cfg.console, a); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

@@ -1,0 +1,97 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/record"
+)
+
+// day is one day's questions by decision.
+type day struct {
+	Day                            string
+	Answered, Clarified, Escalated int
+}
+
+// Total is the day's questions.
+func (d day) Total() int { return d.Answered + d.Clarified + d.Escalated }
+
+// perDay counts the questions (not picked choices) of each UTC day from
+// since to now, days without questions included, oldest first.
+func perDay(entries []record.Entry, since, now time.Time) []day {
+	var days []day
+	index := map[string]int{}
+	for t := since.UTC().Truncate(24 * time.Hour); !t.After(now.UTC()); t = t.Add(24 * time.Hour) {
+		k := t.Format(time.DateOnly)
+		index[k] = len(days)
+		days = append(days, day{Day: k})
+	}
+	for _, e := range entries {
+		if e.Kind == bot.KindChoice {
+			continue
+		}
+		i, ok := index[e.Time.UTC().Format(time.DateOnly)]
+		if !ok {
+			continue
+		}
+		switch e.Decision {
+		case match.Answer:
+			days[i].Answered++
+		case match.Clarify:
+			days[i].Clarified++
+		default:
+			days[i].Escalated++
+		}
+	}
+	return days
+}
+
+// chart draws the days as stacked bars (answered at the bottom, then asked
+// back, then escalated) in SVG, on the server: no script, no CDN. Colours
+// come from the stylesheet's classes; each bar has a title for the
+// pointer and the page repeats the figures in a table for screen readers.
+func chart(days []day, t tr) template.HTML {
+	const w, h, left, bottom, top = 720.0, 180.0, 36.0, 24.0, 8.0
+	peak := 1
+	for _, d := range days {
+		peak = max(peak, d.Total())
+	}
+	n := max(len(days), 1)
+	slot := (w - left) / float64(n)
+	bar := max(slot*0.7, 1)
+	scale := (h - bottom - top) / float64(peak)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(t.S("perday")))
+	fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f"/>`, left, h-bottom, w, h-bottom)
+	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end">%d</text>`, left-4, top+10, peak)
+	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end">0</text>`, left-4, h-bottom)
+	every := max(1, n/7)
+	for i, d := range days {
+		x := left + float64(i)*slot + (slot-bar)/2
+		y := h - bottom
+		fmt.Fprintf(&b, `<g><title>%s: %s %d, %s %d, %s %d</title>`, d.Day,
+			template.HTMLEscapeString(t.S("answered")), d.Answered, template.HTMLEscapeString(t.S("clarified")), d.Clarified,
+			template.HTMLEscapeString(t.S("escalated")), d.Escalated)
+		for _, part := range []struct {
+			class string
+			n     int
+		}{{"answered", d.Answered}, {"clarified", d.Clarified}, {"escalated", d.Escalated}} {
+			if part.n == 0 {
+				continue
+			}
+			ph := float64(part.n) * scale
+			y -= ph
+			fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>`, part.class, x, y, bar, ph)
+		}
+		b.WriteString(`</g>`)
+		if i%every == 0 {
+			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.0f" text-anchor="middle">%s</text>`, x+bar/2, h-6, d.Day[5:])
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // built from numbers and escaped words only
+}
