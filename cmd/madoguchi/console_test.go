@@ -31,8 +31,11 @@ func TestConsolePassword(t *testing.T) {
 func TestServeConsole(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
 	addr, consoleAddr := freeAddr(t), freeAddr(t)
+	// serve needs a platform whose token is accepted: a fake LINE.
+	fake := newFakeLINE(t)
 	env := map[string]string{"MADOGUCHI_INTENTS": intentsDir, "MADOGUCHI_DB": filepath.Join(t.TempDir(), "r.db"),
-		"MADOGUCHI_ADDR": addr, "MADOGUCHI_CONSOLE_ADDR": consoleAddr, "MADOGUCHI_CONSOLE_PASSWORD_HASH": string(hash)}
+		"MADOGUCHI_ADDR": addr, "MADOGUCHI_OPS_ADDR": freeAddr(t), "MADOGUCHI_CONSOLE_ADDR": consoleAddr, "MADOGUCHI_CONSOLE_PASSWORD_HASH": string(hash),
+		"LINE_CHANNEL_SECRET": testChannelSecret, "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": fake.URL}
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
