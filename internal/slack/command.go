@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -15,8 +16,9 @@ import (
 //	/madoguchi <question>       the bot's answer
 //	/madoguchi search <letters> intents found by a few letters of id or title
 //	/madoguchi show <id>        an intent's answer in both languages
+//	/madoguchi handoffs         the open conversations with staff
 //	/madoguchi help             this list
-func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
+func (a *Adapter) commandResponse(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	word, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
 	rest = strings.TrimSpace(rest)
 	var bl []slack.Block
@@ -30,6 +32,9 @@ func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
 		bl, text = []slack.Block{section(found)}, "madoguchi search: "+escape(rest)
 	case "show":
 		bl, text = a.show(rest)
+	case "handoffs":
+		list := a.handoffs(ctx)
+		bl, text = []slack.Block{section(list)}, "madoguchi handoffs"
 	default:
 		r := a.bot.Ask(cmd.Text)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
