@@ -36,6 +36,9 @@ type fakeSlack struct {
 	extra  http.Handler // more routes (Socket Mode)
 	// authError, when set, is auth.test's error (a refused bot token).
 	authError string
+	// nextTS, when set, gives each posted message its own ts (tickets
+	// are told apart by their thread's ts).
+	nextTS func() string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -65,6 +68,10 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			status, f.script = f.script[0], f.script[1:]
 		}
 		f.posts = append(f.posts, r.PostForm)
+		ts := "1700000000.000200"
+		if f.nextTS != nil {
+			ts = f.nextTS()
+		}
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		if status == http.StatusTooManyRequests {
@@ -73,7 +80,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
 			return
 		}
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000200"}`, r.PostForm.Get("channel"))
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), ts)
 		f.got <- r.PostForm
 	}))
 	t.Cleanup(f.Close)
