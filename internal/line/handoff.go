@@ -15,6 +15,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/redact"
 )
 
 // handoffLink is the adapter's side of the staff handoff: the handoff
@@ -230,13 +231,15 @@ func (a *Adapter) withOffer(src webhook.SourceInterface, question string, r bot.
 }
 
 // exchangeOf is how the ticket shows a question and the bot's reply: the
-// answer's title, or the first line of what it said.
+// answer's title, or the first line of what it said. The question is
+// redacted, as in the record: the ticket is stored (in Redis, for a while
+// after it closes), and staff can ask for what they need.
 func exchangeOf(question string, r bot.Reply) handoff.Exchange {
 	said := r.Title
 	if said == "" {
 		said, _, _ = strings.Cut(r.Text, "\n")
 	}
-	return handoff.Exchange{User: truncate(question, 300), Bot: truncate(said, 120)}
+	return handoff.Exchange{User: truncate(redact.Text(question), 300), Bot: truncate(said, 120)}
 }
 
 // guessesOf are the bot's best candidates for a question, offered to staff
