@@ -461,3 +461,57 @@ func TestHandoffReplicas(t *testing.T) {
 		t.Errorf("%d pushes for 3 staff messages delivered to both replicas, want 3", n)
 	}
 }
+
+// click presses a ticket button as a staff member.
+func (r *handoffRig) click(t *testing.T, action, value, thread, actionTS string) {
+	t.Helper()
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": "USTAFF"}, "channel": map[string]any{"id": deskChannel},
+		"trigger_id": "trig-" + actionTS, // Slack gives every click its own
+		"container":  map[string]any{"type": "message", "message_ts": thread, "channel_id": deskChannel},
+		"message":    map[string]any{"ts": thread},
+		"actions":    []any{map[string]any{"action_id": action, "block_id": "b", "type": "button", "value": value, "action_ts": actionTS}},
+	})
+	if res, _ := r.slks[0].post(t, "/slack/interactive", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(payload)}}.Encode()), nil); res.StatusCode != 200 {
+		t.Fatalf("interactive status %d", res.StatusCode)
+	}
+}
+
+func TestHandoffTakeAndSendAnswer(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	if c := r.user(t, 0, textEvent("h-q", "rt-q", "パスワードを忘れました")); path(lastMessage(c), "type") != "flex" {
+		t.Fatalf("the question was not answered: %v", lastMessage(c))
+	}
+	ticket := r.open(t, 0)
+	id, thread := ticketOf(t, ticket), "1700000001.000001"
+	blocks := ticket.Get("blocks")
+	if !strings.Contains(blocks, "パスワードを忘れました") || !strings.Contains(blocks, `"value":"`+id+` forgot-id-password"`) {
+		t.Fatalf("ticket lacks the earlier question or its guess: %.900s", blocks)
+	}
+	r.click(t, handoff.ActionTake, id, thread, "1700000200.000001")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.desk.mu.Lock()
+		taken := len(r.desk.updates) > 0 && strings.Contains(r.desk.updates[len(r.desk.updates)-1].Get("text"), "taken by <@USTAFF>")
+		r.desk.mu.Unlock()
+		if taken {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the ticket was not updated to taken within 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.click(t, handoff.ActionSend, id+" forgot-id-password", thread, "1700000200.000002")
+	push := r.line.next(t)
+	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "ID・パスワードを忘れた\nIDやパスワードを忘れた場合は") {
+		t.Errorf("sent answer: %s %.120q", push.Path, txt)
+	}
+	if note := r.slack.next(t); !strings.Contains(note.Get("text"), `<@USTAFF> sent the answer "forgot-id-password"`) {
+		t.Errorf("thread note %q", note.Get("text"))
+	}
+	r.slks[0].finish(t)
+	if n := r.line.callCount(pushPath); n != 1 {
+		t.Errorf("%d pushes, want 1", n)
+	}
+}

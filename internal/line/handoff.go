@@ -243,17 +243,28 @@ func exchangeOf(question string, r bot.Reply) handoff.Exchange {
 }
 
 // guessesOf are the bot's best candidates for a question, offered to staff
-// as answers to send.
+// as answers to send: the answered intent first, then the other
+// candidates. A request for a person has none (its candidates match the
+// request, not the need), so the question before it keeps its guesses.
 func guessesOf(r bot.Reply) []handoff.Guess {
+	if r.Match.Handoff {
+		return nil
+	}
 	var gs []handoff.Guess
+	seen := map[string]bool{}
+	add := func(id, title string) {
+		if len(gs) < maxGuessesKept && !seen[id] {
+			seen[id] = true
+			gs = append(gs, handoff.Guess{IntentID: id, Title: title})
+		}
+	}
+	if r.Intent != "" {
+		add(r.Intent, r.Title)
+	}
 	for _, c := range r.Match.Candidates {
-		if len(gs) == maxGuessesKept {
-			break
+		if c.Intent != nil && !c.Intent.Handoff {
+			add(c.Intent.ID, c.Intent.Title.In(r.Lang))
 		}
-		if c.Intent == nil || c.Intent.Handoff {
-			continue
-		}
-		gs = append(gs, handoff.Guess{IntentID: c.Intent.ID, Title: c.Intent.Title.In(r.Lang)})
 	}
 	return gs
 }
