@@ -137,6 +137,10 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 		}
 		ex, _ := a.ho.lastOf(a.hashID(u.ID))
 		r, err = a.ho.h.Start(ctx, u, ex.exchanges, ex.guesses)
+		if err == nil && !u.Group && a.dialog != nil {
+			// Marking the same question again (a second tap) changes nothing.
+			a.dialog.HandedOff(platform + ":" + a.hashID(u.ID))
+		}
 	case handoff.PostbackCancel:
 		r = a.ho.h.Cancel(lang)
 	case handoff.PostbackEnd:
