@@ -41,7 +41,7 @@ type fakeSlack struct {
 	nextTS func() string
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{got: make(chan url.Values, 100)}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/auth.test" {
@@ -81,7 +81,9 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			return
 		}
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), ts)
-		f.got <- r.PostForm
+		got := r.PostForm
+		got.Set("posted_ts", ts) // not Slack's: the ts this fake gave the message
+		f.got <- got
 	}))
 	t.Cleanup(f.Close)
 	return f
