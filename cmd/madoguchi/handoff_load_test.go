@@ -166,8 +166,15 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 			}
 		}
 		time.Sleep(100 * time.Millisecond) // the last ticket is stored just after it is posted
-		go func() {                        // the thread posts nobody waits for
-			for range fs.got {
+		// The thread posts nobody waits for.
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-fs.got:
+				case <-done:
+					return
+				}
 			}
 		}()
 		sent := make(map[string]time.Time, users*perUser)
@@ -208,6 +215,7 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		}
 		lineAPI.Close()
 		fs.Close()
+		close(done)
 		la.mu.Lock()
 		if got := len(la.at); got != users*perUser {
 			desk.mu.Lock()
