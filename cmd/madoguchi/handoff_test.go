@@ -515,3 +515,25 @@ func TestHandoffTakeAndSendAnswer(t *testing.T) {
 		t.Errorf("%d pushes, want 1", n)
 	}
 }
+
+func TestHandoffStaffFileAndBroadcast(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	r.open(t, 0)
+	thread := "1700000001.000001"
+	file := staffEvent(thread, "1700000100.000100", "手順書です")
+	file["subtype"] = "file_share"
+	r.slks[0].event(t, "EvF", file, nil)
+	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "手順書です" {
+		t.Errorf("file message pushed %v, want its text", path(push.Body, "messages", 0, "text"))
+	}
+	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Attached files are not sent") || note.Get("thread_ts") != thread {
+		t.Errorf("file note %q in %q", note.Get("text"), note.Get("thread_ts"))
+	}
+	wide := staffEvent(thread, "1700000100.000200", "全員に共有します")
+	wide["subtype"] = "thread_broadcast"
+	r.slks[0].event(t, "EvW", wide, nil)
+	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "全員に共有します" {
+		t.Errorf("broadcast reply pushed %v", path(push.Body, "messages", 0, "text"))
+	}
+	r.slks[0].finish(t)
+}

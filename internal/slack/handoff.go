@@ -43,12 +43,17 @@ func (a *Adapter) inTicketThread(data any) bool {
 	return false
 }
 
+// relayed are the message subtypes a person writes: a plain message, one
+// also sent to the channel, and one with files (whose text is relayed; the
+// files are not).
+var relayed = map[string]bool{"": true, "thread_broadcast": true, "file_share": true}
+
 // staffMessage is a person's message in a ticket thread; ok is false for
 // the bot's own posts, edits, deletions and mention events (the message
 // event of the same message is the one relayed).
 func (a *Adapter) staffMessage(data any) (handoff.StaffMessage, bool) {
 	e, ok := data.(*slackevents.MessageEvent)
-	if !ok || !a.inTicketThread(data) || e.BotID != "" || e.SubType != "" || e.User == "" {
+	if !ok || !a.inTicketThread(data) || e.BotID != "" || !relayed[e.SubType] || e.User == "" {
 		return handoff.StaffMessage{}, false
 	}
 	return handoff.StaffMessage{Channel: e.Channel, ThreadTS: e.ThreadTimeStamp, TS: e.TimeStamp,
@@ -67,6 +72,14 @@ func (a *Adapter) fromStaff(ctx context.Context, data any) error {
 		a.metrics.Failures.WithLabelValues(platform, "handoff").Inc()
 		a.log.Warn("handoff: staff message not handled", "channel", m.Channel, "ts", m.TS, "err", err)
 		return ctx.Err()
+	}
+	if e := data.(*slackevents.MessageEvent); e.SubType == "file_share" {
+		// LINE gets text only: say so, or staff believe the file went.
+		_, _, err := a.api.PostMessageContext(ctx, m.Channel, slack.MsgOptionTS(m.ThreadTS), slack.MsgOptionText(
+			"⚠️ 添付ファイルはユーザーに送られません。必要なら内容を文章かリンクで送ってください。 / Attached files are not sent to the user; send their content as text or a link.", false))
+		if err != nil {
+			a.log.Warn("handoff: file note not posted", "channel", m.Channel, "ts", m.TS, "err", err)
+		}
 	}
 	return nil
 }
