@@ -537,3 +537,24 @@ func TestHandoffStaffFileAndBroadcast(t *testing.T) {
 	}
 	r.slks[0].finish(t)
 }
+
+func TestHandoffDeskDown(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	r.user(t, 0, textEvent("h-ask", "rt-ask", "担当者と話したい"))
+	r.user(t, 0, postbackEvent("h-consent", handoff.PostbackConsent+"|ja"))
+	r.slack.mu.Lock()
+	r.slack.postError = "not_in_channel"
+	r.slack.mu.Unlock()
+	c := r.user(t, 0, postbackEvent("h-start", handoff.PostbackStart+"|ja"))
+	if alt, _ := path(lastMessage(c), "altText").(string); !strings.HasPrefix(alt, "担当者へのお問い合わせですね。大阪大学 卒業生係へご連絡ください。") {
+		t.Errorf("a start the desk refused answered %q, want the office's contact", alt)
+	}
+	// Nothing was opened: the next message goes to the bot.
+	r.slack.mu.Lock()
+	r.slack.postError = ""
+	r.slack.mu.Unlock()
+	if c := r.user(t, 0, textEvent("h-q", "rt-q", "パスワードを忘れました")); path(lastMessage(c), "type") != "flex" {
+		t.Errorf("after a failed start the bot did not answer: %v", lastMessage(c))
+	}
+	r.slks[0].finish(t)
+}

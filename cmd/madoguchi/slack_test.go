@@ -39,6 +39,9 @@ type fakeSlack struct {
 	// nextTS, when set, gives each posted message its own ts (tickets
 	// are told apart by their thread's ts).
 	nextTS func() string
+	// postError, when set, is chat.postMessage's error (say, the bot was
+	// removed from the channel).
+	postError string
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -68,6 +71,12 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			status, f.script = f.script[0], f.script[1:]
 		}
 		f.posts = append(f.posts, r.PostForm)
+		if f.postError != "" {
+			f.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"ok":false,"error":%q}`, f.postError)
+			return
+		}
 		ts := "1700000000.000200"
 		if f.nextTS != nil {
 			ts = f.nextTS()

@@ -105,7 +105,7 @@ func (a *Adapter) handoffDone(ctx context.Context, qe intake.Event, token string
 	case err != nil:
 		a.metrics.Failures.WithLabelValues(platform, "handoff").Inc()
 		a.log.Warn("handoff failed; answered with the office contact", "event_id", qe.ID, "user", a.hashID(sourceUser(src)), "err", err)
-		return true, a.deliver(ctx, qe, token, src, render(a.bot.Choose(bot.NoneChoice, lang)))
+		return true, a.deliver(ctx, qe, token, src, render(a.officeContact(lang)))
 	}
 	if msgs := handoffMessages(r, lang); msgs != nil {
 		return true, a.deliver(ctx, qe, token, src, msgs)
@@ -124,7 +124,7 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 	u, ok := a.handoffUser(e.Source, lang)
 	if !ok {
 		// A button from before the handoff was turned off.
-		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.bot.Choose(bot.NoneChoice, lang)))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.officeContact(lang)))
 	}
 	var r handoff.Reply
 	var err error
@@ -150,6 +150,18 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 	}
 	_, derr := a.handoffDone(ctx, qe, e.ReplyToken, e.Source, lang, r, err)
 	return derr
+}
+
+// officeContact is the bot's answer to a request for a person (the
+// catalogue's handoff intent: the office's contact), what a user gets when
+// the staff cannot be reached through the chat.
+func (a *Adapter) officeContact(lang catalogue.Lang) bot.Reply {
+	for _, in := range a.bot.Index().Catalogue().Intents {
+		if in.Handoff {
+			return a.bot.Choose(in.ID, lang)
+		}
+	}
+	return a.bot.Choose(bot.NoneChoice, lang)
 }
 
 // displayName is the user's LINE display name, or "" when LINE does not
