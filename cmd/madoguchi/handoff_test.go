@@ -558,3 +558,12 @@ func TestHandoffDeskDown(t *testing.T) {
 	}
 	r.slks[0].finish(t)
 }
+
+func TestServeHandoffChannelNeedsBothPlatforms(t *testing.T) {
+	env := map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "SLACK_HANDOFF_CHANNEL": deskChannel}
+	err := run(t.Context(), []string{"serve", "--intents", intentsDir, "--addr", "127.0.0.1:0", "--ops-addr", "127.0.0.1:0"},
+		func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "SLACK_HANDOFF_CHANNEL is set, but the staff handoff needs both LINE") {
+		t.Errorf("serve with SLACK_HANDOFF_CHANNEL and LINE only: %v, want the sentence naming what is missing", err)
+	}
+}
