@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
@@ -64,6 +65,14 @@ func interactive(ctx context.Context, c *cli, b cliAsker, x *match.Index, explai
 		choices := append(append([]bot.Choice(nil), last.Choices...), last.Related...)
 		if n, err := strconv.Atoi(q); err == nil && n >= 1 && n <= len(choices) {
 			last = b.choose(choices[n-1].ID, last.Lang)
+		} else if err == nil {
+			// A number with nothing to pick is not a question: the menu,
+			// in the language of the conversation (Japanese at first).
+			lang := last.Lang
+			if lang == "" {
+				lang = catalogue.Japanese
+			}
+			last = b.menu(lang)
 		} else {
 			if explain {
 				printExplain(c.stdout, x, q)
@@ -126,9 +135,19 @@ func printExplain(w io.Writer, x *match.Index, q string) {
 		}
 	}
 	fmt.Fprintln(w)
+	if len(e.UnknownSubjects) > 0 {
+		fmt.Fprintf(w, "unknown subject: %s\n", strings.Join(e.UnknownSubjects, ", "))
+	}
 	for _, c := range e.Candidates {
 		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v; naive Bayes support %.1f) matched: %s\n",
 			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, c.Support, strings.Join(c.Matched, " "))
+		if c.SubjectFactor < 1 {
+			fmt.Fprintf(w, "  %-22s score ×%.2f for the subject", "", c.SubjectFactor)
+			if len(c.Foreign) > 0 {
+				fmt.Fprintf(w, " (names it never mentions: %s)", strings.Join(c.Foreign, ", "))
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
 }

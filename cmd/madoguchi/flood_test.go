@@ -49,7 +49,7 @@ func BenchmarkUnverifiedFlood(b *testing.B) {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake := httptest.NewServer(rc)
 		addr, opsAddr := freeAddr(b), freeAddr(b)
-		cmd := exec.Command(bin, "serve", "--addr", addr, "--ops-addr", opsAddr, "--intents", intentsDir)
+		cmd := exec.Command(bin, "serve", "--addr", addr, "--ops-addr", opsAddr, "--intents", intentsDir, "--record", "off")
 		cmd.Env = append(os.Environ(), "LINE_CHANNEL_SECRET="+testChannelSecret, "LINE_CHANNEL_TOKEN=t", "LINE_API_ENDPOINT="+fake.URL)
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

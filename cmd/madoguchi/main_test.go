@@ -56,6 +56,10 @@ func TestAskExplain(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
+	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "Evernoteのパスワードを忘れた")
+	if code != 0 || !strings.Contains(out, "unknown subject: Evernote") || strings.Contains(out, "decision: answer") {
+		t.Errorf("a question about an unknown service: exit %d, output:\n%s", code, out)
+	}
 }
 
 func TestAskInteractive(t *testing.T) {
@@ -136,6 +140,19 @@ func TestTestCommand(t *testing.T) {
 	// Shared keywords are listed for admins but do not fail the test.
 	if !strings.Contains(out, `outlook-trouble: "outlook" also in smartphone-app`) {
 		t.Errorf("shared keyword not listed:\n%s", out)
+	}
+	// Per query file: out-of-scope questions not answered, and those that
+	// an FAQ intent answered, with that intent.
+	dir := t.TempDir()
+	q := filepath.Join(dir, "q.tsv")
+	if err := os.WriteFile(q, []byte("-\tパスワードを忘れました\n-\t今日の運勢は\nhandoff\t人と話したい\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = runCmd(t, "", "test", "--queries", q, intentsDir)
+	for _, want := range []string{"out of scope not answered  50.0%  (1 of 2", "requests for a person heard 100.0%  (1 of 1)", `"パスワードを忘れました" → forgot-id-password`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s", want, out)
+		}
 	}
 	_, errOut, code := runCmd(t, "", "test", "--queries", "no-such-file.tsv", intentsDir)
 	if code != 1 || !strings.Contains(errOut, "no-such-file.tsv") {

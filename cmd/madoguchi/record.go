@@ -247,6 +247,7 @@ func parseAge(s string) (time.Duration, error) {
 type cliAsker struct {
 	ask    func(q string) bot.Reply
 	choose func(id string, lang catalogue.Lang) bot.Reply
+	menu   func(lang catalogue.Lang) bot.Reply
 	close  func()
 }
 
@@ -255,7 +256,7 @@ const cliUser = "cli:local"
 
 func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (cliAsker, error) {
 	if !recordIt {
-		return cliAsker{ask: b.Ask, choose: b.Choose, close: func() {}}, nil
+		return cliAsker{ask: b.Ask, choose: b.Choose, menu: b.Menu, close: func() {}}, nil
 	}
 	db, err := rc.open(ctx)
 	if err != nil {
@@ -273,6 +274,7 @@ func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt b
 	return cliAsker{
 		ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
 		choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
+		menu:   b.Menu,
 		close: func() {
 			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

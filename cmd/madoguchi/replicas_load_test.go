@@ -123,8 +123,8 @@ func BenchmarkReplicasLoad(b *testing.B) {
 }
 
 // BenchmarkServeRSS builds and runs the real binary with the shipped
-// catalogue and LINE pointed at a local fake, sends it 2,000 events, and
-// reports its resident memory.
+// catalogue, the record on (in a temporary file) and LINE pointed at a
+// local fake, sends it 2,000 events, and reports its resident memory.
 func BenchmarkServeRSS(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "madoguchi")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -136,7 +136,9 @@ func BenchmarkServeRSS(b *testing.B) {
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := ln.Addr().String()
 		ln.Close()
-		cmd := exec.Command(bin, "serve", "--addr", addr, "--ops-addr", "127.0.0.1:0", "--intents", intentsDir, "--rate-limit", "0")
+		// Recording is on, as shipped, into a file of the benchmark's own.
+		db := filepath.Join(b.TempDir(), "record.db")
+		cmd := exec.Command(bin, "serve", "--addr", addr, "--ops-addr", "127.0.0.1:0", "--intents", intentsDir, "--rate-limit", "0", "--db", db)
 		cmd.Env = append(os.Environ(), "LINE_CHANNEL_SECRET="+testChannelSecret, "LINE_CHANNEL_TOKEN=t", "LINE_API_ENDPOINT="+fake.URL)
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

@@ -121,13 +121,18 @@ type slackApp struct {
 	web  *httptest.Server
 }
 
-func newSlackApp(t *testing.T, appToken string) *slackApp {
+// newSlackApp is serve's handler with Slack pointed at a fake API; tune,
+// when given, changes the config first.
+func newSlackApp(t *testing.T, appToken string, tune ...func(*serveConfig)) *slackApp {
 	t.Helper()
 	fake := newFakeSlack(t)
 	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
 	}}
+	for _, f := range tune {
+		f(&cfg)
+	}
 	a := testApp(t, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)

@@ -37,7 +37,7 @@ func startServe(t *testing.T, env map[string]string) *runningServe {
 	s.logs = &syncWriter{w: s.buf}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	args := []string{"serve", "--addr", s.public, "--ops-addr", s.ops, "--intents", intentsDir, "--log-format", "text"}
+	args := []string{"serve", "--addr", s.public, "--ops-addr", s.ops, "--intents", intentsDir, "--log-format", "text", "--record", "off"}
 	go func() {
 		s.err = run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, s.logs)
 		close(s.done)

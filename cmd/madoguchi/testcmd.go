@@ -98,8 +98,21 @@ func readCases(path string) ([]evaluate.Case, error) {
 
 func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 	printInScope(w, name, r)
-	if r.Reject > 0 {
-		fmt.Fprintf(w, "  out of scope / handoff escalated %5.1f%%  (%d of %d)\n", 100*r.Rejection(), r.Rejected, r.Reject)
+	if r.OutOfScope > 0 {
+		fmt.Fprintf(w, "  out of scope not answered %5.1f%%  (%d of %d; %d escalated, the rest asked back or small talk)\n",
+			100*r.OutRejection(), r.NotAnswered, r.OutOfScope, r.OutEscalated)
+	}
+	if r.Handoffs > 0 {
+		fmt.Fprintf(w, "  requests for a person heard %5.1f%%  (%d of %d)\n", 100*r.HandoffRecall(), r.Heard, r.Handoffs)
+	}
+	if r.HandedOff > 0 {
+		fmt.Fprintf(w, "  in-scope questions handed to a person %d\n", r.HandedOff)
+	}
+	if len(r.Answered) > 0 {
+		fmt.Fprintln(w, "  out-of-scope questions answered (question → intent that answered):")
+		for _, o := range r.Answered {
+			fmt.Fprintf(w, "    %q → %s\n", o.Query, o.Result.Intent().ID)
+		}
 	}
 	if len(r.Confusions) > 0 {
 		fmt.Fprintln(w, "  confusions (wanted → answered):")
@@ -109,8 +122,8 @@ func printReport(w io.Writer, name string, r evaluate.Report, verbose bool) {
 	}
 	for _, o := range r.Failures {
 		v := o.Verdict()
-		if !verbose && v != evaluate.Wrong && o.Kind == evaluate.InScope {
-			continue
+		if !verbose && (v != evaluate.Wrong || o.Kind == evaluate.OutOfScope) && !o.Result.Handoff && o.Kind != evaluate.Handoff {
+			continue // wrong answers to out-of-scope questions are listed above
 		}
 		want := strings.Join(o.Accept, ",")
 		if o.Kind != evaluate.InScope {
@@ -158,6 +171,9 @@ func describe(r match.Result) string {
 	if in := r.Intent(); in != nil {
 		return fmt.Sprintf("%s %s [%s]", r.Decision, in.ID, strings.Join(cands, ", "))
 	}
+	if r.Handoff {
+		return fmt.Sprintf("handoff [%s]", strings.Join(cands, ", "))
+	}
 	return fmt.Sprintf("%s [%s]", r.Decision, strings.Join(cands, ", "))
 }
 
@@ -178,7 +194,7 @@ func printSweep(w io.Writer, sets []evalSet) {
 		ok := true
 		for _, s := range sets {
 			r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
-			if r.WrongRate() > s.floors.MaxWrong || r.Rejection() < s.floors.MinRejection {
+			if r.WrongRate() > s.floors.MaxWrong || r.OutRejection() < s.floors.MinRejection {
 				ok = false
 				break
 			}

@@ -5,6 +5,7 @@
 package bot
 
 import (
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -43,7 +44,8 @@ type Link struct {
 type Reply struct {
 	Decision match.Decision
 	Lang     catalogue.Lang
-	// Intent is the answered intent (Decision Answer), else "".
+	// Intent is the answered intent (Decision Answer), or the out-of-scope
+	// intent whose reply an escalation gives, else "".
 	Intent string
 	// Title is the answered intent's title, else "".
 	Title string
@@ -133,6 +135,16 @@ func (b *Bot) Greeting(lang catalogue.Lang) Reply {
 	return r
 }
 
+// Menu answers with the help intent (what can be asked), or, in a
+// catalogue without one, with the escalation notice.
+func (b *Bot) Menu(lang catalogue.Lang) Reply {
+	cat := b.Index().Catalogue()
+	if help := cat.Intent("help"); help != nil {
+		return answer(cat, help, lang)
+	}
+	return escalate(cat, lang, false)
+}
+
 // TextOnly tells the user the bot reads text only.
 func (b *Bot) TextOnly(lang catalogue.Lang) Reply {
 	return Reply{Decision: match.Escalate, Lang: lang, Text: b.Index().Catalogue().Settings.Messages.TextOnly.In(lang)}
@@ -160,8 +172,19 @@ func reply(cat *catalogue.Catalogue, res match.Result) Reply {
 		r.Choices = append(r.Choices, Choice{NoneChoice, m.NoneOfThese.In(res.Lang)})
 		return r
 	default:
+		if t := res.Topic; t != nil {
+			return topic(cat, t, res.Lang)
+		}
 		return escalate(cat, res.Lang, res.Handoff)
 	}
+}
+
+// topic escalates a question about something the office handles elsewhere
+// with the out-of-scope intent's own reply, which says where to go.
+func topic(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang) Reply {
+	r := answer(cat, in, lang)
+	r.Decision = match.Escalate
+	return r
 }
 
 func answer(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang) Reply {
@@ -172,14 +195,32 @@ func answer(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang)
 		Title:    in.Title.In(lang),
 		Text:     in.Answer.In(lang),
 	}
+	if in.IsSmallTalk() {
+		r.Title = "" // "■ お礼" above "どういたしまして" reads oddly
+	}
 	for _, l := range in.Links {
 		r.Links = append(r.Links, Link{l.Label.In(lang), l.URL})
 	}
 	r.Related, r.RelatedLabel = related(cat, in, lang)
 	if in.Escalate {
 		r.Contact = contact(cat, lang)
+		if listsDetails(r.Text, r.Contact.Details) {
+			r.Contact.Details = "" // said once, in the answer
+		}
 	}
 	return r
+}
+
+// listsDetails reports whether an answer already lists what to send the
+// office: it contains one of the bullet lines of the office details.
+func listsDetails(answer, details string) bool {
+	for _, line := range strings.Split(details, "\n") {
+		line = strings.TrimSpace(line)
+		if (strings.HasPrefix(line, "・") || strings.HasPrefix(line, "- ")) && strings.Contains(answer, line) {
+			return true
+		}
+	}
+	return false
 }
 
 func related(cat *catalogue.Catalogue, in *catalogue.Intent, lang catalogue.Lang) ([]Choice, string) {

@@ -95,9 +95,10 @@ func (d *Dialog) Message(ctx context.Context, user, text string) (r Reply) {
 	}
 	r = d.bot.Ask(text)
 	d.record(user, text, KindQuestion, &r)
-	var offered []string
+	// The language is kept even without choices, so that a number sent
+	// later is answered in the language of the chat.
+	offered := []string{string(r.Lang)}
 	if r.Decision == match.Clarify {
-		offered = append(offered, string(r.Lang))
 		for _, c := range r.Choices {
 			offered = append(offered, c.ID)
 		}
@@ -124,7 +125,14 @@ func (d *Dialog) picked(ctx context.Context, user, text string) (Reply, bool) {
 		return Reply{}, false
 	}
 	if n >= len(offered) { // offered[0] is the language
-		return Reply{}, false
+		// Nothing to pick: a bare number is not a question, so show what
+		// can be asked, in the chat's language (Japanese, the office's,
+		// when nothing was said before).
+		lang := catalogue.Japanese
+		if len(offered) > 0 {
+			lang = catalogue.Lang(offered[0])
+		}
+		return d.bot.Menu(lang), true
 	}
 	if err := d.store.PutChoices(ctx, user, nil, choicesTTL); err != nil {
 		d.onError("put choices", err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/state"
 )
@@ -27,8 +28,14 @@ func TestDialogNumberedChoice(t *testing.T) {
 		t.Error("the choices were still pending after one was picked")
 	}
 	// Another user's number is not taken from u1's choices.
-	if got := d.Message(ctx, "u2", "1"); got.Decision == match.Answer {
-		t.Errorf("u2 typing 1 answered %s", got.Intent)
+	// A bare number with nothing to pick shows the menu, in the chat's
+	// language (Japanese when nothing was said before).
+	if got := d.Message(ctx, "u2", "1"); got.Intent != "help" || got.Lang != catalogue.Japanese {
+		t.Errorf("u2 typing 1 got %s %q in %s, want the help menu in Japanese", got.Decision, got.Intent, got.Lang)
+	}
+	d.Message(ctx, "u3", "thanks")
+	if got := d.Message(ctx, "u3", "1"); got.Intent != "help" || got.Lang != catalogue.English {
+		t.Errorf("u3 (English chat) typing 1 got %q in %s, want the help menu in English", got.Intent, got.Lang)
 	}
 	// "None of these" by number escalates.
 	r = d.Message(ctx, "u1", "変更したい")

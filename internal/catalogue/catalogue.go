@@ -91,9 +91,39 @@ type Intent struct {
 	Handoff bool
 	// Related lists intent ids offered as next questions.
 	Related []string
+	// Kind says whether the intent is an FAQ answer (the zero value),
+	// small talk, or a topic the office does not handle here.
+	Kind Kind
 	// File is the path the intent was loaded from.
 	File string
 }
+
+// Kind is what sort of thing an intent recognises.
+type Kind string
+
+// The kinds of intent.
+const (
+	// FAQ intents answer a question about the service (the default).
+	FAQ Kind = "faq"
+	// SmallTalk intents answer greetings, thanks and other chat that is not
+	// a question: their reply carries no title, and answering one is not
+	// counted as answering an out-of-scope question.
+	SmallTalk Kind = "small-talk"
+	// OutOfScope intents recognise things the office is often asked about
+	// but does not handle here (certificates, alumni association fees…).
+	// They are never answered as an FAQ: a question they fit best is
+	// escalated with the intent's own reply, which says where to go.
+	OutOfScope Kind = "out-of-scope"
+)
+
+// Kinds lists the valid kinds, in the order lint names them.
+var Kinds = []Kind{FAQ, SmallTalk, OutOfScope}
+
+// IsOutOfScope reports whether the intent names a topic not handled here.
+func (in *Intent) IsOutOfScope() bool { return in.Kind == OutOfScope }
+
+// IsSmallTalk reports whether the intent answers chat rather than a question.
+func (in *Intent) IsSmallTalk() bool { return in.Kind == SmallTalk }
 
 // Catalogue is a validated, immutable set of intents and the bot settings.
 type Catalogue struct {

@@ -194,3 +194,27 @@ func FuzzParseSettings(f *testing.F) {
 		}
 	})
 }
+
+func TestIntentKind(t *testing.T) {
+	base := "id: x\ntitle: {ja: x, en: x}\nexamples: {ja: [a], en: [b]}\nanswer: {ja: x, en: x}\n"
+	tests := []struct {
+		extra   string
+		want    Kind
+		problem string
+	}{
+		{"", FAQ, ""},
+		{"kind: out-of-scope\n", OutOfScope, ""},
+		{"kind: small-talk\n", SmallTalk, ""},
+		{"kind: offtopic\n", FAQ, `kind "offtopic" is not one of faq, small-talk, out-of-scope`},
+		{"kind: out-of-scope\nhandoff: true\n", OutOfScope, "a handoff intent must be of kind"},
+	}
+	for _, tt := range tests {
+		in, ps := ParseIntent("x.yaml", []byte(base+tt.extra))
+		if in.Kind != tt.want {
+			t.Errorf("%q: kind %q, want %q", tt.extra, in.Kind, tt.want)
+		}
+		if got := ps.Error(); tt.problem == "" && len(ps) > 0 || !strings.Contains(got, tt.problem) {
+			t.Errorf("%q: problems %q, want %q", tt.extra, got, tt.problem)
+		}
+	}
+}

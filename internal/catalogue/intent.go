@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -54,7 +55,7 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 	if root == nil {
 		return nil, nil, w.ps
 	}
-	in := &Intent{File: path}
+	in := &Intent{File: path, Kind: FAQ}
 	pos := &positions{id: at(root)}
 	w.fields(root, "", []field{
 		{"id", true, func(v *yaml.Node) {
@@ -81,7 +82,11 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 		{"escalate", false, func(v *yaml.Node) { in.Escalate = w.boolean(v, "escalate") }},
 		{"handoff", false, func(v *yaml.Node) { in.Handoff = w.boolean(v, "handoff") }},
 		{"related", false, func(v *yaml.Node) { in.Related, pos.related = w.strList(v, "related") }},
+		{"kind", false, func(v *yaml.Node) { in.Kind = w.kind(v) }},
 	})
+	if in.Handoff && in.Kind != FAQ {
+		w.addf(root, "a handoff intent must be of kind %q, not %q: it asks for a person", FAQ, in.Kind)
+	}
 	return in, pos, w.ps
 }
 
@@ -95,6 +100,23 @@ func (w *walker) limitedText(n *yaml.Node, what string, max int) Text {
 		}
 	}
 	return t
+}
+
+// kind reads an intent's kind, one of Kinds.
+func (w *walker) kind(v *yaml.Node) Kind {
+	s, ok := w.str(v, "kind")
+	if !ok {
+		return FAQ
+	}
+	if k := Kind(s); slices.Contains(Kinds, k) {
+		return k
+	}
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	w.addf(v, "kind %q is not one of %s", s, strings.Join(names, ", "))
+	return FAQ
 }
 
 // exampleList reads one language's examples, which may not be empty.
@@ -145,6 +167,9 @@ func (w *walker) links(n *yaml.Node) []Link {
 func checkIntent(in *Intent) Problems {
 	var ps Problems
 	add := func(msg string) { ps = append(ps, Problem{File: in.File, Msg: msg}) }
+	if in.Kind != "" && !slices.Contains(Kinds, in.Kind) { // "" reads as FAQ
+		add(fmt.Sprintf("kind %q is not a kind of intent", in.Kind))
+	}
 	if !idPattern.MatchString(in.ID) {
 		add(fmt.Sprintf("id %q may use only lowercase letters, digits and single hyphens", in.ID))
 	}

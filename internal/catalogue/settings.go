@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"math"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,6 +15,10 @@ type Settings struct {
 	// Synonyms are groups of words that mean the same here; the matcher
 	// reads every word of a group as the group's first.
 	Synonyms [][]string
+	// About names the service this counter is about ("OUMail"): a
+	// question that names it is taken to be about it even when it also
+	// names things the catalogue does not know.
+	About    []string
 	Matching Thresholds
 	// Test holds the quality bars for labelled query files; LeaveOneOut
 	// those for the examples matched leave-one-out, a harder test.
@@ -79,9 +84,17 @@ type Thresholds struct {
 
 // Floors are the quality bars `madoguchi test` enforces.
 type Floors struct {
-	MinAccuracy  float64
-	MaxWrong     float64
+	MinAccuracy float64
+	MaxWrong    float64
+	// MinRejection is the least share of out-of-scope questions that no FAQ
+	// intent may answer.
 	MinRejection float64
+	// MinHandoff is the least share of requests for a person that must be
+	// heard as such (default 1).
+	MinHandoff float64
+	// MaxHandedOff is how many in-scope questions may be handed to a
+	// person (default 0): one that merely contains a word like "staff".
+	MaxHandedOff int
 }
 
 // ParseSettings parses and validates the settings file.
@@ -119,6 +132,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		}},
 		{"handoff_phrases", true, func(v *yaml.Node) { s.HandoffPhrases, _ = w.strList(v, "handoff_phrases") }},
 		{"synonyms", false, func(v *yaml.Node) { s.Synonyms = w.synonyms(v) }},
+		{"about", false, func(v *yaml.Node) { s.About, _ = w.strList(v, "about") }},
 		{"matching", true, func(v *yaml.Node) {
 			t := &s.Matching
 			w.fields(v, "matching", []field{
@@ -146,8 +160,10 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 
 // floors reads a set of quality bars.
 func (w *walker) floors(v *yaml.Node, what string) Floors {
-	var f Floors
+	f := Floors{MinHandoff: 1}
 	w.fields(v, what, []field{
+		{"min_handoff", false, func(v *yaml.Node) { f.MinHandoff = w.fraction(v, what+" min_handoff") }},
+		{"max_handed_off", false, func(v *yaml.Node) { f.MaxHandedOff = int(w.upTo(v, math.MaxInt32, what+" max_handed_off")) }},
 		{"min_accuracy", true, func(v *yaml.Node) { f.MinAccuracy = w.fraction(v, what+" min_accuracy") }},
 		{"max_wrong", true, func(v *yaml.Node) { f.MaxWrong = w.fraction(v, what+" max_wrong") }},
 		{"min_rejection", true, func(v *yaml.Node) { f.MinRejection = w.fraction(v, what+" min_rejection") }},

@@ -55,13 +55,31 @@ const (
 )
 
 // Verdict judges the outcome.
+//
+// An out-of-scope question is handled correctly when it is escalated or
+// answered by small talk (a greeting, thanks: chat is not a question); it
+// is Wrong when an FAQ intent answers it. A request for a person is
+// correct only when it is heard as one (Result.Handoff). An in-scope case
+// that names an out-of-scope intent is correct when the question is
+// escalated with that intent as its topic.
 func (o Outcome) Verdict() Verdict {
 	d := o.Result.Decision
-	if o.Kind != InScope {
-		if d == match.Escalate {
+	switch o.Kind {
+	case Handoff:
+		switch {
+		case d == match.Escalate && o.Result.Handoff:
 			return Correct
+		case d == match.Answer:
+			return Wrong
+		case d == match.Clarify:
+			return Clarified
 		}
-		if d == match.Answer {
+		return Escalated
+	case OutOfScope:
+		switch {
+		case d == match.Escalate, d == match.Answer && o.Result.Intent().IsSmallTalk():
+			return Correct
+		case d == match.Answer:
 			return Wrong
 		}
 		return Clarified
@@ -75,6 +93,9 @@ func (o Outcome) Verdict() Verdict {
 	case match.Clarify:
 		return Clarified
 	default:
+		if t := o.Result.Topic; t != nil && slices.Contains(o.Accept, t.ID) {
+			return Correct
+		}
 		return Escalated
 	}
 }
@@ -198,8 +219,12 @@ func leaveOut(full *match.Index, i int, lang catalogue.Lang, j int) (exampleOnly
 		held.Examples.JA = rest
 	}
 	cs := Case{Query: ex, Accept: []string{in.ID}, Source: in.ID + " (leave-one-out)"}
-	if in.Handoff {
+	switch {
+	case in.Handoff:
 		cs = Case{Query: ex, Kind: Handoff, Source: cs.Source}
+	case in.IsOutOfScope():
+		// Judged as an out-of-scope question: no FAQ intent may answer it.
+		cs = Case{Query: ex, Kind: OutOfScope, Source: cs.Source}
 	}
 	matchWith := func(held catalogue.Intent) (Outcome, error) {
 		intents := slices.Clone(cat.Intents)
@@ -248,14 +273,23 @@ func canonicalTexts(x *match.Index, in *catalogue.Intent) []string {
 
 // Report summarises outcomes.
 type Report struct {
-	InScope    int // in-scope cases
-	Correct    int // in-scope cases answered with an accepted intent
-	Wrong      int // in-scope cases answered with another intent
-	Clarified  int // in-scope cases asked back
-	Escalated  int // in-scope cases escalated
-	RankedTop  int // in-scope cases whose best candidate is accepted, whatever the decision
-	Reject     int // out-of-scope and handoff cases
-	Rejected   int // of which escalated
+	InScope   int // in-scope cases
+	Correct   int // in-scope cases answered with an accepted intent
+	Wrong     int // in-scope cases answered with another intent
+	Clarified int // in-scope cases asked back
+	Escalated int // in-scope cases escalated
+	HandedOff int // in-scope cases heard as a request for a person
+	RankedTop int // in-scope cases whose best candidate is accepted, whatever the decision
+	Reject    int // out-of-scope and handoff cases
+	Rejected  int // of which escalated (handoff: heard as a request for a person)
+	// OutOfScope counts the out-of-scope cases; NotAnswered those that no
+	// FAQ intent answered (escalated, asked back, or small talk), and
+	// OutEscalated those escalated.
+	OutOfScope, NotAnswered, OutEscalated int
+	// Handoffs counts the requests for a person; Heard those handed off.
+	Handoffs, Heard int
+	// Answered lists the out-of-scope cases that an FAQ intent answered.
+	Answered   []Outcome
 	Failures   []Outcome
 	Confusions []Confusion
 }
@@ -284,6 +318,24 @@ func (r Report) Rejection() float64 {
 	return ratio(r.Rejected, r.Reject)
 }
 
+// OutRejection is the share of out-of-scope cases that no FAQ intent
+// answered; 1 when there are none.
+func (r Report) OutRejection() float64 {
+	if r.OutOfScope == 0 {
+		return 1
+	}
+	return ratio(r.NotAnswered, r.OutOfScope)
+}
+
+// HandoffRecall is the share of requests for a person heard as such; 1
+// when there are none.
+func (r Report) HandoffRecall() float64 {
+	if r.Handoffs == 0 {
+		return 1
+	}
+	return ratio(r.Heard, r.Handoffs)
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -297,6 +349,23 @@ func Summarize(outcomes []Outcome) Report {
 	conf := map[[2]string]int{}
 	for _, o := range outcomes {
 		v := o.Verdict()
+		switch o.Kind {
+		case OutOfScope:
+			r.OutOfScope++
+			if v != Wrong {
+				r.NotAnswered++
+			} else {
+				r.Answered = append(r.Answered, o)
+			}
+			if o.Result.Decision == match.Escalate {
+				r.OutEscalated++
+			}
+		case Handoff:
+			r.Handoffs++
+			if v == Correct {
+				r.Heard++
+			}
+		}
 		if o.Kind != InScope {
 			r.Reject++
 			if v == Correct {
@@ -307,6 +376,9 @@ func Summarize(outcomes []Outcome) Report {
 			continue
 		}
 		r.InScope++
+		if o.Result.Handoff {
+			r.HandedOff++
+		}
 		if c := o.Result.Candidates; len(c) > 0 && slices.Contains(o.Accept, c[0].Intent.ID) {
 			r.RankedTop++
 		}
@@ -348,8 +420,14 @@ func (r Report) Meets(f catalogue.Floors) []string {
 	if r.WrongRate() > f.MaxWrong {
 		miss = append(miss, fmt.Sprintf("wrong answers %.1f%% are above the ceiling of %.1f%%", 100*r.WrongRate(), 100*f.MaxWrong))
 	}
-	if r.Rejection() < f.MinRejection {
-		miss = append(miss, fmt.Sprintf("out-of-scope rejection %.1f%% is below the floor of %.1f%%", 100*r.Rejection(), 100*f.MinRejection))
+	if r.OutRejection() < f.MinRejection {
+		miss = append(miss, fmt.Sprintf("out-of-scope questions not answered %.1f%% is below the floor of %.1f%%", 100*r.OutRejection(), 100*f.MinRejection))
+	}
+	if r.HandoffRecall() < f.MinHandoff {
+		miss = append(miss, fmt.Sprintf("requests for a person heard %.1f%% is below the floor of %.1f%%", 100*r.HandoffRecall(), 100*f.MinHandoff))
+	}
+	if r.HandedOff > f.MaxHandedOff {
+		miss = append(miss, fmt.Sprintf("%d in-scope questions were handed to a person; at most %d may be", r.HandedOff, f.MaxHandedOff))
 	}
 	return miss
 }

@@ -58,9 +58,12 @@ func TestVerdictsAndReport(t *testing.T) {
 	if len(r.Confusions) != 1 || r.Confusions[0] != (Confusion{"a", "b", 1}) {
 		t.Errorf("confusions = %+v", r.Confusions)
 	}
-	miss := r.Meets(catalogue.Floors{MinAccuracy: 0.9, MaxWrong: 0.03, MinRejection: 1})
+	if r.OutOfScope != 1 || r.NotAnswered != 1 || r.Handoffs != 1 || r.Heard != 0 {
+		t.Errorf("out of scope %d (not answered %d), handoffs %d (heard %d); want 1 (1), 1 (0)", r.OutOfScope, r.NotAnswered, r.Handoffs, r.Heard)
+	}
+	miss := r.Meets(catalogue.Floors{MinAccuracy: 0.9, MaxWrong: 0.03, MinRejection: 1, MinHandoff: 1})
 	if len(miss) != 3 {
-		t.Errorf("Meets = %q, want three misses", miss)
+		t.Errorf("Meets = %q, want three misses (accuracy, wrong answers, handoff)", miss)
 	}
 	if miss := r.Meets(catalogue.Floors{MinAccuracy: 0.25, MaxWrong: 0.25, MinRejection: 0.5}); len(miss) != 0 {
 		t.Errorf("Meets = %q, want none", miss)

@@ -1,12 +1,14 @@
 package line
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,6 +18,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // The conformance test renders every reply the shipped catalogue can give
@@ -244,13 +247,14 @@ func replies(t testing.TB, dir string) map[string]bot.Reply {
 		t.Fatalf("load %s: %v", dir, err)
 	}
 	b := bot.New(match.New(cat))
+	d := recordingDialog(b)
 	out := map[string]bot.Reply{}
 	for _, l := range catalogue.Langs {
 		out["greeting/"+string(l)] = b.Greeting(l)
 		out["text only/"+string(l)] = b.TextOnly(l)
 		out["escalate/"+string(l)] = b.Choose(bot.NoneChoice, l)
 		for i, in := range cat.Intents {
-			out["answer/"+in.ID+"/"+string(l)] = b.Choose(in.ID, l)
+			out["answer/"+in.ID+"/"+string(l)] = d.Choose(context.Background(), user, in.ID, l)
 			// A clarifying question offering this intent and the
 			// next ones, more than a row of quick replies holds.
 			r := bot.Reply{Decision: match.Clarify, Lang: l, Text: cat.Settings.Messages.Clarify.In(l)}
@@ -261,7 +265,7 @@ func replies(t testing.TB, dir string) map[string]bot.Reply {
 			r.Choices = append(r.Choices, bot.Choice{ID: bot.NoneChoice, Label: cat.Settings.Messages.NoneOfThese.In(l)})
 			out["clarify/"+in.ID+"/"+string(l)] = r
 			for k, q := range in.Examples.In(l) {
-				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = b.Ask(q)
+				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = d.Message(context.Background(), user, q)
 			}
 		}
 	}
@@ -285,15 +289,22 @@ func conformance(spec *openapi3.T, r bot.Reply) []string {
 func TestConformance(t *testing.T) {
 	spec := lineSpec(t)
 	all := replies(t, "../../intents")
+	feedback := 0
 	for name, r := range all {
 		if r.Silent {
 			continue
+		}
+		if r.Feedback != nil {
+			feedback++
 		}
 		for _, problem := range conformance(spec, r) {
 			t.Errorf("%s: %s", name, problem)
 		}
 	}
-	t.Logf("%d replies checked", len(all))
+	if feedback == 0 {
+		t.Error("no reply checked carries the feedback buttons")
+	}
+	t.Logf("%d replies checked, %d with feedback buttons", len(all), feedback)
 }
 
 // TestConformanceCatches shows that the checks fail on what LINE refuses:
@@ -384,3 +395,20 @@ func TestConformanceBadIntent(t *testing.T) {
 		}
 	}
 }
+
+// user is a user key as the adapter makes them: the platform and a
+// 16-digit hash. Feedback tokens are signed for it.
+const user = platform + ":0123456789abcdef"
+
+// recordingDialog is a dialog over b that records (into nothing), so that
+// its answers carry the feedback buttons, with tokens as long as real ones.
+func recordingDialog(b *bot.Bot) *bot.Dialog {
+	return bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(nopRecorder{}, []byte("conformance key"), nil))
+}
+
+// nopRecorder is a bot.Recorder that keeps nothing.
+type nopRecorder struct{}
+
+func (nopRecorder) Record(bot.Question)                           {}
+func (nopRecorder) Feedback(string, bool, time.Time)              {}
+func (nopRecorder) Forget(context.Context, string) (int64, error) { return 0, nil }

@@ -226,8 +226,18 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		if strings.HasPrefix(e.Postback.Data, handoff.PostbackPrefix) {
 			return a.handoffPostback(ctx, qe, e)
 		}
+		user := platform + ":" + a.hashID(sourceUser(e.Source))
+		if token, good, ok := parseFeedback(e.Postback.Data); ok {
+			r := a.dialog.Feedback(ctx, user, token, good)
+			if r.Silent { // forged, another user's or expired
+				a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+				return nil
+			}
+			// A 👎 is answered with the office's contact, and the staff.
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
+		}
 		id, lang := parsePostback(e.Postback.Data)
-		r := a.bot.Choose(id, lang)
+		r := a.dialog.Choose(ctx, user, id, lang)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
 	case webhook.FollowEvent:

@@ -94,19 +94,21 @@ func card(r bot.Reply) []messaging_api.MessageInterface {
 	return msgs
 }
 
-// quickReplies are the buttons under the last message: the choices of a
-// clarifying question, or the related questions after an answer.
+// quickReplies are the buttons under the last message: the 👍/👎 pair
+// after an answer that offers feedback, then the choices of a clarifying
+// question or the related questions after an answer, at most LINE's 13 in
+// all.
 func quickReplies(r bot.Reply) *messaging_api.QuickReply {
+	items := feedbackItems(r)
 	choices := r.Choices
 	if len(choices) == 0 {
 		choices = r.Related
 	}
-	if len(choices) == 0 {
-		return nil
-	}
-	qr := &messaging_api.QuickReply{}
-	for _, c := range choices[:min(len(choices), maxQuickReplies)] {
-		qr.Items = append(qr.Items, messaging_api.QuickReplyItem{
+	for _, c := range choices {
+		if len(items) == maxQuickReplies {
+			break
+		}
+		items = append(items, messaging_api.QuickReplyItem{
 			// The SDK leaves the item type empty; LINE requires "action".
 			Type: "action",
 			Action: &messaging_api.PostbackAction{
@@ -116,7 +118,10 @@ func quickReplies(r bot.Reply) *messaging_api.QuickReply {
 			},
 		})
 	}
-	return qr
+	if len(items) == 0 {
+		return nil
+	}
+	return &messaging_api.QuickReply{Items: items}
 }
 
 func setQuickReply(m messaging_api.MessageInterface, qr *messaging_api.QuickReply) {

@@ -7,8 +7,11 @@ type Explanation struct {
 	// Corrections lists misspelt words and what they were read as.
 	Corrections [][2]string
 	Terms       []ExplainedTerm
-	Candidates  []ExplainedCandidate
-	Result      Result
+	// UnknownSubjects are the question's salient words (names, katakana
+	// loanwords, kanji compounds) that no FAQ intent uses.
+	UnknownSubjects []string
+	Candidates      []ExplainedCandidate
+	Result          Result
 }
 
 // ExplainedTerm is one term of the question.
@@ -28,6 +31,11 @@ type ExplainedCandidate struct {
 	Pooled      float64 // similarity to all examples together
 	Keyword     bool
 	Matched     []string // the question's terms this intent uses
+	// Foreign are names in the question that other intents use but this
+	// one never mentions; with UnknownSubjects they lower its score by
+	// SubjectFactor.
+	Foreign       []string
+	SubjectFactor float64
 }
 
 // Explain matches a question and shows why it scored as it did.
@@ -40,6 +48,12 @@ func (x *Index) Explain(question string) Explanation {
 	s := x.scratch.New().(*scratch)
 	qnorm := x.queryTerms(norm, s)
 	e := Explanation{Normalized: norm, Corrections: corrections, Result: res}
+	x.subjects.read(question, s, x.speller.closest)
+	for _, sl := range s.salient {
+		if sl.unknown {
+			e.UnknownSubjects = append(e.UnknownSubjects, sl.text)
+		}
+	}
 	eachTerm(norm, func(term string, kind termKind) {
 		id := x.lookup(term, kind)
 		t := ExplainedTerm{Text: term, Unknown: id < 0}
@@ -75,8 +89,17 @@ func (x *Index) Explain(question string) Explanation {
 			}
 		}
 		for i, in := range x.cat.Intents {
-			if in == c.Intent {
-				ec.Keyword = x.hasKeyword(int32(i), norm)
+			if in != c.Intent {
+				continue
+			}
+			ec.Keyword = x.hasKeyword(int32(i), norm)
+			ec.SubjectFactor, _ = subjectFactor(int32(i), in, s.salient, x.namesService(norm))
+			if ec.SubjectFactor < 1 {
+				for _, sl := range s.salient {
+					if !sl.unknown && !containsID(sl.intents, int32(i)) {
+						ec.Foreign = append(ec.Foreign, sl.text)
+					}
+				}
 			}
 		}
 		e.Candidates = append(e.Candidates, ec)

@@ -77,8 +77,10 @@ type Index struct {
 	bayes    bayes             // the second opinion on close calls
 	keywords [][]phrase        // normalised keywords per intent
 	handoff  []phrase          // normalised handoff phrases
+	about    []phrase          // normalised names of the service itself
 	unknown  float32           // query weight of a term no intent uses
 	synonyms *strings.Replacer // rewrites each synonym to its group's first word
+	subjects *subjects         // what the catalogue knows of salient words
 	thr      catalogue.Thresholds
 	scratch  sync.Pool
 }
@@ -105,6 +107,11 @@ func New(cat *catalogue.Catalogue) *Index {
 	for i, in := range cat.Intents {
 		b.addIntent(int32(i), in)
 	}
+	for _, p := range cat.Settings.About {
+		if n := b.learn(p); n != "" {
+			x.about = append(x.about, newPhrase(n))
+		}
+	}
 	for _, p := range cat.Settings.HandoffPhrases {
 		if n := b.learn(p); n != "" {
 			x.handoff = append(x.handoff, newPhrase(n))
@@ -113,13 +120,22 @@ func New(cat *catalogue.Catalogue) *Index {
 
 	// BM25's IDF: near zero for a term every intent uses, high for a term
 	// only one intent uses; discounted for terms seen in few examples.
-	n := float64(len(cat.Intents))
+	// Out-of-scope intents take no part in the document frequencies: a
+	// topic the office handles elsewhere should not make the FAQ's own
+	// words ("容量", "パスワード") count for less.
+	n := 0.0
+	for _, in := range cat.Intents {
+		if !in.IsOutOfScope() {
+			n++
+		}
+	}
 	x.idf = make([]float32, len(x.text))
 	for id, df := range b.intents {
 		x.idf[id] = float32(math.Log(1+(n-float64(df)+0.5)/(float64(df)+0.5))) * evidence(b.examples[id])
 	}
 	x.unknown = float32(math.Log(1+(n-0.5)/1.5)) * unknownShare
 
+	x.subjects = newSubjects(cat)
 	x.bayes = newBayes(b.docs, len(cat.Intents), len(x.text))
 	x.postings = make([][]posting, len(x.text))
 	x.docs = make([]doc, len(b.docs))
@@ -221,7 +237,9 @@ func (b *builder) addDoc(i int32, text string) builderDoc {
 		}
 		if b.last[id] != i+1 {
 			b.last[id] = i + 1
-			b.intents[id]++
+			if !b.x.cat.Intents[i].IsOutOfScope() {
+				b.intents[id]++
+			}
 		}
 		for j := range d.tf { // an example has few terms: a scan beats a map
 			if d.tf[j].term == id {

@@ -117,3 +117,16 @@ func TestCorrectBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestLongWordCostIsBounded: one long Latin word is cut to the input cap,
+// and neither spell correction nor the subject check looks it up letter by
+// letter (a look-up costs the square of the word's length: tens of MB).
+func TestLongWordCostIsBounded(t *testing.T) {
+	x := shippedIndex(t)
+	for _, word := range []string{strings.Repeat("a", 1<<20), "Gmail" + strings.Repeat("x", 5000)} {
+		allocs := testing.AllocsPerRun(3, func() { x.Match(word) })
+		if allocs > 100 {
+			t.Errorf("a %d-byte word: %.0f allocations per question, want at most 100", len(word), allocs)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,6 +34,14 @@ type Candidate struct {
 	// intent, 0 unless it ranks this intent first. Close calls that it backs
 	// are answered (see Decide).
 	Support float64
+	// Doubt is set when the question names something this intent never
+	// mentions and does not name the service itself ("Gmailの差出人名"
+	// against the sender-name intent): it may be offered as a choice but
+	// is not answered outright.
+	Doubt bool
+	// Keyword is set when the question contains one of the intent's
+	// keywords.
+	Keyword bool
 }
 
 // Result is the matcher's verdict on one question.
@@ -48,6 +57,10 @@ type Result struct {
 	Choices []Candidate
 	// Handoff is set when the user asked for a person.
 	Handoff bool
+	// Topic is the out-of-scope intent the question fits best when it is
+	// escalated for being about something the office handles elsewhere;
+	// its answer says where to go. Nil otherwise.
+	Topic *catalogue.Intent
 	// answered is the position in Candidates of the answered intent.
 	answered int
 }
@@ -81,6 +94,9 @@ type scratch struct {
 	intents []int32   // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
+	salient []salient     // the question's salient words not taken for granted
+	ours    bool          // the question names the service itself
+	buf     []byte        // for folding one word
 }
 
 // qterm is one distinct term of the query with its weight.
@@ -101,11 +117,14 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	x.score(norm, s)
+	x.subjects.read(question, s, x.speller.closest)
+	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
 	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
+		res.Apply(x.thr)
 	}
 	return res
 }
@@ -113,6 +132,17 @@ func (x *Index) Match(question string) Result {
 // asksForPerson reports whether the question contains a handoff phrase.
 func (x *Index) asksForPerson(norm string) bool {
 	for _, p := range x.handoff {
+		if p.in(norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesService reports whether the question names the service itself
+// (Settings.About).
+func (x *Index) namesService(norm string) bool {
+	for _, p := range x.about {
 		if p.in(norm) {
 			return true
 		}
@@ -251,9 +281,12 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
 		s.best[i], s.pool[i] = 0, 0
 		in := x.cat.Intents[i]
-		if x.hasKeyword(i, norm) {
+		kw := x.hasKeyword(i, norm)
+		if kw {
 			sc = min(1, sc+keywordBonus)
 		}
+		f, doubt := subjectFactor(i, in, s.salient, s.ours)
+		sc *= f
 		// Insert into the sorted top list; ties go to the lower intent id so
 		// that results are deterministic.
 		j := n
@@ -264,7 +297,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{Intent: in, Score: sc}
+			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw}
 			if i == bayes {
 				out[j].Support = lead
 			}
@@ -292,6 +325,16 @@ func (x *Index) hasKeyword(i int32, norm string) bool {
 // scored.
 func (r *Result) Apply(t catalogue.Thresholds) {
 	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, t)
+	r.Topic = nil
+	if r.Decision != Escalate || r.Handoff {
+		return
+	}
+	for _, c := range r.Candidates {
+		if c.Intent.IsOutOfScope() && c.Score >= t.Floor {
+			r.Topic = c.Intent
+			return
+		}
+	}
 }
 
 // Decide turns scored candidates (best first) into a decision under the
@@ -299,14 +342,21 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // Clarify, and the position of the answered candidate when it is Answer.
 //
 // A request for a person (handoff, or a handoff intent on top) escalates;
-// a top score under the floor escalates. The top candidate is answered when
+// a top score under the floor escalates, and so does an out-of-scope
+// intent on top (never answered as an FAQ, nor offered as a choice). The top candidate is answered when
 // its score clears t.Answer and it leads the runner-up by t.Margin, or the
 // second model's support for it (Candidate.Support) reaches t.Support.
 // Otherwise a runner-up that clears t.Answer is answered when the second
 // model backs it by t.Overrule; anything else asks back with the candidates
 // above the floor. A Support or Overrule of 0 turns its rule off.
 func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
-	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff {
+	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope() {
+		return Escalate, nil, 0
+	}
+	if i := slices.IndexFunc(cands, func(c Candidate) bool { return c.Intent.IsOutOfScope() && c.Keyword && c.Score >= t.Answer }); i > 0 {
+		// It also names a topic handled elsewhere (its keyword) and fits
+		// it well enough to be answered: "you are in developer mode now,
+		// reset my MFA" is not a question about MFA.
 		return Escalate, nil, 0
 	}
 	second := 0.0
@@ -314,22 +364,27 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 		second = cands[1].Score
 	}
 	top := cands[0]
-	if top.Score >= t.Answer && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
+	if top.Score >= t.Answer && !top.Doubt && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
 		return Answer, nil, 0
 	}
 	for i, c := range cands[1:] {
-		if c.Score >= t.Answer && !c.Intent.Handoff && backs(c, t.Overrule) {
+		if c.Score >= t.Answer && offerable(c) && !c.Doubt && backs(c, t.Overrule) {
 			return Answer, nil, i + 1
 		}
 	}
 	var choices []Candidate
 	for _, c := range cands {
-		if c.Score >= t.Floor && !c.Intent.Handoff {
+		if c.Score >= t.Floor && offerable(c) {
 			choices = append(choices, c)
 		}
 	}
 	return Clarify, choices, 0
 }
+
+// offerable reports whether a candidate may be answered or offered as a
+// choice when it is not the first: not the request for a person, not a
+// topic handled elsewhere.
+func offerable(c Candidate) bool { return !c.Intent.Handoff && !c.Intent.IsOutOfScope() }
 
 // backs reports whether the second model's support for c reaches a
 // threshold, 0 meaning never.

@@ -66,6 +66,11 @@ func (sp *speller) correct(norm string, fixed func(from, to string)) string {
 
 // closest returns the most used known word one edit from w, or "".
 func (sp *speller) closest(w string) string {
+	// A look-up costs the square of the word's length; no known word is
+	// longer than maxTypoBytes+1, so a longer word has no close one.
+	if len(w) > maxTypoBytes {
+		return ""
+	}
 	best, bestN := "", 0
 	consider := func(key string) {
 		for _, c := range sp.keys[key] {

@@ -133,10 +133,16 @@ func clickedChoice(cb slack.InteractionCallback) string {
 }
 
 // threadOfClick is where the answer to a click goes: the clicked message's
-// thread.
+// thread, or, in a direct message outside a thread, the conversation
+// itself, as the question was answered. A click does not say the
+// channel's type; direct message channel ids start with D.
 func threadOfClick(cb slack.InteractionCallback) string {
 	if cb.Container.ThreadTs != "" {
 		return cb.Container.ThreadTs
 	}
-	return threadOf(cb.Message.ThreadTimestamp, cb.Message.Timestamp)
+	channelType := "channel"
+	if strings.HasPrefix(cb.Channel.ID, "D") {
+		channelType = "im"
+	}
+	return replyThread(channelType, cb.Message.ThreadTimestamp, cb.Message.Timestamp)
 }

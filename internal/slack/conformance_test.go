@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +19,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // The conformance test renders every message the shipped catalogue can
@@ -163,13 +166,14 @@ func checkMessage(text string, blocks []slack.Block) []string {
 func replies(t testing.TB, b *bot.Bot) map[string]bot.Reply {
 	t.Helper()
 	cat := b.Index().Catalogue()
+	d := recordingDialog(b)
 	out := map[string]bot.Reply{}
 	for _, l := range catalogue.Langs {
 		out["greeting/"+string(l)] = b.Greeting(l)
 		out["text only/"+string(l)] = b.TextOnly(l)
 		out["escalate/"+string(l)] = b.Choose(bot.NoneChoice, l)
 		for i, in := range cat.Intents {
-			out["answer/"+in.ID+"/"+string(l)] = b.Choose(in.ID, l)
+			out["answer/"+in.ID+"/"+string(l)] = d.Choose(context.Background(), user, in.ID, l)
 			r := bot.Reply{Decision: match.Clarify, Lang: l, Text: cat.Settings.Messages.Clarify.In(l)}
 			for j := range 8 {
 				c := cat.Intents[(i+j)%len(cat.Intents)]
@@ -178,7 +182,7 @@ func replies(t testing.TB, b *bot.Bot) map[string]bot.Reply {
 			r.Choices = append(r.Choices, bot.Choice{ID: bot.NoneChoice, Label: cat.Settings.Messages.NoneOfThese.In(l)})
 			out["clarify/"+in.ID+"/"+string(l)] = r
 			for k, q := range in.Examples.In(l) {
-				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = b.Ask(q)
+				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = d.Message(context.Background(), user, q)
 			}
 		}
 	}
@@ -206,10 +210,17 @@ func conformanceOf(t *testing.T, dir string) {
 			t.Errorf("%s: %s", name, problem)
 		}
 	}
+	feedback := 0
 	for name, r := range replies(t, a.bot) {
 		if !r.Silent {
 			check("post "+name, fallbackText(r), blocks(r, true))
 		}
+		if r.Feedback != nil {
+			feedback++
+		}
+	}
+	if feedback == 0 {
+		t.Error("no reply checked carries the feedback buttons")
 	}
 	commands := []string{"", "help", "search", "search pwd", "search <b>&amp;", "show", "show nope", "show <x>", "<b>what & why</b>"}
 	for _, in := range a.bot.Index().Catalogue().Intents {
@@ -262,3 +273,20 @@ func TestConformanceCatches(t *testing.T) {
 		}
 	}
 }
+
+// user is a user key as the adapter makes them: the platform and a
+// 16-digit hash. Feedback tokens are signed for it.
+const user = platform + ":0123456789abcdef"
+
+// recordingDialog is a dialog over b that records (into nothing), so that
+// its answers carry the feedback buttons, with tokens as long as real ones.
+func recordingDialog(b *bot.Bot) *bot.Dialog {
+	return bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(nopRecorder{}, []byte("conformance key"), nil))
+}
+
+// nopRecorder is a bot.Recorder that keeps nothing.
+type nopRecorder struct{}
+
+func (nopRecorder) Record(bot.Question)                           {}
+func (nopRecorder) Feedback(string, bool, time.Time)              {}
+func (nopRecorder) Forget(context.Context, string) (int64, error) { return 0, nil }

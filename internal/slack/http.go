@@ -106,7 +106,7 @@ func (a *Adapter) Commands() http.Handler {
 }
 
 // Interactive is the interactivity endpoint (POST /slack/interactive): a
-// click on a choice button is answered in the same thread.
+// click on a choice or feedback button is answered where the button is.
 func (a *Adapter) Interactive() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := a.verified(w, r)
@@ -129,12 +129,14 @@ func (a *Adapter) Interactive() http.Handler {
 	})
 }
 
-// onInteraction queues a click on a choice button (its verified JSON,
-// raw); other buttons (links) need nothing. A click is claimed by a key of
-// the clicked message, the click's time and the user, so that the same
-// request delivered again (a retry, a replay) is answered once.
+// onInteraction queues a click on a choice or feedback button (its
+// verified JSON, raw); other buttons (links) need nothing. A click is
+// claimed by a key of the clicked message, the click's time and the user,
+// so that the same request delivered again (a retry, a replay) is
+// answered once.
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback, raw []byte) bool {
-	if _, ok := a.clickedHandoff(cb); !ok && clickedChoice(cb) == "" {
+	_, isTicket := a.clickedHandoff(cb)
+	if _, _, fb := clickedFeedback(cb); !fb && !isTicket && clickedChoice(cb) == "" {
 		return true
 	}
 	return a.intake.Accept(ctx, clickID(cb), raw)
@@ -145,7 +147,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 func clickID(cb slack.InteractionCallback) string {
 	actionTS := cb.ActionTs
 	for _, act := range cb.ActionCallback.BlockActions {
-		if strings.HasPrefix(act.ActionID, actionChoose) {
+		if strings.HasPrefix(act.ActionID, actionChoose) || strings.HasPrefix(act.ActionID, actionFeedback) {
 			actionTS = act.ActionTs
 			break
 		}

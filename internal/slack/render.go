@@ -112,6 +112,9 @@ func blocksWithIDs(r bot.Reply, staff bool, suffix string) []slack.Block {
 		b.URL = c.URL
 		out = append(out, slack.NewActionBlock("office"+suffix, b))
 	}
+	if fb := feedbackBlock(r); fb != nil {
+		out = append(out, fb)
+	}
 	if staff {
 		if line := staffLine(r); line != "" {
 			out = append(out, slack.NewContextBlock("staff"+suffix, mrkdwn(line)))

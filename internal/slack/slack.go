@@ -1,7 +1,8 @@
 // Package slack connects madoguchi to Slack for the alumni office's staff:
-// mentions and direct messages are answered in a thread with Block Kit, the
-// /madoguchi command answers privately and looks intents up, and buttons
-// pick among close answers. It works over HTTP (Events API) or Socket Mode,
+// mentions are answered in a thread and direct messages in the
+// conversation, with Block Kit; the /madoguchi command answers privately
+// and looks intents up; buttons pick among close answers and say whether
+// an answer helped. It works over HTTP (Events API) or Socket Mode,
 // with the slack-go client.
 package slack
 
@@ -97,7 +98,8 @@ func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Que
 	}
 }
 
-// question is a message to answer in a thread.
+// question is a message to answer; thread is "" for a direct message
+// answered in the conversation itself.
 type question struct {
 	channel, thread, user, text string
 }
@@ -139,8 +141,11 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 		if act, ok := a.clickedHandoff(cb); ok {
 			return a.staffAction(ctx, act)
 		}
+		if token, good, ok := clickedFeedback(cb); ok {
+			return a.feedback(ctx, cb, token, good)
+		}
 		if choice := clickedChoice(cb); choice != "" {
-			return a.choose(ctx, cb.Channel.ID, threadOfClick(cb), choice)
+			return a.choose(ctx, cb.Channel.ID, threadOfClick(cb), cb.User.ID, choice)
 		}
 		return nil
 	}
@@ -177,7 +182,7 @@ func toQuestion(data any) (question, bool) {
 		if e.BotID != "" || e.SubType != "" || e.ChannelType != "im" {
 			return question{}, false
 		}
-		return question{e.Channel, threadOf(e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
+		return question{e.Channel, replyThread(e.ChannelType, e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
 	}
 	return question{}, false
 }
@@ -218,12 +223,26 @@ func (a *Adapter) hashID(id string) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// choose answers a button click in the thread it came from.
-func (a *Adapter) choose(ctx context.Context, channel, thread, value string) error {
+// choose answers a button click in the thread it came from, recorded as
+// the clicker's choice.
+func (a *Adapter) choose(ctx context.Context, channel, thread, user, value string) error {
 	id, lang := parseChoice(value)
-	r := a.bot.Choose(id, lang)
+	r := a.dialog.Choose(ctx, platform+":"+a.hashID(user), id, lang)
 	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 	return a.post(ctx, channel, thread, r)
+}
+
+// feedback answers a click on a 👍/👎 button where the clicked answer
+// is. The token is checked against the clicker's key, made as answer
+// makes the asker's: a click by anyone but the asker changes nothing and
+// gets no reply.
+func (a *Adapter) feedback(ctx context.Context, cb slack.InteractionCallback, token string, good bool) error {
+	r := a.dialog.Feedback(ctx, platform+":"+a.hashID(cb.User.ID), token, good)
+	if r.Silent {
+		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+		return nil
+	}
+	return a.post(ctx, cb.Channel.ID, threadOfClick(cb), r)
 }
 
 // post sends a reply to a thread, waiting out rate limits and retrying

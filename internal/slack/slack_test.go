@@ -27,25 +27,29 @@ func TestStripMentions(t *testing.T) {
 
 func TestToQuestion(t *testing.T) {
 	tests := []struct {
-		name string
-		ev   any
-		ok   bool
+		name   string
+		ev     any
+		ok     bool
+		thread string
 	}{
-		{"mention", &slackevents.AppMentionEvent{User: "U1", Text: "<@UB> hi", TimeStamp: "1.1", Channel: "C1"}, true},
-		{"mention by a bot", &slackevents.AppMentionEvent{BotID: "B1", Text: "<@UB> hi"}, false},
-		{"direct message", &slackevents.MessageEvent{ChannelType: "im", User: "U1", Text: "hi", TimeStamp: "1.2"}, true},
-		{"bot's own message", &slackevents.MessageEvent{ChannelType: "im", BotID: "B1", Text: "hi"}, false},
-		{"edit", &slackevents.MessageEvent{ChannelType: "im", SubType: "message_changed"}, false},
-		{"channel message without mention", &slackevents.MessageEvent{ChannelType: "channel", User: "U1", Text: "hi"}, false},
-		{"other event", &slackevents.ReactionAddedEvent{}, false},
+		{"mention", &slackevents.AppMentionEvent{User: "U1", Text: "<@UB> hi", TimeStamp: "1.1", Channel: "C1"}, true, "1.1"},
+		{"mention by a bot", &slackevents.AppMentionEvent{BotID: "B1", Text: "<@UB> hi"}, false, ""},
+		// A direct message is answered in the conversation, not in a
+		// thread under it; inside a thread, in that thread.
+		{"direct message", &slackevents.MessageEvent{ChannelType: "im", User: "U1", Text: "hi", TimeStamp: "1.2"}, true, ""},
+		{"direct message in a thread", &slackevents.MessageEvent{ChannelType: "im", User: "U1", Text: "hi", TimeStamp: "1.3", ThreadTimeStamp: "1.2"}, true, "1.2"},
+		{"bot's own message", &slackevents.MessageEvent{ChannelType: "im", BotID: "B1", Text: "hi"}, false, ""},
+		{"edit", &slackevents.MessageEvent{ChannelType: "im", SubType: "message_changed"}, false, ""},
+		{"channel message without mention", &slackevents.MessageEvent{ChannelType: "channel", User: "U1", Text: "hi"}, false, ""},
+		{"other event", &slackevents.ReactionAddedEvent{}, false, ""},
 	}
 	for _, tt := range tests {
 		q, ok := toQuestion(tt.ev)
 		if ok != tt.ok {
 			t.Errorf("%s: ok = %v, want %v", tt.name, ok, tt.ok)
 		}
-		if ok && (q.text != "hi" || q.thread == "") {
-			t.Errorf("%s: question %+v", tt.name, q)
+		if ok && (q.text != "hi" || q.thread != tt.thread) {
+			t.Errorf("%s: question %+v, want text hi in thread %q", tt.name, q, tt.thread)
 		}
 	}
 	q, _ := toQuestion(&slackevents.AppMentionEvent{Text: "x", TimeStamp: "2.0", ThreadTimeStamp: "1.0"})

@@ -1,0 +1,99 @@
+package match
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+)
+
+// TestSubject checks that a question about something the catalogue does
+// not know loses its answer, while the same question about OUMail keeps
+// it. The names used here appear nowhere in the catalogue or the
+// development sets.
+func TestSubject(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct {
+		q           string
+		wantAnswer  string // "" when no FAQ intent may answer
+		wantUnknown string // a word Explain must report as an unknown subject
+	}{
+		{"パスワードを忘れました", "forgot-id-password", ""},
+		{"Evernoteのパスワードを忘れました", "", "Evernote"},
+		{"パラダイスメールのパスワードを忘れました", "", "ぱら"}, // "だいす" is in a word it knows
+		{"How much storage does my Evernote account get?", "", "Evernote"},
+		{"OUMailのパスワードを忘れました", "forgot-id-password", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			r := x.Match(tt.q)
+			got := ""
+			if in := r.Intent(); in != nil {
+				got = in.ID
+			}
+			if got != tt.wantAnswer {
+				t.Errorf("answered %q (%s), want %q", got, r.Decision, tt.wantAnswer)
+			}
+			if tt.wantUnknown != "" {
+				if e := x.Explain(tt.q); !slices.Contains(e.UnknownSubjects, tt.wantUnknown) {
+					t.Errorf("unknown subjects %q, want %q among them", e.UnknownSubjects, tt.wantUnknown)
+				}
+			}
+		})
+	}
+}
+
+// TestHandoffInContext checks that a request for a person is heard as a
+// wish, not as a word that questions also use.
+func TestHandoffInContext(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"スタッフなのですがパスワードが違うと言われます", false},
+		{"my mobile operator changed", false},
+		{"スタッフと話したい", true},
+		{"人に代わってください", true},
+		{"can someone call me back", true},
+	}
+	for _, tt := range tests {
+		if got := x.Match(tt.q).Handoff; got != tt.want {
+			t.Errorf("%q: handoff %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	// The settings' words are the catalogue's: "スタッフ" is no strange subject.
+	if in := x.Match("スタッフなのですがパスワードが違うと言われます").Intent(); in == nil || in.ID != "password-incorrect" {
+		t.Errorf("a staff member's question answered with %v, want password-incorrect", in)
+	}
+}
+
+// TestDecideOutOfScope checks that an out-of-scope intent is never
+// answered nor offered, and becomes the escalation's topic.
+func TestDecideOutOfScope(t *testing.T) {
+	a := &catalogue.Intent{ID: "a"}
+	b := &catalogue.Intent{ID: "b"}
+	o := &catalogue.Intent{ID: "o", Kind: catalogue.OutOfScope}
+	thr := catalogue.Thresholds{Answer: 0.3, Margin: 0.2, Floor: 0.2}
+	tests := []struct {
+		name      string
+		cands     []Candidate
+		want      Decision
+		wantTopic *catalogue.Intent
+		choices   int
+	}{
+		{"out of scope first", []Candidate{{Intent: o, Score: 0.9}, {Intent: a, Score: 0.3}}, Escalate, o, 0},
+		{"out of scope not offered", []Candidate{{Intent: a, Score: 0.5}, {Intent: o, Score: 0.45}, {Intent: b, Score: 0.44}}, Clarify, nil, 2},
+		{"its keyword blocks an answer", []Candidate{{Intent: a, Score: 0.9}, {Intent: o, Score: 0.4, Keyword: true}}, Escalate, o, 0},
+		{"a doubtful first is offered", []Candidate{{Intent: a, Score: 0.9, Doubt: true}, {Intent: b, Score: 0.3}}, Clarify, nil, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Result{Candidates: tt.cands}
+			r.Apply(thr)
+			if r.Decision != tt.want || r.Topic != tt.wantTopic || len(r.Choices) != tt.choices {
+				t.Errorf("got %s, topic %v, %d choices; want %s, topic %v, %d choices", r.Decision, r.Topic, len(r.Choices), tt.want, tt.wantTopic, tt.choices)
+			}
+		})
+	}
+}
