@@ -71,8 +71,12 @@ func card(r bot.Reply) []messaging_api.MessageInterface {
 	if c := r.Contact; c != nil {
 		body = append(body,
 			&messaging_api.FlexSeparator{Margin: "md"},
-			&messaging_api.FlexText{Text: c.Name, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "sm", Wrap: true, Margin: "md"},
-			&messaging_api.FlexText{Text: c.Details, Size: "xs", Wrap: true, Color: "#555555"})
+			&messaging_api.FlexText{Text: c.Name, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "sm", Wrap: true, Margin: "md"})
+		// The bot leaves Details empty when the answer already lists
+		// them; LINE refuses a Flex text with no text.
+		if c.Details != "" {
+			body = append(body, &messaging_api.FlexText{Text: c.Details, Size: "xs", Wrap: true, Color: "#555555"})
+		}
 		footer = append(footer, &messaging_api.FlexButton{
 			Style: messaging_api.FlexButtonSTYLE_PRIMARY, Height: messaging_api.FlexButtonHEIGHT_SM,
 			Action: &messaging_api.UriAction{Label: truncate(c.Label, maxButtonLabel), Uri: c.URL},
