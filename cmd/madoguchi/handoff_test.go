@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -98,7 +99,7 @@ type handoffRig struct {
 // monday10 is 10:00 on a Monday in Tokyo, within the shipped office hours.
 var monday10 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
 
-func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time) *handoffRig {
+func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...func(*serveConfig)) *handoffRig {
 	t.Helper()
 	r := &handoffRig{line: newFakeLINE(t), slack: newFakeSlack(t), desk: &deskAPI{member: true, reacted: make(chan url.Values, 100)}}
 	seq := 0
@@ -111,6 +112,9 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time) *handoff
 				Endpoint: r.line.URL, RetryBase: time.Millisecond},
 			slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: r.slack.URL + "/"},
 			handoff: handoffConfig{channel: deskChannel, now: clock.Now},
+		}
+		for _, f := range tune {
+			f(&cfg)
 		}
 		a := testApp(t, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 		web := httptest.NewServer(a.handler)
@@ -565,5 +569,38 @@ func TestServeHandoffChannelNeedsBothPlatforms(t *testing.T) {
 		func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SLACK_HANDOFF_CHANNEL is set, but the staff handoff needs both LINE") {
 		t.Errorf("serve with SLACK_HANDOFF_CHANNEL and LINE only: %v, want the sentence naming what is missing", err)
+	}
+}
+
+// TestHandoffAfterThumbsDown: a 👎 on an answer offers the staff; the
+// ticket shows the question and the answer's intent as a guess, and the
+// record marks the question as handed to staff.
+func TestHandoffAfterThumbsDown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "record.db")
+	r := newHandoffRig(t, 1, "", monday10, recordingTo(db))
+	items := quickData(lastMessage(r.user(t, 0, textEvent("h-q", "rt-q", "パスワードを忘れました"))))
+	if len(items) < 2 {
+		t.Fatalf("answer's quick replies %v, want 👍 and 👎 first", items)
+	}
+	c := r.user(t, 0, postbackEvent("h-bad", items[1]))
+	if got := quickData(lastMessage(c)); len(got) == 0 || got[0] != handoff.PostbackConsent+"|ja" {
+		t.Fatalf("👎 reply offers %v, want the staff first", got)
+	}
+	r.user(t, 0, postbackEvent("h-consent", handoff.PostbackConsent+"|ja"))
+	r.user(t, 0, postbackEvent("h-start", handoff.PostbackStart+"|ja"))
+	ticket := r.slack.next(t)
+	if b := ticket.Get("blocks"); !strings.Contains(b, "パスワードを忘れました") || !strings.Contains(b, " forgot-id-password\"") {
+		t.Errorf("ticket lacks the question or its answer as a guess: %.600s", b)
+	}
+	r.slks[0].finish(t) // the record is written
+	es, _ := recorded(t, db)
+	var handed []string
+	for _, e := range es {
+		if e.Handoff {
+			handed = append(handed, e.Text)
+		}
+	}
+	if len(handed) != 1 || handed[0] != "パスワードを忘れました" {
+		t.Errorf("questions marked as handed to staff: %q, want the one asked", handed)
 	}
 }
