@@ -170,8 +170,11 @@ func (a *Adapter) displayName(ctx context.Context, userID string) string {
 	api := *a.api
 	api.WithContext(ctx)
 	p, err := api.GetProfile(userID)
-	if err != nil || p == nil {
+	if err != nil {
 		a.log.Warn("handoff: profile not read; the ticket shows the handle only", "err", redactBody(err))
+		return ""
+	}
+	if p == nil {
 		return ""
 	}
 	return p.DisplayName

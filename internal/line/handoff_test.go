@@ -2,6 +2,9 @@ package line
 
 import (
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +156,28 @@ func TestHandoffMessages(t *testing.T) {
 	}
 	if items := quickItems(msgs[2]); len(items) != 1 || items[0] != handoff.PostbackEnd+"|en" {
 		t.Errorf("buttons %v, want the end button with the language", items)
+	}
+}
+
+func TestDisplayName(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/v2/bot/profile/U1" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"message":"Not found"}`))
+			return
+		}
+		w.Write([]byte(`{"userId":"U1","displayName":"山田 花子"}`))
+	}))
+	defer srv.Close()
+	api, err := messaging_api.NewMessagingApiAPI("token", messaging_api.WithEndpoint(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Adapter{api: api, log: slog.New(slog.DiscardHandler)}
+	for id, want := range map[string]string{"U1": "山田 花子", "U2": ""} {
+		if got := a.displayName(t.Context(), id); got != want {
+			t.Errorf("display name of %s = %q, want %q", id, got, want)
+		}
 	}
 }
