@@ -47,6 +47,7 @@ type serveConfig struct {
 	intake    intakeConfig
 	record    recordConfig  // the record of questions (record.go)
 	console   consoleConfig // the admins' web console (console.go)
+	handoff   handoffConfig // the staff handoff (handoff.go)
 }
 
 // envFlag registers a string flag whose default comes from an environment
@@ -116,6 +117,9 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	}
 	if cfg.line == nil && cfg.slack == nil {
 		return cfg, fmt.Errorf("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN for LINE, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN for Slack")
+	}
+	if cfg.handoff, err = c.handoffConfig(cfg); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }
@@ -230,6 +234,13 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	creds := newCredentials(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	cfg.intake.defaults()
+	ho, err := newHandoff(logger, b, reg, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if ho != nil {
+		creds.add("slack_handoff", ho.checkDesk)
+	}
 	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
 		q, claims, err := qs.new("line")
@@ -240,6 +251,9 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
+		if ho != nil {
+			la.EnableHandoff(ho.h)
+		}
 		q.Start(recovering(onPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
 		lc := *cfg.line
@@ -247,12 +261,19 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
+	if ho != nil {
+		a.drain = ho.after(a.drain)
+	}
 	if cfg.slack != nil {
 		q, claims, err := qs.new("slack")
 		if err != nil {
 			return nil, fmt.Errorf("Slack: %w", err)
 		}
 		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
+		if ho != nil {
+			sa.EnableHandoff(ho.h, cfg.handoff.channel)
+			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, 5*time.Minute); return nil })
+		}
 		q.Start(recovering(onPanic, sa.Handle))
 		sc := *cfg.slack
 		creds.add("slack", func(ctx context.Context) error { return slack.CheckCredentials(ctx, sc) })

@@ -36,9 +36,15 @@ type fakeSlack struct {
 	extra  http.Handler // more routes (Socket Mode)
 	// authError, when set, is auth.test's error (a refused bot token).
 	authError string
+	// nextTS, when set, gives each posted message its own ts (tickets
+	// are told apart by their thread's ts).
+	nextTS func() string
+	// postError, when set, is chat.postMessage's error (say, the bot was
+	// removed from the channel).
+	postError string
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{got: make(chan url.Values, 100)}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/auth.test" {
@@ -65,6 +71,16 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			status, f.script = f.script[0], f.script[1:]
 		}
 		f.posts = append(f.posts, r.PostForm)
+		if f.postError != "" {
+			f.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"ok":false,"error":%q}`, f.postError)
+			return
+		}
+		ts := "1700000000.000200"
+		if f.nextTS != nil {
+			ts = f.nextTS()
+		}
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		if status == http.StatusTooManyRequests {
@@ -73,8 +89,10 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
 			return
 		}
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000200"}`, r.PostForm.Get("channel"))
-		f.got <- r.PostForm
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), ts)
+		got := r.PostForm
+		got.Set("posted_ts", ts) // not Slack's: the ts this fake gave the message
+		f.got <- got
 	}))
 	t.Cleanup(f.Close)
 	return f

@@ -25,6 +25,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
@@ -85,6 +86,7 @@ type Adapter struct {
 	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
+	ho      *handoffLink // nil unless EnableHandoff was called
 }
 
 // New returns a LINE adapter whose replies go through the real SDK client.
@@ -193,10 +195,17 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 	case webhook.MessageEvent:
 		text, ok := e.Message.(webhook.TextMessageContent)
 		if !ok {
+			if done, err := a.handoffNonText(ctx, qe, e); done {
+				return err
+			}
 			if !isGroup(e.Source) {
 				return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.textOnly()))
 			}
 			return nil
+		}
+		// A user talking with staff is not answered by the bot.
+		if done, err := a.handoffText(ctx, qe, e, text.Text); done {
+			return err
 		}
 		q, ok := question(e.Source, text)
 		if !ok {
@@ -208,11 +217,14 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		r := a.dialog.Message(ctx, platform+":"+user, q)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
-			return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, render(r)))
 		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
 			return nil
+		}
+		if strings.HasPrefix(e.Postback.Data, handoff.PostbackPrefix) {
+			return a.handoffPostback(ctx, qe, e)
 		}
 		user := platform + ":" + a.hashID(sourceUser(e.Source))
 		if token, good, ok := parseFeedback(e.Postback.Data); ok {
@@ -221,12 +233,13 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 				a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 				return nil
 			}
-			return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
+			// A 👎 is answered with the office's contact, and the staff.
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
 		}
 		id, lang := parsePostback(e.Postback.Data)
 		r := a.dialog.Choose(ctx, user, id, lang)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
-		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(r))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
 	case webhook.FollowEvent:
 		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.greeting()))
 	}

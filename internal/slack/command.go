@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -15,8 +16,9 @@ import (
 //	/madoguchi <question>       the bot's answer
 //	/madoguchi search <letters> intents found by a few letters of id or title
 //	/madoguchi show <id>        an intent's answer in both languages
+//	/madoguchi handoffs         the open conversations with staff
 //	/madoguchi help             this list
-func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
+func (a *Adapter) commandResponse(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	word, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
 	rest = strings.TrimSpace(rest)
 	var bl []slack.Block
@@ -30,6 +32,9 @@ func (a *Adapter) commandResponse(cmd slack.SlashCommand) *slack.Msg {
 		bl, text = []slack.Block{section(found)}, "madoguchi search: "+escape(rest)
 	case "show":
 		bl, text = a.show(rest)
+	case "handoffs":
+		list := a.handoffs(ctx)
+		bl, text = []slack.Block{section(list)}, "madoguchi handoffs"
 	default:
 		r := a.bot.Ask(cmd.Text)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
@@ -44,6 +49,7 @@ func (a *Adapter) help() string {
 		"• `%[1]s &lt;question&gt;`: what the bot would answer (only you see it)\n"+
 		"• `%[1]s search &lt;letters&gt;`: find intents by a few letters of their id or title\n"+
 		"• `%[1]s show &lt;id&gt;`: an intent's answer in Japanese and English\n"+
+		"• `%[1]s handoffs`: the open conversations handed to the office staff\n"+
 		"• mention me in a channel and I answer in a thread; message me directly and I answer there", c)
 }
 

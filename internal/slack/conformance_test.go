@@ -227,7 +227,7 @@ func conformanceOf(t *testing.T, dir string) {
 		commands = append(commands, "show "+in.ID, "search "+in.ID[:3], "search "+in.Title.EN, in.Examples.JA[0])
 	}
 	for _, c := range commands {
-		msg := a.commandResponse(slack.SlashCommand{Command: a.cfg.Command, Text: c})
+		msg := a.commandResponse(t.Context(), slack.SlashCommand{Command: a.cfg.Command, Text: c})
 		check(fmt.Sprintf("%s %s", a.cfg.Command, c), msg.Text, msg.Blocks.BlockSet)
 	}
 	t.Logf("%d messages checked", checked)

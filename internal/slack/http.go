@@ -101,7 +101,7 @@ func (a *Adapter) Commands() http.Handler {
 		}
 		a.metrics.Events.WithLabelValues(platform, "command").Inc()
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(a.commandResponse(cmd))
+		json.NewEncoder(w).Encode(a.commandResponse(r.Context(), cmd))
 	})
 }
 
@@ -135,7 +135,8 @@ func (a *Adapter) Interactive() http.Handler {
 // so that the same request delivered again (a retry, a replay) is
 // answered once.
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback, raw []byte) bool {
-	if _, _, fb := clickedFeedback(cb); !fb && clickedChoice(cb) == "" {
+	_, isTicket := a.clickedHandoff(cb)
+	if _, _, fb := clickedFeedback(cb); !fb && !isTicket && clickedChoice(cb) == "" {
 		return true
 	}
 	return a.intake.Accept(ctx, clickID(cb), raw)

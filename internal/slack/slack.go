@@ -77,6 +77,7 @@ type Adapter struct {
 	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
+	ho      *deskLink // nil unless EnableHandoff was called
 }
 
 // New returns a Slack adapter using the slack-go Web API client. Its events
@@ -111,6 +112,13 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent, ra
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return true
 	}
+	if a.inTicketThread(ev.InnerEvent.Data) {
+		if _, ok := a.staffMessage(ev.InnerEvent.Data); !ok {
+			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
+			return true
+		}
+		return a.intake.Accept(ctx, cb.EventID, raw)
+	}
 	if _, ok := toQuestion(ev.InnerEvent.Data); !ok {
 		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 		return true
@@ -130,6 +138,9 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
 			return a.unreadable(ev, err)
 		}
+		if act, ok := a.clickedHandoff(cb); ok {
+			return a.staffAction(ctx, act)
+		}
 		if token, good, ok := clickedFeedback(cb); ok {
 			return a.feedback(ctx, cb, token, good)
 		}
@@ -141,6 +152,10 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 	e, err := slackevents.ParseEvent(json.RawMessage(ev.Payload), slackevents.OptionNoVerifyToken())
 	if err != nil {
 		return a.unreadable(ev, err)
+	}
+	// A staff message in a ticket thread goes to the user, never to the bot.
+	if a.inTicketThread(e.InnerEvent.Data) {
+		return a.fromStaff(ctx, e.InnerEvent.Data)
 	}
 	if q, ok := toQuestion(e.InnerEvent.Data); ok {
 		return a.answer(ctx, q)

@@ -119,7 +119,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt 
 	case socketmode.EventTypeSlashCommand:
 		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
 			a.metrics.Events.WithLabelValues(platform, "command").Inc()
-			sm.Ack(*evt.Request, a.commandResponse(cmd))
+			sm.Ack(*evt.Request, a.commandResponse(ctx, cmd))
 		}
 	case socketmode.EventTypeInteractive:
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok && evt.Request != nil && a.onInteraction(ctx, cb, evt.Request.Payload) {

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/slack"
+)
+
+// handoffConfig is the staff handoff's part of serve's configuration.
+type handoffConfig struct {
+	// channel is the Slack channel id of the tickets (SLACK_HANDOFF_CHANNEL);
+	// empty turns the handoff off.
+	channel string
+	// now is the handoff's clock (office hours, inactivity); time.Now
+	// when nil. Tests set it.
+	now func() time.Time
+}
+
+// handoffConfig reads SLACK_HANDOFF_CHANNEL; setting it without both
+// platforms is a mistake worth stopping for, since nothing would happen.
+func (c *cli) handoffConfig(cfg serveConfig) (handoffConfig, error) {
+	ch := strings.TrimSpace(c.getenv("SLACK_HANDOFF_CHANNEL"))
+	if ch != "" && (cfg.line == nil || cfg.slack == nil) {
+		return handoffConfig{}, fmt.Errorf("SLACK_HANDOFF_CHANNEL is set, but the staff handoff needs both LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_TOKEN) and Slack (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)")
+	}
+	return handoffConfig{channel: ch}, nil
+}
+
+// handoffWiring is a running handoff and what serve does with it besides
+// the adapters: check the desk at start, sweep quiet conversations, close
+// the store at the end.
+type handoffWiring struct {
+	h     *handoff.Handoff
+	desk  *slack.Desk
+	close func() error
+}
+
+// newHandoff builds the staff handoff when LINE and Slack are configured,
+// SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
+// nil otherwise. Its state is in Redis when serve has one, so that every
+// replica sees every conversation.
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig) (*handoffWiring, error) {
+	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
+		return nil, nil
+	}
+	settings := func() catalogue.Handoff { return b.Index().Catalogue().Settings.Handoff }
+	if !settings().Configured {
+		logger.Warn("SLACK_HANDOFF_CHANNEL is set but intents/_settings.yaml has no handoff block; the staff handoff is off")
+		return nil, nil
+	}
+	retryBase := cfg.line.RetryBase
+	if retryBase == 0 {
+		retryBase = 300 * time.Millisecond
+	}
+	msgr, err := line.NewMessenger(cfg.line.ChannelToken, cfg.line.Endpoint, 3, retryBase)
+	if err != nil {
+		return nil, fmt.Errorf("handoff: %w", err)
+	}
+	var store handoff.Store = handoff.NewMemory(cfg.handoff.now)
+	closeStore := func() error { return nil }
+	if cfg.redisURL != "" {
+		r, err := handoff.NewRedis(cfg.redisURL)
+		if err != nil {
+			return nil, err
+		}
+		store, closeStore = r, r.Close
+	}
+	desk := slack.NewDesk(cfg.slack.BotToken, cfg.slack.APIURL, cfg.handoff.channel)
+	h, err := handoff.New(handoff.Options{
+		Store: store, Messenger: msgr, Desk: desk, Settings: settings,
+		Answers: func(id string, lang catalogue.Lang) (string, bool) { return answerText(b, id, lang) },
+		Key:     handleKey(cfg.line.ChannelSecret.Reveal()),
+		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
+	})
+	if err != nil {
+		closeStore()
+		return nil, err
+	}
+	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", cfg.redisURL != "")
+	return &handoffWiring{h: h, desk: desk, close: closeStore}, nil
+}
+
+// handleKey keys the pseudonymous handles staff see. It is derived from the
+// LINE channel secret, which every replica has and which is never shown,
+// so that one user keeps one handle across replicas and restarts.
+func handleKey(channelSecret string) []byte {
+	m := hmac.New(sha256.New, []byte(channelSecret))
+	m.Write([]byte("madoguchi handoff handles"))
+	return m.Sum(nil)
+}
+
+// answerText is an intent's answer as staff send it with "Send this
+// answer": title, text and links, as plain text for a push message.
+func answerText(b *bot.Bot, id string, lang catalogue.Lang) (string, bool) {
+	if b.Index().Catalogue().Intent(id) == nil || id == bot.NoneChoice {
+		return "", false
+	}
+	r := b.Choose(id, lang)
+	var s strings.Builder
+	s.WriteString(r.Title + "\n" + r.Text)
+	for _, l := range r.Links {
+		s.WriteString("\n" + l.Label + ": " + l.URL)
+	}
+	return s.String(), true
+}
+
+// handoffRefused is a desk check that retrying will not cure (the bot is
+// not in the channel, the id is wrong): serve stops with its sentence,
+// which says how to fix it.
+type handoffRefused struct{ err error }
+
+func (e handoffRefused) Error() string  { return e.err.Error() }
+func (e handoffRefused) Unwrap() error  { return e.err }
+func (e handoffRefused) Rejected() bool { return true }
+
+// checkDesk runs the desk's start-up check; a network failure is retried
+// like the platforms' credential checks, any answer from Slack refusing
+// the channel stops serve.
+func (w *handoffWiring) checkDesk(ctx context.Context) error {
+	err := w.desk.Check(ctx)
+	var netErr net.Error
+	var urlErr *url.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &netErr), errors.As(err, &urlErr), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return handoffRefused{err}
+}
+
+// after runs drain, then closes the handoff's store: the events being
+// finished during the drain may still need it.
+func (w *handoffWiring) after(drain func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		return errors.Join(drain(ctx), w.close())
+	}
+}

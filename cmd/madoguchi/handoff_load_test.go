@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/slack"
+)
+
+// pushArrivals is a fake LINE API for the handoff load: replies are
+// accepted, and each pushed text's arrival time is noted (a retry key seen
+// before gets 409, as LINE answers).
+type pushArrivals struct {
+	mu   sync.Mutex
+	keys map[string]bool
+	at   map[string][]time.Time
+}
+
+func (p *pushArrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := time.Now()
+	if r.URL.Path == botInfoPath {
+		writeBotInfo(w, http.StatusOK)
+		return
+	}
+	raw, _ := io.ReadAll(r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	if r.URL.Path != pushPath {
+		w.Write([]byte(`{"sentMessages":[]}`))
+		return
+	}
+	var body struct {
+		Messages []struct{ Text string } `json:"messages"`
+	}
+	json.Unmarshal(raw, &body)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := r.Header.Get("X-Line-Retry-Key")
+	if p.keys[key] {
+		w.WriteHeader(http.StatusConflict)
+		return
+	}
+	p.keys[key] = true
+	for _, m := range body.Messages {
+		p.at[m.Text] = append(p.at[m.Text], now)
+	}
+	w.Write([]byte(`{"sentMessages":[]}`))
+}
+
+// postSigned posts a signed request to serve and fails on any status but
+// 200.
+func postSigned(tb testing.TB, req *http.Request) {
+	tb.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		tb.Fatalf("%s answered %d", req.URL.Path, res.StatusCode)
+	}
+}
+
+func lineRequest(web string, ev map[string]any) *http.Request {
+	body := webhookBody(ev)
+	req, _ := http.NewRequest(http.MethodPost, web+"/line/webhook", bytes.NewReader(body))
+	req.Header.Set("X-Line-Signature", sign(body))
+	return req
+}
+
+func slackEventRequest(web, id string, inner map[string]any, retry bool) *http.Request {
+	body, _ := json.Marshal(map[string]any{"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+		"event_id": id, "event_time": 1700000000, "event": inner})
+	req, _ := http.NewRequest(http.MethodPost, web+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	sig, ts := signSlack(body, time.Now())
+	req.Header.Set("X-Slack-Signature", sig)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	if retry {
+		req.Header.Set("X-Slack-Retry-Num", "1")
+		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+	}
+	return req
+}
+
+// BenchmarkHandoffEndToEnd: the staff relay through serve. 50 LINE users
+// connect to staff (request, consent, start: the tickets go to a fake
+// Slack through the real slack-go client); then 500 staff thread replies
+// (ten per ticket, the tickets in parallel) are sent as signed Slack
+// events, each followed by Slack's retry of it; every reply must reach
+// the fake LINE push API exactly once. It reports the latency from the
+// event's POST to the push's arrival, with the conversations in memory and
+// in Redis (two replicas, the retry going to the other one).
+// Run: go test -run '^$' -bench HandoffEndToEnd -benchtime 1x ./cmd/madoguchi
+func BenchmarkHandoffEndToEnd(b *testing.B) {
+	b.Run("memory", func(b *testing.B) { benchHandoffE2E(b, 1, "") })
+	b.Run("redis-2-replicas", func(b *testing.B) {
+		srv := redistest.Start(b)
+		benchHandoffE2E(b, 2, srv.URL())
+	})
+}
+
+func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
+	const users, perUser = 50, 10
+	var lat []time.Duration
+	for run := range b.N {
+		b.StopTimer()
+		la := &pushArrivals{keys: map[string]bool{}, at: map[string][]time.Time{}}
+		lineAPI := httptest.NewServer(la)
+		fs := newFakeSlack(b)
+		var seqMu sync.Mutex
+		seq := 0
+		fs.nextTS = func() string { seqMu.Lock(); defer seqMu.Unlock(); seq++; return fmt.Sprintf("1700000001.%06d", seq) }
+		desk := &deskAPI{member: true, reacted: make(chan url.Values, users*perUser*2)}
+		fs.extra = desk
+		clock := &testClock{t: monday10}
+		var webs []string
+		var apps []*app
+		var servers []*httptest.Server
+		for range replicas {
+			cfg := serveConfig{intents: intentsDir, workers: 8, queue: 512, redisURL: redisURL,
+				line: &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"),
+					Endpoint: lineAPI.URL, RetryBase: time.Millisecond},
+				slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fs.URL + "/"},
+				handoff: handoffConfig{channel: deskChannel, now: clock.Now},
+			}
+			a := testApp(b, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
+			web := httptest.NewServer(a.handler)
+			webs, apps, servers = append(webs, web.URL), append(apps, a), append(servers, web)
+		}
+		// Connect every user; the ticket's ts is its thread.
+		threads := make([]string, users)
+		for u := range users {
+			src := map[string]any{"type": "user", "userId": fmt.Sprintf("U%032d", u)}
+			for k, ev := range []map[string]any{
+				textEvent(fmt.Sprintf("r%d-u%d-ask", run, u), "rt", "担当者と話したい"),
+				postbackEvent(fmt.Sprintf("r%d-u%d-consent", run, u), "madoguchi:handoff:consent|ja"),
+				postbackEvent(fmt.Sprintf("r%d-u%d-start", run, u), "madoguchi:handoff:start|ja"),
+			} {
+				ev["source"] = src
+				postSigned(b, lineRequest(webs[(u+k)%len(webs)], ev))
+			}
+			select {
+			case post := <-fs.got:
+				// Workers may take the request after the start: it is then
+				// relayed in the thread, which the ticket precedes.
+				for post.Get("thread_ts") != "" {
+					post = <-fs.got
+				}
+				threads[u] = post.Get("posted_ts")
+			case <-time.After(10 * time.Second):
+				b.Fatal("no ticket within 10s")
+			}
+		}
+		time.Sleep(100 * time.Millisecond) // the last ticket is stored just after it is posted
+		// The thread posts nobody waits for.
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-fs.got:
+				case <-done:
+					return
+				}
+			}
+		}()
+		sent := make(map[string]time.Time, users*perUser)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		b.StartTimer()
+		for u := range users {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range perUser {
+					text := fmt.Sprintf("run %d user %d reply %d", run, u, k)
+					ts := fmt.Sprintf("1700000100.%03d%03d", u, k)
+					id := fmt.Sprintf("Ev-%d-%d-%d", run, u, k)
+					mu.Lock()
+					sent[text] = time.Now()
+					mu.Unlock()
+					postSigned(b, slackEventRequest(webs[0], id, staffEvent(threads[u], ts, text), false))
+					postSigned(b, slackEventRequest(webs[len(webs)-1], id, staffEvent(threads[u], ts, text), true))
+				}
+			}()
+		}
+		wg.Wait()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			la.mu.Lock()
+			n := len(la.at)
+			la.mu.Unlock()
+			if n >= users*perUser || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		b.StopTimer()
+		for i, a := range apps {
+			a.drain(b.Context())
+			servers[i].Close()
+		}
+		lineAPI.Close()
+		fs.Close()
+		close(done)
+		la.mu.Lock()
+		if got := len(la.at); got != users*perUser {
+			desk.mu.Lock()
+			for _, r := range desk.reactions {
+				if r.Get("name") != "white_check_mark" {
+					b.Log(r)
+				}
+			}
+			desk.mu.Unlock()
+			for text := range sent {
+				if la.at[text] == nil {
+					b.Log("missing ", text)
+				}
+			}
+			b.Fatalf("%d distinct replies arrived, want %d", got, users*perUser)
+		}
+		for text, at := range la.at {
+			if len(at) != 1 {
+				b.Fatalf("%q arrived %d times, want once", text, len(at))
+			}
+			lat = append(lat, at[0].Sub(sent[text]))
+		}
+		la.mu.Unlock()
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(b.N*users*perUser)/b.Elapsed().Seconds(), "replies/s")
+}
