@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/pgtest"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
@@ -55,7 +58,46 @@ func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // replies going to a local fake LINE API, sends signed webhook events from
 // concurrent clients, and reports throughput, webhook latency, and replies
 // received against events sent.
-func BenchmarkLINELoad(b *testing.B) {
+func BenchmarkLINELoad(b *testing.B) { lineLoad(b, nil, nil) }
+
+// BenchmarkLINELoadRecorded is the same load with every question recorded,
+// to a SQLite file and to a PostgreSQL server on loopback: recording must
+// not slow answering.
+func BenchmarkLINELoadRecorded(b *testing.B) {
+	on := "on"
+	// recorded reports how many questions the database holds.
+	recorded := func(path, url string) func(b *testing.B) {
+		return func(b *testing.B) {
+			db, err := record.Open(context.Background(), path, url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			es, err := db.Entries(context.Background(), time.Now().Add(-time.Hour))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(es)), "recorded")
+			if len(es) == 0 {
+				b.Error("nothing was recorded")
+			}
+		}
+	}
+	b.Run("sqlite", func(b *testing.B) {
+		db := filepath.Join(b.TempDir(), "record.db")
+		lineLoad(b, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} }, recorded(db, ""))
+	})
+	b.Run("postgres", func(b *testing.B) {
+		pg := pgtest.Start(b)
+		db := ""
+		lineLoad(b, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on, url: pg.URL()} }, recorded("", pg.URL()))
+	})
+}
+
+// lineLoad sends loadEvents signed LINE events to serve's handler; tune
+// (may be nil) changes the configuration, after (may be nil) checks what
+// the run left once serve has stopped.
+func lineLoad(b *testing.B, tune func(*serveConfig), after func(*testing.B)) {
 	questions := []string{"パスワードを忘れました", "I forgot my password", "変更したい", "転送先を変えたい", "学食のメニューは？", "IMAPは使えますか"}
 	for b.Loop() {
 		rc := &replyCounter{tokens: map[string]int{}}
@@ -63,6 +105,9 @@ func BenchmarkLINELoad(b *testing.B) {
 		cfg := serveConfig{intents: intentsDir, workers: 8, queue: 4096, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 		}}
+		if tune != nil {
+			tune(&cfg)
+		}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		a := testApp(b, logger, cfg)
 		base, stop := serveLoopback(b, a)
@@ -89,6 +134,9 @@ func BenchmarkLINELoad(b *testing.B) {
 		b.ReportMetric(float64(dups), "duplicates")
 		if received != lr.accepted || dups != 0 {
 			b.Errorf("%d events accepted, %d replied, %d duplicates", lr.accepted, received, dups)
+		}
+		if after != nil {
+			after(b)
 		}
 	}
 }
