@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -62,6 +63,10 @@ type subjects struct {
 	// (product and service names: "Gmail", "KOAN"), with the intents whose
 	// text mentions each, sorted; nil for the catalogue's own subjects.
 	names map[string][]int32
+	// domains are the lower-case host names the catalogue writes
+	// ("mail.office365.com", "alumni.osaka-u.ac.jp") and each of their
+	// parent domains of two labels or more ("office365.com").
+	domains map[string]struct{}
 }
 
 // salient is a salient word of a question the catalogue does not take for
@@ -79,10 +84,11 @@ type salient struct {
 // are exactly those that FAQ answers must not claim.
 func newSubjects(cat *catalogue.Catalogue) *subjects {
 	sub := &subjects{
-		kana:  map[string]struct{}{},
-		kanji: map[string]struct{}{},
-		latin: map[string]struct{}{},
-		names: map[string][]int32{},
+		kana:    map[string]struct{}{},
+		kanji:   map[string]struct{}{},
+		latin:   map[string]struct{}{},
+		names:   map[string][]int32{},
+		domains: map[string]struct{}{},
 	}
 	faq := 0
 	var buf []byte
@@ -102,7 +108,21 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 		for _, l := range in.Links {
 			texts = append(texts, l.Label.JA, l.Label.EN)
 		}
+		for _, l := range in.Links {
+			texts = append(texts, l.URL)
+		}
 		for _, t := range texts {
+			eachDomain(norm.NFKC.String(t), func(_ int, d string, _ bool) {
+				d = strings.ToLower(d)
+				for {
+					sub.domains[d] = struct{}{}
+					i := strings.IndexByte(d, '.')
+					if i < 0 || strings.IndexByte(d[i+1:], '.') < 0 {
+						break
+					}
+					d = d[i+1:]
+				}
+			})
 			japanese := hasJapanese(t)
 			sentenceStart := true
 			eachRun(norm.NFKC.String(t), func(run string, sc script) {
@@ -159,6 +179,50 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 	return sub
 }
 
+// eachDomain calls fn for each host name in s, with its byte offset: Latin labels (letters,
+// digits, hyphens) joined by dots, the last of at least two letters
+// ("outlook.com", "mail.office365.com"), with whether it follows an "@"
+// (the domain of an e-mail address). A dot followed by a space ends a
+// sentence, not a host name.
+func eachDomain(s string, fn func(at int, domain string, address bool)) {
+	for i := 0; i < len(s); {
+		if !isLabelByte(s[i]) {
+			i++
+			continue
+		}
+		start, dots, lastLetters := i, 0, 0
+		j := i
+		for j < len(s) {
+			c := s[j]
+			switch {
+			case isLabelByte(c):
+				if c >= '0' && c <= '9' || c == '-' {
+					lastLetters = -1 << 30
+				} else {
+					lastLetters++
+				}
+				j++
+				continue
+			case c == '.' && j+1 < len(s) && isLabelByte(s[j+1]) && j > start && isLabelByte(s[j-1]):
+				dots++
+				lastLetters = 0
+				j++
+				continue
+			}
+			break
+		}
+		if dots > 0 && lastLetters >= 2 {
+			fn(start, s[start:j], start > 0 && s[start-1] == '@')
+		}
+		i = j
+	}
+}
+
+// isLabelByte reports whether c may be part of a host name's label.
+func isLabelByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+}
+
 // addSubstrings adds every substring of at least minSalientRunes runes of s.
 func addSubstrings(set map[string]struct{}, s string) {
 	for i := 0; i < len(s); {
@@ -181,6 +245,29 @@ func addSubstrings(set map[string]struct{}, s string) {
 func (sub *subjects) read(question string, s *scratch, correct func(string) string) {
 	s.salient = s.salient[:0]
 	q := norm.NFKC.String(question)
+	var masked []byte
+	eachDomain(q, func(at int, d string, address bool) {
+		// The labels of a host name are not names of their own ("com").
+		if masked == nil {
+			masked = []byte(q)
+		}
+		for i := at; i < at+len(d); i++ {
+			masked[i] = ' '
+		}
+		// A host name the catalogue never writes names another service
+		// ("my Outlook.com account", "yahoo.co.jpのメール"); after "@" it
+		// is only where mail goes ("forward to …@gmail.com"), a detail.
+		if address {
+			return
+		}
+		s.buf = lowerASCII(s.buf[:0], d)
+		if _, ok := sub.domains[string(s.buf)]; !ok {
+			s.salient = append(s.salient, salient{text: d, unknown: true})
+		}
+	})
+	if masked != nil {
+		q = string(masked)
+	}
 	japanese := hasJapanese(q)
 	sentenceStart := true
 	eachRun(q, func(run string, sc script) {

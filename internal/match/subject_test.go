@@ -23,6 +23,11 @@ func TestSubject(t *testing.T) {
 		{"パラダイスメールのパスワードを忘れました", "", "ぱら"}, // "だいす" is in a word it knows
 		{"How much storage does my Evernote account get?", "", "Evernote"},
 		{"OUMailのパスワードを忘れました", "forgot-id-password", ""},
+		// A host name the catalogue never writes is another service; one
+		// it writes, or the domain of an address, is not.
+		{"How do I change the recovery address of my Proton.me account?", "", "Proton.me"},
+		{"fastmail.comのパスワードを忘れました", "", "fastmail.com"},
+		{"https://mail.office365.com でパスワードを忘れました", "forgot-id-password", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -95,5 +100,35 @@ func TestDecideOutOfScope(t *testing.T) {
 				t.Errorf("got %s, topic %v, %d choices; want %s, topic %v, %d choices", r.Decision, r.Topic, len(r.Choices), tt.want, tt.wantTopic, tt.choices)
 			}
 		})
+	}
+}
+
+// TestEachDomain checks which stretches of a question read as host names.
+func TestEachDomain(t *testing.T) {
+	tests := []struct {
+		s    string
+		want []string // "@" marks the domain of an address
+	}{
+		{"my Outlook.com account", []string{"Outlook.com"}},
+		{"send to taro@alumni.osaka-u.ac.jp please", []string{"@alumni.osaka-u.ac.jp"}},
+		{"It broke. Then it worked.", nil},
+		{"version 2.0 of office365.com", []string{"office365.com"}},
+		{"a.b1 and x.y", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		eachDomain(tt.s, func(at int, d string, address bool) {
+			if tt.s[at:at+len(d)] != d {
+				t.Errorf("%q: offset %d does not point at %q", tt.s, at, d)
+			}
+			if address {
+				d = "@" + d
+			}
+			got = append(got, d)
+		})
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: got %q, want %q", tt.s, got, tt.want)
+		}
 	}
 }
