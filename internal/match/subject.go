@@ -67,6 +67,9 @@ type subjects struct {
 	// ("mail.office365.com", "alumni.osaka-u.ac.jp") and each of their
 	// parent domains of two labels or more ("office365.com").
 	domains map[string]struct{}
+	// mailOf are the Latin words the catalogue writes right before "mail"
+	// or "email" ("alumni mail", "Outlook mail"): the mail it speaks of.
+	mailOf map[string]struct{}
 }
 
 // salient is a salient word of a question the catalogue does not take for
@@ -89,6 +92,7 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 		latin:   map[string]struct{}{},
 		names:   map[string][]int32{},
 		domains: map[string]struct{}{},
+		mailOf:  map[string]struct{}{},
 	}
 	faq := 0
 	var buf []byte
@@ -125,14 +129,24 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 			})
 			japanese := hasJapanese(t)
 			sentenceStart := true
+			prev := ""
 			eachRun(norm.NFKC.String(t), func(run string, sc script) {
 				first := sentenceStart
 				sentenceStart = sc == scriptEnd
+				if sc != scriptLatin {
+					prev = ""
+				}
 				switch sc {
 				case scriptLatin:
 					buf = lowerASCII(buf[:0], run)
 					w := string(buf)
 					sub.latin[w] = struct{}{}
+					if isMailWord(run) && prev != "" {
+						sub.mailOf[prev] = struct{}{}
+					}
+					if len(run) >= minSalientLetters {
+						prev = w
+					}
 					switch {
 					case japanese || !first && hasUpper(run):
 						asName[w]++
@@ -270,14 +284,24 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 	}
 	japanese := hasJapanese(q)
 	sentenceStart := true
+	// The Latin word before the current one, whether it is a name that
+	// could name a mail service, and its entry in s.salient (-1: none).
+	prev, prevName, prevAt := "", false, -1
 	eachRun(q, func(run string, sc script) {
 		first := sentenceStart
 		sentenceStart = false
+		if sc != scriptLatin {
+			prev, prevName, prevAt = "", false, -1
+		}
 		switch sc {
 		case scriptLatin:
 			if len(run) < minSalientLetters {
 				return
 			}
+			if isMailWord(run) && prev != "" {
+				sub.mailService(prev, prevName, prevAt, s)
+			}
+			prev, prevName, prevAt = run, false, -1
 			s.buf = lowerASCII(s.buf[:0], run)
 			if english.IsStopWord(string(s.buf)) || negations[string(s.buf)] {
 				return
@@ -288,8 +312,11 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 					w = c // a typo of a known word, not a new name
 				} else {
 					// A Latin word in Japanese text is a name; in English,
-					// only one capitalised inside a sentence is.
+					// only one capitalised inside a sentence is (or one
+					// followed by "mail": see mailService).
+					prevName = japanese || hasUpper(run) || !looksEnglish(w)
 					if japanese || !first && hasUpper(run) {
+						prevAt = len(s.salient)
 						s.salient = append(s.salient, salient{text: run, unknown: true})
 					}
 					return
@@ -297,6 +324,7 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 				s.buf = append(s.buf[:0], w...)
 			}
 			if ids := sub.names[string(s.buf)]; ids != nil {
+				prevName, prevAt = len(ids) == 1, len(s.salient)
 				s.salient = append(s.salient, salient{text: run, intents: ids})
 			}
 		case scriptKana:
@@ -309,6 +337,47 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 		}
 	})
 }
+
+// mailService reads the word before "mail" or "email" in a question:
+// "Yahoo Mail", "my docomo email" name another mail service. The word
+// (word, as written) counts as an unknown name when the catalogue never
+// writes it before "mail" and it is a name (name): a word the catalogue
+// does not know at all, even in lower case, or a name that only one
+// intent mentions in passing ("Yahoo" in "GmailとYahooの両方に転送"). at is
+// its entry in s.salient, -1 when it has none yet.
+func (sub *subjects) mailService(word string, name bool, at int, s *scratch) {
+	if !name {
+		return
+	}
+	s.buf = lowerASCII(s.buf[:0], word)
+	if _, ok := sub.mailOf[string(s.buf)]; ok {
+		return
+	}
+	if at >= 0 {
+		s.salient[at] = salient{text: word, unknown: true}
+		return
+	}
+	s.salient = append(s.salient, salient{text: word, unknown: true})
+}
+
+// englishEndings are endings of English adjectives and participles: a
+// word the catalogue does not know that ends so ("outgoing", "external")
+// says what kind of mail, not whose.
+var englishEndings = [...]string{"ing", "ed", "al", "er", "ly", "ic", "ive", "ous", "ent", "ant", "ate", "ary", "ory", "ful", "less", "ern", "ian", "ish"}
+
+// looksEnglish reports whether a lower-case word ends like an English
+// adjective or participle.
+func looksEnglish(w string) bool {
+	for _, e := range englishEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMailWord reports whether a Latin word is "mail" or "email".
+func isMailWord(w string) bool { return strings.EqualFold(w, "mail") || strings.EqualFold(w, "email") }
 
 // unknownStretches cuts a kanji run, or a katakana run in its folded form,
 // into the longest pieces the catalogue knows and records each stretch of

@@ -28,6 +28,12 @@ func TestSubject(t *testing.T) {
 		{"How do I change the recovery address of my Proton.me account?", "", "Proton.me"},
 		{"fastmail.comのパスワードを忘れました", "", "fastmail.com"},
 		{"https://mail.office365.com でパスワードを忘れました", "forgot-id-password", ""},
+		// A word before "mail" that the catalogue never writes there names
+		// another mail service, even in lower case; an English adjective
+		// ("outgoing") or the catalogue's own ("alumni") does not.
+		{"I forgot the password of my zoho mail", "", "zoho"},
+		{"forgot the password for my alumni mail", "forgot-id-password", ""},
+		{"Ziggo Mail password forgotten", "", "Ziggo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
