@@ -70,6 +70,10 @@ type subjects struct {
 	// mailOf are the Latin words the catalogue writes right before "mail"
 	// or "email" ("alumni mail", "Outlook mail"): the mail it speaks of.
 	mailOf map[string]struct{}
+	// signInTo are the names the catalogue's examples write as what one
+	// signs in to ("Outlookにログイン"), and the Latin words of its titles:
+	// places its answers are about.
+	signInTo map[string]struct{}
 }
 
 // salient is a salient word of a question the catalogue does not take for
@@ -87,12 +91,13 @@ type salient struct {
 // are exactly those that FAQ answers must not claim.
 func newSubjects(cat *catalogue.Catalogue) *subjects {
 	sub := &subjects{
-		kana:    map[string]struct{}{},
-		kanji:   map[string]struct{}{},
-		latin:   map[string]struct{}{},
-		names:   map[string][]int32{},
-		domains: map[string]struct{}{},
-		mailOf:  map[string]struct{}{},
+		kana:     map[string]struct{}{},
+		kanji:    map[string]struct{}{},
+		latin:    map[string]struct{}{},
+		names:    map[string][]int32{},
+		domains:  map[string]struct{}{},
+		mailOf:   map[string]struct{}{},
+		signInTo: map[string]struct{}{},
 	}
 	faq := 0
 	var buf []byte
@@ -115,7 +120,11 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 		for _, l := range in.Links {
 			texts = append(texts, l.URL)
 		}
-		for _, t := range texts {
+		// What users sign in to is learnt from the examples, and a name in
+		// a title is what its intent is about ("Outlook"); an answer
+		// mentions places in passing ("the ID you used to log in to KOAN").
+		examples := len(in.Examples.All())
+		for k, t := range texts {
 			eachDomain(norm.NFKC.String(t), func(_ int, d string, _ bool) {
 				d = strings.ToLower(d)
 				for {
@@ -130,7 +139,8 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 			japanese := hasJapanese(t)
 			sentenceStart := true
 			prev := ""
-			eachRun(norm.NFKC.String(t), func(run string, sc script) {
+			nt := norm.NFKC.String(t)
+			eachRun(nt, func(at int, run string, sc script) {
 				first := sentenceStart
 				sentenceStart = sc == scriptEnd
 				if sc != scriptLatin {
@@ -143,6 +153,9 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 					sub.latin[w] = struct{}{}
 					if isMailWord(run) && prev != "" {
 						sub.mailOf[prev] = struct{}{}
+					}
+					if k < examples && signInTarget(nt, at, at+len(run)) || k == examples || k == examples+1 {
+						sub.signInTo[w] = struct{}{}
 					}
 					if len(run) >= minSalientLetters {
 						prev = w
@@ -174,7 +187,7 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 	// who writes "スタッフなのですが…" names nothing strange.
 	settings := append(slices.Concat(cat.Settings.Synonyms...), cat.Settings.HandoffPhrases...)
 	for _, w := range append(settings, cat.Settings.About...) {
-		eachRun(norm.NFKC.String(w), func(run string, sc script) {
+		eachRun(norm.NFKC.String(w), func(_ int, run string, sc script) {
 			switch sc {
 			case scriptLatin:
 				sub.latin[string(lowerASCII(nil, run))] = struct{}{}
@@ -287,7 +300,7 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 	// The Latin word before the current one, whether it is a name that
 	// could name a mail service, and its entry in s.salient (-1: none).
 	prev, prevName, prevAt := "", false, -1
-	eachRun(q, func(run string, sc script) {
+	eachRun(q, func(at int, run string, sc script) {
 		first := sentenceStart
 		sentenceStart = false
 		if sc != scriptLatin {
@@ -325,6 +338,12 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			}
 			if ids := sub.names[string(s.buf)]; ids != nil {
 				prevName, prevAt = len(ids) == 1, len(s.salient)
+				if _, ok := sub.signInTo[string(s.buf)]; !ok && signInTarget(q, at, at+len(run)) {
+					// Signing in to a system the catalogue only mentions
+					// ("KOANにログイン") is a question about that system.
+					s.salient = append(s.salient, salient{text: run, unknown: true})
+					return
+				}
 				s.salient = append(s.salient, salient{text: run, intents: ids})
 			}
 		case scriptKana:
@@ -370,6 +389,31 @@ var englishEndings = [...]string{"ing", "ed", "al", "er", "ly", "ic", "ive", "ou
 func looksEnglish(w string) bool {
 	for _, e := range englishEndings {
 		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// signInAfter and signInBefore are what surrounds the place one signs in
+// to: "KOANにログイン", "sign in to KOAN".
+var (
+	signInAfter  = [...]string{"にログイン", "にサインイン", "にログオン", "にアクセス", "に入れ", "へのログイン", "へログイン"}
+	signInBefore = [...]string{"sign in to ", "sign into ", "log in to ", "log into ", "login to ", "logon to ", "log on to ", "access to ", "get into "}
+)
+
+// signInTarget reports whether s[at:end] is written as the place one signs
+// in to.
+func signInTarget(s string, at, end int) bool {
+	rest := strings.TrimLeft(s[end:], " ")
+	for _, a := range signInAfter {
+		if strings.HasPrefix(rest, a) {
+			return true
+		}
+	}
+	before := s[:at]
+	for _, b := range signInBefore {
+		if len(before) >= len(b) && strings.EqualFold(before[len(before)-len(b):], b) {
 			return true
 		}
 	}
@@ -489,14 +533,15 @@ const (
 )
 
 // eachRun calls fn for each maximal run of Latin letters, katakana or
-// kanji, and for each sentence-ending punctuation mark.
-func eachRun(s string, fn func(run string, sc script)) {
+// kanji, and for each sentence-ending punctuation mark, with its byte
+// offset in s.
+func eachRun(s string, fn func(at int, run string, sc script)) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		sc, ok := scriptOf(r)
 		if !ok {
 			if r == '.' || r == '?' || r == '!' || r == '。' || r == '？' || r == '！' {
-				fn(s[i:i+size], scriptEnd)
+				fn(i, s[i:i+size], scriptEnd)
 			}
 			i += size
 			continue
@@ -509,7 +554,7 @@ func eachRun(s string, fn func(run string, sc script)) {
 			}
 			j += sz
 		}
-		fn(s[i:j], sc)
+		fn(i, s[i:j], sc)
 		i = j
 	}
 }

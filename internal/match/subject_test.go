@@ -34,6 +34,11 @@ func TestSubject(t *testing.T) {
 		{"I forgot the password of my zoho mail", "", "zoho"},
 		{"forgot the password for my alumni mail", "forgot-id-password", ""},
 		{"Ziggo Mail password forgotten", "", "Ziggo"},
+		// Signing in to a place the catalogue only mentions is about that
+		// place; one its examples or titles sign in to is its own.
+		{"Chromeにログインできません", "", "Chrome"},
+		{"I cannot sign in to Safari", "", "Safari"},
+		{"Outlookにログインできません", "outlook-trouble", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
