@@ -208,7 +208,7 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 
 // eachDomain calls fn for each host name in s, with its byte offset: Latin labels (letters,
 // digits, hyphens) joined by dots, the last of at least two letters
-// ("outlook.com", "mail.office365.com"), with whether it follows an "@"
+// ("proton.me", "mail.office365.com"), with whether it follows an "@"
 // (the domain of an e-mail address). A dot followed by a space ends a
 // sentence, not a host name.
 func eachDomain(s string, fn func(at int, domain string, address bool)) {
@@ -282,8 +282,8 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			masked[i] = ' '
 		}
 		// A host name the catalogue never writes names another service
-		// ("my Outlook.com account", "yahoo.co.jpのメール"); after "@" it
-		// is only where mail goes ("forward to …@gmail.com"), a detail.
+		// ("my Proton.me account", "fastmail.comのメール"); after "@" it
+		// is only where mail goes ("forward to …@example.org"), a detail.
 		if address {
 			return
 		}
@@ -358,11 +358,12 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 }
 
 // mailService reads the word before "mail" or "email" in a question:
-// "Yahoo Mail", "my docomo email" name another mail service. The word
+// "Ziggo Mail", "my zoho email" name another mail service. The word
 // (word, as written) counts as an unknown name when the catalogue never
 // writes it before "mail" and it is a name (name): a word the catalogue
 // does not know at all, even in lower case, or a name that only one
-// intent mentions in passing ("Yahoo" in "GmailとYahooの両方に転送"). at is
+// intent mentions in passing (a second provider named in one example of
+// forwarding to several addresses). at is
 // its entry in s.salient, -1 when it has none yet.
 func (sub *subjects) mailService(word string, name bool, at int, s *scratch) {
 	if !name {

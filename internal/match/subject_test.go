@@ -120,7 +120,7 @@ func TestEachDomain(t *testing.T) {
 		s    string
 		want []string // "@" marks the domain of an address
 	}{
-		{"my Outlook.com account", []string{"Outlook.com"}},
+		{"my Proton.me account", []string{"Proton.me"}},
 		{"send to taro@alumni.osaka-u.ac.jp please", []string{"@alumni.osaka-u.ac.jp"}},
 		{"It broke. Then it worked.", nil},
 		{"version 2.0 of office365.com", []string{"office365.com"}},
