@@ -278,7 +278,13 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 		if masked == nil {
 			masked = []byte(q)
 		}
-		for i := at; i < at+len(d); i++ {
+		from := at
+		if address {
+			// Nor is the local part of an address ("taro@…").
+			for from -= 1; from > 0 && (isLabelByte(q[from-1]) || q[from-1] == '.' || q[from-1] == '_' || q[from-1] == '+'); from-- {
+			}
+		}
+		for i := from; i < at+len(d); i++ {
 			masked[i] = ' '
 		}
 		// A host name the catalogue never writes names another service

@@ -28,6 +28,7 @@ func TestSubject(t *testing.T) {
 		{"How do I change the recovery address of my Proton.me account?", "", "Proton.me"},
 		{"fastmail.comのパスワードを忘れました", "", "fastmail.com"},
 		{"https://mail.office365.com でパスワードを忘れました", "forgot-id-password", ""},
+		{"パスワードを忘れました。連絡先は hanako.y@example.org です", "forgot-id-password", ""},
 		// A word before "mail" that the catalogue never writes there names
 		// another mail service, even in lower case; an English adjective
 		// ("outgoing") or the catalogue's own ("alumni") does not.
