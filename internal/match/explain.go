@@ -92,7 +92,7 @@ func (x *Index) Explain(question string) Explanation {
 			if in != c.Intent {
 				continue
 			}
-			ec.Keyword = x.hasKeyword(int32(i), norm)
+			ec.Keyword = x.hasKeyword(int32(i), norm, runesOf(norm))
 			ec.SubjectFactor, _ = subjectFactor(int32(i), in, s.salient, x.namesService(norm))
 			if ec.SubjectFactor < 1 {
 				for _, sl := range s.salient {

@@ -266,7 +266,7 @@ func ids(cs []Candidate) []string {
 // be asked back without it.
 func TestSupportAnswersABackedCloseCall(t *testing.T) {
 	x := shippedIndex(t)
-	r := x.Match("I would like to apply for an address change")
+	r := x.Match("I want to apply for a change of address")
 	c := r.Candidates
 	if len(c) < 2 || c[0].Intent.ID != "address-change" {
 		t.Fatalf("candidates %v, want address-change first", ids(c))

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -64,6 +63,17 @@ type subjects struct {
 	// (product and service names: "Gmail", "KOAN"), with the intents whose
 	// text mentions each, sorted; nil for the catalogue's own subjects.
 	names map[string][]int32
+	// domains are the lower-case host names the catalogue writes
+	// ("mail.office365.com", "alumni.osaka-u.ac.jp") and each of their
+	// parent domains of two labels or more ("office365.com").
+	domains map[string]struct{}
+	// mailOf are the Latin words the catalogue writes right before "mail"
+	// or "email" ("alumni mail", "Outlook mail"): the mail it speaks of.
+	mailOf map[string]struct{}
+	// signInTo are the names the catalogue's examples write as what one
+	// signs in to ("Outlookにログイン"), and the Latin words of its titles:
+	// places its answers are about.
+	signInTo map[string]struct{}
 }
 
 // salient is a salient word of a question the catalogue does not take for
@@ -81,10 +91,13 @@ type salient struct {
 // are exactly those that FAQ answers must not claim.
 func newSubjects(cat *catalogue.Catalogue) *subjects {
 	sub := &subjects{
-		kana:  map[string]struct{}{},
-		kanji: map[string]struct{}{},
-		latin: map[string]struct{}{},
-		names: map[string][]int32{},
+		kana:     map[string]struct{}{},
+		kanji:    map[string]struct{}{},
+		latin:    map[string]struct{}{},
+		names:    map[string][]int32{},
+		domains:  map[string]struct{}{},
+		mailOf:   map[string]struct{}{},
+		signInTo: map[string]struct{}{},
 	}
 	faq := 0
 	var buf []byte
@@ -104,17 +117,49 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 		for _, l := range in.Links {
 			texts = append(texts, l.Label.JA, l.Label.EN)
 		}
-		for _, t := range texts {
+		for _, l := range in.Links {
+			texts = append(texts, l.URL)
+		}
+		// What users sign in to is learnt from the examples, and a name in
+		// a title is what its intent is about ("Outlook"); an answer
+		// mentions places in passing ("the ID you used to log in to KOAN").
+		examples := len(in.Examples.All())
+		for k, t := range texts {
+			eachDomain(norm.NFKC.String(t), func(_ int, d string, _ bool) {
+				d = strings.ToLower(d)
+				for {
+					sub.domains[d] = struct{}{}
+					i := strings.IndexByte(d, '.')
+					if i < 0 || strings.IndexByte(d[i+1:], '.') < 0 {
+						break
+					}
+					d = d[i+1:]
+				}
+			})
 			japanese := hasJapanese(t)
 			sentenceStart := true
-			eachRun(norm.NFKC.String(t), func(run string, sc script) {
+			prev := ""
+			nt := norm.NFKC.String(t)
+			eachRun(nt, func(at int, run string, sc script) {
 				first := sentenceStart
 				sentenceStart = sc == scriptEnd
+				if sc != scriptLatin {
+					prev = ""
+				}
 				switch sc {
 				case scriptLatin:
 					buf = lowerASCII(buf[:0], run)
 					w := string(buf)
 					sub.latin[w] = struct{}{}
+					if isMailWord(run) && prev != "" {
+						sub.mailOf[prev] = struct{}{}
+					}
+					if k < examples && signInTarget(nt, at, at+len(run)) || k == examples || k == examples+1 {
+						sub.signInTo[w] = struct{}{}
+					}
+					if len(run) >= minSalientLetters {
+						prev = w
+					}
 					switch {
 					case japanese || !first && hasUpper(run):
 						asName[w]++
@@ -142,7 +187,7 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 	// who writes "スタッフなのですが…" names nothing strange.
 	settings := append(slices.Concat(cat.Settings.Synonyms...), cat.Settings.HandoffPhrases...)
 	for _, w := range append(settings, cat.Settings.About...) {
-		eachRun(norm.NFKC.String(w), func(run string, sc script) {
+		eachRun(norm.NFKC.String(w), func(_ int, run string, sc script) {
 			switch sc {
 			case scriptLatin:
 				sub.latin[string(lowerASCII(nil, run))] = struct{}{}
@@ -159,6 +204,52 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 		}
 	}
 	return sub
+}
+
+// eachDomain calls fn for each host name in s, with its byte offset: Latin labels (letters,
+// digits, hyphens) joined by dots, the last of at least two letters
+// ("proton.me", "mail.office365.com"), with whether it follows an "@"
+// (the domain of an e-mail address). A dot followed by a space ends a
+// sentence, not a host name.
+func eachDomain(s string, fn func(at int, domain string, address bool)) {
+	for i := 0; i < len(s); {
+		if !isLabelByte(s[i]) {
+			i++
+			continue
+		}
+		start, dots, lastLetters := i, 0, 0
+		j := i
+		for j < len(s) {
+			c := s[j]
+			switch {
+			case isLabelByte(c):
+				if c >= '0' && c <= '9' || c == '-' {
+					lastLetters = -1 << 30
+				} else {
+					lastLetters++
+				}
+				j++
+				continue
+			case c == '.' && j+1 < len(s) && isLabelByte(s[j+1]) && j > start && isLabelByte(s[j-1]):
+				dots++
+				lastLetters = 0
+				j++
+				continue
+			}
+			break
+		}
+		// A dotted run just before "@" is an address's local part
+		// ("taro.yamada@…"), which the domain after it reports.
+		if dots > 0 && lastLetters >= 2 && (j == len(s) || s[j] != '@') {
+			fn(start, s[start:j], start > 0 && s[start-1] == '@')
+		}
+		i = j
+	}
+}
+
+// isLabelByte reports whether c may be part of a host name's label.
+func isLabelByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
 }
 
 // addSubstrings adds every substring of at least minSalientRunes runes of s.
@@ -182,17 +273,56 @@ func addSubstrings(set map[string]struct{}, s string) {
 // suggestion for an unknown Latin word ("" for none).
 func (sub *subjects) read(question string, s *scratch, correct func(string) string) {
 	s.salient = s.salient[:0]
-	q := withoutAddresses(norm.NFKC.String(question))
+	q := norm.NFKC.String(question)
+	var masked []byte
+	eachDomain(q, func(at int, d string, address bool) {
+		// The labels of a host name are not names of their own ("com").
+		if masked == nil {
+			masked = []byte(q)
+		}
+		from := at
+		if address {
+			// Nor is the local part of an address ("taro@…").
+			for from -= 1; from > 0 && (isLabelByte(q[from-1]) || q[from-1] == '.' || q[from-1] == '_' || q[from-1] == '+'); from-- {
+			}
+		}
+		for i := from; i < at+len(d); i++ {
+			masked[i] = ' '
+		}
+		// A host name the catalogue never writes names another service
+		// ("my Proton.me account", "fastmail.comのメール"); after "@" it
+		// is only where mail goes ("forward to …@example.org"), a detail.
+		if address {
+			return
+		}
+		s.buf = lowerASCII(s.buf[:0], d)
+		if _, ok := sub.domains[string(s.buf)]; !ok {
+			s.salient = append(s.salient, salient{text: d, unknown: true})
+		}
+	})
+	if masked != nil {
+		q = string(masked)
+	}
 	japanese := hasJapanese(q)
 	sentenceStart := true
-	eachRun(q, func(run string, sc script) {
+	// The Latin word before the current one, whether it is a name that
+	// could name a mail service, and its entry in s.salient (-1: none).
+	prev, prevName, prevAt := "", false, -1
+	eachRun(q, func(at int, run string, sc script) {
 		first := sentenceStart
 		sentenceStart = false
+		if sc != scriptLatin {
+			prev, prevName, prevAt = "", false, -1
+		}
 		switch sc {
 		case scriptLatin:
 			if len(run) < minSalientLetters {
 				return
 			}
+			if isMailWord(run) && prev != "" {
+				sub.mailService(prev, prevName, prevAt, s)
+			}
+			prev, prevName, prevAt = run, false, -1
 			s.buf = lowerASCII(s.buf[:0], run)
 			if english.IsStopWord(string(s.buf)) || negations[string(s.buf)] {
 				return
@@ -203,8 +333,11 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 					w = c // a typo of a known word, not a new name
 				} else {
 					// A Latin word in Japanese text is a name; in English,
-					// only one capitalised inside a sentence is.
+					// only one capitalised inside a sentence is (or one
+					// followed by "mail": see mailService).
+					prevName = japanese || hasUpper(run) || !looksEnglish(w)
 					if japanese || !first && hasUpper(run) {
+						prevAt = len(s.salient)
 						s.salient = append(s.salient, salient{text: run, unknown: true})
 					}
 					return
@@ -212,6 +345,13 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 				s.buf = append(s.buf[:0], w...)
 			}
 			if ids := sub.names[string(s.buf)]; ids != nil {
+				prevName, prevAt = len(ids) == 1, len(s.salient)
+				if _, ok := sub.signInTo[string(s.buf)]; !ok && signInTarget(q, at, at+len(run)) {
+					// Signing in to a system the catalogue only mentions
+					// ("KOANにログイン") is a question about that system.
+					s.salient = append(s.salient, salient{text: run, unknown: true})
+					return
+				}
 				s.salient = append(s.salient, salient{text: run, intents: ids})
 			}
 		case scriptKana:
@@ -224,6 +364,73 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 		}
 	})
 }
+
+// mailService reads the word before "mail" or "email" in a question:
+// "Ziggo Mail", "my zoho email" name another mail service. The word
+// (word, as written) counts as an unknown name when the catalogue never
+// writes it before "mail" and it is a name (name): a word the catalogue
+// does not know at all, even in lower case, or a name that only one
+// intent mentions in passing (a second provider named in one example of
+// forwarding to several addresses). at is
+// its entry in s.salient, -1 when it has none yet.
+func (sub *subjects) mailService(word string, name bool, at int, s *scratch) {
+	if !name {
+		return
+	}
+	s.buf = lowerASCII(s.buf[:0], word)
+	if _, ok := sub.mailOf[string(s.buf)]; ok {
+		return
+	}
+	if at >= 0 {
+		s.salient[at] = salient{text: word, unknown: true}
+		return
+	}
+	s.salient = append(s.salient, salient{text: word, unknown: true})
+}
+
+// englishEndings are endings of English adjectives and participles: a
+// word the catalogue does not know that ends so ("outgoing", "external")
+// says what kind of mail, not whose.
+var englishEndings = [...]string{"ing", "ed", "al", "er", "ly", "ic", "ive", "ous", "ent", "ant", "ate", "ary", "ory", "ful", "less", "ern", "ian", "ish"}
+
+// looksEnglish reports whether a lower-case word ends like an English
+// adjective or participle.
+func looksEnglish(w string) bool {
+	for _, e := range englishEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// signInAfter and signInBefore are what surrounds the place one signs in
+// to: "KOANにログイン", "sign in to KOAN".
+var (
+	signInAfter  = [...]string{"にログイン", "にサインイン", "にログオン", "にアクセス", "に入れ", "へのログイン", "へログイン"}
+	signInBefore = [...]string{"sign in to ", "sign into ", "log in to ", "log into ", "login to ", "logon to ", "log on to ", "access to ", "get into "}
+)
+
+// signInTarget reports whether s[at:end] is written as the place one signs
+// in to.
+func signInTarget(s string, at, end int) bool {
+	rest := strings.TrimLeft(s[end:], " ")
+	for _, a := range signInAfter {
+		if strings.HasPrefix(rest, a) {
+			return true
+		}
+	}
+	before := s[:at]
+	for _, b := range signInBefore {
+		if len(before) >= len(b) && strings.EqualFold(before[len(before)-len(b):], b) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMailWord reports whether a Latin word is "mail" or "email".
+func isMailWord(w string) bool { return strings.EqualFold(w, "mail") || strings.EqualFold(w, "email") }
 
 // unknownStretches cuts a kanji run, or a katakana run in its folded form,
 // into the longest pieces the catalogue knows and records each stretch of
@@ -335,14 +542,15 @@ const (
 )
 
 // eachRun calls fn for each maximal run of Latin letters, katakana or
-// kanji, and for each sentence-ending punctuation mark.
-func eachRun(s string, fn func(run string, sc script)) {
+// kanji, and for each sentence-ending punctuation mark, with its byte
+// offset in s.
+func eachRun(s string, fn func(at int, run string, sc script)) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		sc, ok := scriptOf(r)
 		if !ok {
 			if r == '.' || r == '?' || r == '!' || r == '。' || r == '？' || r == '！' {
-				fn(s[i:i+size], scriptEnd)
+				fn(i, s[i:i+size], scriptEnd)
 			}
 			i += size
 			continue
@@ -355,7 +563,7 @@ func eachRun(s string, fn func(run string, sc script)) {
 			}
 			j += sz
 		}
-		fn(s[i:j], sc)
+		fn(i, s[i:j], sc)
 		i = j
 	}
 }
@@ -418,16 +626,4 @@ func hasJapanese(s string) bool {
 		}
 	}
 	return false
-}
-
-// addressPattern matches e-mail addresses and web addresses, whose parts
-// are not names: "foo" in foo@example.com says nothing of the subject.
-var addressPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+|(?i:https?://|www\.)[!-~]+`)
-
-// withoutAddresses blanks out the e-mail and web addresses in q.
-func withoutAddresses(q string) string {
-	if !strings.Contains(q, "@") && !strings.Contains(q, "://") && !strings.Contains(q, "www.") {
-		return q
-	}
-	return addressPattern.ReplaceAllString(q, " ")
 }
