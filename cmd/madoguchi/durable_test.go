@@ -84,6 +84,10 @@ type durableRun struct {
 	sig    syscall.Signal // 0: none (a steady load)
 	delay  time.Duration  // LINE's answer time
 	env    []string       // more environment for the replicas
+	// rate, when not 0, offers the events at that many a second (event i
+	// is sent no earlier than i/rate seconds in): the latency at a given
+	// load, where 0 measures the most the replicas take.
+	rate int
 }
 
 // durableResult is what the run measured: webhook acknowledgements and
@@ -146,6 +150,9 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 				i := int(next.Add(1) - 1)
 				if i >= r.events || time.Since(start) > loadTimeLimit {
 					return
+				}
+				if r.rate > 0 {
+					time.Sleep(time.Until(start.Add(time.Duration(i) * time.Second / time.Duration(r.rate))))
 				}
 				if i == r.events/2 && r.sig != 0 {
 					signalOnce.Do(func() { signalled = time.Now(); reps[0].cmd.Process.Signal(r.sig) })
@@ -256,10 +263,11 @@ func BenchmarkDurableLoad(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		sig  syscall.Signal
-	}{{"steady", 0}, {"kill9", syscall.SIGKILL}} {
+		rate int
+	}{{"steady", 0, 0}, {"kill9", syscall.SIGKILL, 0}, {"steady-2000/s", 0, 2000}, {"kill9-2000/s", syscall.SIGKILL, 2000}} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				res := durableRun{events: loadEventsFromEnv(b, 10000), sig: bc.sig}.run(b, bin)
+				res := durableRun{events: loadEventsFromEnv(b, 10000), sig: bc.sig, rate: bc.rate}.run(b, bin)
 				res.load.report(b)
 				b.ReportMetric(float64(res.lost), "lost")
 				b.ReportMetric(float64(res.pushed), "duplicates")
