@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,8 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -264,25 +261,10 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.id"), nil)
 		return
 	}
-	type text struct {
-		JA string `yaml:"ja"`
-		EN string `yaml:"en"`
-	}
-	type examples struct {
-		JA []string `yaml:"ja"`
-		EN []string `yaml:"en"`
-	}
-	var in struct {
-		ID       string   `yaml:"id"`
-		Title    text     `yaml:"title"`
-		Examples examples `yaml:"examples"`
-		Answer   text     `yaml:"answer"`
-	}
-	in.ID = id
-	in.Title = text{strings.TrimSpace(r.PostFormValue("title_ja")), strings.TrimSpace(r.PostFormValue("title_en"))}
-	in.Answer = text{strings.TrimSpace(r.PostFormValue("answer_ja")), strings.TrimSpace(r.PostFormValue("answer_en"))}
-	in.Examples = examples{lines(r.PostFormValue("examples_ja")), lines(r.PostFormValue("examples_en"))}
-	if in.Title.JA == "" || in.Title.EN == "" || in.Answer.JA == "" || in.Answer.EN == "" || len(in.Examples.JA)+len(in.Examples.EN) == 0 {
+	title := catalogue.Text{JA: strings.TrimSpace(r.PostFormValue("title_ja")), EN: strings.TrimSpace(r.PostFormValue("title_en"))}
+	answer := catalogue.Text{JA: strings.TrimSpace(r.PostFormValue("answer_ja")), EN: strings.TrimSpace(r.PostFormValue("answer_en"))}
+	exJA, exEN := lines(r.PostFormValue("examples_ja")), lines(r.PostFormValue("examples_en"))
+	if title.JA == "" || title.EN == "" || answer.JA == "" || answer.EN == "" || len(exJA)+len(exEN) == 0 {
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
@@ -291,14 +273,11 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusConflict, tr.S("err.exists"), nil)
 		return
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(in); err != nil {
+	file, err := catalogue.IntentFile(id, title, answer, exJA, exEN)
+	if err != nil {
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
-	enc.Close()
 	c.background(w, r, s, func(ctx context.Context) outcome {
 		c.changing.Lock()
 		defer c.changing.Unlock()
@@ -313,7 +292,7 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 		defer os.RemoveAll(tmp)
 		path := filepath.Join(tmp, name)
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, file, 0o644); err != nil {
 			c.o.Logger.Error("console: write the new intent", "err", err)
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
@@ -331,7 +310,7 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 			c.o.Logger.Error("console: leave-one-out", "err", err)
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
-		d := appliedData{Added: len(in.Examples.JA) + len(in.Examples.EN), Figures: []figure{
+		d := appliedData{Added: len(exJA) + len(exEN), Figures: []figure{
 			{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
 			{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
 		}}

@@ -1,14 +1,11 @@
 package review
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -298,36 +295,17 @@ func (c *Cluster) Known() float64 {
 
 // skeleton is an intent file to start a new intent from the cluster.
 func skeleton(c *Cluster) string {
-	type text struct {
-		JA string `yaml:"ja"`
-		EN string `yaml:"en"`
-	}
-	type examples struct {
-		JA []string `yaml:"ja"`
-		EN []string `yaml:"en"`
-	}
-	var s struct {
-		ID       string   `yaml:"id"`
-		Title    text     `yaml:"title"`
-		Examples examples `yaml:"examples"`
-		Answer   text     `yaml:"answer"`
-	}
-	s.ID = "new-intent"
-	s.Title = text{"（題名）", "(title)"}
-	s.Answer = text{"（回答）", "(answer)"}
+	var ja, en []string
 	for _, t := range c.Texts {
 		if bot.LangOf(t) == catalogue.Japanese {
-			s.Examples.JA = append(s.Examples.JA, t)
+			ja = append(ja, t)
 		} else {
-			s.Examples.EN = append(s.Examples.EN, t)
+			en = append(en, t)
 		}
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(s); err != nil {
+	f, err := catalogue.IntentFile("new-intent", catalogue.Text{JA: "（題名）", EN: "(title)"}, catalogue.Text{JA: "（回答）", EN: "(answer)"}, ja, en)
+	if err != nil {
 		return fmt.Sprintf("# %v\n", err)
 	}
-	enc.Close()
-	return buf.String()
+	return string(f)
 }
