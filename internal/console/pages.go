@@ -1,6 +1,9 @@
 package console
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -115,12 +118,12 @@ func (c *Console) tryPage(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	x := c.o.Bot.Index()
 	d.Asked, d.Reply, d.Explain = true, bot.New(x).Ask(q), x.Explain(q)
-	if b, err := line.Preview(d.Reply); err == nil {
+	if b, err := payload(line.Preview(d.Reply)); err == nil {
 		d.LINE, d.Bubbles = string(b), lineBubbles(b)
 	} else {
 		d.LINE = err.Error()
 	}
-	if b, err := slack.Preview(d.Reply); err == nil {
+	if b, err := payload(slack.Preview(d.Reply)); err == nil {
 		d.Slack, d.Blocks = string(b), slackParts(b)
 	} else {
 		d.Slack = err.Error()
@@ -286,4 +289,17 @@ func (c *Console) keepDownload(name string, data []byte) string {
 	}
 	c.downloads[id] = download{name: name, data: data, expires: now.Add(time.Hour)}
 	return id
+}
+
+// payload is a platform payload as indented JSON, unescaped so that it
+// reads as the platform gets it (the page escapes it for HTML).
+func payload(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	return buf.Bytes(), nil
 }

@@ -25,7 +25,7 @@ func TestPreviews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lj, err := line.Preview(tt.reply)
+			lj, err := payload(line.Preview(tt.reply))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +45,7 @@ func TestPreviews(t *testing.T) {
 			if q := bs[len(bs)-1].Quick; !containsAll(q, tt.quick) {
 				t.Errorf("LINE quick replies %q, want %q", q, tt.quick)
 			}
-			sj, err := slack.Preview(tt.reply)
+			sj, err := payload(slack.Preview(tt.reply))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,7 @@ func TestPreview(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := Preview(tt.reply)
+			b, err := json.MarshalIndent(Preview(tt.reply), "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}

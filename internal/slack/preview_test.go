@@ -12,7 +12,7 @@ import (
 
 func TestPreview(t *testing.T) {
 	r := bot.Reply{Decision: match.Answer, Title: "転送先の変更", Text: "Outlook <settings>", Links: []bot.Link{{Label: "Guide", URL: "https://example.ac.jp/guide"}}}
-	b, err := Preview(r)
+	b, err := json.MarshalIndent(Preview(r), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
