@@ -29,6 +29,9 @@ type handoffConfig struct {
 	// now is the handoff's clock (office hours, inactivity); time.Now
 	// when nil. Tests set it.
 	now func() time.Time
+	// sweepEvery is how often conversations are checked for inactivity;
+	// 5 minutes when 0. Tests shorten it.
+	sweepEvery time.Duration
 }
 
 // handoffConfig reads SLACK_HANDOFF_CHANNEL; setting it without both

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -602,5 +603,53 @@ func TestHandoffAfterThumbsDown(t *testing.T) {
 	}
 	if len(handed) != 1 || handed[0] != "パスワードを忘れました" {
 		t.Errorf("questions marked as handed to staff: %q, want the one asked", handed)
+	}
+}
+
+// TestHandoffInactivityClose: a conversation nobody writes in for the
+// settings' inactivity (24 h) is closed by the sweeper serve runs: the
+// user is told by push, staff by a note and the updated ticket, and the
+// bot answers the user again.
+func TestHandoffInactivityClose(t *testing.T) {
+	clock := &testClock{t: monday10}
+	r := newHandoffRig(t, 1, "", monday10, func(cfg *serveConfig) {
+		cfg.handoff.now, cfg.handoff.sweepEvery = clock.Now, 10*time.Millisecond
+	})
+	r.open(t, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, run := range r.apps[0].background {
+		go run(ctx)
+	}
+	// Quiet for less than the timeout: nothing is closed.
+	clock.mu.Lock()
+	clock.t = clock.t.Add(23 * time.Hour)
+	clock.mu.Unlock()
+	time.Sleep(100 * time.Millisecond)
+	if n := r.line.callCount(pushPath); n != 0 {
+		t.Fatalf("%d pushes after 23 quiet hours, want none", n)
+	}
+	r.desk.mu.Lock()
+	updates := len(r.desk.updates)
+	r.desk.mu.Unlock()
+
+	clock.mu.Lock()
+	clock.t = clock.t.Add(2 * time.Hour)
+	clock.mu.Unlock()
+	push := r.line.next(t)
+	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "しばらくやり取りがなかったため") {
+		t.Errorf("inactivity told the user %s %q", push.Path, txt)
+	}
+	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Closed after inactivity") {
+		t.Errorf("inactivity note %q", note.Get("text"))
+	}
+	r.desk.mu.Lock()
+	if len(r.desk.updates) == updates {
+		t.Errorf("the ticket was not updated when closed after inactivity")
+	}
+	r.desk.mu.Unlock()
+	c := r.user(t, 0, textEvent("h-after", "rt-after", "パスワードを忘れました"))
+	if c.Path != replyPath || path(lastMessage(c), "type") != "flex" {
+		t.Errorf("after the inactivity close, answered %s %v; want the bot's card", c.Path, path(lastMessage(c), "type"))
 	}
 }

@@ -272,7 +272,11 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
 		if ho != nil {
 			sa.EnableHandoff(ho.h, cfg.handoff.channel)
-			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, 5*time.Minute); return nil })
+			every := cfg.handoff.sweepEvery
+			if every == 0 {
+				every = 5 * time.Minute
+			}
+			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(recovering(onPanic, sa.Handle))
 		sc := *cfg.slack
