@@ -1,14 +1,12 @@
 package line
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf16"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,9 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/bottest"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
-	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // The conformance test renders every reply the shipped catalogue can give
@@ -236,40 +234,16 @@ func checkURI(where, uri string) []string {
 	return bad
 }
 
-// replies are every reply a catalogue can produce, by name: each intent's
-// answer and a clarifying question offering it, in each language, what
-// the bot answers to each of the intent's examples, and the fixed replies
-// (greeting, text only, escalation, handoff).
+// replies are every reply the catalogue in dir can produce (see
+// bottest.Replies), with clarifying questions offering more choices than a
+// row of quick replies holds.
 func replies(t testing.TB, dir string) map[string]bot.Reply {
 	t.Helper()
 	cat, err := catalogue.Load(dir)
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
-	b := bot.New(match.New(cat))
-	d := recordingDialog(b)
-	out := map[string]bot.Reply{}
-	for _, l := range catalogue.Langs {
-		out["greeting/"+string(l)] = b.Greeting(l)
-		out["text only/"+string(l)] = b.TextOnly(l)
-		out["escalate/"+string(l)] = b.Choose(bot.NoneChoice, l)
-		for i, in := range cat.Intents {
-			out["answer/"+in.ID+"/"+string(l)] = d.Choose(context.Background(), user, in.ID, l)
-			// A clarifying question offering this intent and the
-			// next ones, more than a row of quick replies holds.
-			r := bot.Reply{Decision: match.Clarify, Lang: l, Text: cat.Settings.Messages.Clarify.In(l)}
-			for j := range maxQuickReplies + 2 {
-				c := cat.Intents[(i+j)%len(cat.Intents)]
-				r.Choices = append(r.Choices, bot.Choice{ID: c.ID, Label: c.Title.In(l)})
-			}
-			r.Choices = append(r.Choices, bot.Choice{ID: bot.NoneChoice, Label: cat.Settings.Messages.NoneOfThese.In(l)})
-			out["clarify/"+in.ID+"/"+string(l)] = r
-			for k, q := range in.Examples.In(l) {
-				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = d.Message(context.Background(), user, q)
-			}
-		}
-	}
-	return out
+	return bottest.Replies(bot.New(match.New(cat)), platform+":0123456789abcdef", maxQuickReplies+2)
 }
 
 // conformance reports every way the reply and push bodies of r break the
@@ -395,20 +369,3 @@ func TestConformanceBadIntent(t *testing.T) {
 		}
 	}
 }
-
-// user is a user key as the adapter makes them: the platform and a
-// 16-digit hash. Feedback tokens are signed for it.
-const user = platform + ":0123456789abcdef"
-
-// recordingDialog is a dialog over b that records (into nothing), so that
-// its answers carry the feedback buttons, with tokens as long as real ones.
-func recordingDialog(b *bot.Bot) *bot.Dialog {
-	return bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(nopRecorder{}, []byte("conformance key"), nil))
-}
-
-// nopRecorder is a bot.Recorder that keeps nothing.
-type nopRecorder struct{}
-
-func (nopRecorder) Record(bot.Question)                           {}
-func (nopRecorder) Feedback(string, bool, time.Time)              {}
-func (nopRecorder) Forget(context.Context, string) (int64, error) { return 0, nil }

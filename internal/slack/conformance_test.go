@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,17 +8,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/bottest"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
-	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // The conformance test renders every message the shipped catalogue can
@@ -159,34 +157,10 @@ func checkMessage(text string, blocks []slack.Block) []string {
 	return bad
 }
 
-// replies are every reply a catalogue can produce, by name (as in the LINE
-// adapter's conformance test): answers and clarifying questions for each
-// intent in each language, what the bot answers to each example, and the
-// fixed replies.
-func replies(t testing.TB, b *bot.Bot) map[string]bot.Reply {
-	t.Helper()
-	cat := b.Index().Catalogue()
-	d := recordingDialog(b)
-	out := map[string]bot.Reply{}
-	for _, l := range catalogue.Langs {
-		out["greeting/"+string(l)] = b.Greeting(l)
-		out["text only/"+string(l)] = b.TextOnly(l)
-		out["escalate/"+string(l)] = b.Choose(bot.NoneChoice, l)
-		for i, in := range cat.Intents {
-			out["answer/"+in.ID+"/"+string(l)] = d.Choose(context.Background(), user, in.ID, l)
-			r := bot.Reply{Decision: match.Clarify, Lang: l, Text: cat.Settings.Messages.Clarify.In(l)}
-			for j := range 8 {
-				c := cat.Intents[(i+j)%len(cat.Intents)]
-				r.Choices = append(r.Choices, bot.Choice{ID: c.ID, Label: c.Title.In(l)})
-			}
-			r.Choices = append(r.Choices, bot.Choice{ID: bot.NoneChoice, Label: cat.Settings.Messages.NoneOfThese.In(l)})
-			out["clarify/"+in.ID+"/"+string(l)] = r
-			for k, q := range in.Examples.In(l) {
-				out[fmt.Sprintf("ask/%s/%s/%d", in.ID, l, k)] = d.Message(context.Background(), user, q)
-			}
-		}
-	}
-	return out
+// replies are every reply b's catalogue can produce (see
+// bottest.Replies), with clarifying questions offering eight choices.
+func replies(b *bot.Bot) map[string]bot.Reply {
+	return bottest.Replies(b, platform+":0123456789abcdef", 8)
 }
 
 func testAdapter(t testing.TB, dir string) *Adapter {
@@ -211,7 +185,7 @@ func conformanceOf(t *testing.T, dir string) {
 		}
 	}
 	feedback := 0
-	for name, r := range replies(t, a.bot) {
+	for name, r := range replies(a.bot) {
 		if !r.Silent {
 			check("post "+name, fallbackText(r), blocks(r, true))
 		}
@@ -273,20 +247,3 @@ func TestConformanceCatches(t *testing.T) {
 		}
 	}
 }
-
-// user is a user key as the adapter makes them: the platform and a
-// 16-digit hash. Feedback tokens are signed for it.
-const user = platform + ":0123456789abcdef"
-
-// recordingDialog is a dialog over b that records (into nothing), so that
-// its answers carry the feedback buttons, with tokens as long as real ones.
-func recordingDialog(b *bot.Bot) *bot.Dialog {
-	return bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(nopRecorder{}, []byte("conformance key"), nil))
-}
-
-// nopRecorder is a bot.Recorder that keeps nothing.
-type nopRecorder struct{}
-
-func (nopRecorder) Record(bot.Question)                           {}
-func (nopRecorder) Feedback(string, bool, time.Time)              {}
-func (nopRecorder) Forget(context.Context, string) (int64, error) { return 0, nil }
