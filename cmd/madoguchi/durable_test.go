@@ -190,7 +190,10 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	}
 	// Wait for the survivor to answer everything, including what it takes
 	// over from the dead replica after the claim idle time.
+	// The count is waited for first: scanning every token under the fake's
+	// lock while the replicas answer would slow what it measures.
 	deadline := time.Now().Add(60 * time.Second)
+	fake.waitReplied(res.acked, time.Until(deadline))
 	for {
 		res.answered, res.lost = 0, 0
 		for i := range acked {
@@ -205,7 +208,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 		if res.lost == 0 || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 	res.takeover = time.Since(signalled) // with no signal: after the load
 	time.Sleep(200 * time.Millisecond)   // room for a late duplicate
