@@ -181,18 +181,10 @@ func (d *Dialog) forget(ctx context.Context, user, text string, lang catalogue.L
 		return Reply{}, false
 	}
 	x := d.bot.Index()
-	rs := x.Catalogue().Settings.Record.WithDefaults()
-	canon := x.Canonical(text)
-	asked := false
-	for _, p := range rs.ForgetPhrases {
-		if match.ContainsPhrase(canon, x.Canonical(p)) {
-			asked = true
-			break
-		}
-	}
-	if !asked {
+	if !x.AsksToForget(text) {
 		return Reply{}, false
 	}
+	rs := x.Catalogue().Settings.Record.WithDefaults()
 	if _, err := d.rec.Forget(ctx, d.pseudonym(user)); err != nil {
 		d.onError("forget", err)
 		cat := x.Catalogue()

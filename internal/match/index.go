@@ -78,6 +78,7 @@ type Index struct {
 	keywords [][]phrase        // normalised keywords per intent
 	handoff  []phrase          // normalised handoff phrases
 	about    []phrase          // normalised names of the service itself
+	forget   []phrase          // canonical forget-me phrases (Settings.Record)
 	unknown  float32           // query weight of a term no intent uses
 	synonyms *strings.Replacer // rewrites each synonym to its group's first word
 	subjects *subjects         // what the catalogue knows of salient words
@@ -115,6 +116,12 @@ func New(cat *catalogue.Catalogue) *Index {
 	for _, p := range cat.Settings.HandoffPhrases {
 		if n := b.learn(p); n != "" {
 			x.handoff = append(x.handoff, newPhrase(n))
+		}
+	}
+	// Canonical once here, not for every message: each one is looked for.
+	for _, p := range cat.Settings.Record.WithDefaults().ForgetPhrases {
+		if n := x.Canonical(p); n != "" {
+			x.forget = append(x.forget, newPhrase(n))
 		}
 	}
 

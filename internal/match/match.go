@@ -208,6 +208,21 @@ func inLatinWord(r rune) bool {
 // normalised, with the index's synonyms applied, not spell-corrected.
 func (x *Index) Canonical(text string) string { return x.withSynonyms(textnorm.Normalize(text)) }
 
+// AsksToForget reports whether text contains one of the catalogue's
+// forget-me phrases (Settings.Record), both in canonical form.
+func (x *Index) AsksToForget(text string) bool {
+	if len(x.forget) == 0 {
+		return false
+	}
+	canon := x.Canonical(truncate(text, maxInputBytes))
+	for _, p := range x.forget {
+		if p.in(canon) {
+			return true
+		}
+	}
+	return false
+}
+
 // ContainsPhrase reports whether canonical text contains a canonical
 // phrase, a Latin phrase only as whole words (see Canonical).
 func ContainsPhrase(text, phrase string) bool { return phrase != "" && newPhrase(phrase).in(text) }

@@ -377,3 +377,22 @@ func TestGreetingDoesNotHideTheQuestion(t *testing.T) {
 		t.Errorf("a greeting alone: %s %v, want the help menu", r.Decision, ids(r.Candidates))
 	}
 }
+
+func TestAsksToForget(t *testing.T) {
+	x := shippedIndex(t)
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"私のデータを削除してください", true},
+		{"Please DELETE my data.", true},
+		{"forget me", true},
+		{"パスワードを忘れました", false},
+		{"delete my mail folder", false},
+		{"", false},
+	} {
+		if got := x.AsksToForget(c.text); got != c.want {
+			t.Errorf("AsksToForget(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
