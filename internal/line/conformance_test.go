@@ -257,6 +257,14 @@ func conformance(spec *openapi3.T, r bot.Reply) []string {
 	if err := checkSchema(spec, "PushMessageRequest", pushRequest{To: "U0123456789abcdef0123456789abcdef", Messages: msgs}); err != nil {
 		bad = append(bad, "push body: "+err.Error())
 	}
+	// The body the adapter sends, with the card from its cache.
+	cards := newCardCache()
+	renderCards(r, cards)
+	if body, err := replyBody("token", renderCards(r, cards)); err != nil {
+		bad = append(bad, "sent reply body: "+err.Error())
+	} else if err := checkSchema(spec, "ReplyMessageRequest", json.RawMessage(body)); err != nil {
+		bad = append(bad, "sent reply body: "+err.Error())
+	}
 	return bad
 }
 

@@ -105,7 +105,7 @@ func (a *Adapter) handoffDone(ctx context.Context, qe intake.Event, token string
 	case err != nil:
 		a.metrics.Failures.WithLabelValues(platform, "handoff").Inc()
 		a.log.Warn("handoff failed; answered with the office contact", "event_id", qe.ID, "user", a.hashID(sourceUser(src)), "err", err)
-		return true, a.deliver(ctx, qe, token, src, render(a.officeContact(lang)))
+		return true, a.deliver(ctx, qe, token, src, a.messages(a.officeContact(lang)))
 	}
 	if msgs := handoffMessages(r, lang); msgs != nil {
 		return true, a.deliver(ctx, qe, token, src, msgs)
@@ -124,7 +124,7 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 	u, ok := a.handoffUser(e.Source, lang)
 	if !ok {
 		// A button from before the handoff was turned off.
-		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.officeContact(lang)))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.messages(a.officeContact(lang)))
 	}
 	var r handoff.Reply
 	var err error

@@ -87,6 +87,7 @@ type Adapter struct {
 	metrics *metrics.Metrics
 	cfg     Config
 	ho      *handoffLink // nil unless EnableHandoff was called
+	cards   *cardCache
 }
 
 // New returns a LINE adapter whose replies go through the real SDK client.
@@ -105,7 +106,7 @@ func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Que
 	}
 	logger = logger.With("platform", platform)
 	in := &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL}
-	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg}, nil
+	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg, cards: newCardCache()}, nil
 }
 
 // ServeHTTP is the webhook: verify, claim each event, queue it, answer.
@@ -199,7 +200,7 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 				return err
 			}
 			if !isGroup(e.Source) {
-				return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.textOnly()))
+				return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.messages(a.textOnly()))
 			}
 			return nil
 		}
@@ -217,7 +218,7 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		r := a.dialog.Message(ctx, platform+":"+user, q)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
-			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, render(r)))
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, a.messages(r)))
 		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
@@ -234,16 +235,22 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 				return nil
 			}
 			// A 👎 is answered with the office's contact, and the staff.
-			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
+			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, a.messages(r)))
 		}
 		id, lang := parsePostback(e.Postback.Data)
 		r := a.dialog.Choose(ctx, user, id, lang)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
-		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, render(r)))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, a.messages(r)))
 	case webhook.FollowEvent:
-		return a.deliver(ctx, qe, e.ReplyToken, e.Source, render(a.greeting()))
+		return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.messages(a.greeting()))
 	}
 	return nil
+}
+
+// messages is the reply as LINE messages (render), with answer cards
+// encoded once.
+func (a *Adapter) messages(r bot.Reply) []messaging_api.MessageInterface {
+	return renderCards(r, a.cards)
 }
 
 // greeting welcomes a new friend in Japanese and English (LINE does not

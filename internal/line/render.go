@@ -29,13 +29,17 @@ const (
 // render turns a reply into LINE messages: a Flex card for an answer or an
 // escalation (with the text as the card's alternative text), a text with
 // quick-reply buttons for a clarifying question.
-func render(r bot.Reply) []messaging_api.MessageInterface {
+func render(r bot.Reply) []messaging_api.MessageInterface { return renderCards(r, nil) }
+
+// renderCards is render, taking a card's bubble from cards when it was
+// encoded before (cards may be nil).
+func renderCards(r bot.Reply, cards *cardCache) []messaging_api.MessageInterface {
 	var msgs []messaging_api.MessageInterface
 	switch {
 	case r.Decision == match.Clarify:
 		msgs = []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: r.Text}}
 	case r.Title != "" || r.Contact != nil:
-		msgs = card(r)
+		msgs = card(r, cards)
 	default: // greetings, thanks without a title, text-only notices
 		for _, part := range split(r.Text, maxTextUnits) {
 			msgs = append(msgs, &messaging_api.TextMessage{Text: part})
@@ -53,13 +57,27 @@ func render(r bot.Reply) []messaging_api.MessageInterface {
 // card is a Flex bubble: title, answer, what to send the office, then link
 // buttons and the office button. Text beyond bubbleTextUnits follows as
 // plain messages.
-func card(r bot.Reply) []messaging_api.MessageInterface {
+func card(r bot.Reply, cards *cardCache) []messaging_api.MessageInterface {
 	parts := split(r.Text, bubbleTextUnits)
+	alt := r.Title + "\n" + r.Text
+	if c := r.Contact; c != nil {
+		alt += "\n" + c.Name + " " + c.URL
+	}
+	contents := cards.bubble(cardKey(r, parts[0]), func() *messaging_api.FlexBubble { return bubble(r, parts[0]) })
+	msgs := []messaging_api.MessageInterface{&messaging_api.FlexMessage{AltText: truncate(strings.TrimSpace(alt), maxAltText), Contents: contents}}
+	for _, p := range parts[1:] {
+		msgs = append(msgs, &messaging_api.TextMessage{Text: p})
+	}
+	return msgs
+}
+
+// bubble is a card's Flex bubble, with text as the answer on it.
+func bubble(r bot.Reply, text string) *messaging_api.FlexBubble {
 	body := []messaging_api.FlexComponentInterface{}
 	if r.Title != "" {
 		body = append(body, &messaging_api.FlexText{Text: r.Title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
 	}
-	body = append(body, &messaging_api.FlexText{Text: parts[0], Size: "sm", Wrap: true})
+	body = append(body, &messaging_api.FlexText{Text: text, Size: "sm", Wrap: true})
 	var footer []messaging_api.FlexComponentInterface
 	for _, l := range r.Links {
 		footer = append(footer, &messaging_api.FlexButton{
@@ -67,7 +85,6 @@ func card(r bot.Reply) []messaging_api.MessageInterface {
 			Action: &messaging_api.UriAction{Label: truncate(l.Label, maxButtonLabel), Uri: l.URL},
 		})
 	}
-	alt := r.Title + "\n" + r.Text
 	if c := r.Contact; c != nil {
 		body = append(body,
 			&messaging_api.FlexSeparator{Margin: "md"},
@@ -81,21 +98,16 @@ func card(r bot.Reply) []messaging_api.MessageInterface {
 			Style: messaging_api.FlexButtonSTYLE_PRIMARY, Height: messaging_api.FlexButtonHEIGHT_SM,
 			Action: &messaging_api.UriAction{Label: truncate(c.Label, maxButtonLabel), Uri: c.URL},
 		})
-		alt += "\n" + c.Name + " " + c.URL
 	}
 	// "flex": 0, which the SDK always writes, keeps each part at its
 	// natural height in these vertical boxes, as intended.
-	bubble := &messaging_api.FlexBubble{
+	b := &messaging_api.FlexBubble{
 		Body: &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "md", Contents: body},
 	}
 	if len(footer) > 0 {
-		bubble.Footer = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: footer}
+		b.Footer = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: footer}
 	}
-	msgs := []messaging_api.MessageInterface{&messaging_api.FlexMessage{AltText: truncate(strings.TrimSpace(alt), maxAltText), Contents: bubble}}
-	for _, p := range parts[1:] {
-		msgs = append(msgs, &messaging_api.TextMessage{Text: p})
-	}
-	return msgs
+	return b
 }
 
 // quickReplies are the buttons under the last message: the 👍/👎 pair

@@ -33,10 +33,14 @@ func (a *Adapter) deliver(ctx context.Context, ev intake.Event, token string, sr
 			"event_id", ev.ID, "age", age.Round(time.Second), "push_fallback", a.cfg.PushFallback, "redelivered", ev.Redelivered)
 		return nil
 	}
-	req := &messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}
+	body, err := replyBody(token, msgs)
+	if err != nil {
+		a.metrics.Failures.WithLabelValues(platform, "reply unencodable").Inc()
+		a.log.Error("reply cannot be encoded; not answered", "event_id", ev.ID, "err", err)
+		return nil
+	}
 	res := a.call(ctx, "reply", func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
-		res, _, err := api.ReplyMessageWithHttpInfo(req)
-		return res, err
+		return post(ctx, api, "/v2/bot/message/reply", body, nil)
 	})
 	if res.err == nil {
 		return nil
