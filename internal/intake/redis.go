@@ -25,8 +25,10 @@ type RedisConfig struct {
 	// have its events taken from it.
 	Timeout time.Duration
 	MinIdle time.Duration
-	// MaxLen bounds the stream (MAXLEN ~): the backlog of unhandled events
-	// kept when every replica is down or stuck.
+	// MaxLen bounds the backlog of unhandled events kept when every
+	// replica is down or stuck (0: no bound): past it Enqueue returns
+	// ErrFull, and the platform delivers the event again later. Nothing
+	// appended is ever trimmed.
 	MaxLen int64
 	// DedupTTL is how long a handled event id is remembered.
 	DedupTTL time.Duration

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -24,10 +25,12 @@ type appendReq struct {
 }
 
 // Enqueue appends ev to the stream. It returns once Redis has it, so the
-// webhook may then acknowledge the event. Concurrent calls share one round
-// trip (see appender). When ctx ends first, Enqueue returns its error; the
-// entry may have been appended anyway, and is then handled once: the
-// platform's redelivery is deduplicated when taken.
+// webhook may then acknowledge the event; it returns ErrFull when the
+// backlog is at MaxLen (the platform delivers the event again later).
+// Concurrent calls share one round trip (see appender). When ctx ends
+// first, Enqueue returns its error; the entry may have been appended
+// anyway, and is then handled once: the platform's redelivery is
+// deduplicated when taken.
 func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
 	req := &appendReq{ctx: ctx, ev: ev, done: make(chan error, 1)}
 	if r.read.Err() != nil || !r.appends.add(req) {
@@ -73,22 +76,67 @@ func (r *Redis) appendAll(reqs []*appendReq) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
 	defer cancel()
-	cmds := make([]*redis.StringCmd, len(live))
-	// Each command carries its own error; the pipeline's is the first.
+	cmds := r.pipeAppend(ctx, live, appendScript.EvalSha)
+	// NOSCRIPT: Redis lost its script cache (restarted, SCRIPT FLUSH), so
+	// those entries were not appended; EVAL sends the script, and caches it
+	// again for the next pipelines. (Script.Run cannot fall back inside a
+	// pipeline: the error is known only once it has run.)
+	var again []*appendReq
+	for i, q := range live {
+		if redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
+			again = append(again, q)
+			continue
+		}
+		q.done <- r.appendResult(cmds[i].Err())
+	}
+	if len(again) > 0 {
+		for i, cmd := range r.pipeAppend(ctx, again, appendScript.Eval) {
+			again[i].done <- r.appendResult(cmd.Err())
+		}
+	}
+}
+
+// appendScript appends an entry (the field-value pairs ARGV[2...]) to the
+// stream KEYS[1] unless it already holds ARGV[1] entries (0: no bound),
+// and returns nil then. Entries are
+// deleted once handled, so the length is the backlog; refusing makes the
+// webhook answer 503 and the platform deliver again later, where XADD's
+// MAXLEN would trim events already accepted, silently. Checking and
+// appending in one script keeps replicas appending at once from
+// overshooting the bound.
+var appendScript = redis.NewScript(`
+local max = tonumber(ARGV[1])
+if max > 0 and redis.call('XLEN', KEYS[1]) >= max then
+	return false
+end
+return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+`)
+
+// evalFunc is Script.EvalSha or Script.Eval.
+type evalFunc func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd
+
+// pipeAppend runs the append script for each request in one pipeline;
+// each command carries its own error (the pipeline's is the first).
+func (r *Redis) pipeAppend(ctx context.Context, reqs []*appendReq, eval evalFunc) []*redis.Cmd {
+	cmds := make([]*redis.Cmd, len(reqs))
 	_, _ = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, q := range live {
-			cmds[i] = p.XAdd(ctx, &redis.XAddArgs{
-				Stream: r.stream, MaxLen: r.cfg.MaxLen, Approx: true,
-				Values: []any{fieldID, q.ev.ID, fieldReceived, strconv.FormatInt(q.ev.Received.UnixMilli(), 10), fieldPayload, q.ev.Payload},
-			})
+		for i, q := range reqs {
+			cmds[i] = eval(ctx, p, []string{r.stream}, r.cfg.MaxLen,
+				fieldID, q.ev.ID, fieldReceived, strconv.FormatInt(q.ev.Received.UnixMilli(), 10), fieldPayload, q.ev.Payload)
 		}
 		return nil
 	})
-	for i, q := range live {
-		if err := cmds[i].Err(); err != nil {
-			q.done <- fmt.Errorf("append to %s: %w", r.stream, err)
-			continue
-		}
-		q.done <- nil
+	return cmds
+}
+
+// appendResult is what Enqueue returns for an entry's command error: nil
+// when appended, ErrFull when the backlog is at its bound.
+func (r *Redis) appendResult(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, redis.Nil):
+		return fmt.Errorf("%s holds %d events: %w", r.stream, r.cfg.MaxLen, ErrFull)
 	}
+	return fmt.Errorf("append to %s: %w", r.stream, err)
 }

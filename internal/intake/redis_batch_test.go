@@ -244,3 +244,113 @@ func TestRedisDuplicateInOneRead(t *testing.T) {
 		t.Errorf("%d entries in the stream after Shutdown, want 0 (the duplicate acknowledged too)", l)
 	}
 }
+
+// TestRedisFullRefuses fills a small backlog with no replica handling it:
+// appends past MaxLen are refused (ErrFull, so the webhook answers 503
+// and counts the event busy), none of those appended is trimmed, and
+// appends are taken again once the backlog is handled.
+func TestRedisFullRefuses(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 3
+	q := newQueue(t, cfg)
+	ctx := context.Background()
+	for i := range 3 {
+		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}); err != nil {
+			t.Fatalf("Enqueue %d of 3 = %v, want nil", i, err)
+		}
+	}
+	if err := q.Enqueue(ctx, Event{ID: "e3", Received: time.Now()}); !errors.Is(err, ErrFull) {
+		t.Errorf("Enqueue past MaxLen = %v, want ErrFull", err)
+	}
+	in := &Intake{Platform: "line", Queue: q, Metrics: m, Log: discard}
+	if in.Accept(ctx, "e4", []byte("p")) {
+		t.Error("Accept past MaxLen = true, want false (503)")
+	}
+	if got := testutil.ToFloat64(m.Events.WithLabelValues("line", "busy")); got != 1 {
+		t.Errorf("busy = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(m.StoreErrors.WithLabelValues("enqueue")); got != 0 {
+		t.Errorf("store errors = %v, want 0: a full backlog is not a store failure", got)
+	}
+	c := testClient(t, srv)
+	msgs := c.XRange(ctx, lineStream, "-", "+").Val()
+	if len(msgs) != 3 {
+		t.Fatalf("stream holds %d entries, want the 3 appended", len(msgs))
+	}
+	for i, msg := range msgs {
+		if msg.Values["id"] != fmt.Sprint("e", i) {
+			t.Errorf("entry %d is %v, want e%d (nothing trimmed)", i, msg.Values["id"], i)
+		}
+	}
+	cnt := newCounter(3)
+	q.Start(cnt.handle)
+	cnt.wait(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for q.Enqueue(ctx, Event{ID: "e5", Received: time.Now()}) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Enqueue still refused 10s after the backlog was handled")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	q.Shutdown(ctx)
+}
+
+// TestRedisFullConcurrent appends more events at once than the bound
+// allows: exactly MaxLen are taken, as if the replicas' appends were one
+// at a time.
+func TestRedisFullConcurrent(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 5
+	a, b := newQueue(t, cfg), newQueue(t, cfg) // two replicas
+	defer a.Shutdown(context.Background())
+	defer b.Shutdown(context.Background())
+	const n = 40
+	errs := make(chan error, n)
+	for i := range n {
+		q := a
+		if i%2 == 1 {
+			q = b
+		}
+		go func() { errs <- q.Enqueue(context.Background(), Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
+	}
+	ok, full := 0, 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrFull):
+			full++
+		default:
+			t.Errorf("Enqueue = %v, want nil or ErrFull", err)
+		}
+	}
+	if ok != 5 || full != n-5 {
+		t.Errorf("appended %d, refused %d, want 5 and %d", ok, full, n-5)
+	}
+}
+
+// TestRedisScriptFlushed: when Redis has lost its script cache (SCRIPT
+// FLUSH, as after a restart) the append is still made, once.
+func TestRedisScriptFlushed(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	defer q.Shutdown(context.Background())
+	ctx := context.Background()
+	c := testClient(t, srv)
+	for i := range 2 {
+		if err := c.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}); err != nil {
+			t.Fatalf("Enqueue after SCRIPT FLUSH = %v, want nil", err)
+		}
+	}
+	if l := c.XLen(ctx, lineStream).Val(); l != 2 {
+		t.Errorf("stream holds %d entries, want 2", l)
+	}
+}
