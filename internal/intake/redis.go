@@ -34,6 +34,11 @@ type RedisConfig struct {
 	DedupTTL time.Duration
 	Metrics  *metrics.Metrics
 	Log      *slog.Logger
+	// SealKey, when set, is the secret payloads are encrypted with while
+	// they wait in Redis (see sealer); every replica needs the same one.
+	// A replica with another key, or none, drops sealed entries (counted
+	// "dropped"); entries appended unsealed are read either way.
+	SealKey []byte
 }
 
 // Redis is the durable queue shared by replicas: each platform's events go
@@ -56,6 +61,7 @@ type Redis struct {
 	group    string
 	consumer string
 	h        Handler
+	seal     *sealer         // nil: payloads are stored as they are
 	read     context.Context // ends when Shutdown begins: no new entries
 	stopRead context.CancelFunc
 	work     context.Context // ends when the shutdown deadline has passed
@@ -87,6 +93,7 @@ const (
 	fieldID       = "id"
 	fieldReceived = "at" // Unix milliseconds
 	fieldPayload  = "p"
+	fieldSealed   = "s" // instead of fieldPayload: nonce and sealed payload
 )
 
 // NewRedis connects to Redis and creates the platform's stream and
@@ -106,9 +113,15 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 	opt.ReadTimeout = time.Second
 	opt.WriteTimeout = time.Second
 	opt.PoolTimeout = time.Second
+	var seal *sealer
+	if len(cfg.SealKey) > 0 {
+		if seal, err = newSealer(cfg.SealKey); err != nil {
+			return nil, err
+		}
+	}
 	host, _ := os.Hostname()
 	r := &Redis{
-		cfg: cfg, c: redis.NewClient(opt), platform: platform,
+		cfg: cfg, c: redis.NewClient(opt), platform: platform, seal: seal,
 		stream: "madoguchi:intake:" + platform, group: "madoguchi",
 		// Unique per process: a restarted replica is a new consumer, and
 		// its predecessor's pending entries are claimed like any other.

@@ -17,11 +17,14 @@ const appendBatch = 64
 // appendTimeout bounds one pipeline of appends.
 const appendTimeout = 2 * time.Second
 
-// appendReq is one Enqueue call waiting for the appender.
+// appendReq is one Enqueue call waiting for the appender: its entry's
+// fields, prepared (sealed) by the caller's goroutine.
 type appendReq struct {
-	ctx  context.Context
-	ev   Event
-	done chan error // buffered: the appender never waits for the caller
+	ctx     context.Context
+	id, at  string
+	field   string // fieldPayload, or fieldSealed
+	payload []byte
+	done    chan error // buffered: the appender never waits for the caller
 }
 
 // Enqueue appends ev to the stream. It returns once Redis has it, so the
@@ -32,7 +35,11 @@ type appendReq struct {
 // anyway, and is then handled once: the platform's redelivery is
 // deduplicated when taken.
 func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
-	req := &appendReq{ctx: ctx, ev: ev, done: make(chan error, 1)}
+	req := &appendReq{ctx: ctx, id: ev.ID, at: strconv.FormatInt(ev.Received.UnixMilli(), 10),
+		field: fieldPayload, payload: ev.Payload, done: make(chan error, 1)}
+	if r.seal != nil {
+		req.field, req.payload = fieldSealed, r.seal.seal(ev.Payload, sealData(r.platform, req.id, req.at))
+	}
 	if r.read.Err() != nil || !r.appends.add(req) {
 		return ErrClosed
 	}
@@ -122,7 +129,7 @@ func (r *Redis) pipeAppend(ctx context.Context, reqs []*appendReq, eval evalFunc
 	_, _ = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, q := range reqs {
 			cmds[i] = eval(ctx, p, []string{r.stream}, r.cfg.MaxLen,
-				fieldID, q.ev.ID, fieldReceived, strconv.FormatInt(q.ev.Received.UnixMilli(), 10), fieldPayload, q.ev.Payload)
+				fieldID, q.id, fieldReceived, q.at, q.field, q.payload)
 		}
 		return nil
 	})

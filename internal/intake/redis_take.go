@@ -176,7 +176,7 @@ func (r *Redis) pause(d time.Duration) bool {
 func (r *Redis) take(msgs []redis.XMessage, claimed bool) []held {
 	hs := make([]held, 0, len(msgs))
 	for _, msg := range msgs {
-		ev, err := decodeEntry(r.platform, msg)
+		ev, err := r.decodeEntry(msg)
 		if err != nil {
 			r.cfg.Metrics.Events.WithLabelValues(r.platform, "dropped").Inc()
 			r.cfg.Log.Error("intake: unreadable stream entry dropped", "entry", msg.ID, "err", err)
@@ -247,15 +247,31 @@ func (r *Redis) claimEvents(hs []held) []bool {
 	return dup
 }
 
-func decodeEntry(platform string, msg redis.XMessage) (Event, error) {
+// decodeEntry reads an entry's event, opening its payload if sealed. Its
+// errors name the entry, never the payload.
+func (r *Redis) decodeEntry(msg redis.XMessage) (Event, error) {
 	id, _ := msg.Values[fieldID].(string)
 	at, _ := msg.Values[fieldReceived].(string)
-	payload, ok := msg.Values[fieldPayload].(string)
 	ms, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil {
-		return Event{}, fmt.Errorf("entry %s lacks a payload or a time", msg.ID)
+	if err != nil {
+		return Event{}, fmt.Errorf("entry %s lacks a time", msg.ID)
 	}
-	return Event{Platform: platform, ID: id, Received: time.UnixMilli(ms), Payload: []byte(payload)}, nil
+	ev := Event{Platform: r.platform, ID: id, Received: time.UnixMilli(ms)}
+	if p, ok := msg.Values[fieldPayload].(string); ok {
+		ev.Payload = []byte(p)
+		return ev, nil
+	}
+	sealed, ok := msg.Values[fieldSealed].(string)
+	switch {
+	case !ok:
+		return Event{}, fmt.Errorf("entry %s lacks a payload", msg.ID)
+	case r.seal == nil:
+		return Event{}, fmt.Errorf("entry %s is sealed and this replica has no key", msg.ID)
+	}
+	if ev.Payload, err = r.seal.open([]byte(sealed), sealData(r.platform, id, at)); err != nil {
+		return Event{}, fmt.Errorf("entry %s: %w", msg.ID, err)
+	}
+	return ev, nil
 }
 
 // handle runs the handler on one entry and acknowledges it, unless the
