@@ -53,6 +53,13 @@ type RedisConfig struct {
 // it claimed). The claim records the entry's id, so that the same entry
 // taken over after a crash is handled, and another entry of the same event
 // (a redelivery) is skipped. Give the Intake no Claimer with this queue.
+//
+// Round trips, not Redis, bound a replica's throughput (each costs
+// syscalls on both sides), so each kind of command is sent in groups by
+// one goroutine: the appender for the webhooks' appends, the reader for
+// new entries and their claims, the acker for acknowledgements. Each
+// sends whatever has gathered while its previous group was in flight:
+// no timer, so an idle queue adds no delay.
 type Redis struct {
 	cfg      RedisConfig
 	c        *redis.Client
