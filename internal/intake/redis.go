@@ -77,7 +77,7 @@ type Redis struct {
 	started  sync.Once
 
 	// appends are the Enqueue calls waiting for the appender, which sends
-	// them to Redis in pipelines; appenderDone is closed when it stopped.
+	// them to Redis in batches; appenderDone is closed when it stopped.
 	appends      *batch[*appendReq]
 	appenderDone chan struct{}
 	// idle holds one token per worker free to take an entry: the reader
@@ -114,7 +114,7 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 		return nil, fmt.Errorf("intake: claim idle time %v must exceed the event timeout %v", cfg.MinIdle, cfg.Timeout)
 	}
 	// One reader holds a connection in a blocking read; the appender, the
-	// acker and the claimer each send one pipeline at a time.
+	// acker and the claimer each send one request at a time.
 	opt.PoolSize = 8
 	opt.DialTimeout = 250 * time.Millisecond
 	opt.ReadTimeout = time.Second

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -10,11 +9,11 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// appendBatch bounds the entries appended in one pipeline, so that one
-// round trip stays short when a burst arrives.
+// appendBatch bounds the entries appended in one round trip, so that it
+// stays short when a burst arrives.
 const appendBatch = 64
 
-// appendTimeout bounds one pipeline of appends.
+// appendTimeout bounds one round trip of appends.
 const appendTimeout = 2 * time.Second
 
 // appendReq is one Enqueue call waiting for the appender: its entry's
@@ -52,7 +51,7 @@ func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
 }
 
 // appender sends the waiting Enqueue calls to Redis, all those waiting (up
-// to appendBatch) in one pipeline: under load each round trip and its
+// to appendBatch) in one script call: under load each round trip and its
 // syscalls serve many webhooks, and a lone call is sent at once.
 func (r *Redis) appender() {
 	defer close(r.appenderDone)
@@ -65,8 +64,8 @@ func (r *Redis) appender() {
 	}
 }
 
-// appendAll appends the entries of reqs in one pipeline and answers each
-// caller with its own entry's outcome.
+// appendAll appends the entries of reqs in one round trip and answers
+// each caller with its own entry's outcome.
 func (r *Redis) appendAll(reqs []*appendReq) {
 	live := make([]*appendReq, 0, len(reqs))
 	for _, q := range reqs {
@@ -83,67 +82,56 @@ func (r *Redis) appendAll(reqs []*appendReq) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
 	defer cancel()
-	cmds := r.pipeAppend(ctx, live, appendScript.EvalSha)
-	// NOSCRIPT: Redis lost its script cache (restarted, SCRIPT FLUSH), so
-	// those entries were not appended; EVAL sends the script, and caches it
-	// again for the next pipelines. (Script.Run cannot fall back inside a
-	// pipeline: the error is known only once it has run.)
-	var again []*appendReq
+	args := make([]any, 0, 2+entryArgs*len(live))
+	args = append(args, r.cfg.MaxLen, entryArgs)
+	for _, q := range live {
+		args = append(args, fieldID, q.id, fieldReceived, q.at, q.field, q.payload)
+	}
+	// Run sends EVALSHA, and EVAL when Redis lost its script cache
+	// (restarted, SCRIPT FLUSH): NOSCRIPT means nothing was appended.
+	ids, err := appendScript.Run(ctx, r.c, []string{r.stream}, args...).Slice()
+	if err == nil && len(ids) != len(live) {
+		err = fmt.Errorf("the append script answered %d entries for %d", len(ids), len(live))
+	}
 	for i, q := range live {
-		if redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
-			again = append(again, q)
-			continue
-		}
-		q.done <- r.appendResult(cmds[i].Err())
-	}
-	if len(again) > 0 {
-		for i, cmd := range r.pipeAppend(ctx, again, appendScript.Eval) {
-			again[i].done <- r.appendResult(cmd.Err())
+		switch {
+		case err != nil:
+			// Some entries may have been appended (a script stops at
+			// its first error, keeping what it did); their platform's
+			// redelivery is deduplicated when taken.
+			q.done <- fmt.Errorf("append to %s: %w", r.stream, err)
+		case ids[i] == nil:
+			q.done <- fmt.Errorf("%s holds %d events: %w", r.stream, r.cfg.MaxLen, ErrFull)
+		default:
+			q.done <- nil
 		}
 	}
 }
 
-// appendScript appends an entry (the field-value pairs ARGV[2...]) to the
-// stream KEYS[1] unless it already holds ARGV[1] entries (0: no bound),
-// and returns nil then. Entries are
-// deleted once handled, so the length is the backlog; refusing makes the
-// webhook answer 503 and the platform deliver again later, where XADD's
-// MAXLEN would trim events already accepted, silently. Checking and
-// appending in one script keeps replicas appending at once from
-// overshooting the bound.
+// entryArgs is the number of script arguments per entry: its fields and
+// their values.
+const entryArgs = 6
+
+// appendScript appends entries to the stream KEYS[1] while it holds fewer
+// than ARGV[1] entries (0: no bound). ARGV[2] is the number of arguments
+// per entry (field, value, ...), which follow. It returns each entry's id,
+// or nil for those refused. Entries are deleted once handled, so the
+// length is the backlog; refusing makes the webhook answer 503 and the
+// platform deliver again later, where XADD's MAXLEN would trim events
+// already accepted, silently. One script for the whole batch checks and
+// appends atomically (replicas appending at once do not overshoot the
+// bound) and costs Redis one call instead of one per entry.
 var appendScript = redis.NewScript(`
-local max = tonumber(ARGV[1])
-if max > 0 and redis.call('XLEN', KEYS[1]) >= max then
-	return false
+local max, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+local len = redis.call('XLEN', KEYS[1])
+local ids = {}
+for i = 3, #ARGV, n do
+	if max > 0 and len >= max then
+		ids[#ids + 1] = false
+	else
+		ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i, i + n - 1))
+		len = len + 1
+	end
 end
-return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+return ids
 `)
-
-// evalFunc is Script.EvalSha or Script.Eval.
-type evalFunc func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd
-
-// pipeAppend runs the append script for each request in one pipeline;
-// each command carries its own error (the pipeline's is the first).
-func (r *Redis) pipeAppend(ctx context.Context, reqs []*appendReq, eval evalFunc) []*redis.Cmd {
-	cmds := make([]*redis.Cmd, len(reqs))
-	_, _ = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, q := range reqs {
-			cmds[i] = eval(ctx, p, []string{r.stream}, r.cfg.MaxLen,
-				fieldID, q.id, fieldReceived, q.at, q.field, q.payload)
-		}
-		return nil
-	})
-	return cmds
-}
-
-// appendResult is what Enqueue returns for an entry's command error: nil
-// when appended, ErrFull when the backlog is at its bound.
-func (r *Redis) appendResult(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, redis.Nil):
-		return fmt.Errorf("%s holds %d events: %w", r.stream, r.cfg.MaxLen, ErrFull)
-	}
-	return fmt.Errorf("append to %s: %w", r.stream, err)
-}
