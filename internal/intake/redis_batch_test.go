@@ -354,3 +354,26 @@ func TestRedisScriptFlushed(t *testing.T) {
 		t.Errorf("stream holds %d entries, want 2", l)
 	}
 }
+
+// TestRedisAckFailsAtShutdown: an entry handled while Redis is down cannot
+// be acknowledged; Shutdown returns anyway, and the failure is counted
+// (the entry stays pending, for another replica to take over).
+func TestRedisAckFailsAtShutdown(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	started, release := make(chan struct{}), make(chan struct{})
+	q.Start(func(context.Context, Event) error { close(started); <-release; return nil })
+	if err := q.Enqueue(context.Background(), Event{ID: "e1", Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	srv.Stop()
+	close(release)
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.ToFloat64(m.StoreErrors.WithLabelValues("intake ack")); got != 1 {
+		t.Errorf("acknowledgement errors = %v, want 1", got)
+	}
+}
