@@ -86,7 +86,7 @@ func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 		defer cancel()
 		r, err := intake.NewRedis(ctx, platform, intake.RedisConfig{
 			URL: q.cfg.redisURL, Workers: q.cfg.workers, Timeout: q.cfg.intake.eventTimeout, MinIdle: q.cfg.intake.claimIdle,
-			MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: q.m, Log: logger,
+			MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: q.m, Log: logger, SealKey: q.sealKey(platform),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -100,6 +100,20 @@ func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 	})
 	q.all = append(q.all, m)
 	return m, q.claims, nil
+}
+
+// sealKey is the secret a platform's events are sealed with in Redis: the
+// platform's own, which every replica has. Changing it makes the events
+// still waiting unreadable (counted "dropped"). Slack in Socket Mode only
+// has no signing secret: its events are stored unsealed.
+func (q *queues) sealKey(platform string) []byte {
+	switch {
+	case platform == "line" && q.cfg.line != nil:
+		return []byte(q.cfg.line.ChannelSecret.Reveal())
+	case platform == "slack" && q.cfg.slack != nil:
+		return []byte(q.cfg.slack.SigningSecret.Reveal())
+	}
+	return nil
 }
 
 // shutdown shuts every queue down at once, within ctx.

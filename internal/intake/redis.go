@@ -2,11 +2,9 @@ package intake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,13 +25,20 @@ type RedisConfig struct {
 	// have its events taken from it.
 	Timeout time.Duration
 	MinIdle time.Duration
-	// MaxLen bounds the stream (MAXLEN ~): the backlog of unhandled events
-	// kept when every replica is down or stuck.
+	// MaxLen bounds the backlog of unhandled events kept when every
+	// replica is down or stuck (0: no bound): past it Enqueue returns
+	// ErrFull, and the platform delivers the event again later. Nothing
+	// appended is ever trimmed.
 	MaxLen int64
 	// DedupTTL is how long a handled event id is remembered.
 	DedupTTL time.Duration
 	Metrics  *metrics.Metrics
 	Log      *slog.Logger
+	// SealKey, when set, is the secret payloads are encrypted with while
+	// they wait in Redis (see sealer); every replica needs the same one.
+	// A replica with another key, or none, drops sealed entries (counted
+	// "dropped"); entries appended unsealed are read either way.
+	SealKey []byte
 }
 
 // Redis is the durable queue shared by replicas: each platform's events go
@@ -48,6 +53,13 @@ type RedisConfig struct {
 // it claimed). The claim records the entry's id, so that the same entry
 // taken over after a crash is handled, and another entry of the same event
 // (a redelivery) is skipped. Give the Intake no Claimer with this queue.
+//
+// Round trips, not Redis, bound a replica's throughput (each costs
+// syscalls on both sides), so each kind of command is sent in groups by
+// one goroutine: the appender for the webhooks' appends, the reader for
+// new entries and their claims, the acker for acknowledgements. Each
+// sends whatever has gathered while its previous group was in flight:
+// no timer, so an idle queue adds no delay.
 type Redis struct {
 	cfg      RedisConfig
 	c        *redis.Client
@@ -56,12 +68,29 @@ type Redis struct {
 	group    string
 	consumer string
 	h        Handler
+	seal     *sealer         // nil: payloads are stored as they are
 	read     context.Context // ends when Shutdown begins: no new entries
 	stopRead context.CancelFunc
 	work     context.Context // ends when the shutdown deadline has passed
 	stopWork context.CancelFunc
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup // the reader, the workers and the claimer
 	started  sync.Once
+
+	// appends are the Enqueue calls waiting for the appender, which sends
+	// them to Redis in batches; appenderDone is closed when it stopped.
+	appends      *batch[*appendReq]
+	appenderDone chan struct{}
+	// idle holds one token per worker free to take an entry: the reader
+	// reads no more entries than it holds tokens, so that a replica holds
+	// no more entries than it has workers (what it holds when it stops is
+	// small). entries carries what it read to the workers.
+	idle    chan struct{}
+	entries chan held
+	// acks are the entries handled, waiting for the acker, which
+	// acknowledges and deletes them in pipelines; ackerDone is closed
+	// when it stopped.
+	acks      *batch[string]
+	ackerDone chan struct{}
 }
 
 var _ Queue = (*Redis)(nil)
@@ -71,6 +100,7 @@ const (
 	fieldID       = "id"
 	fieldReceived = "at" // Unix milliseconds
 	fieldPayload  = "p"
+	fieldSealed   = "s" // instead of fieldPayload: nonce and sealed payload
 )
 
 // NewRedis connects to Redis and creates the platform's stream and
@@ -83,16 +113,22 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 	if cfg.MinIdle <= cfg.Timeout {
 		return nil, fmt.Errorf("intake: claim idle time %v must exceed the event timeout %v", cfg.MinIdle, cfg.Timeout)
 	}
-	// Every worker holds a connection in a blocking read; the webhook's
-	// appends and the acknowledgements need their own.
-	opt.PoolSize = 2*cfg.Workers + 8
+	// One reader holds a connection in a blocking read; the appender, the
+	// acker and the claimer each send one request at a time.
+	opt.PoolSize = 8
 	opt.DialTimeout = 250 * time.Millisecond
 	opt.ReadTimeout = time.Second
 	opt.WriteTimeout = time.Second
 	opt.PoolTimeout = time.Second
+	var seal *sealer
+	if len(cfg.SealKey) > 0 {
+		if seal, err = newSealer(cfg.SealKey); err != nil {
+			return nil, err
+		}
+	}
 	host, _ := os.Hostname()
 	r := &Redis{
-		cfg: cfg, c: redis.NewClient(opt), platform: platform,
+		cfg: cfg, c: redis.NewClient(opt), platform: platform, seal: seal,
 		stream: "madoguchi:intake:" + platform, group: "madoguchi",
 		// Unique per process: a restarted replica is a new consumer, and
 		// its predecessor's pending entries are claimed like any other.
@@ -100,8 +136,19 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 	}
 	r.read, r.stopRead = context.WithCancel(context.Background())
 	r.work, r.stopWork = context.WithCancel(context.Background())
+	r.idle = make(chan struct{}, cfg.Workers)
+	for range cfg.Workers {
+		r.idle <- struct{}{}
+	}
+	r.entries = make(chan held, cfg.Workers)
+	// The appender and the acker run before Start: events may be enqueued
+	// before this replica handles any.
+	r.appends, r.appenderDone = newBatch[*appendReq](), make(chan struct{})
+	r.acks, r.ackerDone = newBatch[string](), make(chan struct{})
+	go r.appender()
+	go r.acker()
 	if err := r.ensureGroup(ctx); err != nil {
-		// Redis may come later; the workers create the group then.
+		// Redis may come later; the reader creates the group then.
 		cfg.Log.Warn("intake: cannot create the Redis stream yet", "stream", r.stream, "err", err)
 	}
 	return r, nil
@@ -115,207 +162,30 @@ func (r *Redis) ensureGroup(ctx context.Context) error {
 	return nil
 }
 
-// Enqueue appends ev to the stream. It returns once Redis has it, so the
-// webhook may then acknowledge the event.
-func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
-	if r.read.Err() != nil {
-		return ErrClosed
-	}
-	err := r.c.XAdd(ctx, &redis.XAddArgs{
-		Stream: r.stream, MaxLen: r.cfg.MaxLen, Approx: true,
-		Values: []any{fieldID, ev.ID, fieldReceived, strconv.FormatInt(ev.Received.UnixMilli(), 10), fieldPayload, ev.Payload},
-	}).Err()
-	if err != nil {
-		return fmt.Errorf("append to %s: %w", r.stream, err)
-	}
-	return nil
-}
-
-// Start starts the workers and the claimer of abandoned entries.
+// Start starts the reader, the workers and the claimer of abandoned
+// entries.
 func (r *Redis) Start(h Handler) {
 	r.started.Do(func() {
 		r.h = h
-		r.wg.Add(r.cfg.Workers + 1)
+		r.wg.Add(r.cfg.Workers + 2)
 		for range r.cfg.Workers {
 			go r.worker()
 		}
+		go r.reader()
 		go r.claimer()
 	})
 }
 
-// worker reads one new entry at a time, so that a replica holds no more
-// entries than it has workers: what it holds when it stops is small.
-func (r *Redis) worker() {
-	defer r.wg.Done()
-	for r.read.Err() == nil {
-		res, err := r.c.XReadGroup(r.read, &redis.XReadGroupArgs{
-			Group: r.group, Consumer: r.consumer, Streams: []string{r.stream, ">"}, Count: 1, Block: time.Second,
-		}).Result()
-		if errors.Is(err, redis.Nil) {
-			continue
-		}
-		if err != nil {
-			if r.read.Err() != nil {
-				return
-			}
-			if strings.HasPrefix(err.Error(), "NOGROUP") {
-				r.ensureGroup(r.read)
-			} else {
-				r.cfg.Metrics.StoreErrors.WithLabelValues("intake read").Inc()
-				r.cfg.Log.Warn("intake: cannot read from Redis; retrying", "err", err)
-			}
-			r.pause(time.Second)
-			continue
-		}
-		for _, s := range res {
-			for _, msg := range s.Messages {
-				r.handle(msg, false)
-			}
-		}
-	}
-}
-
-// claimer takes over entries that another consumer (a replica that died)
-// left pending longer than MinIdle, and handles them.
-func (r *Redis) claimer() {
-	defer r.wg.Done()
-	every := min(r.cfg.MinIdle/2, 5*time.Second)
-	for r.pause(every) {
-		start := "0-0"
-		for r.read.Err() == nil {
-			msgs, next, err := r.c.XAutoClaim(r.read, &redis.XAutoClaimArgs{
-				Stream: r.stream, Group: r.group, Consumer: r.consumer, MinIdle: r.cfg.MinIdle, Start: start, Count: int64(r.cfg.Workers),
-			}).Result()
-			if err != nil {
-				if r.read.Err() == nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
-					r.cfg.Metrics.StoreErrors.WithLabelValues("intake claim").Inc()
-					r.cfg.Log.Warn("intake: cannot claim abandoned entries", "err", err)
-				}
-				break
-			}
-			if len(msgs) > 0 {
-				r.cfg.Log.Info("intake: took over events left by another replica", "count", len(msgs))
-			}
-			var wg sync.WaitGroup
-			for _, msg := range msgs {
-				wg.Add(1)
-				go func() { defer wg.Done(); r.handle(msg, true) }()
-			}
-			wg.Wait()
-			if next == "0-0" || next == "" {
-				break
-			}
-			start = next
-		}
-		r.forgetGone()
-	}
-}
-
-// forgetGone deletes consumers that hold nothing and have not been seen
-// for a day: each process is a new consumer, and replicas come and go.
-func (r *Redis) forgetGone() {
-	cs, err := r.c.XInfoConsumers(r.read, r.stream, r.group).Result()
-	if err != nil {
-		return // the next pass tries again; nothing depends on it
-	}
-	for _, c := range cs {
-		if c.Name != r.consumer && c.Pending == 0 && c.Idle > 24*time.Hour {
-			r.c.XGroupDelConsumer(r.read, r.stream, r.group, c.Name)
-		}
-	}
-}
-
-// pause waits d or until reading stops; it reports whether reading goes on.
-func (r *Redis) pause(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.read.Done():
-		return false
-	}
-}
-
-// handle runs the handler on one entry and acknowledges it, unless the
-// handler was interrupted by the shutdown deadline: then the entry stays
-// pending, and another replica (or this one, restarted) takes it over.
-func (r *Redis) handle(msg redis.XMessage, claimed bool) {
-	ev, err := decodeEntry(r.platform, msg)
-	switch {
-	case err != nil:
-		r.cfg.Metrics.Events.WithLabelValues(r.platform, "dropped").Inc()
-		r.cfg.Log.Error("intake: unreadable stream entry dropped", "entry", msg.ID, "err", err)
-	case r.duplicate(&ev, msg.ID):
-		r.cfg.Metrics.Events.WithLabelValues(r.platform, "duplicate").Inc()
-	default:
-		// An entry delivered before was handed to a consumer that did not
-		// acknowledge it: that attempt's outcome is unknown.
-		ev.Redelivered = ev.Redelivered || claimed
-		ctx, cancel := context.WithTimeout(r.work, r.cfg.Timeout)
-		err = r.h(ctx, ev)
-		cancel()
-		if err != nil && r.work.Err() != nil {
-			r.cfg.Log.Info("intake: event left for another replica", "event_id", ev.ID)
-			return
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, r.stream, r.group, msg.ID)
-		p.XDel(ctx, r.stream, msg.ID)
-		return nil
-	})
-	if err != nil {
-		// The entry will be claimed again; its handler sees Redelivered.
-		r.cfg.Metrics.StoreErrors.WithLabelValues("intake ack").Inc()
-		r.cfg.Log.Warn("intake: cannot acknowledge a handled event", "event_id", ev.ID, "err", err)
-	}
-}
-
-// duplicate claims the event's id for this entry (SET NX GET, one round
-// trip) and reports whether another entry holds it: the same event
-// delivered twice. The same entry seen again (taken over after a crash)
-// is marked Redelivered. Without Redis the event is handled: better twice
-// than never.
-func (r *Redis) duplicate(ev *Event, entry string) bool {
-	if ev.ID == "" {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(r.work, 2*time.Second)
-	defer cancel()
-	prev, err := r.c.SetArgs(ctx, "madoguchi:intake:seen:"+r.platform+":"+ev.ID, entry, redis.SetArgs{Mode: "NX", Get: true, TTL: r.cfg.DedupTTL}).Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return false
-	case err != nil:
-		r.cfg.Metrics.StoreErrors.WithLabelValues("claim").Inc()
-		r.cfg.Log.Warn("intake: cannot claim an event; handling it anyway", "event_id", ev.ID, "err", err)
-		return false
-	case prev == entry:
-		ev.Redelivered = true
-		return false
-	}
-	return true
-}
-
-func decodeEntry(platform string, msg redis.XMessage) (Event, error) {
-	id, _ := msg.Values[fieldID].(string)
-	at, _ := msg.Values[fieldReceived].(string)
-	payload, ok := msg.Values[fieldPayload].(string)
-	ms, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil {
-		return Event{}, fmt.Errorf("entry %s lacks a payload or a time", msg.ID)
-	}
-	return Event{Platform: platform, ID: id, Received: time.UnixMilli(ms), Payload: []byte(payload)}, nil
-}
-
-// Shutdown stops reading new entries, waits until the entries this replica
-// holds are handled or ctx ends, then interrupts the handlers: what they
-// had not finished stays pending in Redis for the other replicas.
+// Shutdown refuses new events, stops reading new entries, waits until the
+// entries this replica holds are handled or ctx ends, then interrupts the
+// handlers: what they had not finished stays pending in Redis for the
+// other replicas. It returns once every handled entry's acknowledgement
+// was sent (or counted as failed: another replica takes it over).
 func (r *Redis) Shutdown(ctx context.Context) error {
 	r.stopRead()
+	// The HTTP server has stopped before (server.Serve), so this only
+	// refuses late calls; those already waiting are still appended.
+	r.appends.close()
 	done := make(chan struct{})
 	go func() { r.wg.Wait(); close(done) }()
 	select {
@@ -329,6 +199,9 @@ func (r *Redis) Shutdown(ctx context.Context) error {
 		r.cfg.Log.Warn("intake: shutdown grace period over; unfinished events stay in Redis for the other replicas")
 	}
 	r.stopWork()
+	r.acks.close()
+	<-r.ackerDone
+	<-r.appenderDone
 	return r.c.Close()
 }
 

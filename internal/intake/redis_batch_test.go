@@ -1,0 +1,379 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/redistest"
+)
+
+const lineStream = "madoguchi:intake:line"
+
+func redisConfig(url string, m *metrics.Metrics) RedisConfig {
+	return RedisConfig{URL: url, Workers: 4, Timeout: 30 * time.Second, MinIdle: time.Minute, MaxLen: 1000, DedupTTL: time.Hour, Metrics: m, Log: discard}
+}
+
+func newQueue(t *testing.T, cfg RedisConfig) *Redis {
+	t.Helper()
+	q, err := NewRedis(context.Background(), "line", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func testClient(t *testing.T, srv *redistest.Server) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// counter counts how often each event was handled.
+type counter struct {
+	mu   sync.Mutex
+	seen map[string]int
+	all  chan struct{} // closed when want distinct events were handled
+	want int
+}
+
+func newCounter(want int) *counter {
+	return &counter{seen: map[string]int{}, all: make(chan struct{}), want: want}
+}
+
+func (c *counter) handle(_ context.Context, ev Event) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen[ev.ID]++
+	if c.seen[ev.ID] == 1 && len(c.seen) == c.want {
+		close(c.all)
+	}
+	return nil
+}
+
+func (c *counter) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-c.all:
+	case <-time.After(20 * time.Second):
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		t.Fatalf("handled %d distinct events within 20s, want %d", len(c.seen), c.want)
+	}
+}
+
+// TestRedisConcurrentEnqueue appends many events at once (the appender
+// sends them in shared pipelines): each call succeeds, each event is
+// handled exactly once, and Shutdown, called as soon as the last handler
+// returned, has sent every acknowledgement: nothing is left pending or in
+// the stream.
+func TestRedisConcurrentEnqueue(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	const n = 300
+	cnt := newCounter(n)
+	q.Start(cnt.handle)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- q.Enqueue(context.Background(), Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("Enqueue = %v, want nil", err)
+		}
+	}
+	cnt.wait(t)
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for id, k := range cnt.seen {
+		if k != 1 {
+			t.Errorf("event %s handled %d times, want 1", id, k)
+		}
+	}
+	c := testClient(t, srv)
+	ctx := context.Background()
+	if p := c.XPending(ctx, lineStream, "madoguchi").Val().Count; p != 0 {
+		t.Errorf("%d entries pending after Shutdown, want 0 (acknowledgements flushed)", p)
+	}
+	if l := c.XLen(ctx, lineStream).Val(); l != 0 {
+		t.Errorf("%d entries in the stream after Shutdown, want 0", l)
+	}
+	if got := testutil.ToFloat64(m.StoreErrors.WithLabelValues("intake ack")); got != 0 {
+		t.Errorf("acknowledgement errors = %v, want 0", got)
+	}
+}
+
+// TestRedisEnqueueRedisDiesMidBatch holds a pipeline of appends inside
+// Redis (CLIENT PAUSE) while more calls wait behind it, then kills Redis:
+// every caller, in the batch sent and in the batch waiting, gets an error,
+// and none hangs.
+func TestRedisEnqueueRedisDiesMidBatch(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	defer q.Shutdown(context.Background())
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, Event{ID: "warm", Received: time.Now()}); err != nil {
+		t.Fatal(err) // the stream exists and a connection is open
+	}
+	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", "10000", "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	errs := make(chan error, n)
+	for i := range n {
+		go func() { errs <- q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
+	}
+	time.Sleep(200 * time.Millisecond) // the first batch reaches Redis and waits there
+	srv.Stop()
+	for range n {
+		select {
+		case err := <-errs:
+			if err == nil {
+				t.Error("Enqueue returned nil though Redis died before appending")
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("an Enqueue call did not return within 15s of Redis dying")
+		}
+	}
+}
+
+// TestRedisEnqueueRacesShutdown calls Enqueue from many goroutines while
+// the queue shuts down: every call returns (appended, or ErrClosed), none
+// hangs or panics.
+func TestRedisEnqueueRacesShutdown(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	q.Start(func(context.Context, Event) error { return nil })
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var bad []error
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				err := q.Enqueue(context.Background(), Event{ID: fmt.Sprint(g, "-", i), Received: time.Now()})
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					mu.Lock()
+					bad = append(bad, err)
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Enqueue calls still running 10s after Shutdown")
+	}
+	for _, err := range bad {
+		t.Errorf("Enqueue during Shutdown = %v, want nil or ErrClosed", err)
+	}
+}
+
+// TestRedisEnqueueCallerGone: a caller whose ctx has ended gets its error.
+func TestRedisEnqueueCallerGone(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	defer q.Shutdown(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := q.Enqueue(ctx, Event{ID: "gone", Received: time.Now()}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Enqueue with an ended ctx = %v, want context.Canceled", err)
+	}
+}
+
+// TestRedisDuplicateInOneRead appends the same event twice before any
+// worker runs, so that one read (as many entries as idle workers) takes
+// both: the event is handled once, the other entry counted as a
+// duplicate, and both are acknowledged.
+func TestRedisDuplicateInOneRead(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	ctx := context.Background()
+	for _, id := range []string{"e1", "e1", "e2"} {
+		if err := q.Enqueue(ctx, Event{ID: id, Received: time.Now(), Payload: []byte(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cnt := newCounter(2)
+	q.Start(cnt.handle)
+	cnt.wait(t)
+	if err := q.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cnt.seen["e1"] != 1 || cnt.seen["e2"] != 1 {
+		t.Errorf("handled %v, want e1 and e2 once each", cnt.seen)
+	}
+	if got := testutil.ToFloat64(m.Events.WithLabelValues("line", "duplicate")); got != 1 {
+		t.Errorf("duplicates = %v, want 1", got)
+	}
+	if l := testClient(t, srv).XLen(ctx, lineStream).Val(); l != 0 {
+		t.Errorf("%d entries in the stream after Shutdown, want 0 (the duplicate acknowledged too)", l)
+	}
+}
+
+// TestRedisFullRefuses fills a small backlog with no replica handling it:
+// appends past MaxLen are refused (ErrFull, so the webhook answers 503
+// and counts the event busy), none of those appended is trimmed, and
+// appends are taken again once the backlog is handled.
+func TestRedisFullRefuses(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 3
+	q := newQueue(t, cfg)
+	ctx := context.Background()
+	for i := range 3 {
+		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}); err != nil {
+			t.Fatalf("Enqueue %d of 3 = %v, want nil", i, err)
+		}
+	}
+	if err := q.Enqueue(ctx, Event{ID: "e3", Received: time.Now()}); !errors.Is(err, ErrFull) {
+		t.Errorf("Enqueue past MaxLen = %v, want ErrFull", err)
+	}
+	in := &Intake{Platform: "line", Queue: q, Metrics: m, Log: discard}
+	if in.Accept(ctx, "e4", []byte("p")) {
+		t.Error("Accept past MaxLen = true, want false (503)")
+	}
+	if got := testutil.ToFloat64(m.Events.WithLabelValues("line", "busy")); got != 1 {
+		t.Errorf("busy = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(m.StoreErrors.WithLabelValues("enqueue")); got != 0 {
+		t.Errorf("store errors = %v, want 0: a full backlog is not a store failure", got)
+	}
+	c := testClient(t, srv)
+	msgs := c.XRange(ctx, lineStream, "-", "+").Val()
+	if len(msgs) != 3 {
+		t.Fatalf("stream holds %d entries, want the 3 appended", len(msgs))
+	}
+	for i, msg := range msgs {
+		if msg.Values["id"] != fmt.Sprint("e", i) {
+			t.Errorf("entry %d is %v, want e%d (nothing trimmed)", i, msg.Values["id"], i)
+		}
+	}
+	cnt := newCounter(3)
+	q.Start(cnt.handle)
+	cnt.wait(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for q.Enqueue(ctx, Event{ID: "e5", Received: time.Now()}) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Enqueue still refused 10s after the backlog was handled")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	q.Shutdown(ctx)
+}
+
+// TestRedisFullConcurrent appends more events at once than the bound
+// allows: exactly MaxLen are taken, as if the replicas' appends were one
+// at a time.
+func TestRedisFullConcurrent(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 5
+	a, b := newQueue(t, cfg), newQueue(t, cfg) // two replicas
+	defer a.Shutdown(context.Background())
+	defer b.Shutdown(context.Background())
+	const n = 40
+	errs := make(chan error, n)
+	for i := range n {
+		q := a
+		if i%2 == 1 {
+			q = b
+		}
+		go func() { errs <- q.Enqueue(context.Background(), Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
+	}
+	ok, full := 0, 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, ErrFull):
+			full++
+		default:
+			t.Errorf("Enqueue = %v, want nil or ErrFull", err)
+		}
+	}
+	if ok != 5 || full != n-5 {
+		t.Errorf("appended %d, refused %d, want 5 and %d", ok, full, n-5)
+	}
+}
+
+// TestRedisScriptFlushed: when Redis has lost its script cache (SCRIPT
+// FLUSH, as after a restart) the append is still made, once.
+func TestRedisScriptFlushed(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	defer q.Shutdown(context.Background())
+	ctx := context.Background()
+	c := testClient(t, srv)
+	for i := range 2 {
+		if err := c.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}); err != nil {
+			t.Fatalf("Enqueue after SCRIPT FLUSH = %v, want nil", err)
+		}
+	}
+	if l := c.XLen(ctx, lineStream).Val(); l != 2 {
+		t.Errorf("stream holds %d entries, want 2", l)
+	}
+}
+
+// TestRedisAckFailsAtShutdown: an entry handled while Redis is down cannot
+// be acknowledged; Shutdown returns anyway, and the failure is counted
+// (the entry stays pending, for another replica to take over).
+func TestRedisAckFailsAtShutdown(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	started, release := make(chan struct{}), make(chan struct{})
+	q.Start(func(context.Context, Event) error { close(started); <-release; return nil })
+	if err := q.Enqueue(context.Background(), Event{ID: "e1", Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	srv.Stop()
+	close(release)
+	if err := q.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.ToFloat64(m.StoreErrors.WithLabelValues("intake ack")); got != 1 {
+		t.Errorf("acknowledgement errors = %v, want 1", got)
+	}
+}
