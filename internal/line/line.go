@@ -94,8 +94,12 @@ type Adapter struct {
 // Its events go to q; the caller starts q with the adapter's Handle.
 func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) (*Adapter, error) {
 	cfg.defaults()
+	// Every worker may be replying at once: keep a connection to LINE
+	// open for each (Go's default keeps two, and dialled for the others).
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
 	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout}),
+		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr}),
 	}
 	if cfg.Endpoint != "" {
 		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))

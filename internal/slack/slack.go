@@ -84,7 +84,11 @@ type Adapter struct {
 // go to q; the caller starts q with the adapter's Handle.
 func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) *Adapter {
 	cfg.defaults()
-	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout})}
+	// Every worker may be posting at once: keep a connection to Slack open
+	// for each (Go's default keeps two, and dialled for the others).
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr})}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
