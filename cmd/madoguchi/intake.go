@@ -103,15 +103,17 @@ func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 }
 
 // sealKey is the secret a platform's events are sealed with in Redis: the
-// platform's own, which every replica has. Changing it makes the events
-// still waiting unreadable (counted "dropped"). Slack in Socket Mode only
-// has no signing secret: its events are stored unsealed.
+// platform's own, which every replica has (Slack in Socket Mode only has
+// no signing secret: its bot token then). Changing it makes the events
+// still waiting unreadable (counted "dropped").
 func (q *queues) sealKey(platform string) []byte {
 	switch {
 	case platform == "line" && q.cfg.line != nil:
 		return []byte(q.cfg.line.ChannelSecret.Reveal())
-	case platform == "slack" && q.cfg.slack != nil:
+	case platform == "slack" && q.cfg.slack != nil && q.cfg.slack.SigningSecret != "":
 		return []byte(q.cfg.slack.SigningSecret.Reveal())
+	case platform == "slack" && q.cfg.slack != nil:
+		return []byte(q.cfg.slack.BotToken.Reveal())
 	}
 	return nil
 }

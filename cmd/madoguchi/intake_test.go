@@ -9,7 +9,7 @@ import (
 )
 
 // TestSealKeys: each platform's events are sealed with its own secret, and
-// Slack without a signing secret (Socket Mode only) is not sealed.
+// Slack without a signing secret (Socket Mode only) with its bot token.
 func TestSealKeys(t *testing.T) {
 	for _, tc := range []struct {
 		name, platform string
@@ -18,7 +18,7 @@ func TestSealKeys(t *testing.T) {
 	}{
 		{"line", "line", serveConfig{line: &line.Config{ChannelSecret: secret.Secret("ls"), ChannelToken: "t"}}, "ls"},
 		{"slack http", "slack", serveConfig{slack: &slack.Config{SigningSecret: secret.Secret("ss"), BotToken: "b"}}, "ss"},
-		{"slack socket mode", "slack", serveConfig{slack: &slack.Config{BotToken: "b", AppToken: "xapp-1"}}, ""},
+		{"slack socket mode", "slack", serveConfig{slack: &slack.Config{BotToken: "b", AppToken: "xapp-1"}}, "b"},
 		{"not configured", "line", serveConfig{}, ""},
 	} {
 		q := &queues{cfg: tc.cfg}
