@@ -13,7 +13,8 @@ import (
 // stays short when a burst arrives.
 const appendBatch = 64
 
-// appendTimeout bounds one round trip of appends.
+// appendTimeout bounds one round trip of appends, and the wait of one
+// Enqueue call.
 const appendTimeout = 2 * time.Second
 
 // appendReq is one Enqueue call waiting for the appender: its entry's
@@ -34,6 +35,11 @@ type appendReq struct {
 // anyway, and is then handled once: the platform's redelivery is
 // deduplicated when taken.
 func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
+	// Bounded here too: with Redis stalled, appends queue behind one
+	// another, and a webhook should answer 503 in time for the platform
+	// to deliver again, not wait for every batch ahead of it.
+	ctx, cancel := context.WithTimeout(ctx, appendTimeout)
+	defer cancel()
 	req := &appendReq{ctx: ctx, id: ev.ID, at: strconv.FormatInt(ev.Received.UnixMilli(), 10),
 		field: fieldPayload, payload: ev.Payload, done: make(chan error, 1)}
 	if r.seal != nil {

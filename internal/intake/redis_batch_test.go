@@ -377,3 +377,43 @@ func TestRedisAckFailsAtShutdown(t *testing.T) {
 		t.Errorf("acknowledgement errors = %v, want 1", got)
 	}
 }
+
+// TestRedisEnqueueBoundedWhenStalled: with Redis stalled, calls queued
+// behind the batch that waits in it give up too (the webhook answers 503
+// and the platform delivers again), instead of waiting for every batch
+// ahead of them and being appended long after.
+func TestRedisEnqueueBoundedWhenStalled(t *testing.T) {
+	srv := redistest.Start(t)
+	m := metrics.New(prometheus.NewRegistry())
+	q := newQueue(t, redisConfig(srv.URL(), m))
+	defer q.Shutdown(context.Background())
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, Event{ID: "warm", Received: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	// Longer than the wait of one call, shorter than the batches queued
+	// would take one after another (each waits up to the read timeout).
+	pause := 6 * time.Second
+	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", pause.Milliseconds(), "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20 * appendBatch
+	errs := make(chan error, n)
+	for i := range n {
+		go func() { errs <- q.Enqueue(ctx, Event{ID: fmt.Sprint("s", i), Received: time.Now()}) }()
+	}
+	failed := 0
+	for range n {
+		select {
+		case err := <-errs:
+			if err != nil {
+				failed++
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("an Enqueue call did not return within 30s")
+		}
+	}
+	if failed != n {
+		t.Errorf("%d of %d calls made while Redis was stalled succeeded; want each to give up", n-failed, n)
+	}
+}
