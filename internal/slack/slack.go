@@ -103,9 +103,9 @@ func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Que
 }
 
 // question is a message to answer; thread is "" for a direct message
-// answered in the conversation itself.
+// answered in the conversation itself; ts is the message's own.
 type question struct {
-	channel, thread, user, text string
+	channel, thread, user, text, ts string
 }
 
 // onEvent handles one Events API callback, from HTTP or Socket Mode; raw
@@ -162,7 +162,7 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 		return a.fromStaff(ctx, e.InnerEvent.Data)
 	}
 	if q, ok := toQuestion(e.InnerEvent.Data); ok {
-		return a.answer(ctx, q)
+		return a.answer(ctx, q, ev)
 	}
 	return nil
 }
@@ -181,12 +181,12 @@ func toQuestion(data any) (question, bool) {
 		if e.BotID != "" {
 			return question{}, false
 		}
-		return question{e.Channel, threadOf(e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
+		return question{e.Channel, threadOf(e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text), e.TimeStamp}, true
 	case *slackevents.MessageEvent:
 		if e.BotID != "" || e.SubType != "" || e.ChannelType != "im" {
 			return question{}, false
 		}
-		return question{e.Channel, replyThread(e.ChannelType, e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text)}, true
+		return question{e.Channel, replyThread(e.ChannelType, e.ThreadTimeStamp, e.TimeStamp), e.User, stripMentions(e.Text), e.TimeStamp}, true
 	}
 	return question{}, false
 }
@@ -207,16 +207,65 @@ func stripMentions(s string) string {
 
 // answer matches a question and posts the reply in its thread. The user
 // is known to the state store (rate limits, offered choices) only by a
-// keyed hash of the Slack id.
-func (a *Adapter) answer(ctx context.Context, q question) error {
+// keyed hash of the Slack id. The answer carries its event's id, so that
+// a redelivered event already answered is not answered twice.
+func (a *Adapter) answer(ctx context.Context, q question, ev intake.Event) error {
+	if ev.Redelivered && ev.ID != "" && a.answered(ctx, q, ev.ID) {
+		a.metrics.Events.WithLabelValues(platform, "duplicate").Inc()
+		return nil
+	}
 	user := a.hashID(q.user)
 	a.log.Debug("question", "user", user, "text", q.text)
 	r := a.dialog.Message(ctx, platform+":"+user, q.text)
 	a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 	if !r.Silent {
-		return a.post(ctx, q.channel, q.thread, r)
+		return a.post(ctx, q.channel, q.thread, r, answerMark(ev.ID)...)
 	}
 	return nil
+}
+
+// answerEvent is the metadata event type of an answer; its payload holds
+// the id of the event it answers.
+const answerEvent = "madoguchi_answer"
+
+// answerMark is the metadata that marks an answer to event id (none
+// without an id).
+func answerMark(id string) []slack.MsgOption {
+	if id == "" {
+		return nil
+	}
+	return []slack.MsgOption{slack.MsgOptionMetadata(slack.SlackMetadata{EventType: answerEvent, EventPayload: map[string]any{"event_id": id}})}
+}
+
+// answered reports whether the conversation already holds an answer to
+// event id, after the question: an earlier attempt, by a replica that
+// died before acknowledging the event, may have posted it. When Slack
+// cannot tell, it reports false: better twice than never.
+func (a *Adapter) answered(ctx context.Context, q question, id string) bool {
+	var msgs []slack.Message
+	var err error
+	if q.thread != "" {
+		msgs, _, _, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: q.channel, Timestamp: q.thread, Oldest: q.ts, Inclusive: true, Limit: 200, IncludeAllMetadata: true})
+	} else {
+		var h *slack.GetConversationHistoryResponse
+		h, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: q.channel, Oldest: q.ts, Inclusive: true, Limit: 200, IncludeAllMetadata: true})
+		if h != nil {
+			msgs = h.Messages
+		}
+	}
+	if err != nil {
+		a.metrics.Failures.WithLabelValues(platform, "redelivery check").Inc()
+		a.log.Warn("cannot tell whether a redelivered event was answered; answering", "event_id", id, "err", err)
+		return false
+	}
+	for _, m := range msgs {
+		if m.Metadata.EventType == answerEvent && m.Metadata.EventPayload["event_id"] == id {
+			return true
+		}
+	}
+	return false
 }
 
 // hashID pseudonymises a Slack user id: stable for one app, not reversible
@@ -249,11 +298,12 @@ func (a *Adapter) feedback(ctx context.Context, cb slack.InteractionCallback, to
 	return a.post(ctx, cb.Channel.ID, threadOfClick(cb), r)
 }
 
-// post sends a reply to a thread, waiting out rate limits and retrying
-// failures a bounded number of times within ctx. It returns ctx's error
+// post sends a reply to a thread (with more options, such as metadata),
+// waiting out rate limits and retrying failures a bounded number of
+// times within ctx. It returns ctx's error
 // when ctx ended before the post succeeded.
-func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply) error {
-	opts := []slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(blocks(r, true)...)}
+func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply, more ...slack.MsgOption) error {
+	opts := append([]slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(blocks(r, true)...)}, more...)
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
