@@ -130,28 +130,42 @@ func TestRedisEnqueueRedisDiesMidBatch(t *testing.T) {
 	m := metrics.New(prometheus.NewRegistry())
 	q := newQueue(t, redisConfig(srv.URL(), m))
 	defer q.Shutdown(context.Background())
+	const n = 50
+	next := stalledEnqueues(t, srv, q, 10*time.Second, n, 15*time.Second)
+	time.Sleep(200 * time.Millisecond) // the first batch reaches Redis and waits there
+	srv.Stop()
+	for range n {
+		if next() == nil {
+			t.Error("Enqueue returned nil though Redis died before appending")
+		}
+	}
+}
+
+// stalledEnqueues makes n Enqueue calls on q while srv holds writes for
+// pause (CLIENT PAUSE), after one call that opens the stream and a
+// connection. It returns the calls' results as they come, and fails the
+// test when one does not return within limit.
+func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Redis, pause time.Duration, n int, limit time.Duration) func() error {
+	t.Helper()
 	ctx := context.Background()
 	if err := q.Enqueue(ctx, Event{ID: "warm", Received: time.Now()}); err != nil {
-		t.Fatal(err) // the stream exists and a connection is open
-	}
-	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", "10000", "WRITE").Err(); err != nil {
 		t.Fatal(err)
 	}
-	const n = 50
+	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", pause.Milliseconds(), "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
 	errs := make(chan error, n)
 	for i := range n {
 		go func() { errs <- q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
 	}
-	time.Sleep(200 * time.Millisecond) // the first batch reaches Redis and waits there
-	srv.Stop()
-	for range n {
+	return func() error {
+		t.Helper()
 		select {
 		case err := <-errs:
-			if err == nil {
-				t.Error("Enqueue returned nil though Redis died before appending")
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatal("an Enqueue call did not return within 15s of Redis dying")
+			return err
+		case <-time.After(limit):
+			t.Fatalf("an Enqueue call did not return within %v", limit)
+			return nil
 		}
 	}
 }
@@ -387,30 +401,15 @@ func TestRedisEnqueueBoundedWhenStalled(t *testing.T) {
 	m := metrics.New(prometheus.NewRegistry())
 	q := newQueue(t, redisConfig(srv.URL(), m))
 	defer q.Shutdown(context.Background())
-	ctx := context.Background()
-	if err := q.Enqueue(ctx, Event{ID: "warm", Received: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	// Longer than the wait of one call, shorter than the batches queued
-	// would take one after another (each waits up to the read timeout).
-	pause := 6 * time.Second
-	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", pause.Milliseconds(), "WRITE").Err(); err != nil {
-		t.Fatal(err)
-	}
+	// The pause is longer than the wait of one call, shorter than the
+	// batches queued would take one after another (each waits up to the
+	// read timeout).
 	const n = 20 * appendBatch
-	errs := make(chan error, n)
-	for i := range n {
-		go func() { errs <- q.Enqueue(ctx, Event{ID: fmt.Sprint("s", i), Received: time.Now()}) }()
-	}
+	next := stalledEnqueues(t, srv, q, 6*time.Second, n, 30*time.Second)
 	failed := 0
 	for range n {
-		select {
-		case err := <-errs:
-			if err != nil {
-				failed++
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("an Enqueue call did not return within 30s")
+		if next() != nil {
+			failed++
 		}
 	}
 	if failed != n {
