@@ -27,19 +27,20 @@ type cardCache struct {
 
 func newCardCache() *cardCache { return &cardCache{m: map[string]encodedBubble{}} }
 
-// bubble returns the card for key: the encoded bubble when it was built
-// before, else the one build returns, encoded and kept for next time.
-func (c *cardCache) bubble(key string, build func() *messaging_api.FlexBubble) messaging_api.FlexContainerInterface {
+// bubble returns the bubble of r's card with text on it: encoded before,
+// or built, encoded and kept for next time. A nil cache builds it.
+func (c *cardCache) bubble(r bot.Reply, text string) messaging_api.FlexContainerInterface {
 	if c == nil {
-		return build()
+		return bubble(r, text)
 	}
+	key := cardKey(r, text)
 	c.mu.Lock()
 	b, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
 		return b
 	}
-	fresh := build()
+	fresh := bubble(r, text)
 	enc, err := json.Marshal(fresh)
 	if err != nil {
 		return fresh // the SDK encodes it again, and reports the error

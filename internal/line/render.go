@@ -63,7 +63,7 @@ func card(r bot.Reply, cards *cardCache) []messaging_api.MessageInterface {
 	if c := r.Contact; c != nil {
 		alt += "\n" + c.Name + " " + c.URL
 	}
-	contents := cards.bubble(cardKey(r, parts[0]), func() *messaging_api.FlexBubble { return bubble(r, parts[0]) })
+	contents := cards.bubble(r, parts[0])
 	msgs := []messaging_api.MessageInterface{&messaging_api.FlexMessage{AltText: truncate(strings.TrimSpace(alt), maxAltText), Contents: contents}}
 	for _, p := range parts[1:] {
 		msgs = append(msgs, &messaging_api.TextMessage{Text: p})
