@@ -1,0 +1,205 @@
+//go:build ignore
+
+// gen reduces two dictionaries that Debian packages ship to the compact
+// lists this package embeds. Run it with `go generate` after installing
+// the packages:
+//
+//	apt-get install wamerican mecab-ipadic
+//
+// Sources and licences:
+//   - /usr/share/dict/american-english (Debian package wamerican, SCOWL
+//     size 50; copyright Kevin Atkinson and others, a permissive licence
+//     that allows use and redistribution: /usr/share/doc/wamerican/copyright).
+//   - /usr/share/mecab/dic/ipadic/*.csv (Debian package mecab-ipadic,
+//     IPAdic 2.7.0; copyright NAIST, BSD-3-Clause with the ICOT terms:
+//     /usr/share/doc/mecab-ipadic/copyright), read as EUC-JP.
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/transform"
+)
+
+func main() {
+	english()
+	ipadic()
+}
+
+// english writes english.txt (words written in lower case: ordinary
+// words) and proper.txt (words the list only capitalises: names of
+// people, places, months, firms), both lower-cased and sorted.
+func english() {
+	f, err := os.Open("/usr/share/dict/american-english")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	lower, capital := map[string]bool{}, map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		w := strings.TrimSuffix(sc.Text(), "'s")
+		if w == "" || !isASCIIWord(w) {
+			continue
+		}
+		if w == strings.ToLower(w) {
+			lower[w] = true
+		} else {
+			capital[strings.ToLower(w)] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		log.Fatal(err)
+	}
+	var ordinary, proper []string
+	for w := range lower {
+		ordinary = append(ordinary, w)
+	}
+	for w := range capital {
+		if !lower[w] {
+			proper = append(proper, w)
+		}
+	}
+	write("english.txt", ordinary)
+	write("proper.txt", proper)
+}
+
+func isASCIIWord(w string) bool {
+	for _, r := range w {
+		if r > unicode.MaxASCII || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// ipadic writes kana.txt (katakana words that are ordinary nouns:
+// loanwords such as パスワード, ブックマーク), names.txt (proper nouns of
+// organisations and products, 固有名詞・組織/一般, two characters or more)
+// and readings.txt (a word with kanji, tab, its reading in hiragana, for
+// ordinary nouns, verbs in every inflected form, adjectives and adverbs).
+func ipadic() {
+	dir := "/usr/share/mecab/dic/ipadic"
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(files) == 0 {
+		log.Fatalf("no IPAdic under %s: apt-get install mecab-ipadic", dir)
+	}
+	kana := map[string]bool{}
+	names := map[string]bool{}
+	type reading struct {
+		kana string
+		cost int
+	}
+	readings := map[string]reading{}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		r := csv.NewReader(transform.NewReader(f, japanese.EUCJP.NewDecoder()))
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				log.Fatalf("%s: %v", path, err)
+			}
+			if len(rec) < 12 {
+				continue
+			}
+			surface, pos1, pos2, pos3, yomi := rec[0], rec[4], rec[5], rec[6], rec[11]
+			cost, _ := strconv.Atoi(rec[3])
+			n := len([]rune(surface))
+			switch {
+			case pos1 == "名詞" && pos2 == "固有名詞" && (pos3 == "組織" || pos3 == "一般"):
+				if n >= 2 {
+					names[surface] = true
+				}
+				continue
+			case pos1 == "名詞" && pos2 == "固有名詞":
+				continue // people and places: context, not subjects
+			}
+			if allKatakana(surface) && pos1 == "名詞" && n >= 2 {
+				kana[surface] = true
+			}
+			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能") ||
+				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
+			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" {
+				continue
+			}
+			if old, ok := readings[surface]; !ok || cost < old.cost {
+				readings[surface] = reading{hiragana(yomi), cost}
+			}
+		}
+		f.Close()
+	}
+	var ks, ns, rs []string
+	for w := range kana {
+		ks = append(ks, w)
+	}
+	for w := range names {
+		if !kana[w] {
+			ns = append(ns, w)
+		}
+	}
+	for w, r := range readings {
+		rs = append(rs, w+"\t"+r.kana)
+	}
+	write("kana.txt", ks)
+	write("names.txt", ns)
+	write("readings.txt", rs)
+}
+
+func allKatakana(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Katakana, r) && r != 'ー' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func hasKanji(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func hiragana(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'ァ' && r <= 'ヶ' {
+			return r - ('ァ' - 'ぁ')
+		}
+		return r
+	}, s)
+}
+
+func write(name string, lines []string) {
+	slices.Sort(lines)
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s: %d entries, %d bytes\n", name, len(lines), b.Len())
+}

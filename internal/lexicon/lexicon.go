@@ -1,0 +1,133 @@
+// Package lexicon knows the ordinary words of English and Japanese, the
+// names that are not ordinary words, and how Japanese words written in
+// kanji are read. The matcher asks it what it cannot learn from a
+// catalogue of a few hundred examples: that "word" and "exit" are words
+// (never typos of a catalogue word), that "Spotify" is a name, that
+// 忘れた reads わすれた (so that "wasureta" and わすれた find it).
+//
+// The lists are reduced at build time (`go generate`, see gen.go) from
+// two dictionaries that Debian packages ship: SCOWL's American English
+// word list (package wamerican) and IPAdic 2.7.0 (package mecab-ipadic,
+// © NAIST, BSD-3-Clause with the ICOT terms). They are embedded sorted,
+// one entry a line, and searched in place: the package keeps only an
+// index of line starts (about 1 MB for all five lists).
+package lexicon
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:generate go run gen.go
+
+var (
+	//go:embed english.txt
+	englishText string
+	//go:embed proper.txt
+	properText string
+	//go:embed kana.txt
+	kanaText string
+	//go:embed names.txt
+	namesText string
+	//go:embed readings.txt
+	readingsText string
+)
+
+// list is a sorted list of lines searched in place.
+type list struct {
+	text   string
+	once   sync.Once
+	starts []int32 // the offset of each line
+}
+
+func (l *list) index() {
+	l.once.Do(func() {
+		l.starts = make([]int32, 0, strings.Count(l.text, "\n"))
+		for i := 0; i < len(l.text); {
+			l.starts = append(l.starts, int32(i))
+			j := strings.IndexByte(l.text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+		}
+	})
+}
+
+func (l *list) line(i int) string {
+	s := l.text[l.starts[i]:]
+	if j := strings.IndexByte(s, '\n'); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
+
+// key returns the part of a line before its tab (the whole line when it
+// has none).
+func key(line string) string {
+	if i := strings.IndexByte(line, '\t'); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// find returns the line whose key is k.
+func (l *list) find(k string) (string, bool) {
+	l.index()
+	i := sort.Search(len(l.starts), func(i int) bool { return key(l.line(i)) >= k })
+	if i < len(l.starts) {
+		if line := l.line(i); key(line) == k {
+			return line, true
+		}
+	}
+	return "", false
+}
+
+func (l *list) has(k string) bool {
+	_, ok := l.find(k)
+	return ok
+}
+
+var (
+	english  = &list{text: englishText}
+	proper   = &list{text: properText}
+	kana     = &list{text: kanaText}
+	names    = &list{text: namesText}
+	readings = &list{text: readingsText}
+)
+
+// Word reports whether w, in lower case, is an ordinary English word
+// (one the word list writes in lower case: "word", "exit", "notion").
+func Word(w string) bool { return english.has(w) }
+
+// Proper reports whether w, in lower case, is an English proper noun and
+// nothing else: a person, a place, a month, a firm ("june", "brazil",
+// "skype").
+func Proper(w string) bool { return proper.has(w) }
+
+// Known reports whether w, in lower case, is in the English word list at
+// all, as an ordinary word or a proper noun.
+func Known(w string) bool { return Word(w) || Proper(w) }
+
+// Loanword reports whether a katakana word is an ordinary Japanese noun
+// (パスワード, メール), not a name.
+func Loanword(katakana string) bool { return kana.has(katakana) }
+
+// Name reports whether s is the name of an organisation or a product in
+// Japanese (ソフトバンク, ドコモ); people and places are not counted.
+func Name(s string) bool { return names.has(s) }
+
+// MaxReadingRunes is the longest word, in runes, that Reading knows.
+const MaxReadingRunes = 8
+
+// Reading returns how a Japanese word written with kanji is read, in
+// hiragana (忘れた is not a word; 忘れ reads わすれ).
+func Reading(word string) (string, bool) {
+	line, ok := readings.find(word)
+	if !ok {
+		return "", false
+	}
+	return line[strings.IndexByte(line, '\t')+1:], true
+}

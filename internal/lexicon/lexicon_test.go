@@ -1,0 +1,55 @@
+package lexicon
+
+import "testing"
+
+func TestLists(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"Word(word)", Word("word"), true},
+		{"Word(exit)", Word("exit"), true},
+		{"Word(spotify)", Word("spotify"), false},
+		{"Word(june)", Word("june"), false},
+		{"Proper(june)", Proper("june"), true},
+		{"Proper(brazil)", Proper("brazil"), true},
+		{"Proper(word)", Proper("word"), false},
+		{"Known(spotify)", Known("spotify"), false},
+		{"Known(notion)", Known("notion"), true},
+		{"Loanword(パスワード)", Loanword("パスワード"), true},
+		{"Loanword(ソフトバンク)", Loanword("ソフトバンク"), false},
+		{"Name(ソフトバンク)", Name("ソフトバンク"), true},
+		{"Name(パスワード)", Name("パスワード"), false},
+		{"Word()", Word(""), false},
+		{"Word(zzzzzz)", Word("zzzzzz"), false},
+		{"Word(~)", Word("~"), false},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestReading(t *testing.T) {
+	for _, tc := range []struct{ word, want string }{
+		{"忘れ", "わすれ"},
+		{"卒業", "そつぎょう"},
+		{"転送", "てんそう"},
+		{"パスワード", ""},
+		{"", ""},
+	} {
+		got, ok := Reading(tc.word)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("Reading(%q) = %q, %v; want %q", tc.word, got, ok, tc.want)
+		}
+	}
+}
+
+func BenchmarkReading(b *testing.B) {
+	Reading("卒業")
+	b.ReportAllocs()
+	for b.Loop() {
+		Reading("転送")
+	}
+}
