@@ -42,11 +42,11 @@ func TestText(t *testing.T) {
 var (
 	emailRE      = regexp.MustCompile(EmailPattern)
 	phoneRE      = regexp.MustCompile(PhonePattern)
-	longDigitsRE = regexp.MustCompile(`\d{6,}`)
+	longDigitsRE = regexp.MustCompile(`(?:^|[^xX0-9])(\d{6,})`)
 )
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"a@b.co", "090-1234-5678", "u123456a", "〒565-0871", "https://x.jp/?a=b", "ａ＠ｂ．ｊｐ", "a@b.co@c.jp", "0 90-1234-5678"} {
+	for _, s := range []string{"a@b.co", "090-1234-5678", "u123456a", "〒565-0871", "https://x.jp/?a=b", "ａ＠ｂ．ｊｐ", "a@b.co@c.jp", "0 90-1234-5678", "パスワードはabc123です", "〇九〇ー一二三四ー五六七八", "山田太郎様", "Thanks, John Smith", "1丁目2番3号"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -59,6 +59,9 @@ func FuzzText(f *testing.F) {
 		}
 		if m := longDigitsRE.FindString(got); m != "" {
 			t.Errorf("Text(%q) = %q still has a run of digits %q", s, got, m)
+		}
+		if got != Withheld && HasPassword(got) {
+			t.Errorf("Text(%q) = %q still gives a password", s, got)
 		}
 	})
 }
