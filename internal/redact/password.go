@@ -34,7 +34,21 @@ var passwordRE = regexp.MustCompile(`(?i)` +
 	// 3: the secret, with an opening quote.
 	`([「『"“'‘(\[]?[!-~]{1,64})`)
 
+// passwordWords gate passwordRE: one of them is in every match.
+var passwordWords = []string{"pass", "pw", "p/w", "pwd", "pin", "パス", "ぱすわ", "暗証", "ピン"}
+
 func hasPassword(s string) bool {
+	lower := strings.ToLower(s)
+	found := false
+	for _, w := range passwordWords {
+		if strings.Contains(lower, w) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return false
+	}
 	for _, m := range passwordRE.FindAllStringSubmatchIndex(s, -1) {
 		if secretAfter(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], s[m[7]:]) {
 			return true

@@ -46,6 +46,28 @@ type rule struct {
 	// fn, when set, replaces a match itself (for names whose length is
 	// decided word by word); it returns the match unchanged to keep it.
 	fn func(s string, m []int) string
+	// chars and words say what a match cannot do without: the rule runs
+	// only when s has one of chars or its lower-case form one of words
+	// (neither set: always). Most questions have no digit, no @ and no
+	// honorific, and skip most rules.
+	chars string
+	words []string
+}
+
+// runs reports whether r can match s, whose lower-case form is lower.
+func (r rule) runs(s, lower string) bool {
+	if r.chars == "" && r.words == nil {
+		return true
+	}
+	if r.chars != "" && strings.ContainsAny(s, r.chars) {
+		return true
+	}
+	for _, w := range r.words {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r rule) apply(s string) string {
@@ -74,6 +96,16 @@ func (r rule) apply(s string) string {
 	return string(append(b, s[last:]...))
 }
 
+// digits are what most patterns need at least one of.
+const digits = "0123456789"
+
+// months and buildings gate the rules for English dates and for room
+// numbers after a building's name.
+var (
+	months    = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+	buildings = []string{"マンション", "ハイツ", "コーポ", "荘", "レジデンス", "メゾン", "ハイム", "アパート", "パレス", "ヴィラ", "ハウス", "タワー", "ヒルズ", "コート"}
+)
+
 // Character classes shared by the patterns. Digits are ASCII because Text
 // folds full-width forms first (NFKC), and kanji digits in long runs.
 const (
@@ -100,56 +132,56 @@ const (
 var rules = []rule{
 	// A URL with a user and password, a query string or a fragment with
 	// parameters can carry tokens and addresses.
-	{re: regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s/@<>]+@[^\s<>]*`), with: URL},
-	{re: regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s?#<>]*(?:\?|#[^\s<>]*=)[^\s<>]*`), with: URL},
+	{re: regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s/@<>]+@[^\s<>]*`), with: URL, words: []string{"://"}},
+	{re: regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s?#<>]*(?:\?|#[^\s<>]*=)[^\s<>]*`), with: URL, words: []string{"://", "www."}},
 	// A URL with a token in its path (/reset/3f9a0c…, a shared file's id).
-	{re: regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>]+`), with: URL, keep: noTokenInPath},
-	{re: regexp.MustCompile(EmailPattern), with: Email},
+	{re: regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>]+`), with: URL, keep: noTokenInPath, words: []string{"://", "www."}},
+	{re: regexp.MustCompile(EmailPattern), with: Email, chars: "@"},
 	// Addresses written out: "taro (at) example (dot) com",
 	// "taro アットマーク example.com", "taro at example dot com".
-	{re: regexp.MustCompile(`(?i)[a-z0-9._%+\-]+\s*(?:\(at\)|\[at\]|\{at\}|<at>|アットマーク|あっとまーく|アット|あっと)\s*[a-z0-9\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|<dot>|\bdot\b|ドット|どっと)\s*[a-z0-9\-]+)+`), with: Email},
-	{re: regexp.MustCompile(`(?i)\b[a-z0-9_%+\-]+(?:(?:\.|\s+dot\s+)[a-z0-9_%+\-]+)*\s+at\s+[a-z0-9\-]+(?:(?:\s*\.\s*|\s+dot\s+)[a-z0-9\-]+)*\s+dot\s+[a-z]{2,}(?:(?:\.|\s+dot\s+)[a-z]{2,})*\b`), with: Email},
+	{re: regexp.MustCompile(`(?i)[a-z0-9._%+\-]+\s*(?:\(at\)|\[at\]|\{at\}|<at>|アットマーク|あっとまーく|アット|あっと)\s*[a-z0-9\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|<dot>|\bdot\b|ドット|どっと)\s*[a-z0-9\-]+)+`), with: Email, words: []string{"(at)", "[at]", "{at}", "<at>", "アット", "あっと"}},
+	{re: regexp.MustCompile(`(?i)\b[a-z0-9_%+\-]+(?:(?:\.|\s+dot\s+)[a-z0-9_%+\-]+)*\s+at\s+[a-z0-9\-]+(?:(?:\s*\.\s*|\s+dot\s+)[a-z0-9\-]+)*\s+dot\s+[a-z]{2,}(?:(?:\.|\s+dot\s+)[a-z]{2,})*\b`), with: Email, words: []string{" dot "}},
 	// Dates with a year, month and day: 1990年1月2日, 平成2年1月2日,
 	// 1990/01/02, 02.01.1990, January 2, 1990, 2 Jan 1990.
-	{re: regexp.MustCompile(year + `\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日?`), with: Date},
-	{re: regexp.MustCompile(`\b(?:(?:19|20)\d{2}|[MTSHR]\.?\d{1,2})` + `\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{1,2}\b`), with: Date},
-	{re: regexp.MustCompile(`\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b`), with: Date},
-	{re: regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `,?\s+(?:19|20)\d{2}|` + month + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`), with: Date},
+	{re: regexp.MustCompile(year + `\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日?`), with: Date, words: []string{"年"}},
+	{re: regexp.MustCompile(`\b(?:(?:19|20)\d{2}|[MTSHR]\.?\d{1,2})` + `\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{1,2}\b`), with: Date, chars: "/.-"},
+	{re: regexp.MustCompile(`\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b`), with: Date, chars: "/.-"},
+	{re: regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `,?\s+(?:19|20)\d{2}|` + month + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`), with: Date, words: months},
 	// A birthday or a year of birth, named as such: 誕生日は3月3日,
 	// 1990年生まれ, born in 1990, DOB: 3/3.
 	{re: regexp.MustCompile(`(?i)(生年月日|誕生日|生まれ(?:た日)?|birthday|birth\s?date|date\s+of\s+birth|\bdob\b|\bd\.o\.b\.?|\bborn\b)(\s*(?:は|が|:|=|is|was|on|in)?\s*)` +
 		`(?:` + year + `\s?年\s?(?:\d{1,2}\s?月\s?(?:\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日|\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|(?:19|20)\d{2}(?:[/.\-]\d{1,2}){0,2}|` +
-		month + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `(?:,?\s+(?:19|20)\d{2})?|` + month + `\s+(?:19|20)\d{2})`), with: "${1}${2}" + Date},
-	{re: regexp.MustCompile(`(?:` + year + `\s?年\s?(?:\d{1,2}\s?月\s?(?:\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日)(\s?生(?:まれ)?)`), with: Date + "${1}"},
+		month + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `(?:,?\s+(?:19|20)\d{2})?|` + month + `\s+(?:19|20)\d{2})`), with: "${1}${2}" + Date, words: []string{"生年月日", "誕生日", "生まれ", "birth", "dob", "d.o.b", "born"}},
+	{re: regexp.MustCompile(`(?:` + year + `\s?年\s?(?:\d{1,2}\s?月\s?(?:\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日)(\s?生(?:まれ)?)`), with: Date + "${1}", words: []string{"生"}},
 	// International: +81 90-1234-5678, +1 (415) 555 0100.
-	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone},
+	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone, chars: digits},
 	// Japanese phone numbers: 06-6877-5111, 090 1234 5678, (06)6877-5111,
 	// 090ー1234ー5678, 090.1234.5678, 09012345678.
-	{re: regexp.MustCompile(PhonePattern), with: Phone},
+	{re: regexp.MustCompile(PhonePattern), with: Phone, chars: digits},
 	// Japanese postal codes: 〒565-0871, 565-0871 (after phone numbers, whose
 	// first two groups have the same shape).
-	{re: regexp.MustCompile(`〒\s?\d{3}` + hyphen + `?\d{4}|\b\d{3}` + hyphen + `\d{4}\b`), with: Postal},
+	{re: regexp.MustCompile(`〒\s?\d{3}` + hyphen + `?\d{4}|\b\d{3}` + hyphen + `\d{4}\b`), with: Postal, chars: digits},
 	// Card and My Number numbers in groups of four: 4111 1111 1111 1111,
 	// 1234-5678-9012.
-	{re: regexp.MustCompile(`\b\d{4}(?:` + sep + `?\d{4}){2,3}\b`), with: Number},
+	{re: regexp.MustCompile(`\b\d{4}(?:` + sep + `?\d{4}){2,3}\b`), with: Number, chars: digits},
 	// Osaka University personal IDs: a letter, six digits, a letter (u123456a).
-	{re: regexp.MustCompile(`(?i)\b[a-z]\d{6}[a-z]\b`), with: ID},
+	{re: regexp.MustCompile(`(?i)\b[a-z]\d{6}[a-z]\b`), with: ID, chars: digits},
 	// Student numbers: two digits, a letter, five digits (09B12345), or a
 	// letter and up to eight digits (a1234567).
-	{re: regexp.MustCompile(`(?i)\b(?:\d{2}[a-z]\d{5}|[a-z]\d{6,8})\b`), with: Student},
+	{re: regexp.MustCompile(`(?i)\b(?:\d{2}[a-z]\d{5}|[a-z]\d{6,8})\b`), with: Student, chars: digits},
 	// Street addresses: the town and block numbers (山田丘1丁目2番3号,
 	// 吹田市山田丘1-2-3, 三丁目), the room (203号室, 部屋番号は203,
 	// コーポ山田203), and English ones (12 Baker Street, Apt 4B, 2-chome).
-	{re: regexp.MustCompile(place + `{0,12}` + num + `\s?丁目(?:\s?` + num + `\s?(?:番地?|` + hyphen + `|の)?){0,2}号?`), with: Address},
-	{re: regexp.MustCompile(place + `{0,12}(?:` + num + `番地(?:の?` + num + `号?)?|` + num + `番` + num + `号)`), with: Address},
-	{re: regexp.MustCompile(`(` + place + `{2,12})(\d{1,4}(?:` + hyphen + `\d{1,4}){1,3})`), with: Address, keep: notAnAddress},
-	{re: regexp.MustCompile(`\b\d{1,4}-\d{1,4}-\d{1,4}\b`), with: Address},
-	{re: regexp.MustCompile(num + `\s?号室`), with: Address},
-	{re: regexp.MustCompile(`(部屋番号|室番号)(\s*(?:は|:|=)?\s*)[A-Za-z]?\d{1,5}[A-Za-z]?`), with: "${1}${2}" + Address},
-	{re: regexp.MustCompile(`[\p{Han}\p{Katakana}ー・A-Za-z]{0,12}(?:マンション|ハイツ|コーポ|荘|レジデンス|メゾン|ハイム|アパート|パレス|ヴィラ|ハウス|タワー|ヒルズ|コート)[\p{Han}\p{Katakana}ー・]{0,8}\s?[A-Za-z]?-?\d{2,4}`), with: Address},
-	{re: regexp.MustCompile(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][A-Za-z'.\-]*\s+){1,3}(?i:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|crescent|close|highway|hwy|parkway|square|sq)\b\.?`), with: Address},
-	{re: regexp.MustCompile(`(?i)\b(?:apt|apartment|unit|flat|suite|ste|room|rm)\.?\s*(?:no\.?\s*|#\s*)?\d{1,5}[A-Za-z]?\b`), with: Address},
-	{re: regexp.MustCompile(`(?i)\b\d{1,4}-?chome\b(?:[\s,\-]+\d{1,4}(?:-\d{1,4})?)?`), with: Address},
+	{re: regexp.MustCompile(place + `{0,12}` + num + `\s?丁目(?:\s?` + num + `\s?(?:番地?|` + hyphen + `|の)?){0,2}号?`), with: Address, words: []string{"丁目"}},
+	{re: regexp.MustCompile(place + `{0,12}(?:` + num + `番地(?:の?` + num + `号?)?|` + num + `番` + num + `号)`), with: Address, words: []string{"番"}},
+	{re: regexp.MustCompile(`(` + place + `{2,12})(\d{1,4}(?:` + hyphen + `\d{1,4}){1,3})`), with: Address, keep: notAnAddress, chars: digits},
+	{re: regexp.MustCompile(`\b\d{1,4}-\d{1,4}-\d{1,4}\b`), with: Address, chars: digits},
+	{re: regexp.MustCompile(num + `\s?号室`), with: Address, words: []string{"号室"}},
+	{re: regexp.MustCompile(`(部屋番号|室番号)(\s*(?:は|:|=)?\s*)[A-Za-z]?\d{1,5}[A-Za-z]?`), with: "${1}${2}" + Address, chars: digits},
+	{re: regexp.MustCompile(`[\p{Han}\p{Katakana}ー・A-Za-z]{0,12}(?:` + strings.Join(buildings, "|") + `)[\p{Han}\p{Katakana}ー・]{0,8}\s?[A-Za-z]?-?\d{2,4}`), with: Address, words: buildings},
+	{re: regexp.MustCompile(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][A-Za-z'.\-]*\s+){1,3}(?i:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|crescent|close|highway|hwy|parkway|square|sq)\b\.?`), with: Address, chars: digits},
+	{re: regexp.MustCompile(`(?i)\b(?:apt|apartment|unit|flat|suite|ste|room|rm)\.?\s*(?:no\.?\s*|#\s*)?\d{1,5}[A-Za-z]?\b`), with: Address, words: []string{"apt", "apartment", "unit", "flat", "suite", "ste", "room", "rm"}},
+	{re: regexp.MustCompile(`(?i)\b\d{1,4}-?chome\b(?:[\s,\-]+\d{1,4}(?:-\d{1,4})?)?`), with: Address, words: []string{"chome"}},
 }
 
 // EmailPattern matches an e-mail address. Exported so that tests and fuzz
@@ -189,13 +221,21 @@ func Text(s string) string {
 	s = foldKanjiDigits(s)
 	for range maxPasses {
 		before := s
+		lower := strings.ToLower(s)
 		for _, r := range rules {
-			s = r.apply(s)
+			if r.runs(s, lower) {
+				s = r.apply(s)
+			}
 		}
 		for _, r := range nameRules {
-			s = r.apply(s)
+			if r.runs(s, lower) {
+				s = r.apply(s)
+			}
 		}
-		s = numberRule.apply(s)
+		s = surnameNames(s)
+		if strings.ContainsAny(s, digits) {
+			s = numberRule.apply(s)
+		}
 		if s == before {
 			break
 		}

@@ -65,3 +65,22 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkText is the cost of redacting one question before it is
+// stored (the recorder redacts every question it writes): an ordinary
+// question, and one full of personal data.
+func BenchmarkText(b *testing.B) {
+	for _, bm := range []struct{ name, q string }{
+		{"ordinary", "卒業してから生涯メールのパスワードを忘れてしまいました。どうすればいいですか"},
+		{"ordinary-en", "I graduated in 2019 and switched to a new phone; now MFA asks me to approve on the old one."},
+		{"personal", "卒業生の山田です。電話090-1234-5678、住所は吹田市山田丘1-2-3です。よろしくお願いします"},
+		{"personal-en", "Can I forward my alumni mail to taro at example dot com? Thanks, John Smith"},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Text(bm.q)
+			}
+		})
+	}
+}
