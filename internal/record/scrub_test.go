@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/redact"
 )
 
 // TestForgetLeavesNothingReadable reads the database's own files after a
@@ -103,4 +105,43 @@ func databaseFiles(t *testing.T, db *DB) map[string][]byte {
 		out[p] = data
 	}
 	return out
+}
+
+// TestRecorderWithholdsPasswords: a question that gives a password is
+// stored as redact.Withheld, so neither the password nor the ID next to
+// it reaches the database's files; other personal data is replaced.
+func TestRecorderWithholdsPasswords(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			db := be.open(t)
+			ctx := context.Background()
+			now := time.Now().Truncate(time.Millisecond)
+			rec := New(quiet(), db, Options{})
+			rec.Record(question("pw", "line:aa", "IDはu123456a、パスワードはsakura2024です。入れません", now))
+			rec.Record(question("pii", "line:aa", "卒業生の山田太郎です。電話は090ー1234ー5678です", now.Add(time.Second)))
+			if err := rec.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.Entries(ctx, now.Add(-time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{redact.Withheld, "卒業生の<name>です。電話は<phone>です"}
+			if len(got) != len(want) {
+				t.Fatalf("%d entries, want %d", len(got), len(want))
+			}
+			for i, e := range got {
+				if e.Text != want[i] {
+					t.Errorf("entry %s text = %q, want %q", e.ID, e.Text, want[i])
+				}
+			}
+			for path, data := range databaseFiles(t, db) {
+				for _, leak := range []string{"sakura2024", "u123456a", "山田太郎", "1234ー5678"} {
+					if bytes.Contains(data, []byte(leak)) {
+						t.Errorf("%s holds %q", filepath.Base(path), leak)
+					}
+				}
+			}
+		})
+	}
 }
