@@ -21,7 +21,7 @@ const (
 	hanName = `[\p{Han}々〆ヶ]`
 	// honorific follows a name.
 	honorific = `(様|さま|さん|サン|くん|君|ちゃん|氏|殿|先生)`
-	latinWord = `[A-Za-z][A-Za-z.'\-]*`
+	latinWord = `\p{Latin}[\p{Latin}.'\-]*`
 	// latinWords are one to three words; the rules decide how many of
 	// them are the name.
 	latinWords = latinWord + `(?:[ \t]+` + latinWord + `){0,2}`
@@ -60,7 +60,7 @@ var nameRules = []rule{
 	// Mr. Smith, Dr Jane Doe.
 	{re: regexp.MustCompile(`\b(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor)(\.?[ \t]+)([A-Z][A-Za-z'\-]+(?:[ \t]+[A-Z][A-Za-z'\-]+){0,2})`), with: "${1}${2}" + Name, words: []string{"mr", "ms", "miss", "mx", "dr", "prof"}},
 	// my name is John Smith, name: John Smith, I'm John Smith.
-	{re: regexp.MustCompile(`(?i)\b(my\s+(?:full\s+|first\s+|last\s+|family\s+|maiden\s+|former\s+|real\s+|legal\s+|given\s+|sur)?name\s+(?:is|was)|(?:full\s+|first\s+|last\s+|family\s+|maiden\s+|former\s+|given\s+|sur)?name\s*[:=]|i\s*am|i'm|im|this\s+is|it's|it\s+is)([ \t]+)(` + latinWords + `)`), fn: introducedName, words: []string{"name", "i am", "i'm", "im ", "this is", "it's", "it is"}},
+	{re: regexp.MustCompile(`(?i)\b(my\s+(?:full\s+|first\s+|last\s+|family\s+|maiden\s+|former\s+|real\s+|legal\s+|given\s+|sur)?name(?:\s+(?:is|was)|'s)|(?:full\s+|first\s+|last\s+|family\s+|maiden\s+|former\s+|given\s+|sur)?name\s*[:=]|i\s*am|i'm|im|this\s+is|it's|it\s+is)([ \t]+)(` + latinWords + `)`), fn: introducedName, words: []string{"name", "i am", "i'm", "im ", "this is", "it's", "it is"}},
 	// Thanks, John Smith / Best regards,\nJane (a signature at the end).
 	{re: regexp.MustCompile(`(?i)(?:^|[\s.!?,;:)])(thanks|thank\s+you|thank\s+u|thx|regards|best\s+regards|kind\s+regards|warm\s+regards|best\s+wishes|best|cheers|sincerely|yours\s+sincerely|yours\s+truly|yours|many\s+thanks|cordially|respectfully)` +
 		`(?:\s+(?:again|so\s+much|very\s+much|a\s+lot|in\s+advance|for\s+(?:your|the|any)\s+help|for\s+help(?:ing)?|everyone|all))?` +
@@ -180,6 +180,7 @@ var surnamesByFirst = func() map[rune][]string {
 // 佐藤でした). It looks the surnames up by their first character: one
 // regular expression with every surname took a millisecond a question.
 func surnameNames(s string) string {
+	s = singleIntro(s)
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); {
@@ -215,7 +216,7 @@ func surnameEnd(s string, start, after int) int {
 		return -1 // inside a longer word
 	}
 	// An introduction: the surname, perhaps a given name, then です.
-	if start == 0 || strings.ContainsRune(" \t\n　、。,.!！?？「のはもで", prev) {
+	if start == 0 || strings.ContainsRune(introBefore, prev) {
 		for n := 3; n >= 0; n-- {
 			end, ok := hanRunes(s, after, n)
 			if !ok {
@@ -249,6 +250,42 @@ func surnameEnd(s string, start, after int) int {
 		return -1 // 田中先生, 松本市役所, 田中研究室
 	}
 	return end
+}
+
+// introBefore are the characters that may come before a name that
+// introduces the writer (卒業生の鈴木です).
+const introBefore = " \t\n　、。,.!！?？「のはもで"
+
+// singleIntro replaces a one-character surname that introduces the writer
+// (こんにちは、森です): only after the start or a break, and never the
+// directions and grades that are answers too (北です, 松です).
+func singleIntro(s string) string {
+	var b strings.Builder
+	last := 0
+	for i, r := range s {
+		name := string(r)
+		if !singleSurnames[name] || strings.ContainsRune("東西南北松竹梅金星何", r) {
+			continue
+		}
+		if i > 0 && !strings.ContainsRune(introBefore, before(s, i)) {
+			continue
+		}
+		rest := strings.TrimLeft(s[i+len(name):], " 　")
+		if !strings.HasPrefix(rest, "です") && !strings.HasPrefix(rest, "と申") {
+			continue
+		}
+		if strings.HasPrefix(rest, "ですか") {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(Name)
+		last = i + len(name)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // hanRunes returns the end of the n kanji that start at s[i:], and

@@ -172,7 +172,7 @@ var rules = []rule{
 	// Street addresses: the town and block numbers (山田丘1丁目2番3号,
 	// 吹田市山田丘1-2-3, 三丁目), the room (203号室, 部屋番号は203,
 	// コーポ山田203), and English ones (12 Baker Street, Apt 4B, 2-chome).
-	{re: regexp.MustCompile(place + `{0,12}` + num + `\s?丁目(?:\s?` + num + `\s?(?:番地?|` + hyphen + `|の)?){0,2}号?`), with: Address, words: []string{"丁目"}},
+	{re: regexp.MustCompile(`(` + place + `{0,12})` + num + `\s?丁目((?:\s?` + num + `\s?(?:番地?|` + hyphen + `|の)?){0,2}号?)`), with: Address, keep: bareChome, words: []string{"丁目"}},
 	{re: regexp.MustCompile(place + `{0,12}(?:` + num + `番地(?:の?` + num + `号?)?|` + num + `番` + num + `号)`), with: Address, words: []string{"番"}},
 	{re: regexp.MustCompile(`(` + place + `{2,12})(\d{1,4}(?:` + hyphen + `\d{1,4}){1,3})`), with: Address, keep: notAnAddress, chars: digits},
 	{re: regexp.MustCompile(`\b\d{1,4}-\d{1,4}-\d{1,4}\b`), with: Address, chars: digits},
@@ -300,6 +300,10 @@ func tokenLike(seg string) bool {
 	}
 	return switches >= 5
 }
+
+// bareChome keeps a block number with neither a town before it nor a
+// number after it (1丁目って書くの？): alone it points at no one.
+func bareChome(s string, m []int) bool { return m[2] == m[3] && m[4] == m[5] }
 
 // notAnAddress keeps numbers after a word that are not block numbers: a
 // range of years or times (令和5-6年度, 第1-2回), or two numbers after a
