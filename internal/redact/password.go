@@ -34,27 +34,41 @@ var passwordRE = regexp.MustCompile(`(?i)` +
 	// 3: the secret, with an opening quote.
 	`([「『"“'‘(\[]?[!-~]{1,64})`)
 
-// passwordWords gate passwordRE: one of them is in every match.
+// passwordWords start every match of passwordRE: it is tried only where
+// one of them is, anchored there (scanning the whole message from every
+// position was half the cost of Text).
 var passwordWords = []string{"pass", "pw", "p/w", "pwd", "pin", "パス", "ぱすわ", "暗証", "ピン"}
+
+// passwordAt is passwordRE anchored at the start.
+var passwordAt = regexp.MustCompile(`^(?:` + passwordRE.String() + `)`)
 
 func hasPassword(s string) bool {
 	lower := strings.ToLower(s)
-	found := false
+	if len(lower) != len(s) {
+		lower = s // a letter whose lower case is longer: offsets must agree
+	}
 	for _, w := range passwordWords {
-		if strings.Contains(lower, w) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return false
-	}
-	for _, m := range passwordRE.FindAllStringSubmatchIndex(s, -1) {
-		if secretAfter(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], s[m[7]:]) {
-			return true
+		for from := 0; ; {
+			i := strings.Index(lower[from:], w)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(w)
+			if w[0] < 0x80 && at > 0 && isWordByte(lower[at-1]) {
+				continue // "bypass", "spin": not the word
+			}
+			m := passwordAt.FindStringSubmatchIndex(s[at:])
+			if m != nil && secretAfter(s[at+m[2]:at+m[3]], s[at+m[4]:at+m[5]], s[at+m[6]:at+m[7]], s[at+m[7]:]) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
 }
 
 // secretAfter decides whether tok, written after the password word kw and

@@ -52,10 +52,17 @@ type rule struct {
 	// honorific, and skip most rules.
 	chars string
 	words []string
+	// minDigits is how many digits a match has at least (a phone number
+	// nine): a question with fewer skips the rule.
+	minDigits int
 }
 
-// runs reports whether r can match s, whose lower-case form is lower.
-func (r rule) runs(s, lower string) bool {
+// runs reports whether r can match s, whose lower-case form is lower and
+// which has n digits.
+func (r rule) runs(s, lower string, n int) bool {
+	if n < r.minDigits {
+		return false
+	}
 	if r.chars == "" && r.words == nil {
 		return true
 	}
@@ -144,8 +151,8 @@ var rules = []rule{
 	// Dates with a year, month and day: 1990年1月2日, 平成2年1月2日,
 	// 1990/01/02, 02.01.1990, January 2, 1990, 2 Jan 1990.
 	{re: regexp.MustCompile(year + `\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日?`), with: Date, words: []string{"年"}},
-	{re: regexp.MustCompile(`\b(?:(?:19|20)\d{2}|[MTSHR]\.?\d{1,2})` + `\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{1,2}\b`), with: Date, chars: "/.-"},
-	{re: regexp.MustCompile(`\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b`), with: Date, chars: "/.-"},
+	{re: regexp.MustCompile(`\b(?:(?:19|20)\d{2}|[MTSHR]\.?\d{1,2})` + `\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{1,2}\b`), with: Date, chars: "/.-", minDigits: 3},
+	{re: regexp.MustCompile(`\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b`), with: Date, chars: "/.-", minDigits: 4},
 	{re: regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `,?\s+(?:19|20)\d{2}|` + month + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`), with: Date, words: months},
 	// A birthday or a year of birth, named as such: 誕生日は3月3日,
 	// 1990年生まれ, born in 1990, DOB: 3/3.
@@ -154,28 +161,28 @@ var rules = []rule{
 		month + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `(?:,?\s+(?:19|20)\d{2})?|` + month + `\s+(?:19|20)\d{2})`), with: "${1}${2}" + Date, words: []string{"生年月日", "誕生日", "生まれ", "birth", "dob", "d.o.b", "born"}},
 	{re: regexp.MustCompile(`(?:` + year + `\s?年\s?(?:\d{1,2}\s?月\s?(?:\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日)(\s?生(?:まれ)?)`), with: Date + "${1}", words: []string{"生"}},
 	// International: +81 90-1234-5678, +1 (415) 555 0100.
-	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone, chars: digits},
+	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone, chars: "+", minDigits: 8},
 	// Japanese phone numbers: 06-6877-5111, 090 1234 5678, (06)6877-5111,
 	// 090ー1234ー5678, 090.1234.5678, 09012345678.
-	{re: regexp.MustCompile(PhonePattern), with: Phone, chars: digits},
+	{re: regexp.MustCompile(PhonePattern), with: Phone, chars: "0", minDigits: 9},
 	// Japanese postal codes: 〒565-0871, 565-0871 (after phone numbers, whose
 	// first two groups have the same shape).
-	{re: regexp.MustCompile(`〒\s?\d{3}` + hyphen + `?\d{4}|\b\d{3}` + hyphen + `\d{4}\b`), with: Postal, chars: digits},
+	{re: regexp.MustCompile(`〒\s?\d{3}` + hyphen + `?\d{4}|\b\d{3}` + hyphen + `\d{4}\b`), with: Postal, minDigits: 7},
 	// Card and My Number numbers in groups of four: 4111 1111 1111 1111,
 	// 1234-5678-9012.
-	{re: regexp.MustCompile(`\b\d{4}(?:` + sep + `?\d{4}){2,3}\b`), with: Number, chars: digits},
+	{re: regexp.MustCompile(`\b\d{4}(?:` + sep + `?\d{4}){2,3}\b`), with: Number, minDigits: 12},
 	// Osaka University personal IDs: a letter, six digits, a letter (u123456a).
-	{re: regexp.MustCompile(`(?i)\b[a-z]\d{6}[a-z]\b`), with: ID, chars: digits},
+	{re: regexp.MustCompile(`(?i)\b[a-z]\d{6}[a-z]\b`), with: ID, minDigits: 6},
 	// Student numbers: two digits, a letter, five digits (09B12345), or a
 	// letter and up to eight digits (a1234567).
-	{re: regexp.MustCompile(`(?i)\b(?:\d{2}[a-z]\d{5}|[a-z]\d{6,8})\b`), with: Student, chars: digits},
+	{re: regexp.MustCompile(`(?i)\b(?:\d{2}[a-z]\d{5}|[a-z]\d{6,8})\b`), with: Student, minDigits: 6},
 	// Street addresses: the town and block numbers (山田丘1丁目2番3号,
 	// 吹田市山田丘1-2-3, 三丁目), the room (203号室, 部屋番号は203,
 	// コーポ山田203), and English ones (12 Baker Street, Apt 4B, 2-chome).
 	{re: regexp.MustCompile(`(` + place + `{0,12})` + num + `\s?丁目((?:\s?` + num + `\s?(?:番地?|` + hyphen + `|の)?){0,2}号?)`), with: Address, keep: bareChome, words: []string{"丁目"}},
 	{re: regexp.MustCompile(place + `{0,12}(?:` + num + `番地(?:の?` + num + `号?)?|` + num + `番` + num + `号)`), with: Address, words: []string{"番"}},
-	{re: regexp.MustCompile(`(` + place + `{2,12})(\d{1,4}(?:` + hyphen + `\d{1,4}){1,3})`), with: Address, keep: notAnAddress, chars: digits},
-	{re: regexp.MustCompile(`\b\d{1,4}-\d{1,4}-\d{1,4}\b`), with: Address, chars: digits},
+	{re: regexp.MustCompile(`(` + place + `{2,12})(\d{1,4}(?:` + hyphen + `\d{1,4}){1,3})`), with: Address, keep: notAnAddress, minDigits: 2},
+	{re: regexp.MustCompile(`\b\d{1,4}-\d{1,4}-\d{1,4}\b`), with: Address, chars: "-", minDigits: 3},
 	{re: regexp.MustCompile(num + `\s?号室`), with: Address, words: []string{"号室"}},
 	{re: regexp.MustCompile(`(部屋番号|室番号)(\s*(?:は|:|=)?\s*)[A-Za-z]?\d{1,5}[A-Za-z]?`), with: "${1}${2}" + Address, chars: digits},
 	{re: regexp.MustCompile(`[\p{Han}\p{Katakana}ー・A-Za-z]{0,12}(?:` + strings.Join(buildings, "|") + `)[\p{Han}\p{Katakana}ー・]{0,8}\s?[A-Za-z]?-?\d{2,4}`), with: Address, words: buildings},
@@ -194,7 +201,7 @@ const PhonePattern = `\(?0\d{1,4}\)?` + sep + `?\d{1,4}` + sep + `\d{3,4}\b|0\d{
 // numberRule catches what is left with six digits or more (an account, a
 // card, a student number written as digits only); it runs after the names,
 // whose rules do not look at digits.
-var numberRule = rule{re: regexp.MustCompile(`\d{6,}`), with: Number, keep: hexCode}
+var numberRule = rule{re: regexp.MustCompile(`\d{6,}`), with: Number, keep: hexCode, minDigits: 6}
 
 // hexCode keeps the digits of an error code written in hexadecimal
 // (0x80070005): they name an error, not a person.
@@ -221,19 +228,19 @@ func Text(s string) string {
 	s = foldKanjiDigits(s)
 	for range maxPasses {
 		before := s
-		lower := strings.ToLower(s)
+		lower, n := strings.ToLower(s), countDigits(s)
 		for _, r := range rules {
-			if r.runs(s, lower) {
+			if r.runs(s, lower, n) {
 				s = r.apply(s)
 			}
 		}
 		for _, r := range nameRules {
-			if r.runs(s, lower) {
+			if r.runs(s, lower, n) {
 				s = r.apply(s)
 			}
 		}
 		s = surnameNames(s)
-		if strings.ContainsAny(s, digits) {
+		if numberRule.runs(s, lower, countDigits(s)) {
 			s = numberRule.apply(s)
 		}
 		if s == before {
@@ -241,6 +248,16 @@ func Text(s string) string {
 		}
 	}
 	return s
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // kanjiRun is a run of digits, kanji digits and phone separators.
