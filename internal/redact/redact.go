@@ -52,8 +52,8 @@ type rule struct {
 	// honorific, and skip most rules.
 	chars string
 	words []string
-	// minDigits is how many digits a match has at least (a phone number
-	// nine): a question with fewer skips the rule.
+	// minDigits is how many digits a match has at least (a card number
+	// twelve): a question with fewer skips the rule.
 	minDigits int
 }
 
@@ -161,10 +161,10 @@ var rules = []rule{
 		month + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `(?:,?\s+(?:19|20)\d{2})?|` + month + `\s+(?:19|20)\d{2})`), with: "${1}${2}" + Date, words: []string{"生年月日", "誕生日", "生まれ", "birth", "dob", "d.o.b", "born"}},
 	{re: regexp.MustCompile(`(?:` + year + `\s?年\s?(?:\d{1,2}\s?月\s?(?:\d{1,2}\s?日)?)?|\d{1,2}\s?月\s?\d{1,2}\s?日)(\s?生(?:まれ)?)`), with: Date + "${1}", words: []string{"生"}},
 	// International: +81 90-1234-5678, +1 (415) 555 0100.
-	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone, chars: "+", minDigits: 8},
+	{re: regexp.MustCompile(`\+\s?\d[\d\s\-‐−ー().]{6,}\d`), with: Phone, chars: "+", minDigits: 2},
 	// Japanese phone numbers: 06-6877-5111, 090 1234 5678, (06)6877-5111,
 	// 090ー1234ー5678, 090.1234.5678, 09012345678.
-	{re: regexp.MustCompile(PhonePattern), with: Phone, chars: "0", minDigits: 9},
+	{re: regexp.MustCompile(PhonePattern), with: Phone, chars: "0", minDigits: 6},
 	// Japanese postal codes: 〒565-0871, 565-0871 (after phone numbers, whose
 	// first two groups have the same shape).
 	{re: regexp.MustCompile(`〒\s?\d{3}` + hyphen + `?\d{4}|\b\d{3}` + hyphen + `\d{4}\b`), with: Postal, minDigits: 7},
