@@ -7,6 +7,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/redact"
 	"github.com/oumail-alumni/madoguchi/internal/textnorm"
 )
 
@@ -95,6 +96,7 @@ func (d *Dialog) Message(ctx context.Context, user, text string) (r Reply) {
 	}
 	r = d.bot.Ask(text)
 	d.record(user, text, KindQuestion, &r)
+	warnPassword(d.bot.Index().Catalogue(), text, &r)
 	// The language is kept even without choices, so that a number sent
 	// later is answered in the language of the chat.
 	offered := []string{string(r.Lang)}
@@ -107,6 +109,22 @@ func (d *Dialog) Message(ctx context.Context, user, text string) (r Reply) {
 		d.onError("put choices", err)
 	}
 	return r
+}
+
+// warnPassword puts the password warning before the reply to a message
+// that seems to give a password (the record keeps only redact.Withheld of
+// it): the user is told it was not kept, never to send one, and to change
+// it.
+func warnPassword(cat *catalogue.Catalogue, text string, r *Reply) {
+	if !redact.HasPassword(text) {
+		return
+	}
+	w := cat.Settings.Record.WithDefaults().PasswordWarning.In(r.Lang)
+	if r.Text == "" {
+		r.Text = w
+		return
+	}
+	r.Text = w + "\n\n" + r.Text
 }
 
 // picked answers a number typed after a clarifying question with the choice

@@ -188,3 +188,41 @@ func TestDialogWithoutRecorder(t *testing.T) {
 		t.Error("claimed to delete data that is not recorded")
 	}
 }
+
+// TestDialogWarnsAboutPasswords: a message that gives a password is
+// answered as usual, after the warning in the language of the reply; a
+// question about passwords gets no warning.
+func TestDialogWarnsAboutPasswords(t *testing.T) {
+	d, _ := recordingDialog(t, nil)
+	ctx := context.Background()
+	warning := d.Bot().Index().Catalogue().Settings.Record.PasswordWarning
+	if warning.JA == "" || warning.EN == "" {
+		t.Fatalf("the shipped settings have no password warning: %+v", warning)
+	}
+	tests := []struct {
+		text     string
+		wantLang catalogue.Lang
+		warned   bool
+	}{
+		{"パスワードはsakura2024です。ログインできません", catalogue.Japanese, true},
+		{"ＰＷ：ｍｏｍｏ３３３３で入れない", catalogue.Japanese, true},
+		{"my password is hunter22 and I cannot sign in", catalogue.English, true},
+		{"パスワードを忘れました", catalogue.Japanese, false},
+		{"my password is not working", catalogue.English, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := d.Message(ctx, "line:pw", tt.text)
+			if r.Lang != tt.wantLang {
+				t.Fatalf("reply language %s, want %s", r.Lang, tt.wantLang)
+			}
+			want := warning.In(tt.wantLang)
+			if got := strings.HasPrefix(r.Text, want); got != tt.warned {
+				t.Errorf("reply %q starts with the warning: got %v, want %v", r.Text, got, tt.warned)
+			}
+			if tt.warned && strings.TrimSpace(strings.TrimPrefix(r.Text, want)) == "" {
+				t.Errorf("reply %q has only the warning, want the answer after it", r.Text)
+			}
+		})
+	}
+}

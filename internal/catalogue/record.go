@@ -27,6 +27,10 @@ type RecordSettings struct {
 	// Thanks answers a 👍; Sorry answers a 👎, before the office contact.
 	Thanks Text
 	Sorry  Text
+	// PasswordWarning comes first in the reply to a message that seems to
+	// give a password: it was not recorded, and passwords are never to be
+	// sent.
+	PasswordWarning Text
 }
 
 // DefaultRecord is what an absent record block means: 90 days, and the
@@ -40,6 +44,10 @@ func DefaultRecord() RecordSettings {
 		NotHelpful:    Text{JA: "👎 解決しません", EN: "👎 Not helpful"},
 		Thanks:        Text{JA: "ご回答ありがとうございます。お役に立ててよかったです。", EN: "Thank you for letting me know. Glad it helped."},
 		Sorry:         Text{JA: "お役に立てず申し訳ありません。卒業生係にお問い合わせください。", EN: "Sorry that did not help. Please contact the Alumni Office."},
+		PasswordWarning: Text{
+			JA: "【ご注意】パスワードと思われる文字列が含まれていたため、このメッセージは記録しておりません。パスワードは、このチャットを含め、どなたにもお送りにならないようお願いいたします。卒業生係からパスワードをお尋ねすることはございません。念のため、パスワードの変更をおすすめいたします。",
+			EN: "Please note: your message seemed to contain a password, so it was not recorded. Never send a password to anyone, in this chat or elsewhere; the Alumni Office will never ask for it. To be safe, please change your password.",
+		},
 	}
 }
 
@@ -64,7 +72,7 @@ func (r RecordSettings) WithDefaults() RecordSettings {
 	}
 	for _, t := range []struct{ got, def *Text }{
 		{&r.Forgotten, &def.Forgotten}, {&r.Helpful, &def.Helpful}, {&r.NotHelpful, &def.NotHelpful},
-		{&r.Thanks, &def.Thanks}, {&r.Sorry, &def.Sorry},
+		{&r.Thanks, &def.Thanks}, {&r.Sorry, &def.Sorry}, {&r.PasswordWarning, &def.PasswordWarning},
 	} {
 		if t.got.JA == "" || t.got.EN == "" {
 			*t.got = *t.def
@@ -91,7 +99,7 @@ func (w *walker) recordSettings(n *yaml.Node) RecordSettings {
 			}
 		}},
 		text("forgotten", &r.Forgotten), text("helpful", &r.Helpful), text("not_helpful", &r.NotHelpful),
-		text("thanks", &r.Thanks), text("sorry", &r.Sorry),
+		text("thanks", &r.Thanks), text("sorry", &r.Sorry), text("password_warning", &r.PasswordWarning),
 	})
 	return r
 }

@@ -23,6 +23,7 @@ func TestRecordSettings(t *testing.T) {
 		{"zero", "record:\n  retention_days: 0\n", 90, "delete my data", "whole number of days"},
 		{"unknown key", "record:\n  retention: 30\n", 90, "delete my data", `unknown field "retention"`},
 		{"half text", "record:\n  thanks: {ja: どうも}\n", 90, "delete my data", `record thanks: missing required field "en"`},
+		{"half warning", "record:\n  password_warning: {en: Never send passwords.}\n", 90, "delete my data", `record password_warning: missing required field "ja"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,7 +55,7 @@ func contains(list []string, s string) bool {
 
 func TestRecordWithDefaults(t *testing.T) {
 	got := RecordSettings{RetentionDays: 7}.WithDefaults()
-	if got.RetentionDays != 7 || got.Thanks != DefaultRecord().Thanks || len(got.ForgetPhrases) == 0 {
+	if got.RetentionDays != 7 || got.Thanks != DefaultRecord().Thanks || got.PasswordWarning != DefaultRecord().PasswordWarning || len(got.ForgetPhrases) == 0 {
 		t.Errorf("WithDefaults = %+v, want 7 days and the default texts", got)
 	}
 	if got := (RecordSettings{}).Retention().Hours(); got != 90*24 {

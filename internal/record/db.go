@@ -55,8 +55,10 @@ func Open(ctx context.Context, path, url string) (*DB, error) {
 	} else {
 		d.Where = "SQLite " + path
 		// WAL lets stats and review read while the recorder writes;
-		// busy_timeout makes a second writer (a purge) wait, not fail.
-		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
+		// busy_timeout makes a second writer (a purge) wait, not fail;
+		// secure_delete zeroes what a delete frees, so that a forgotten
+		// question's text does not stay readable in the file (see scrub).
+		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the record (%s): %w", d.Where, err)
@@ -236,17 +238,60 @@ func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, 
 	return n, tx.Commit()
 }
 
-// Forget deletes every record of user (a pseudonymous key).
+// Forget deletes every record of user (a pseudonymous key), and scrubs
+// the database so that none of their text stays readable in its files.
 func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
 	n, err := d.deleteWhere(ctx, "user_key = ?", user)
 	if err != nil {
 		return 0, fmt.Errorf("forget a user: %w", err)
 	}
+	if n > 0 {
+		if err := d.scrub(ctx); err != nil {
+			return n, fmt.Errorf("forget a user: %w", err)
+		}
+	}
 	return n, nil
 }
 
+// scrub makes deleted rows unreadable in the database's files.
+//
+// SQLite: secure_delete (set on every connection) zeroes the deleted
+// cells, but in WAL mode the zeroed pages go to the write-ahead log while
+// the main file keeps the old ones, and the log keeps the frames that
+// first wrote the text. A TRUNCATE checkpoint copies the zeroed pages
+// into the main file and empties the log; it waits (busy_timeout) for
+// readers, and a reader that stays past that leaves the job undone, which
+// is reported rather than ignored.
+//
+// PostgreSQL: a DELETE only marks row versions dead, and an UPDATE that
+// overwrote the text first would leave the old version behind just the
+// same. A plain VACUUM prunes dead versions but leaves their bytes in the
+// pages' free space (measured: the text was still in the table's file),
+// so the questions table is rewritten with VACUUM FULL, which copies the
+// live rows to a new file and removes the old one. It locks the table
+// while it runs (the recorder's writes wait in its buffer, reads wait);
+// feedback and handoffs hold no text. What PostgreSQL's write-ahead log
+// and the operator's backups hold ages out with them (see the README).
+func (d *DB) scrub(ctx context.Context) error {
+	if d.postgres {
+		if _, err := d.db.ExecContext(ctx, "VACUUM FULL questions"); err != nil {
+			return fmt.Errorf("rewrite the questions table without the deleted rows: %w", err)
+		}
+		return nil
+	}
+	var busy, logFrames, checkpointed int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
+		return fmt.Errorf("checkpoint the deleted rows: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("checkpoint the deleted rows: a reader kept the write-ahead log busy; the deleted text stays in it until the next checkpoint")
+	}
+	return nil
+}
+
 // Purge deletes the questions recorded before cutoff, with their feedback
-// and handoffs, and feedback whose question was never written (dropped).
+// and handoffs, and feedback whose question was never written (dropped),
+// and scrubs the database as Forget does.
 func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	ms := cutoff.UnixMilli()
 	n, err := d.deleteWhere(ctx, "at < ?", ms)
@@ -255,6 +300,11 @@ func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	}
 	for _, table := range []string{"feedback", "handoffs"} {
 		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
+			return n, fmt.Errorf("purge the record: %w", err)
+		}
+	}
+	if n > 0 {
+		if err := d.scrub(ctx); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
 	}
