@@ -82,7 +82,7 @@ func commands() []command {
 	return []command{
 		{"ask", "[--explain] [QUESTION]", "print the bot's reply to a question (no question: interactive)", runAsk},
 		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
-		{"lint", "[--kustomize] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
+		{"lint", "[--kustomize] [--lang ja] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
 		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--ops-addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},

@@ -64,14 +64,17 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 			w.addf(nil, "the file is empty; write the fields of an intent")
 			return nil
 		}
-		w.yamlError(err)
+		w.yamlError(data, err)
 		return nil
+	}
+	if issue := scanSyntax(data); issue != nil && issue.silent {
+		w.addIssue(issue)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		w.addf(&extra, `a file holds one intent; remove the "---" and what follows, or move it to its own file`)
 	} else if !errors.Is(err, io.EOF) {
-		w.yamlError(err)
+		w.yamlError(data, err)
 		return nil
 	}
 	root := &doc
@@ -85,18 +88,28 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 	return root
 }
 
-// yamlError turns a yaml.v3 syntax error ("yaml: line 3: …") into a problem
-// at that line.
-func (w *walker) yamlError(err error) {
-	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
-		line, _ := strconv.Atoi(sm[1])
-		if strings.HasPrefix(sm[2], "did not find expected") {
-			line++ // yaml.v3 counts its parser's lines from 0, its scanner's from 1
-		}
-		w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: "YAML syntax: " + sm[2]})
+// yamlError reports a YAML syntax error in plain words: at the line the
+// line checks find wrong (scanSyntax), else at the parser's line ("yaml:
+// line 3: …") with its words put plainly.
+func (w *walker) yamlError(data []byte, err error) {
+	if issue := scanSyntax(data); issue != nil {
+		w.addIssue(issue)
 		return
 	}
-	w.ps = append(w.ps, Problem{File: w.file, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")})
+	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
+	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
+		line, _ = strconv.Atoi(sm[1])
+		msg = sm[2]
+		if strings.HasPrefix(msg, "did not find expected") {
+			line++ // yaml.v3 counts its parser's lines from 0, its scanner's from 1
+		}
+	}
+	en, ja := plainYAMLError(msg)
+	w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: en, MsgJA: ja})
+}
+
+func (w *walker) addIssue(is *syntaxIssue) {
+	w.ps = append(w.ps, Problem{File: w.file, Line: is.line, Col: is.col, Msg: is.en, MsgJA: is.ja})
 }
 
 // field describes one key of a mapping.
