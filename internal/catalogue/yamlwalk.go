@@ -179,10 +179,33 @@ func (w *walker) str(n *yaml.Node, what string) (string, bool) {
 func (w *walker) text(n *yaml.Node, what string) Text {
 	var t Text
 	w.fields(n, what, []field{
-		{"ja", true, func(v *yaml.Node) { t.JA, _ = w.str(v, what+" (ja)") }},
-		{"en", true, func(v *yaml.Node) { t.EN, _ = w.str(v, what+" (en)") }},
+		{"ja", true, func(v *yaml.Node) { t.JA = w.lines(v, what+" (ja)") }},
+		{"en", true, func(v *yaml.Node) { t.EN = w.lines(v, what+" (en)") }},
 	})
 	return t
+}
+
+// lines reads a text that may span lines, none of them blank: the
+// renderers end a block (the office's contact, a Slack section) at a
+// blank line, so one that is only spaces splits what follows from it.
+func (w *walker) lines(n *yaml.Node, what string) string {
+	s, ok := w.str(n, what)
+	if !ok {
+		return ""
+	}
+	for i, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) == "" {
+			p := Problem{File: w.file, Line: n.Line, Col: n.Column,
+				Msg:   fmt.Sprintf("%s: its line %d is blank; remove it (the bot lays out the parts of a reply itself)", what, i+1),
+				MsgJA: fmt.Sprintf("%s: 本文の %d 行目が空行です。削除してください（返信の区切りはボットが入れます）", what, i+1)}
+			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				p.Line, p.Col = n.Line+1+i, 1 // the text starts on the line after "|"
+			}
+			w.ps = append(w.ps, p)
+			break
+		}
+	}
+	return s
 }
 
 // strList reads a list of non-empty scalars and their positions.
