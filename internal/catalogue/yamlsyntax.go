@@ -176,12 +176,19 @@ func scanSyntax(data []byte) *syntaxIssue {
 // quoteIssue finds text that must be quoted or whose quote is not closed.
 func quoteIssue(l srcLine) *syntaxIssue {
 	v := l.value
+	fix := "- " + quoted(v)
+	if l.key != "" {
+		fix = l.key + ": " + quoted(v)
+	}
 	switch {
 	case l.key != "" && l.plainText() && (strings.Contains(v, ": ") || strings.HasSuffix(v, ":")):
-		fix := l.key + ": " + quoted(v)
 		return &syntaxIssue{line: l.num, col: l.valueCol,
 			en: fmt.Sprintf("put text that contains ': ' in quotes: %s", fix),
 			ja: fmt.Sprintf("「: 」を含む文は引用符で囲んでください: %s", fix)}
+	case v != "" && strings.ContainsAny(v[:1], "@`%*&!"):
+		return &syntaxIssue{line: l.num, col: l.valueCol,
+			en: fmt.Sprintf("put text that starts with %s in quotes: %s", v[:1], fix),
+			ja: fmt.Sprintf("%s で始まる文は引用符で囲んでください: %s", v[:1], fix)}
 	case v != "" && (v[0] == '"' || v[0] == '\'') && !closed(v):
 		q := v[:1]
 		return &syntaxIssue{line: l.num, col: l.valueCol,
@@ -228,7 +235,7 @@ func plainYAMLError(msg string) (en, ja string) {
 	case strings.Contains(msg, "expected ',' or ']'"):
 		return "a list in brackets [ ] is not closed: end it with ]",
 			"[ ] で囲んだ部分が閉じていません。最後に ] を付けてください"
-	case strings.Contains(msg, "cannot start any token"), strings.Contains(msg, "found a tab"):
+	case strings.Contains(msg, "found a tab"):
 		return "tabs are not allowed: indent with spaces",
 			"タブ文字は使えません。字下げにはスペースを使ってください"
 	}
