@@ -165,7 +165,7 @@ func TestLINEClarifyAndPostback(t *testing.T) {
 	l := newLineApp(t, nil)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "変更したい")))
 	msg := path(l.fake.next(t).Body, "messages", 0)
-	if path(msg, "type") != "text" || !strings.Contains(path(msg, "text").(string), "選んでください") {
+	if path(msg, "type") != "text" || !strings.Contains(path(msg, "text").(string), "お選びください") {
 		t.Fatalf("clarify message = %v", msg)
 	}
 	items, _ := path(msg, "quickReply", "items").([]any)
