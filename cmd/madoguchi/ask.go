@@ -22,6 +22,10 @@ func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if fs.NArg() > 0 && q == "" {
+		return usageError{"the question is empty: write one, or leave it out to ask several in turn"}
+	}
 	x, err := c.load(*dir)
 	if err != nil {
 		return err
@@ -32,8 +36,7 @@ func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error 
 		return err
 	}
 	defer asker.close()
-	if fs.NArg() > 0 {
-		q := strings.Join(fs.Args(), " ")
+	if q != "" {
 		if *explain {
 			printExplain(c.stdout, x, q)
 		}
@@ -43,10 +46,10 @@ func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error 
 	return interactive(ctx, c, asker, x, *explain)
 }
 
-// interactive reads questions until EOF; a number picks one of the last
-// reply's choices, as a button would.
+// interactive reads questions until EOF, exit or quit; a number picks one
+// of the last reply's choices, as a button would.
 func interactive(ctx context.Context, c *cli, b cliAsker, x *match.Index, explain bool) error {
-	fmt.Fprintln(c.stdout, "Ask a question (Japanese or English). A number picks a choice; Ctrl-D ends.")
+	fmt.Fprintln(c.stdout, "Ask a question (Japanese or English). A number picks a choice; exit, quit or Ctrl-D ends.")
 	sc := bufio.NewScanner(c.stdin)
 	var last bot.Reply
 	for {
@@ -61,6 +64,9 @@ func interactive(ctx context.Context, c *cli, b cliAsker, x *match.Index, explai
 		q := strings.TrimSpace(sc.Text())
 		if q == "" {
 			continue
+		}
+		if l := strings.ToLower(q); l == "exit" || l == "quit" {
+			return nil
 		}
 		choices := append(append([]bot.Choice(nil), last.Choices...), last.Related...)
 		if n, err := strconv.Atoi(q); err == nil && n >= 1 && n <= len(choices) {

@@ -216,7 +216,7 @@ func (r *handoffRig) open(t *testing.T, i int) url.Values {
 		t.Fatalf("escalation offers %v, want the staff offer %q", quickData(lastMessage(c)), handoff.PostbackConsent+"|ja")
 	}
 	c = r.user(t, i, postbackEvent("h-consent", handoff.PostbackConsent+"|ja"))
-	if txt, _ := path(lastMessage(c), "text").(string); !strings.Contains(txt, "パスワードや本人確認書類は絶対に送らないでください") {
+	if txt, _ := path(lastMessage(c), "text").(string); !strings.Contains(txt, "パスワードや本人確認書類は決してお送りにならないでください") {
 		t.Errorf("consent text = %.80q", txt)
 	}
 	if q := quickData(lastMessage(c)); !has(q, handoff.PostbackStart+"|ja") || !has(q, handoff.PostbackCancel+"|ja") {

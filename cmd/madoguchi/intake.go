@@ -43,9 +43,9 @@ func (ic *intakeConfig) defaults() {
 // intakeFlags registers the intake's flags; the returned function parses
 // their values once the flag set is parsed.
 func (c *cli) intakeFlags(fs *flag.FlagSet) func() (intakeConfig, error) {
-	grace := c.envFlag(fs, "shutdown-grace", "MADOGUCHI_SHUTDOWN_GRACE", "25s", "how long a shutdown may take to answer the events already accepted")
-	timeout := c.envFlag(fs, "event-timeout", "MADOGUCHI_EVENT_TIMEOUT", "20s", "how long answering one event may take, retries included")
-	idle := c.envFlag(fs, "claim-idle", "MADOGUCHI_CLAIM_IDLE", "30s", "with Redis: how long an event may stay with a replica before another takes it over")
+	grace := c.envFlag(fs, "shutdown-grace", "MADOGUCHI_SHUTDOWN_GRACE", "25s", "how long a shutdown may take to answer the events already accepted (a `duration`: 25s, 1m)")
+	timeout := c.envFlag(fs, "event-timeout", "MADOGUCHI_EVENT_TIMEOUT", "20s", "how long answering one event may take, retries included (a `duration`)")
+	idle := c.envFlag(fs, "claim-idle", "MADOGUCHI_CLAIM_IDLE", "30s", "with Redis: how long an event may stay with a replica before another takes it over (a `duration`)")
 	return func() (intakeConfig, error) {
 		var ic intakeConfig
 		for _, d := range []struct {

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-
-	"gopkg.in/yaml.v3"
+	"strings"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
@@ -16,7 +13,12 @@ import (
 func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	dirFlag := c.intentsFlag(fs)
 	kustomize := fs.Bool("kustomize", false, "also check that intents/Kustomization lists every intent file (for Kubernetes; CI runs it)")
+	langFlag := fs.String("lang", "", "the `language` of the problems: en or ja (default: ja when LC_ALL or LANG starts with ja, else en)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	lang, err := lintLang(*langFlag, c.getenv)
+	if err != nil {
 		return err
 	}
 	dir, err := intentsArg(fs, *dirFlag)
@@ -29,23 +31,57 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *kustomize {
-		ps = append(ps, kustomizationProblems(dir)...)
+		ps = append(ps, catalogue.KustomizationProblems(dir)...)
 	}
 	if len(ps) > 0 {
-		fmt.Fprintln(c.stdout, ps.Error())
-		fmt.Fprintln(c.stdout, count(len(ps), "problem"))
+		fmt.Fprintln(c.stdout, ps.In(lang))
+		if lang == catalogue.Japanese {
+			fmt.Fprintf(c.stdout, "問題 %d 件\n", len(ps))
+		} else {
+			fmt.Fprintln(c.stdout, count(len(ps), "problem"))
+		}
 		return failError{"lint found problems"}
 	}
 	warnings := catalogue.Advice(cat)
 	for _, w := range warnings {
 		fmt.Fprintln(c.stdout, "warning:", w)
 	}
-	fmt.Fprintf(c.stdout, "%s: %s, no problems", dir, count(len(cat.Intents), "intent"))
-	if len(warnings) > 0 {
-		fmt.Fprintf(c.stdout, ", %s", count(len(warnings), "warning"))
+	if lang == catalogue.Japanese {
+		fmt.Fprintf(c.stdout, "%s: インテント %d 件、問題なし", dir, len(cat.Intents))
+		if len(warnings) > 0 {
+			fmt.Fprintf(c.stdout, "、注意 %d 件", len(warnings))
+		}
+	} else {
+		fmt.Fprintf(c.stdout, "%s: %s, no problems", dir, count(len(cat.Intents), "intent"))
+		if len(warnings) > 0 {
+			fmt.Fprintf(c.stdout, ", %s", count(len(warnings), "warning"))
+		}
 	}
 	fmt.Fprintln(c.stdout)
 	return nil
+}
+
+// lintLang is the language lint reports in: --lang, else the locale
+// (LC_ALL, then LC_MESSAGES, then LANG, as setlocale reads them).
+func lintLang(flagValue string, getenv env) (catalogue.Lang, error) {
+	switch flagValue {
+	case "ja":
+		return catalogue.Japanese, nil
+	case "en":
+		return catalogue.English, nil
+	case "":
+	default:
+		return "", cmdUsageError{"lint", fmt.Sprintf("--lang must be en or ja, not %q", flagValue)}
+	}
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			if strings.HasPrefix(v, "ja") {
+				return catalogue.Japanese, nil
+			}
+			return catalogue.English, nil
+		}
+	}
+	return catalogue.English, nil
 }
 
 // count writes n and noun, in the plural unless n is 1.
@@ -54,44 +90,4 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// kustomizationProblems checks that the Kustomization beside the intents
-// (which builds their ConfigMap for Kubernetes) lists every intent file:
-// kustomize cannot glob, and a file left out would silently be missing in
-// production. Only lint --kustomize checks it: serve, Docker and Compose
-// read the directory itself.
-func kustomizationProblems(dir string) catalogue.Problems {
-	path := filepath.Join(dir, "Kustomization")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return catalogue.Problems{{File: path, Msg: "cannot be read (lint --kustomize checks it lists every intent file): " + err.Error()}}
-	}
-	var k struct {
-		ConfigMapGenerator []struct {
-			Files []string `yaml:"files"`
-		} `yaml:"configMapGenerator"`
-	}
-	if err := yaml.Unmarshal(data, &k); err != nil {
-		return catalogue.Problems{{File: path, Msg: "not valid YAML: " + err.Error()}}
-	}
-	listed := map[string]bool{}
-	for _, g := range k.ConfigMapGenerator {
-		for _, f := range g.Files {
-			listed[f] = true
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	var ps catalogue.Problems
-	for _, f := range files {
-		if name := filepath.Base(f); !listed[name] {
-			ps = append(ps, catalogue.Problem{File: path, Msg: fmt.Sprintf("%s is not listed under configMapGenerator files; add \"      - %s\" or Kubernetes will not see it", name, name)})
-		}
-	}
-	for name := range listed {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			ps = append(ps, catalogue.Problem{File: path, Msg: fmt.Sprintf("lists %s, which does not exist", name)})
-		}
-	}
-	return ps
 }

@@ -76,13 +76,16 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// terminal says that stdin is a terminal, where a person can answer a
+	// question (record purge asks before deleting recent questions).
+	terminal bool
 }
 
 func commands() []command {
 	return []command{
 		{"ask", "[--explain] [QUESTION]", "print the bot's reply to a question (no question: interactive)", runAsk},
 		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
-		{"lint", "[--kustomize] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
+		{"lint", "[--kustomize] [--lang ja] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
 		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--ops-addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
@@ -90,14 +93,14 @@ func commands() []command {
 		{"version", "", "print the version", runVersion},
 		{"stats", "[--since 30d] [--json]", "figures from the record of questions", runStats},
 		{"review", "[--since 30d] [--json] [--write DIR]", "group the questions that went wrong and suggest intent changes", runReview},
-		{"record", "purge [--older-than 90d]", "delete recorded questions older than the retention", runRecord},
+		{"record", "purge [--older-than 90d] [--yes]", "delete recorded questions older than the retention", runRecord},
 		{"console-password", "< password", "print the bcrypt hash of a password read from stdin, for MADOGUCHI_CONSOLE_PASSWORD_HASH", runConsolePassword},
 	}
 }
 
 // run is the whole program: main only wires the process to it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, terminal: isTerminal(stdin)}
 	if len(args) == 0 {
 		usage(stderr)
 		return usageError{"no command given"}
@@ -117,7 +120,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	for _, cmd := range commands() {
 		if cmd.name == name {
-			return cmd.run(ctx, c, c.flags(cmd), rest)
+			err := cmd.run(ctx, c, c.flags(cmd), rest)
+			// A mistake in a command's line points at that command's help,
+			// whichever part of it found the mistake.
+			var ue usageError
+			if errors.As(err, &ue) {
+				return cmdUsageError{cmd.name, ue.msg}
+			}
+			return err
 		}
 	}
 	return usageError{fmt.Sprintf("unknown command %q", name)}
@@ -167,6 +177,26 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return cmdUsageError{fs.Name(), err.Error()}
 	}
 	return nil
+}
+
+// noArgs is a usage error naming the first argument of a command that
+// takes none (after its flags), else nil.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return cmdUsageError{fs.Name(), fmt.Sprintf("unexpected argument %q: %s takes none", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
+// isTerminal reports whether r is a terminal (a character device), not a
+// pipe, a file or nothing.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // intentsFlag adds --intents, defaulting to $MADOGUCHI_INTENTS or "intents".

@@ -34,7 +34,7 @@ func TestAsk(t *testing.T) {
 		{"パスワードを忘れました", []string{"■ ID・パスワードを忘れた", "本人確認書類", "卒業生係に問い合わせる", "https://www.osaka-u.ac.jp/ja/campus/alumni/support/oumail/"}},
 		{"I forgot my password", []string{"■ Forgot my ID or password", "identity document", "Contact the Alumni Office"}},
 		{"学食のメニューは？", []string{"申し訳ありません", "https://www.osaka-u.ac.jp/ja/campus/alumni/support/oumail/"}},
-		{"変更したい", []string{"近いものを選んでください", "1) ", "どれでもない"}},
+		{"変更したい", []string{"近いものをお選びください", "1) ", "どれでもない"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -18,6 +18,9 @@ func runVersion(_ context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	v := version
 	if v == "" {
 		v = "devel"
@@ -35,6 +38,9 @@ func runVersion(_ context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 func runHealthcheck(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "the server's public listen `address` (the webhooks')")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	host, port, err := net.SplitHostPort(*addr)

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +47,7 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 // serveRecordFlags adds serve's --record (on or off) to recordFlags.
 func (c *cli) serveRecordFlags(fs *flag.FlagSet) recordConfig {
 	rc := c.recordFlags(fs)
-	rc.mode = c.envFlag(fs, "record", "MADOGUCHI_RECORD", "on", "record questions: `on` or off")
+	rc.mode = c.envFlag(fs, "record", "MADOGUCHI_RECORD", "on", "record questions: on or off (`on|off`)")
 	return rc
 }
 
@@ -68,6 +71,20 @@ func (rc recordConfig) open(ctx context.Context) (*record.DB, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	return record.Open(ctx, *rc.path, rc.url)
+}
+
+// openExisting opens the record for a command that reads or deletes what
+// was recorded (stats, review, record purge): a SQLite file that is not
+// there is a mistake in the path, reported by name, never a new empty file.
+func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
+	if rc.url == "" {
+		if _, err := os.Stat(*rc.path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no record of questions at %s: give the file serve records to with --db (or MADOGUCHI_DB), or DATABASE_URL for PostgreSQL", *rc.path)
+		} else if err != nil {
+			return nil, fmt.Errorf("record %s: %w", *rc.path, err)
+		}
+	}
+	return rc.open(ctx)
 }
 
 // recording is serve's record: what the dialog, the readiness check and
@@ -179,7 +196,8 @@ func feedbackKey(cfg serveConfig) []byte {
 func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	rc := c.recordFlags(fs)
 	dir := c.intentsFlag(fs)
-	older := fs.String("older-than", "", "delete questions older than this (`90d`, 36h); default: retention_days from the settings")
+	older := fs.String("older-than", "", "delete questions older than this `age` (90d, 36h); default: retention_days from the settings")
+	yes := fs.Bool("yes", false, "delete without asking, even questions less than a week old")
 	// The action comes first (record purge --older-than 30d); flags
 	// before it work too.
 	action := ""
@@ -211,12 +229,23 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		}
 		keep = x.Catalogue().Settings.Record.Retention()
 	}
-	db, err := rc.open(ctx)
+	db, err := rc.openExisting(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	cutoff := time.Now().Add(-keep)
+	if *older != "" && keep < confirmBelow && !*yes {
+		if !c.terminal {
+			return usageError{fmt.Sprintf("--older-than %s would delete questions less than a week old, and there is no terminal to ask on: add --yes to delete them", *older)}
+		}
+		fmt.Fprintf(c.stderr, "Delete every question recorded before %s (%s), including some less than a week old? [y/N] ", cutoff.UTC().Format(time.DateTime), db.Where)
+		answer, _ := bufio.NewReader(c.stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(c.stdout, "nothing deleted")
+			return nil
+		}
+	}
 	n, err := db.Purge(ctx, cutoff)
 	if err != nil {
 		return err
@@ -224,6 +253,10 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	fmt.Fprintf(c.stdout, "deleted %d questions recorded before %s (%s)\n", n, cutoff.UTC().Format(time.DateTime), db.Where)
 	return nil
 }
+
+// confirmBelow is the age under which record purge --older-than asks
+// before deleting: a week keeps last week's questions for review.
+const confirmBelow = 7 * 24 * time.Hour
 
 // parseAge reads an age: a number of days ("30d") or a Go duration
 // ("36h").

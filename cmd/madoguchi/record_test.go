@@ -59,10 +59,10 @@ func TestServeRecords(t *testing.T) {
 	if out := cmd("review", "--db", db, "--intents", intentsDir); !strings.Contains(out, "No question was escalated") {
 		t.Errorf("review:\n%s", out)
 	}
-	if out := cmd("record", "purge", "--db", db, "--older-than", "1d"); !strings.Contains(out, "deleted 0 questions") {
+	if out := cmd("record", "purge", "--db", db, "--older-than", "1d", "--yes"); !strings.Contains(out, "deleted 0 questions") {
 		t.Errorf("record purge --older-than 1d:\n%s", out)
 	}
-	if out := cmd("record", "--db", db, "--older-than", "0d", "purge"); !strings.Contains(out, "deleted 1 questions") {
+	if out := cmd("record", "--db", db, "--older-than", "0d", "--yes", "purge"); !strings.Contains(out, "deleted 1 questions") {
 		t.Errorf("record purge:\n%s", out)
 	}
 }

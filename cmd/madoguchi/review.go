@@ -20,8 +20,8 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{"review takes no arguments"}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	x, err := c.load(*dir)
 	if err != nil {

@@ -64,10 +64,10 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "listen `address`")
 	opsAddr := c.envFlag(fs, "ops-addr", "MADOGUCHI_OPS_ADDR", ":9090", "operations listen `address`: /healthz, /readyz with details, /metrics (keep it off the public port)")
 	intents := c.intentsFlag(fs)
-	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log `format`: json or text")
-	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log `level`: debug, info, warn or error")
+	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log format: `json|text`")
+	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log level: `debug|info|warn|error`")
 	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering each platform's events")
-	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "messages a user may send per `minute` (0: no limit)")
+	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "the `number` of messages a user may send per minute (0: no limit)")
 	intakeCfg := c.intakeFlags(fs)
 	cfg.record = c.serveRecordFlags(fs)
 	consoleAddr := c.consoleFlag(fs)
@@ -79,8 +79,8 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 		return cfg, err
 	}
 	cfg.intake = ic
-	if fs.NArg() > 0 {
-		return cfg, usageError{"serve takes no arguments"}
+	if err := noArgs(fs); err != nil {
+		return cfg, err
 	}
 	cfg.addr, cfg.intents, cfg.logFormat = *addr, *intents, *logFormat
 	cfg.opsAddr = *opsAddr

@@ -165,7 +165,7 @@ func TestLINEClarifyAndPostback(t *testing.T) {
 	l := newLineApp(t, nil)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "変更したい")))
 	msg := path(l.fake.next(t).Body, "messages", 0)
-	if path(msg, "type") != "text" || !strings.Contains(path(msg, "text").(string), "選んでください") {
+	if path(msg, "type") != "text" || !strings.Contains(path(msg, "text").(string), "お選びください") {
 		t.Fatalf("clarify message = %v", msg)
 	}
 	items, _ := path(msg, "quickReply", "items").([]any)
@@ -268,7 +268,7 @@ func TestLINEFollowStickerAndGroup(t *testing.T) {
 	sticker := textEvent("s1", "rts", "")
 	sticker["message"] = map[string]any{"type": "sticker", "id": "1", "packageId": "1", "stickerId": "1", "stickerResourceType": "STATIC", "quoteToken": "q"}
 	l.post(t, webhookBody(sticker))
-	if txt, _ := path(l.fake.next(t).Body, "messages", 0, "text").(string); !strings.Contains(txt, "文字のメッセージだけ") {
+	if txt, _ := path(l.fake.next(t).Body, "messages", 0, "text").(string); !strings.Contains(txt, "文字のメッセージにのみ") {
 		t.Errorf("sticker reply = %q", txt)
 	}
 

@@ -23,7 +23,7 @@ func (c *cli) entries(ctx context.Context, rc recordConfig, age string) ([]recor
 	if err != nil {
 		return nil, time.Time{}, usageError{"--since: " + err.Error()}
 	}
-	db, err := rc.open(ctx)
+	db, err := rc.openExisting(ctx)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -40,8 +40,8 @@ func runStats(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{"stats takes no arguments"}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	es, from, err := c.entries(ctx, rc, *since)
 	if err != nil {

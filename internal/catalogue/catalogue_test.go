@@ -145,16 +145,19 @@ func TestLoadMissingDirectory(t *testing.T) {
 
 func TestProblemString(t *testing.T) {
 	tests := []struct {
-		p    Problem
-		want string
+		p        Problem
+		want, ja string
 	}{
-		{Problem{"a.yaml", 12, 3, "bad"}, "a.yaml:12:3: bad"},
-		{Problem{"a.yaml", 12, 0, "bad"}, "a.yaml:12: bad"},
-		{Problem{"a.yaml", 0, 0, "bad"}, "a.yaml: bad"},
+		{Problem{File: "a.yaml", Line: 12, Col: 3, Msg: "bad"}, "a.yaml:12:3: bad", "a.yaml:12:3: bad"},
+		{Problem{File: "a.yaml", Line: 12, Msg: "bad"}, "a.yaml:12: bad", "a.yaml:12: bad"},
+		{Problem{File: "a.yaml", Msg: "bad", MsgJA: "だめ"}, "a.yaml: bad", "a.yaml: だめ"},
 	}
 	for _, tt := range tests {
 		if got := tt.p.String(); got != tt.want {
 			t.Errorf("got %q, want %q", got, tt.want)
+		}
+		if got := tt.p.In(Japanese); got != tt.ja {
+			t.Errorf("In(Japanese): got %q, want %q", got, tt.ja)
 		}
 	}
 }

@@ -62,7 +62,10 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 			pos.id = at(v)
 			in.ID = w.intentID(v, path)
 		}},
-		{"title", true, func(v *yaml.Node) { in.Title = w.limitedText(v, "title", MaxTitleLen) }},
+		{"title", true, func(v *yaml.Node) {
+			in.Title = w.limitedText(v, "title", MaxTitleLen)
+			w.noMarkup(v, "title")
+		}},
 		{"examples", true, func(v *yaml.Node) {
 			w.fields(v, "examples", []field{
 				{"ja", true, func(v *yaml.Node) { in.Examples.JA, pos.examples[0] = w.exampleList(v, "examples (ja)") }},
@@ -72,6 +75,7 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 		{"keywords", false, func(v *yaml.Node) { in.Keywords, _ = w.strList(v, "keywords") }},
 		{"answer", true, func(v *yaml.Node) {
 			in.Answer = w.text(v, "answer")
+			w.noMarkup(v, "answer")
 			for _, l := range Langs {
 				if n := len(utf16.Encode([]rune(in.Answer.In(l)))); n > MaxAnswerLen {
 					w.addf(v, "answer (%s) is %d characters long; LINE shows at most %d: shorten it or split it into related intents", l, n, MaxAnswerLen)

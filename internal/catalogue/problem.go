@@ -14,19 +14,31 @@ type Problem struct {
 	File string
 	Line int
 	Col  int
-	Msg  string
+	// Msg says what is wrong and what to do, in English.
+	Msg string
+	// MsgJA says it in Japanese, where it has been written; In shows Msg
+	// otherwise.
+	MsgJA string
 }
 
 // String formats the problem as "file:line:col: message", the form editors
 // and terminals turn into a link.
-func (p Problem) String() string {
+func (p Problem) String() string { return p.In(English) }
+
+// In formats the problem like String, with its message in language l
+// when it has one in l.
+func (p Problem) In(l Lang) string {
+	msg := p.Msg
+	if l == Japanese && p.MsgJA != "" {
+		msg = p.MsgJA
+	}
 	switch {
 	case p.Line > 0 && p.Col > 0:
-		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, msg)
 	case p.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
 	default:
-		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+		return fmt.Sprintf("%s: %s", p.File, msg)
 	}
 }
 
@@ -34,10 +46,14 @@ func (p Problem) String() string {
 type Problems []Problem
 
 // Error lists the problems one per line.
-func (ps Problems) Error() string {
+func (ps Problems) Error() string { return ps.In(English) }
+
+// In lists the problems one per line, in language l where a message has
+// been written in it.
+func (ps Problems) In(l Lang) string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
-		lines[i] = p.String()
+		lines[i] = p.In(l)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -64,14 +64,17 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 			w.addf(nil, "the file is empty; write the fields of an intent")
 			return nil
 		}
-		w.yamlError(err)
+		w.yamlError(data, err)
 		return nil
+	}
+	if issue := scanSyntax(data); issue != nil && issue.silent {
+		w.addIssue(issue)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		w.addf(&extra, `a file holds one intent; remove the "---" and what follows, or move it to its own file`)
 	} else if !errors.Is(err, io.EOF) {
-		w.yamlError(err)
+		w.yamlError(data, err)
 		return nil
 	}
 	root := &doc
@@ -85,18 +88,28 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 	return root
 }
 
-// yamlError turns a yaml.v3 syntax error ("yaml: line 3: …") into a problem
-// at that line.
-func (w *walker) yamlError(err error) {
-	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
-		line, _ := strconv.Atoi(sm[1])
-		if strings.HasPrefix(sm[2], "did not find expected") {
-			line++ // yaml.v3 counts its parser's lines from 0, its scanner's from 1
-		}
-		w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: "YAML syntax: " + sm[2]})
+// yamlError reports a YAML syntax error in plain words: at the line the
+// line checks find wrong (scanSyntax), else at the parser's line ("yaml:
+// line 3: …") with its words put plainly.
+func (w *walker) yamlError(data []byte, err error) {
+	if issue := scanSyntax(data); issue != nil {
+		w.addIssue(issue)
 		return
 	}
-	w.ps = append(w.ps, Problem{File: w.file, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")})
+	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
+	if sm := yamlLine.FindStringSubmatch(err.Error()); sm != nil {
+		line, _ = strconv.Atoi(sm[1])
+		msg = sm[2]
+		if strings.HasPrefix(msg, "did not find expected") {
+			line++ // yaml.v3 counts its parser's lines from 0, its scanner's from 1
+		}
+	}
+	en, ja := plainYAMLError(msg)
+	w.ps = append(w.ps, Problem{File: w.file, Line: line, Msg: en, MsgJA: ja})
+}
+
+func (w *walker) addIssue(is *syntaxIssue) {
+	w.ps = append(w.ps, Problem{File: w.file, Line: is.line, Col: is.col, Msg: is.en, MsgJA: is.ja})
 }
 
 // field describes one key of a mapping.
@@ -166,10 +179,33 @@ func (w *walker) str(n *yaml.Node, what string) (string, bool) {
 func (w *walker) text(n *yaml.Node, what string) Text {
 	var t Text
 	w.fields(n, what, []field{
-		{"ja", true, func(v *yaml.Node) { t.JA, _ = w.str(v, what+" (ja)") }},
-		{"en", true, func(v *yaml.Node) { t.EN, _ = w.str(v, what+" (en)") }},
+		{"ja", true, func(v *yaml.Node) { t.JA = w.lines(v, what+" (ja)") }},
+		{"en", true, func(v *yaml.Node) { t.EN = w.lines(v, what+" (en)") }},
 	})
 	return t
+}
+
+// lines reads a text that may span lines, none of them blank: the
+// renderers end a block (the office's contact, a Slack section) at a
+// blank line, so one that is only spaces splits what follows from it.
+func (w *walker) lines(n *yaml.Node, what string) string {
+	s, ok := w.str(n, what)
+	if !ok {
+		return ""
+	}
+	for i, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) == "" {
+			p := Problem{File: w.file, Line: n.Line, Col: n.Column,
+				Msg:   fmt.Sprintf("%s: its line %d is blank; remove it (the bot lays out the parts of a reply itself)", what, i+1),
+				MsgJA: fmt.Sprintf("%s: 本文の %d 行目が空行です。削除してください（返信の区切りはボットが入れます）", what, i+1)}
+			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				p.Line, p.Col = n.Line+1+i, 1 // the text starts on the line after "|"
+			}
+			w.ps = append(w.ps, p)
+			break
+		}
+	}
+	return s
 }
 
 // strList reads a list of non-empty scalars and their positions.

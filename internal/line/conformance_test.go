@@ -174,6 +174,42 @@ func checkLimits(msgs []messaging_api.MessageInterface) []string {
 	return bad
 }
 
+// checkChoicesListed: when a clarifying question's quick replies do not
+// show every choice in full (a label cut to LINE's 20 units, or more
+// choices than buttons), the question's text lists each choice's full
+// title with the number that picks it (bot.Dialog: "2" picks the second).
+func checkChoicesListed(r bot.Reply, msgs []messaging_api.MessageInterface) []string {
+	if r.Decision != match.Clarify || len(msgs) == 0 {
+		return nil
+	}
+	text, ok := msgs[0].(*messaging_api.TextMessage)
+	if !ok {
+		return []string{fmt.Sprintf("a clarifying question rendered as a %T, want a text", msgs[0])}
+	}
+	shown := map[string]bool{}
+	if text.QuickReply != nil {
+		for _, it := range text.QuickReply.Items {
+			if pb, ok := it.Action.(*messaging_api.PostbackAction); ok {
+				shown[pb.Label] = true
+			}
+		}
+	}
+	cut := false
+	for _, c := range r.Choices {
+		cut = cut || !shown[c.Label]
+	}
+	if !cut {
+		return nil
+	}
+	var bad []string
+	for i, c := range r.Choices {
+		if line := fmt.Sprintf("\n%d. %s\n", i+1, c.Label); !strings.Contains(text.Text+"\n", line) {
+			bad = append(bad, fmt.Sprintf("choice %d %q is not shown in full on a button, and the text does not list it as %q", i+1, c.Label, strings.TrimSpace(line)))
+		}
+	}
+	return bad
+}
+
 // checkFlex checks the components of a Flex container.
 func checkFlex(where string, c any) []string {
 	var bad []string
@@ -251,6 +287,7 @@ func replies(t testing.TB, dir string) map[string]bot.Reply {
 func conformance(spec *openapi3.T, r bot.Reply) []string {
 	msgs := render(r)
 	bad := checkLimits(msgs)
+	bad = append(bad, checkChoicesListed(r, msgs)...)
 	if err := checkSchema(spec, "ReplyMessageRequest", &messaging_api.ReplyMessageRequest{ReplyToken: "token", Messages: msgs}); err != nil {
 		bad = append(bad, "reply body: "+err.Error())
 	}
@@ -330,6 +367,40 @@ func TestConformanceCatches(t *testing.T) {
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the limits check missed %q; it reported:\n%s", want, got)
+		}
+	}
+}
+
+// TestConformanceChoicesListed: a clarifying question whose choices'
+// titles are cut on the buttons lists them in full, numbered, and the
+// check catches a rendering that does not.
+func TestConformanceChoicesListed(t *testing.T) {
+	r := bot.Reply{Decision: match.Clarify, Lang: catalogue.English, Text: "Which of these do you mean?", Choices: []bot.Choice{
+		{ID: "mfa-phone", Label: "MFA fails after a phone change"},
+		{ID: "phone-number", Label: "Changed phone number"},
+		{ID: bot.NoneChoice, Label: "None of these"},
+	}}
+	msgs := render(r)
+	if bad := checkChoicesListed(r, msgs); len(bad) > 0 {
+		t.Errorf("render: %s", strings.Join(bad, "\n"))
+	}
+	want := "Which of these do you mean?\n\n1. MFA fails after a phone change\n2. Changed phone number\n3. None of these\n(You can also send the number.)"
+	if got := msgs[0].(*messaging_api.TextMessage).Text; got != want {
+		t.Errorf("got text %q, want %q", got, want)
+	}
+	// Short titles fit on the buttons: the text stays the question.
+	short := r
+	short.Choices = []bot.Choice{{ID: "a", Label: "Forgot password"}, {ID: "b", Label: "Changed phone"}}
+	if got := render(short)[0].(*messaging_api.TextMessage).Text; got != r.Text {
+		t.Errorf("short titles: got text %q, want the question alone %q", got, r.Text)
+	}
+	// The renderer as it was: the question alone, the titles cut.
+	unlisted := render(r)
+	unlisted[0].(*messaging_api.TextMessage).Text = r.Text
+	got := strings.Join(checkChoicesListed(r, unlisted), "\n")
+	for _, want := range []string{`choice 1 "MFA fails after a phone change"`, `choice 2 "Changed phone number"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the check missed %s; it reported:\n%s", want, got)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package line
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf16"
@@ -8,6 +9,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
@@ -37,7 +39,7 @@ func renderCards(r bot.Reply, cards *cardCache) []messaging_api.MessageInterface
 	var msgs []messaging_api.MessageInterface
 	switch {
 	case r.Decision == match.Clarify:
-		msgs = []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: r.Text}}
+		msgs = []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: clarifyText(r)}}
 	case r.Title != "" || r.Contact != nil:
 		msgs = card(r, cards)
 	default: // greetings, thanks without a title, text-only notices
@@ -138,6 +140,32 @@ func quickReplies(r bot.Reply) *messaging_api.QuickReply {
 		return nil
 	}
 	return &messaging_api.QuickReply{Items: items}
+}
+
+// clarifyText is a clarifying question's text. When a choice's title is
+// cut to fit a quick-reply label, or there are more choices than buttons,
+// the text lists every choice in full, numbered: typing the number picks
+// it (bot.Dialog), and the buttons stay the short way.
+func clarifyText(r bot.Reply) string {
+	listed := len(feedbackItems(r))+len(r.Choices) > maxQuickReplies
+	for _, c := range r.Choices {
+		listed = listed || units(c.Label) > maxQuickReplyLabel
+	}
+	if !listed {
+		return r.Text
+	}
+	var b strings.Builder
+	b.WriteString(r.Text)
+	b.WriteString("\n")
+	for i, c := range r.Choices {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, c.Label)
+	}
+	if r.Lang == catalogue.English {
+		b.WriteString("\n(You can also send the number.)")
+	} else {
+		b.WriteString("\n（番号を送っても選べます）")
+	}
+	return truncate(b.String(), maxTextUnits)
 }
 
 func setQuickReply(m messaging_api.MessageInterface, qr *messaging_api.QuickReply) {

@@ -1,0 +1,35 @@
+package catalogue
+
+import (
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LINE and Slack show a reply as text: markup in a title or an answer
+// reaches the user as tags, and a javascript: address is never a link
+// the office means to send.
+var (
+	markupTag  = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--`)
+	javascript = regexp.MustCompile(`(?i)javascript\s*:`)
+)
+
+// noMarkup reports HTML tags and javascript: in each language of a
+// {ja: …, en: …} text, at the text's own line.
+func (w *walker) noMarkup(n *yaml.Node, what string) {
+	if n.Kind != yaml.MappingNode {
+		return // w.text has reported it
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		lang, v := n.Content[i].Value, n.Content[i+1]
+		if v.Kind != yaml.ScalarNode {
+			continue
+		}
+		if m := markupTag.FindString(v.Value); m != "" {
+			w.addf(v, "%s (%s) contains the markup %q; LINE and Slack would show it as it is: write plain text (a link goes under links)", what, lang, m)
+		}
+		if javascript.MatchString(v.Value) {
+			w.addf(v, "%s (%s) contains \"javascript:\"; write plain text, and put https links under links", what, lang)
+		}
+	}
+}
