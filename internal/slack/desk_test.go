@@ -189,11 +189,19 @@ func TestDeskThreadAndReactions(t *testing.T) {
 	d := newTestDesk(t, f)
 	ctx := context.Background()
 	ref := handoff.DeskRef{Channel: "CDESK", TS: "1.1"}
-	if err := d.Post(ctx, ref, "hello"); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != "hello" {
-		t.Errorf("thread post = %v", got)
+	for _, tc := range []struct {
+		note handoff.Note
+		want string
+	}{
+		{handoff.Note{Text: "💬 <!channel> & <https://evil.example|bank> {staff}"}, "💬 &lt;!channel&gt; &amp; &lt;https://evil.example|bank&gt; {staff}"},
+		{handoff.Note{Text: "Closed by {staff}.", Staff: "USTAFF"}, "Closed by <@USTAFF>."},
+	} {
+		if err := d.Post(ctx, ref, tc.note); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != tc.want {
+			t.Errorf("thread post = %v, want text %q", got, tc.want)
+		}
 	}
 	for i, wantErr := range []bool{false, false, true} {
 		err := d.React(ctx, "CDESK", "1.2", handoff.ReactDelivered)

@@ -50,14 +50,15 @@ var relayed = map[string]bool{"": true, "thread_broadcast": true, "file_share": 
 
 // staffMessage is a person's message in a ticket thread; ok is false for
 // the bot's own posts, edits, deletions and mention events (the message
-// event of the same message is the one relayed).
+// event of the same message is the one relayed). This is the one place
+// that decides what a staff message is; the handoff trusts it.
 func (a *Adapter) staffMessage(data any) (handoff.StaffMessage, bool) {
 	e, ok := data.(*slackevents.MessageEvent)
 	if !ok || !a.inTicketThread(data) || e.BotID != "" || !relayed[e.SubType] || e.User == "" {
 		return handoff.StaffMessage{}, false
 	}
 	return handoff.StaffMessage{Channel: e.Channel, ThreadTS: e.ThreadTimeStamp, TS: e.TimeStamp,
-		UserID: e.User, Text: e.Text, BotID: e.BotID}, true
+		UserID: e.User, Text: e.Text}, true
 }
 
 // fromStaff relays a ticket thread's message to the user. A failure is
