@@ -405,6 +405,34 @@ func TestHandoffBlockedUser(t *testing.T) {
 	}
 }
 
+// TestHandoffTicketSpam: alternating start and end postbacks, which once
+// opened 15 tickets in 3 s, open a ticket only after the consent text,
+// and at most tickets_per_hour (3 shipped); beyond, a polite refusal.
+func TestHandoffTicketSpam(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	var last string
+	for i := range 15 {
+		c := r.user(t, 0, postbackEvent(fmt.Sprintf("spam-s%d", i), handoff.PostbackStart+"|ja"))
+		last, _ = path(lastMessage(c), "text").(string)
+		r.user(t, 0, postbackEvent(fmt.Sprintf("spam-e%d", i), handoff.PostbackEnd+"|ja"))
+	}
+	r.slks[0].finish(t)
+	r.slack.mu.Lock()
+	tickets := 0
+	for _, p := range r.slack.posts {
+		if p.Get("channel") == deskChannel && p.Get("thread_ts") == "" {
+			tickets++
+		}
+	}
+	r.slack.mu.Unlock()
+	if tickets != 3 {
+		t.Errorf("%d tickets from 15 starts, want 3", tickets)
+	}
+	if !strings.HasPrefix(last, "申し訳ございません。スタッフへのおつなぎは") {
+		t.Errorf("the 15th start answered %.80q, want the polite refusal", last)
+	}
+}
+
 func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.extra = &deskAPI{member: false}

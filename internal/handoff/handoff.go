@@ -12,7 +12,8 @@
 // delivers it.
 //
 // The files follow the conversation: user.go (offer, consent, start, the
-// user's messages), staff.go (staff replies and buttons), close.go (closing and the
+// user's messages), limits.go (consent required, tickets per hour),
+// staff.go (staff replies and buttons), close.go (closing and the
 // sweeper), recent.go (what the ticket shows of the conversation before).
 package handoff
 
@@ -76,6 +77,10 @@ type UserRef struct {
 type Reply struct {
 	Text    string
 	Buttons []Button
+	// Connected is set when the user is with staff after this reply (Start
+	// opened a ticket, or one was open already), for the adapter to note
+	// in the record that the question went to a person.
+	Connected bool
 }
 
 // Button is a postback button.

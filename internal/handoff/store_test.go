@@ -199,6 +199,9 @@ func TestRedisOutage(t *testing.T) {
 func TestConcurrentStarts(t *testing.T) {
 	stores(t, func(t *testing.T, s Store, clk *clock) {
 		f := newFixture(t, s, clk)
+		if _, err := f.h.Consent(context.Background(), alice); err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Add(1)

@@ -18,16 +18,21 @@ func (h *Handoff) Offer(lang catalogue.Lang) Button {
 }
 
 // Consent answers the offer button: who will read the messages, what never
-// to send, and buttons to start or cancel.
+// to send, and buttons to start or cancel. Showing it is what Start
+// requires before it opens a ticket.
 func (h *Handoff) Consent(ctx context.Context, u UserRef) (Reply, error) {
 	tx := h.o.Settings().Texts
 	if u.Group {
 		return Reply{Text: tx.Group.In(u.Lang)}, nil
 	}
-	if _, ok, err := h.o.Store.ByUser(ctx, h.handle(u)); err != nil {
+	handle := h.handle(u)
+	if _, ok, err := h.o.Store.ByUser(ctx, handle); err != nil {
 		return Reply{}, fmt.Errorf("handoff consent: %w", err)
 	} else if ok {
 		return h.joined(u.Lang), nil
+	}
+	if err := h.showConsent(ctx, handle); err != nil {
+		return Reply{}, fmt.Errorf("handoff consent: %w", err)
 	}
 	return h.consentReply(u.Lang), nil
 }
@@ -41,7 +46,7 @@ func (h *Handoff) consentReply(lang catalogue.Lang) Reply {
 }
 
 func (h *Handoff) joined(lang catalogue.Lang) Reply {
-	return Reply{Text: h.o.Settings().Texts.Joined.In(lang), Buttons: []Button{h.endButton(lang)}}
+	return Reply{Text: h.o.Settings().Texts.Joined.In(lang), Buttons: []Button{h.endButton(lang)}, Connected: true}
 }
 
 // Cancel answers the consent's cancel button.
@@ -56,7 +61,10 @@ func (h *Handoff) endButton(lang catalogue.Lang) Button {
 // Start opens a conversation with staff: it posts a ticket with the
 // remembered recent conversation and the bot's guesses, and returns the
 // confirmation for the user, with the next opening time when the office
-// is closed. A user who already has one open joins it.
+// is closed. A user who already has one open joins it. A user who was not
+// shown the consent text lately (a start button from an old message, a
+// forged postback) gets it now instead of a ticket, and a user who opened
+// TicketsPerHour tickets within the hour is politely refused.
 func (h *Handoff) Start(ctx context.Context, u UserRef) (Reply, error) {
 	set := h.o.Settings()
 	tx := set.Texts
@@ -72,6 +80,12 @@ func (h *Handoff) Start(ctx context.Context, u UserRef) (Reply, error) {
 	} else if ok {
 		return h.joined(u.Lang), nil
 	}
+	if ok, err := h.consented(ctx, handle); err != nil {
+		return Reply{}, fmt.Errorf("handoff start: %w", err)
+	} else if !ok {
+		h.metrics.refused.WithLabelValues("no_consent").Inc()
+		return h.consentReply(u.Lang), nil
+	}
 	// Two taps (or two replicas) starting at once open one ticket.
 	lock := "start:" + handle
 	if ok, err := h.o.Store.Claim(ctx, lock, time.Minute); err != nil {
@@ -86,15 +100,30 @@ func (h *Handoff) Start(ctx context.Context, u UserRef) (Reply, error) {
 	} else if ok {
 		return h.joined(u.Lang), nil
 	}
+	slot, ok, err := h.takeSlot(ctx, handle, set)
+	if err != nil {
+		return Reply{}, fmt.Errorf("handoff start: %w", err)
+	}
+	if !ok {
+		h.metrics.refused.WithLabelValues("limit").Inc()
+		h.o.Log.Info("handoff refused: tickets per hour reached", "handle", handle, "platform", u.Platform)
+		return Reply{Text: tooMany(set).In(u.Lang)}, nil
+	}
 	t, closed, err := h.openTicket(ctx, u, handle, set)
 	if err != nil {
+		// No ticket was opened: the attempt does not count.
+		h.o.Store.Release(context.WithoutCancel(ctx), slot)
 		return Reply{}, err
+	}
+	// The consent was for this ticket; the next one needs it again.
+	if err := h.o.Store.Release(ctx, consentKey(handle)); err != nil {
+		h.o.Log.Warn("handoff: consent not cleared", "ticket", t.ID, "err", err)
 	}
 	text := tx.Opened.In(u.Lang)
 	if closed {
 		text += "\n" + h.outOfHours(set, t.Opened, u.Lang)
 	}
-	return Reply{Text: text, Buttons: []Button{h.endButton(u.Lang)}}, nil
+	return Reply{Text: text, Buttons: []Button{h.endButton(u.Lang)}, Connected: true}, nil
 }
 
 // openTicket posts the ticket at the desk and saves it; closed reports

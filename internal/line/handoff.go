@@ -123,7 +123,7 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 			u.Name = a.displayName(ctx, u.ID)
 		}
 		r, err = a.ho.h.Start(ctx, u)
-		if err == nil && !u.Group && a.dialog != nil {
+		if err == nil && r.Connected && a.dialog != nil {
 			// Marking the same question again (a second tap) changes nothing.
 			a.dialog.HandedOff(platform + ":" + a.hashID(u.ID))
 		}
