@@ -33,7 +33,7 @@ func (a *Adapter) commandResponse(ctx context.Context, cmd slack.SlashCommand) *
 	case "show":
 		bl, text = a.show(rest)
 	case "handoffs":
-		list := a.handoffs(ctx)
+		list := a.handoffs(ctx, cmd)
 		bl, text = []slack.Block{section(list)}, "madoguchi handoffs"
 	default:
 		r := a.bot.Ask(cmd.Text)

@@ -35,8 +35,13 @@ var (
 // notes, users' messages relayed to a ticket).
 func escape(s string) string { return escaper.Replace(s) }
 
+// channelWord is what a channel mention becomes for a user: the staff's
+// channel names (#hr-secret) are not theirs to read.
+var channelWord = map[catalogue.Lang]string{catalogue.Japanese: "チャンネル", catalogue.English: "#channel"}
+
 // plainText turns a staff member's Slack mrkdwn into plain text for a user
-// who reads lang: links become "label url", mentions disappear, emphasis
+// who reads lang: links become "label url", mentions of people disappear,
+// channel mentions become a word without the channel's name, emphasis
 // markers are dropped and Slack's HTML escapes are undone.
 func plainText(s string, lang catalogue.Lang) string {
 	var b strings.Builder
@@ -72,10 +77,10 @@ func token(t string, lang catalogue.Lang) string {
 		target == "!here", target == "!channel", target == "!everyone":
 		return ""
 	case strings.HasPrefix(target, "#"):
-		if hasLabel {
-			return "#" + label
+		if w, ok := channelWord[lang]; ok {
+			return w
 		}
-		return ""
+		return channelWord[catalogue.Japanese]
 	case strings.HasPrefix(target, "!"):
 		// Dates and other special tokens carry their fallback text.
 		return label

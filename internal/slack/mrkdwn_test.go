@@ -20,7 +20,9 @@ func TestPlainText(t *testing.T) {
 		{"hi <@U123|taro>!", catalogue.English, "hi!"},
 		{"<@U1> <@U2>", catalogue.English, ""},
 		{"<!here> meeting", catalogue.English, "meeting"},
-		{"see <#C123|general>", catalogue.English, "see #general"},
+		{"see <#C123|hr-secret>", catalogue.English, "see #channel"},
+		{"see <#C123>", catalogue.English, "see #channel"},
+		{"<#C123|hr-secret> で確認します", catalogue.Japanese, "チャンネル で確認します"},
 		{"a &amp; b &lt;c&gt;", catalogue.English, "a & b <c>"},
 		{"*bold* _italic_ ~strike~ `code`", catalogue.English, "bold italic strike code"},
 		{"snake_case_name and 2*3*4", catalogue.English, "snake_case_name and 2*3*4"},
@@ -38,7 +40,8 @@ func TestPlainText(t *testing.T) {
 	}
 }
 
-// FuzzPlainText: no panic, and valid UTF-8 out.
+// FuzzPlainText: no panic, valid UTF-8 out, and no channel's name gets
+// through a channel mention.
 func FuzzPlainText(f *testing.F) {
 	for _, s := range []string{"<https://a.example|a> *b* _c_ ~d~", "<@U1> &amp;&lt;&gt;", "😀😀😀 あいう\n\nx", "<<>>|<|>", "*_~`", "<#C1|secret>"} {
 		f.Add(s)
