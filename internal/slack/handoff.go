@@ -25,7 +25,7 @@ type deskLink struct {
 // before the queue starts handling events.
 func (a *Adapter) EnableHandoff(h *handoff.Handoff, channel string) {
 	a.ho = &deskLink{h: h, channel: channel,
-		members: &members{api: a.api, channel: channel, ttl: memberTTL, now: time.Now}}
+		members: newMembers(a.api, channel, memberTTL, time.Now)}
 }
 
 // inTicketThread reports whether an inner event is a message in a thread of

@@ -2,7 +2,9 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -298,5 +300,38 @@ func TestHandoffsCommandStaffOnly(t *testing.T) {
 				t.Errorf("got %q; want the list %v and %q", got, tc.lists, tc.says)
 			}
 		})
+	}
+}
+
+// TestMembersHang: while Slack does not answer conversations.members, a
+// caller waiting for the list (a slash command with Slack's deadline)
+// gets an error when its context ends instead of waiting for the first.
+func TestMembersHang(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	m := newMembers(slack.New("xoxb-test", slack.OptionAPIURL(srv.URL+"/")), "CDESK", memberTTL, time.Now)
+	first := make(chan error, 1)
+	go func() {
+		_, err := m.has(context.Background(), "USTAFF") // holds the lock, hanging
+		first <- err
+	}()
+	// Wait until the first caller holds the lock.
+	for i := 0; len(m.lock) == 0; i++ {
+		if i > 5000 {
+			t.Fatal("the first caller never took the lock")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ok, err := m.has(ctx, "USTAFF"); ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("second caller with an ended context: got %v, %v; want false and context.Canceled", ok, err)
 	}
 }

@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -37,18 +36,28 @@ type members struct {
 	ttl     time.Duration
 	now     func() time.Time
 
-	// mu is held while the list is read, so that a burst of staff
-	// messages reads it once.
-	mu  sync.Mutex
-	set map[string]bool
-	at  time.Time
+	// lock (a one-slot semaphore, so that waiting for it ends with the
+	// caller's context) is held while the list is read, so that a burst of
+	// staff messages reads it once, and a Slack that hangs holds up no
+	// slash command beyond its deadline.
+	lock chan struct{}
+	set  map[string]bool
+	at   time.Time
+}
+
+func newMembers(api memberLister, channel string, ttl time.Duration, now func() time.Time) *members {
+	return &members{api: api, channel: channel, ttl: ttl, now: now, lock: make(chan struct{}, 1)}
 }
 
 // has reports whether user is a member of the channel. When the list
 // cannot be read, it says so rather than guess.
 func (m *members) has(ctx context.Context, user string) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	select {
+	case m.lock <- struct{}{}:
+		defer func() { <-m.lock }()
+	case <-ctx.Done():
+		return false, fmt.Errorf("slack conversations.members %s: %w", m.channel, ctx.Err())
+	}
 	if m.set == nil || m.now().Sub(m.at) >= m.ttl {
 		set, err := m.read(ctx)
 		if err != nil {
