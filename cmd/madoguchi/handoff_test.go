@@ -51,6 +51,9 @@ func (d *deskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/conversations.info":
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"alumni-desk","is_channel":true,"is_member":%t}}`, r.PostForm.Get("channel"), d.member)
+	case "/conversations.members":
+		// The staff channel's members: USTAFF, who answers in these tests.
+		w.Write([]byte(`{"ok":true,"members":["USTAFF"],"response_metadata":{"next_cursor":""}}`))
 	case "/reactions.add":
 		d.reactions = append(d.reactions, r.PostForm)
 		d.reacted <- r.PostForm
@@ -402,6 +405,55 @@ func TestHandoffBlockedUser(t *testing.T) {
 	r.slks[0].finish(t)
 	if n := r.line.callCount(pushPath); n != 1 {
 		t.Errorf("%d push attempts for a 403, want 1 (a refusal is not retried)", n)
+	}
+}
+
+// TestHandoffNonMemberReply: a reply in a ticket thread from someone who
+// is not in the staff channel reaches no one; staff see ⚠️ and why.
+func TestHandoffNonMemberReply(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	r.open(t, 0)
+	thread := "1700000001.000001"
+	ev := staffEvent(thread, "1700000100.000100", "I am not on the staff")
+	ev["user"] = "UOUTSIDER"
+	r.slks[0].event(t, "EvOut", ev, nil)
+	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactFailed || re.Get("timestamp") != "1700000100.000100" {
+		t.Errorf("outsider's reply reacted %q on %q, want ⚠️ on it", re.Get("name"), re.Get("timestamp"))
+	}
+	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Only members of this channel") || note.Get("thread_ts") != thread {
+		t.Errorf("thread note %q in %q", note.Get("text"), note.Get("thread_ts"))
+	}
+	r.slks[0].finish(t)
+	if n := r.line.callCount(pushPath); n != 0 {
+		t.Errorf("%d pushes for an outsider's reply, want 0", n)
+	}
+}
+
+// TestHandoffTicketSpam: alternating start and end postbacks, which once
+// opened 15 tickets in 3 s, open a ticket only after the consent text,
+// and at most tickets_per_hour (3 shipped); beyond, a polite refusal.
+func TestHandoffTicketSpam(t *testing.T) {
+	r := newHandoffRig(t, 1, "", monday10)
+	var last string
+	for i := range 15 {
+		c := r.user(t, 0, postbackEvent(fmt.Sprintf("spam-s%d", i), handoff.PostbackStart+"|ja"))
+		last, _ = path(lastMessage(c), "text").(string)
+		r.user(t, 0, postbackEvent(fmt.Sprintf("spam-e%d", i), handoff.PostbackEnd+"|ja"))
+	}
+	r.slks[0].finish(t)
+	r.slack.mu.Lock()
+	tickets := 0
+	for _, p := range r.slack.posts {
+		if p.Get("channel") == deskChannel && p.Get("thread_ts") == "" {
+			tickets++
+		}
+	}
+	r.slack.mu.Unlock()
+	if tickets != 3 {
+		t.Errorf("%d tickets from 15 starts, want 3", tickets)
+	}
+	if !strings.HasPrefix(last, "申し訳ございません。スタッフへのおつなぎは") {
+		t.Errorf("the 15th start answered %.80q, want the polite refusal", last)
 	}
 }
 

@@ -30,7 +30,24 @@ type Handoff struct {
 	// ShowName lets the ticket show the user's platform display name
 	// instead of only the pseudonymous handle.
 	ShowName bool
-	Texts    HandoffTexts
+	// TicketsPerHour is how many conversations with staff one user may
+	// open within an hour (DefaultTicketsPerHour unless written), so that
+	// one user cannot flood the staff channel with tickets.
+	TicketsPerHour int
+	Texts          HandoffTexts
+}
+
+// DefaultTicketsPerHour is TicketsPerHour when the settings do not say:
+// enough for a user who ends a conversation too early and comes back.
+const DefaultTicketsPerHour = 3
+
+// maxTicketsPerHour bounds tickets_per_hour: more is no limit at all.
+const maxTicketsPerHour = 60
+
+// DefaultTooMany is TooMany when the settings do not say.
+var DefaultTooMany = Text{
+	JA: "申し訳ございません。スタッフへのおつなぎは、短い時間のうちに続けてはお受けしておりません。しばらく時間をおいてから、あらためてお試しいただけますでしょうか。お急ぎの場合は、卒業生係まで直接ご連絡くださいますようお願いいたします。",
+	EN: "We are sorry, but we cannot connect you to the staff again so soon. Please try again a little later; if it is urgent, please contact the Alumni Office directly.",
 }
 
 // Span is an opening time within a day, as offsets from midnight.
@@ -70,12 +87,17 @@ type HandoffTexts struct {
 	ClosedInactive Text
 	// Group says handoff is not available in group chats.
 	Group Text
+	// TooMany answers a request for staff beyond TicketsPerHour
+	// (optional, DefaultTooMany unless written).
+	TooMany Text
 }
 
 // parseHandoff reads the optional handoff block.
 func (w *walker) parseHandoff(n *yaml.Node) Handoff {
-	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute}
+	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute,
+		TicketsPerHour: DefaultTicketsPerHour}
 	t := &h.Texts
+	t.TooMany = DefaultTooMany
 	// Where each text and the time zone were written, for problems found
 	// after reading them.
 	at := map[string]*yaml.Node{"time_zone": n}
@@ -90,6 +112,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 		{"inactivity", false, func(v *yaml.Node) { h.Inactivity = w.duration(v, "handoff inactivity", time.Minute) }},
 		{"receipt_every", false, func(v *yaml.Node) { h.ReceiptEvery = w.duration(v, "handoff receipt_every", 0) }},
 		{"show_display_name", false, func(v *yaml.Node) { h.ShowName = w.boolean(v, "handoff show_display_name") }},
+		{"tickets_per_hour", false, func(v *yaml.Node) { h.TicketsPerHour = w.ticketsPerHour(v) }},
 		{"texts", true, func(v *yaml.Node) {
 			w.fields(v, "handoff texts", []field{
 				text("offer", &t.Offer), text("consent", &t.Consent), text("start", &t.Start),
@@ -98,6 +121,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 				text("not_sent", &t.NotSent), text("non_text", &t.NonText), text("end", &t.End), text("closed", &t.Closed),
 				text("closed_by_staff", &t.ClosedByStaff), text("closed_inactive", &t.ClosedInactive),
 				text("group", &t.Group),
+				{"too_many", false, func(v *yaml.Node) { t.TooMany = w.text(v, "handoff texts too_many") }},
 			})
 		}},
 	})
@@ -194,6 +218,16 @@ func (w *walker) dates(n *yaml.Node) []string {
 		out = append(out, d)
 	}
 	return out
+}
+
+// ticketsPerHour reads a whole number from 1 to maxTicketsPerHour.
+func (w *walker) ticketsPerHour(n *yaml.Node) int {
+	i, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || i < 1 || i > maxTicketsPerHour {
+		w.addf(n, "handoff tickets_per_hour must be a whole number from 1 to %d", maxTicketsPerHour)
+		return DefaultTicketsPerHour
+	}
+	return i
 }
 
 // duration reads a Go duration ("24h", "90m") of at least least.

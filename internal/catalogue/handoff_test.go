@@ -88,6 +88,26 @@ func TestHandoffDefaults(t *testing.T) {
 	if got := s.Handoff.Inactivity; got != 24*time.Hour {
 		t.Errorf("inactivity = %v, want 24h", got)
 	}
+	if got, want := s.Handoff.TicketsPerHour, DefaultTicketsPerHour; got != want {
+		t.Errorf("tickets per hour = %d, want %d", got, want)
+	}
+	if got, want := s.Handoff.Texts.TooMany, DefaultTooMany; got != want {
+		t.Errorf("too_many = %+v, want the default %+v", got, want)
+	}
+}
+
+func TestHandoffTicketsPerHour(t *testing.T) {
+	s, ps := ParseSettings("s.yaml", settingsWith(t, "  hours: {mon: \"09:00-17:00\"}\n  tickets_per_hour: 5\n"+
+		handoffTexts+"    too_many: {ja: 多すぎます, en: Too many}\n"))
+	if len(ps) > 0 {
+		t.Fatalf("problems: %v", ps)
+	}
+	if got := s.Handoff.TicketsPerHour; got != 5 {
+		t.Errorf("tickets per hour = %d, want 5", got)
+	}
+	if got := s.Handoff.Texts.TooMany.In(English); got != "Too many" {
+		t.Errorf("too_many (en) = %q, want Too many", got)
+	}
 }
 
 func TestHandoffAbsent(t *testing.T) {
@@ -111,6 +131,8 @@ func TestHandoffLint(t *testing.T) {
 		{"date", "  hours: {mon: \"09:00-17:00\"}\n  closed_dates: [2026-13-01]\n", `"2026-13-01" is not a date`},
 		{"inactivity", "  hours: {mon: \"09:00-17:00\"}\n  inactivity: 10s\n", `handoff inactivity "10s" must be a duration`},
 		{"no hours", "  inactivity: 1h\n", `missing required field "hours"`},
+		{"tickets zero", "  hours: {mon: \"09:00-17:00\"}\n  tickets_per_hour: 0\n", "tickets_per_hour must be a whole number from 1 to 60"},
+		{"tickets fraction", "  hours: {mon: \"09:00-17:00\"}\n  tickets_per_hour: 2.5\n", "tickets_per_hour must be a whole number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, ps := ParseSettings("s.yaml", settingsWith(t, tc.block+handoffTexts))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,11 +42,10 @@ type messenger struct {
 }
 
 type push struct {
-	to    string
-	texts []string
+	to, text string
 }
 
-func (m *messenger) Push(_ context.Context, to string, texts []string, key string) error {
+func (m *messenger) Push(_ context.Context, to, text, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
@@ -58,7 +58,7 @@ func (m *messenger) Push(_ context.Context, to string, texts []string, key strin
 		return nil
 	}
 	m.keys[key] = true
-	m.pushes = append(m.pushes, push{to, texts})
+	m.pushes = append(m.pushes, push{to, text})
 	return nil
 }
 
@@ -68,20 +68,26 @@ func (m *messenger) got() []push {
 	return append([]push(nil), m.pushes...)
 }
 
-// desk is a fake Slack channel.
+// desk is a fake Slack channel: its markup is plain text with no more
+// than surrounding spaces, and it names staff as @id.
 type desk struct {
-	mu        sync.Mutex
-	down      bool
-	n         int
-	tickets   []View
-	updates   []View
-	posts     []string
-	reactions map[string][]string
+	mu   sync.Mutex
+	down bool
+	// failTickets refuses PostTicket.
+	failTickets bool
+	n           int
+	tickets     []View
+	updates     []View
+	posts       []string
+	reactions   map[string][]string
 }
 
 func (d *desk) PostTicket(_ context.Context, v View) (DeskRef, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.failTickets {
+		return DeskRef{}, errors.New("slack: channel_not_found")
+	}
 	d.n++
 	d.tickets = append(d.tickets, v)
 	return DeskRef{Channel: "CDESK", TS: fmt.Sprintf("%d.000100", 1000+d.n)}, nil
@@ -94,15 +100,17 @@ func (d *desk) UpdateTicket(_ context.Context, _ DeskRef, v View) error {
 	return nil
 }
 
-func (d *desk) Post(_ context.Context, ref DeskRef, text string) error {
+func (d *desk) Post(_ context.Context, ref DeskRef, n Note) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.down {
 		return errors.New("slack: service unavailable")
 	}
-	d.posts = append(d.posts, ref.TS+" "+text)
+	d.posts = append(d.posts, ref.TS+" "+strings.ReplaceAll(n.Text, StaffPlaceholder, "@"+n.Staff))
 	return nil
 }
+
+func (d *desk) Plain(markup string, _ catalogue.Lang) string { return strings.TrimSpace(markup) }
 
 func (d *desk) React(_ context.Context, _, ts, emoji string) error {
 	d.mu.Lock()

@@ -9,6 +9,7 @@ type metrics struct {
 	firstReply   prometheus.Histogram
 	relayed      *prometheus.CounterVec
 	pushFailures prometheus.Counter
+	refused      *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,9 +35,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "madoguchi_handoff_push_failures_total",
 			Help: "Staff messages that could not be pushed to the user.",
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "madoguchi_handoff_refused_total",
+			Help: "Requests for staff that opened no ticket, by reason (no_consent: the consent text is shown first; limit: tickets per hour reached).",
+		}, []string{"reason"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.opened, m.closed, m.firstReply, m.relayed, m.pushFailures)
+		reg.MustRegister(m.opened, m.closed, m.firstReply, m.relayed, m.pushFailures, m.refused)
 	}
 	return m
 }

@@ -119,7 +119,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	if active, err := b.h.Active(ctx, alice); err != nil || !active {
 		t.Fatalf("replica b: Active = %v, %v", active, err)
 	}
-	if r, err := b.h.Start(ctx, alice, nil, nil); err != nil || r.Text != "joined" {
+	if r, err := b.h.Start(ctx, alice); err != nil || r.Text != "joined" {
 		t.Errorf("start on b = %q, %v; want joined", r.Text, err)
 	}
 	var wg sync.WaitGroup
@@ -199,12 +199,15 @@ func TestRedisOutage(t *testing.T) {
 func TestConcurrentStarts(t *testing.T) {
 	stores(t, func(t *testing.T, s Store, clk *clock) {
 		f := newFixture(t, s, clk)
+		if _, err := f.h.Consent(context.Background(), alice); err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := f.h.Start(context.Background(), alice, nil, nil); err != nil {
+				if _, err := f.h.Start(context.Background(), alice); err != nil {
 					t.Error(err)
 				}
 			}()

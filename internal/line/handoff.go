@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -18,12 +16,9 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redact"
 )
 
-// handoffLink is the adapter's side of the staff handoff: the handoff
-// itself, and the last few exchanges of each user, which make the ticket
-// staff see readable ("what did they ask, what did the bot say").
+// handoffLink is the adapter's side of the staff handoff.
 type handoffLink struct {
-	h      *handoff.Handoff
-	recent *recentLog
+	h *handoff.Handoff
 }
 
 // EnableHandoff lets users of one-to-one chats talk to the office's staff:
@@ -31,18 +26,11 @@ type handoffLink struct {
 // open their messages go to staff instead of to the bot. Call it before
 // the queue starts handling events.
 func (a *Adapter) EnableHandoff(h *handoff.Handoff) {
-	a.ho = &handoffLink{h: h, recent: newRecentLog(recentUsers, recentLife, time.Now)}
+	a.ho = &handoffLink{h: h}
 }
 
-// How much of each user's recent conversation is kept for a ticket, for how
-// many users, and for how long: enough for the question that led to the
-// request, bounded so that a flood of users cannot grow memory.
-const (
-	recentExchanges = 3
-	recentUsers     = 10000
-	recentLife      = time.Hour
-	maxGuessesKept  = 3
-)
+// maxGuessesKept bounds the bot's guesses offered on a ticket.
+const maxGuessesKept = 3
 
 // langSep separates a handoff button's data from the language it was
 // offered in: LINE sends the data back verbatim, and the core's texts
@@ -79,20 +67,19 @@ func (a *Adapter) handoffNonText(ctx context.Context, qe intake.Event, e webhook
 	if a.ho == nil {
 		return false, nil
 	}
-	lang := catalogue.Japanese
-	if ex, ok := a.ho.lastOf(a.hashID(sourceUser(e.Source))); ok {
-		lang = ex.lang
-	}
-	u, ok := a.handoffUser(e.Source, lang)
+	u, ok := a.handoffUser(e.Source, catalogue.Japanese)
 	if !ok || u.Group {
 		return false, nil
+	}
+	if lang, ok := a.ho.h.LastLang(u); ok {
+		u.Lang = lang
 	}
 	kind := "message"
 	if e.Message != nil {
 		kind = e.Message.GetType()
 	}
 	r, herr := a.ho.h.FromUserNonText(ctx, u, kind)
-	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, lang, r, herr)
+	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
 
 // handoffDone sends the handoff's reply. ErrNotActive leaves the message
@@ -135,9 +122,8 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 		if a.ho.h.WantsName() && !u.Group {
 			u.Name = a.displayName(ctx, u.ID)
 		}
-		ex, _ := a.ho.lastOf(a.hashID(u.ID))
-		r, err = a.ho.h.Start(ctx, u, ex.exchanges, ex.guesses)
-		if err == nil && !u.Group && a.dialog != nil {
+		r, err = a.ho.h.Start(ctx, u)
+		if err == nil && r.Connected && a.dialog != nil {
 			// Marking the same question again (a second tap) changes nothing.
 			a.dialog.HandedOff(platform + ":" + a.hashID(u.ID))
 		}
@@ -187,7 +173,7 @@ func handoffMessages(r handoff.Reply, lang catalogue.Lang) []messaging_api.Messa
 		return nil
 	}
 	parts := split(r.Text, maxTextUnits)
-	msgs := make([]messaging_api.MessageInterface, 0, len(parts))
+	msgs := make([]messaging_api.MessageInterface, 0, min(len(parts), maxMessages))
 	for _, p := range parts[:min(len(parts), maxMessages)] {
 		msgs = append(msgs, &messaging_api.TextMessage{Text: p})
 	}
@@ -220,12 +206,12 @@ func (a *Adapter) withOffer(src webhook.SourceInterface, question string, r bot.
 	if a.ho == nil || isGroup(src) || len(msgs) == 0 {
 		return msgs
 	}
-	user := a.hashID(sourceUser(src))
+	user := sourceUser(src)
 	if user == "" {
 		return msgs
 	}
 	if question != "" {
-		a.ho.recent.add(user, r.Lang, exchangeOf(question, r), guessesOf(r))
+		a.ho.h.Remember(handoff.UserRef{Platform: platform, ID: user, Lang: r.Lang}, exchangeOf(question, r), guessesOf(r))
 	}
 	if r.Decision != match.Escalate || r.Contact == nil {
 		return msgs
@@ -286,83 +272,4 @@ func guessesOf(r bot.Reply) []handoff.Guess {
 		}
 	}
 	return gs
-}
-
-// remembered is what is kept of one user's recent conversation.
-type remembered struct {
-	lang      catalogue.Lang
-	exchanges []handoff.Exchange
-	guesses   []handoff.Guess
-	at        time.Time
-}
-
-// lastOf returns the user's recent conversation, if any is kept.
-func (l *handoffLink) lastOf(user string) (remembered, bool) {
-	return l.recent.get(user)
-}
-
-// recentLog keeps each user's last exchanges in memory, bounded in users
-// and age. It is per replica: a ticket opened on another replica than the
-// one that answered the question shows no recent conversation, which
-// costs staff a question, not the user an answer.
-type recentLog struct {
-	mu    sync.Mutex
-	users map[string]remembered
-	max   int
-	life  time.Duration
-	now   func() time.Time
-}
-
-func newRecentLog(max int, life time.Duration, now func() time.Time) *recentLog {
-	return &recentLog{users: map[string]remembered{}, max: max, life: life, now: now}
-}
-
-// add notes an exchange; guesses replace the user's earlier ones unless
-// there are none (an escalation keeps the guesses of the question before).
-func (l *recentLog) add(user string, lang catalogue.Lang, ex handoff.Exchange, guesses []handoff.Guess) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	r, ok := l.users[user]
-	if !ok || now.Sub(r.at) > l.life {
-		r = remembered{}
-		if len(l.users) >= l.max {
-			l.evict(now)
-		}
-	}
-	r.lang, r.at = lang, now
-	r.exchanges = append(r.exchanges, ex)
-	if n := len(r.exchanges); n > recentExchanges {
-		r.exchanges = append([]handoff.Exchange(nil), r.exchanges[n-recentExchanges:]...)
-	}
-	if len(guesses) > 0 {
-		r.guesses = guesses
-	}
-	l.users[user] = r
-}
-
-// evict makes room: expired entries go, and when none has expired, one
-// arbitrary entry does.
-func (l *recentLog) evict(now time.Time) {
-	for k, r := range l.users {
-		if now.Sub(r.at) > l.life {
-			delete(l.users, k)
-		}
-	}
-	for k := range l.users {
-		if len(l.users) < l.max {
-			return
-		}
-		delete(l.users, k)
-	}
-}
-
-func (l *recentLog) get(user string) (remembered, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	r, ok := l.users[user]
-	if !ok || l.now().Sub(r.at) > l.life {
-		return remembered{}, false
-	}
-	return r, true
 }

@@ -33,7 +33,8 @@ func (d *countingDesk) PostTicket(context.Context, handoff.View) (handoff.DeskRe
 	return handoff.DeskRef{Channel: "CDESK", TS: fmt.Sprintf("%d.0", d.n)}, nil
 }
 func (d *countingDesk) UpdateTicket(context.Context, handoff.DeskRef, handoff.View) error { return nil }
-func (d *countingDesk) Post(context.Context, handoff.DeskRef, string) error               { return nil }
+func (d *countingDesk) Post(context.Context, handoff.DeskRef, handoff.Note) error         { return nil }
+func (d *countingDesk) Plain(markup string, _ catalogue.Lang) string                      { return markup }
 func (d *countingDesk) React(_ context.Context, _, _, emoji string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -120,7 +121,11 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 		}
 		threads := make([]string, users)
 		for u := range users {
-			if _, err := h.Start(ctx, handoff.UserRef{Platform: "line", ID: fmt.Sprintf("U%04d", u), Lang: catalogue.English}, nil, nil); err != nil {
+			user := handoff.UserRef{Platform: "line", ID: fmt.Sprintf("U%04d", u), Lang: catalogue.English}
+			if _, err := h.Consent(ctx, user); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := h.Start(ctx, user); err != nil {
 				b.Fatal(err)
 			}
 			threads[u] = fmt.Sprintf("%d.0", u+1)

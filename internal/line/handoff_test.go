@@ -1,7 +1,6 @@
 package line
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -94,36 +93,6 @@ func TestWithOffer(t *testing.T) {
 	msgs := a.withOffer(user, "", r, render(r))
 	if items := quickItems(msgs[len(msgs)-1]); len(items) == 0 || items[0] != handoff.PostbackConsent+"|en" {
 		t.Errorf("English escalation offers %v", items)
-	}
-}
-
-func TestRecentLog(t *testing.T) {
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	l := newRecentLog(3, time.Hour, clock)
-	g := []handoff.Guess{{IntentID: "forgot-id-password", Title: "t"}}
-	for i := range 5 {
-		l.add("u1", catalogue.Japanese, handoff.Exchange{User: fmt.Sprint("q", i)}, nil)
-	}
-	l.add("u1", catalogue.English, handoff.Exchange{User: "q5"}, g)
-	l.add("u1", catalogue.English, handoff.Exchange{User: "q6"}, nil) // an escalation: no guesses
-	r, ok := l.get("u1")
-	if !ok || len(r.exchanges) != recentExchanges || r.exchanges[0].User != "q4" || r.exchanges[2].User != "q6" {
-		t.Errorf("kept %v, want the last %d (q4…q6)", r.exchanges, recentExchanges)
-	}
-	if len(r.guesses) != 1 || r.lang != catalogue.English {
-		t.Errorf("guesses %v lang %s, want the last question's guesses, in English", r.guesses, r.lang)
-	}
-	for i := range 10 {
-		l.add(fmt.Sprint("other", i), catalogue.Japanese, handoff.Exchange{User: "x"}, nil)
-	}
-	if n := len(l.users); n > 3 {
-		t.Errorf("%d users kept, want at most 3", n)
-	}
-	l.add("u2", catalogue.Japanese, handoff.Exchange{User: "old"}, nil)
-	now = now.Add(2 * time.Hour)
-	if _, ok := l.get("u2"); ok {
-		t.Errorf("an exchange two hours old is still offered to the ticket")
 	}
 }
 

@@ -9,12 +9,8 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
-
-	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
-
-var _ handoff.Messenger = (*Messenger)(nil)
 
 // Messenger pushes the office staff's replies to LINE users: the handoff's
 // Messenger port.
@@ -45,11 +41,12 @@ func NewMessenger(token secret.Secret, endpoint string, retries int, retryBase t
 	return &Messenger{api: api, retries: retries, retryBase: retryBase}, nil
 }
 
-// Push sends texts to the user with LINE id to, with retryKey as
-// X-Line-Retry-Key on every attempt; 409 (LINE already accepted this key)
-// counts as delivered. A 4xx, such as for a user who blocked the account,
-// is returned at once with LINE's reason.
-func (m *Messenger) Push(ctx context.Context, to string, texts []string, retryKey string) error {
+// pushTexts sends texts (at most maxMessages, each within maxTextUnits) to
+// the user with LINE id to, with retryKey as X-Line-Retry-Key on every
+// attempt; 409 (LINE already accepted this key) counts as delivered. A
+// 4xx, such as for a user who blocked the account, is returned at once
+// with LINE's reason.
+func (m *Messenger) pushTexts(ctx context.Context, to string, texts []string, retryKey string) error {
 	msgs := make([]messaging_api.MessageInterface, len(texts))
 	for i, t := range texts {
 		msgs[i] = &messaging_api.TextMessage{Text: t}

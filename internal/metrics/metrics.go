@@ -14,7 +14,8 @@ type Metrics struct {
 	// Events counts platform events by platform and outcome (queued,
 	// duplicate, ignored, rejected, busy; dropped: accepted but not
 	// answered before a shutdown ended; expired: too old for LINE's reply
-	// token and not pushed).
+	// token and not pushed; refused: a ticket button or thread reply from
+	// outside the staff channel or its members).
 	Events *prometheus.CounterVec
 	// Decisions counts the bot's decisions by decision and intent.
 	Decisions *prometheus.CounterVec

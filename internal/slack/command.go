@@ -33,7 +33,7 @@ func (a *Adapter) commandResponse(ctx context.Context, cmd slack.SlashCommand) *
 	case "show":
 		bl, text = a.show(rest)
 	case "handoffs":
-		list := a.handoffs(ctx)
+		list := a.handoffs(ctx, cmd)
 		bl, text = []slack.Block{section(list)}, "madoguchi handoffs"
 	default:
 		r := a.bot.Ask(cmd.Text)
@@ -49,7 +49,7 @@ func (a *Adapter) help() string {
 		"• `%[1]s &lt;question&gt;`: what the bot would answer (only you see it)\n"+
 		"• `%[1]s search &lt;letters&gt;`: find intents by a few letters of their id or title\n"+
 		"• `%[1]s show &lt;id&gt;`: an intent's answer in Japanese and English\n"+
-		"• `%[1]s handoffs`: the open conversations handed to the office staff\n"+
+		"• `%[1]s handoffs`: the open conversations handed to the office staff (in the staff channel)\n"+
 		"• mention me in a channel and I answer in a thread; message me directly and I answer there", c)
 }
 

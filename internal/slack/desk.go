@@ -87,8 +87,10 @@ func (d *Desk) UpdateTicket(ctx context.Context, ref handoff.DeskRef, v handoff.
 	return nil
 }
 
-// Post writes text in a ticket's thread.
-func (d *Desk) Post(ctx context.Context, ref handoff.DeskRef, text string) error {
+// Post writes a note in a ticket's thread: its text escaped, so that a
+// user's words are never read as markup, and its staff member mentioned.
+func (d *Desk) Post(ctx context.Context, ref handoff.DeskRef, n handoff.Note) error {
+	text := noteText(n)
 	err := d.retry(ctx, func() error {
 		_, _, err := d.api.PostMessageContext(ctx, ref.Channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(ref.TS))
 		return err
@@ -98,6 +100,18 @@ func (d *Desk) Post(ctx context.Context, ref handoff.DeskRef, text string) error
 	}
 	return nil
 }
+
+// noteText is a note in mrkdwn.
+func noteText(n handoff.Note) string {
+	s := escape(n.Text)
+	if n.Staff != "" {
+		s = strings.ReplaceAll(s, handoff.StaffPlaceholder, "<@"+escape(n.Staff)+">")
+	}
+	return s
+}
+
+// Plain is a staff message as a user reading lang sees it (plain text).
+func (d *Desk) Plain(markup string, lang catalogue.Lang) string { return plainText(markup, lang) }
 
 // React adds a reaction; one already there counts as added.
 func (d *Desk) React(ctx context.Context, channel, ts, emoji string) error {
@@ -173,7 +187,7 @@ func ticketBlocks(v handoff.View) []slack.Block {
 	}
 	who := "`" + v.Handle + "`"
 	if v.Name != "" {
-		who += " " + escapeMrkdwn(v.Name)
+		who += " " + escape(v.Name)
 	}
 	head := fmt.Sprintf("*問い合わせ / Handoff* %s\n%s · %s · %s", who, v.Platform, lang, ticketState(v))
 	blocks := []slack.Block{slack.NewSectionBlock(md(head), nil, nil)}
@@ -197,7 +211,7 @@ func ticketBlocks(v handoff.View) []slack.Block {
 		// A message holds at most 50 blocks; staff need the best few.
 		for _, g := range v.Guesses[:min(len(v.Guesses), maxGuesses)] {
 			btn := slack.NewButtonBlockElement(handoff.ActionSend, v.ID+" "+g.IntentID, plain("この回答を送る / Send this answer"))
-			blocks = append(blocks, slack.NewSectionBlock(md(escapeMrkdwn(g.Title)+" (`"+g.IntentID+"`)"), nil, slack.NewAccessory(btn)))
+			blocks = append(blocks, slack.NewSectionBlock(md(escape(g.Title)+" (`"+g.IntentID+"`)"), nil, slack.NewAccessory(btn)))
 		}
 	}
 	if open {
@@ -214,12 +228,7 @@ func ticketBlocks(v handoff.View) []slack.Block {
 	return blocks
 }
 
-func ticketLine(s string) string { return escapeMrkdwn(strings.Join(strings.Fields(s), " ")) }
-
-// escapeMrkdwn keeps user text from being read as Slack markup.
-func escapeMrkdwn(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func ticketLine(s string) string { return escape(strings.Join(strings.Fields(s), " ")) }
 
 // clipText shortens s to at most n characters, marking the cut.
 func clipText(s string, n int) string {

@@ -23,6 +23,9 @@ type fakeDeskAPI struct {
 	calls    []slackCall
 	answers  map[string]func(n int) (int, string)
 	isMember bool
+	// members are the channel's members, listed by conversations.members
+	// one per page, to exercise the cursor.
+	members []string
 }
 
 type slackCall struct {
@@ -43,6 +46,7 @@ func (f *fakeDeskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := f.answers[method]
 	member := f.isMember
+	members := append([]string(nil), f.members...)
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	if answer != nil {
@@ -59,6 +63,18 @@ func (f *fakeDeskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), n)
 	case "chat.update":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
+	case "conversations.members":
+		page, next := 0, ""
+		fmt.Sscanf(r.Form.Get("cursor"), "page%d", &page)
+		var ids []string
+		if page < len(members) {
+			ids = members[page : page+1]
+		}
+		if page+1 < len(members) {
+			next = fmt.Sprintf("page%d", page+1)
+		}
+		list, _ := json.Marshal(ids)
+		fmt.Fprintf(w, `{"ok":true,"members":%s,"response_metadata":{"next_cursor":%q}}`, list, next)
 	case "auth.test":
 		fmt.Fprint(w, `{"ok":true,"user":"madoguchi","user_id":"UBOT"}`)
 	case "conversations.info":
@@ -77,6 +93,19 @@ func (f *fakeDeskAPI) last(method string) url.Values {
 		}
 	}
 	return nil
+}
+
+// count is how many times method was called.
+func (f *fakeDeskAPI) count(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c.method == method {
+			n++
+		}
+	}
+	return n
 }
 
 func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
@@ -189,11 +218,19 @@ func TestDeskThreadAndReactions(t *testing.T) {
 	d := newTestDesk(t, f)
 	ctx := context.Background()
 	ref := handoff.DeskRef{Channel: "CDESK", TS: "1.1"}
-	if err := d.Post(ctx, ref, "hello"); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != "hello" {
-		t.Errorf("thread post = %v", got)
+	for _, tc := range []struct {
+		note handoff.Note
+		want string
+	}{
+		{handoff.Note{Text: "💬 <!channel> & <https://evil.example|bank> {staff}"}, "💬 &lt;!channel&gt; &amp; &lt;https://evil.example|bank&gt; {staff}"},
+		{handoff.Note{Text: "Closed by {staff}.", Staff: "USTAFF"}, "Closed by <@USTAFF>."},
+	} {
+		if err := d.Post(ctx, ref, tc.note); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != tc.want {
+			t.Errorf("thread post = %v, want text %q", got, tc.want)
+		}
 	}
 	for i, wantErr := range []bool{false, false, true} {
 		err := d.React(ctx, "CDESK", "1.2", handoff.ReactDelivered)

@@ -135,7 +135,12 @@ func (a *Adapter) Interactive() http.Handler {
 // so that the same request delivered again (a retry, a replay) is
 // answered once.
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback, raw []byte) bool {
-	_, isTicket := a.clickedHandoff(cb)
+	act, isTicket := a.clickedHandoff(cb)
+	if isTicket && act.Channel != a.ho.channel {
+		// A ticket's button belongs in the staff channel only.
+		a.metrics.Events.WithLabelValues(platform, "refused").Inc()
+		return true
+	}
 	if _, _, fb := clickedFeedback(cb); !fb && !isTicket && clickedChoice(cb) == "" {
 		return true
 	}

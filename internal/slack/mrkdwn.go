@@ -1,18 +1,12 @@
-package handoff
+package slack
 
 import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
-)
 
-// LINE's limits on a push: MaxText UTF-16 units per text message and
-// MaxPerPush messages per call.
-const (
-	MaxText    = 5000
-	MaxPerPush = 5
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
 
 // slackToken is anything Slack writes between angle brackets: links, user
@@ -28,17 +22,33 @@ var emphasis = []*regexp.Regexp{
 	regexp.MustCompile("(^|[^`])`([^`\n]+)`($|[^`])"),
 }
 
-var unescape = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+// escaper and unescaper are Slack's three HTML escapes, the only ones
+// mrkdwn has.
+var (
+	escaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	unescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+)
 
-// Plain turns Slack mrkdwn into plain text for LINE: links become "label
-// url", mentions disappear, emphasis markers are dropped and Slack's HTML
-// escapes are undone.
-func Plain(s string) string {
+// escape makes plain text safe in mrkdwn, so that nothing in it is read
+// as markup: a user's "<!channel>" does not notify a channel, a fake link
+// stays text. It is the one escape of this package (answers, tickets,
+// notes, users' messages relayed to a ticket).
+func escape(s string) string { return escaper.Replace(s) }
+
+// channelWord is what a channel mention becomes for a user: the staff's
+// channel names (#hr-secret) are not theirs to read.
+var channelWord = map[catalogue.Lang]string{catalogue.Japanese: "チャンネル", catalogue.English: "#channel"}
+
+// plainText turns a staff member's Slack mrkdwn into plain text for a user
+// who reads lang: links become "label url", mentions of people disappear,
+// channel mentions become a word without the channel's name, emphasis
+// markers are dropped and Slack's HTML escapes are undone.
+func plainText(s string, lang catalogue.Lang) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range slackToken.FindAllStringSubmatchIndex(s, -1) {
 		b.WriteString(stripEmphasis(s[last:m[0]]))
-		tok := token(s[m[2]:m[3]])
+		tok := token(s[m[2]:m[3]], lang)
 		if next, _ := utf8.DecodeRuneInString(s[m[1]:]); tok == "" && (unicode.IsPunct(next) || m[1] == len(s)) {
 			// "Hi <@U1>, see" reads "Hi, see", not "Hi , see".
 			kept := strings.TrimRight(b.String(), " ")
@@ -50,7 +60,7 @@ func Plain(s string) string {
 	}
 	b.WriteString(stripEmphasis(s[last:]))
 	out := strings.ReplaceAll(b.String(), "```", "")
-	out = unescape.Replace(out)
+	out = unescaper.Replace(out)
 	// A removed mention leaves doubled or leading spaces behind.
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
@@ -60,17 +70,17 @@ func Plain(s string) string {
 }
 
 // token renders the inside of one <…> token.
-func token(t string) string {
+func token(t string, lang catalogue.Lang) string {
 	target, label, hasLabel := strings.Cut(t, "|")
 	switch {
 	case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "!subteam^"),
 		target == "!here", target == "!channel", target == "!everyone":
 		return ""
 	case strings.HasPrefix(target, "#"):
-		if hasLabel {
-			return "#" + label
+		if w, ok := channelWord[lang]; ok {
+			return w
 		}
-		return ""
+		return channelWord[catalogue.Japanese]
 	case strings.HasPrefix(target, "!"):
 		// Dates and other special tokens carry their fallback text.
 		return label
@@ -94,71 +104,4 @@ func stripEmphasis(s string) string {
 		}
 	}
 	return s
-}
-
-// Split cuts text into pieces of at most limit UTF-16 units, at a line
-// break or else a space where it can, never inside a character.
-func Split(text string, limit int) []string {
-	var out []string
-	for utf16Len(text) > limit {
-		cut, units := 0, 0
-		lastBreak, lastSpace := -1, -1
-		for i, r := range text {
-			n := utf16.RuneLen(r)
-			if n < 0 {
-				n = 1
-			}
-			if units+n > limit {
-				break
-			}
-			units += n
-			cut = i + utf8.RuneLen(r)
-			switch r {
-			case '\n':
-				lastBreak = i
-			case ' ':
-				lastSpace = i
-			}
-		}
-		switch {
-		case lastBreak > 0:
-			out = append(out, text[:lastBreak])
-			text = text[lastBreak+1:]
-		case lastSpace > 0:
-			out = append(out, text[:lastSpace])
-			text = text[lastSpace+1:]
-		default:
-			out = append(out, text[:cut])
-			text = text[cut:]
-		}
-	}
-	if text != "" {
-		out = append(out, text)
-	}
-	return out
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// batches groups messages into pushes of at most MaxPerPush.
-func batches(msgs []string) [][]string {
-	var out [][]string
-	for len(msgs) > MaxPerPush {
-		out = append(out, msgs[:MaxPerPush])
-		msgs = msgs[MaxPerPush:]
-	}
-	if len(msgs) > 0 {
-		out = append(out, msgs)
-	}
-	return out
 }
