@@ -234,12 +234,24 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	creds := newCredentials(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	cfg.intake.defaults()
-	ho, err := newHandoff(logger, b, reg, cfg)
+	// One client per outside service: the adapter, the handoff and the
+	// start-up check of each platform share it.
+	var lineAPI *line.Client
+	if cfg.line != nil {
+		if lineAPI, err = line.NewClient(*cfg.line, m); err != nil {
+			return nil, fmt.Errorf("LINE: %w", err)
+		}
+	}
+	var slackAPI *slack.Client
+	if cfg.slack != nil {
+		slackAPI = slack.NewClient(*cfg.slack, m)
+	}
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI)
 	if err != nil {
 		return nil, err
 	}
 	if ho != nil {
-		creds.add("slack_handoff", ho.checkDesk)
+		creds.add("slack_handoff", ho.desk.Check)
 	}
 	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
@@ -247,17 +259,13 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
-		la, err := line.New(logger, dialog, claims, q, m, *cfg.line)
-		if err != nil {
-			return nil, fmt.Errorf("LINE: %w", err)
-		}
+		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
 			la.EnableHandoff(ho.h)
 		}
 		q.Start(recovering(onPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
-		lc := *cfg.line
-		creds.add("line", func(ctx context.Context) error { return line.CheckCredentials(ctx, lc) })
+		creds.add("line", lineAPI.CheckCredentials)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
@@ -269,7 +277,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if err != nil {
 			return nil, fmt.Errorf("Slack: %w", err)
 		}
-		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
+		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
 			sa.EnableHandoff(ho.h, cfg.handoff.channel)
 			every := cfg.handoff.sweepEvery
@@ -279,8 +287,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(recovering(onPanic, sa.Handle))
-		sc := *cfg.slack
-		creds.add("slack", func(ctx context.Context) error { return slack.CheckCredentials(ctx, sc) })
+		creds.add("slack", slackAPI.CheckCredentials)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())

@@ -82,7 +82,7 @@ type Adapter struct {
 	log     *slog.Logger
 	dialog  *bot.Dialog
 	bot     *bot.Bot
-	api     *messaging_api.MessagingApiAPI
+	api     *Client
 	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
@@ -90,27 +90,14 @@ type Adapter struct {
 	cards   *cardCache
 }
 
-// New returns a LINE adapter whose replies go through the real SDK client.
-// Its events go to q; the caller starts q with the adapter's Handle.
-func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+// New returns a LINE adapter whose replies go through c, the channel's
+// one client. Its events go to q; the caller starts q with the adapter's
+// Handle.
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, c *Client, cfg Config) *Adapter {
 	cfg.defaults()
-	// Every worker may be replying at once: keep a connection to LINE
-	// open for each (Go's default keeps two, and dialled for the others).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
-	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr}),
-	}
-	if cfg.Endpoint != "" {
-		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
-	}
-	api, err := messaging_api.NewMessagingApiAPI(cfg.ChannelToken.Reveal(), opts...)
-	if err != nil {
-		return nil, err
-	}
 	logger = logger.With("platform", platform)
 	in := &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL}
-	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg, cards: newCardCache()}, nil
+	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: c, intake: in, metrics: m, cfg: cfg, cards: newCardCache()}
 }
 
 // ServeHTTP is the webhook: verify, claim each event, queue it, answer.

@@ -84,12 +84,9 @@ func TestMessengerPush(t *testing.T) {
 			fake := &fakePushAPI{statuses: tc.statuses}
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			m, err := NewMessenger("token-123", srv.URL, 2, time.Millisecond)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := NewMessenger(testClient(t, "token-123", srv.URL, 2))
 			key := handoff.RetryKey("CDESK/1700000000.000100", 0)
-			err = m.Push(context.Background(), "Uuser", []string{"one", "two"}, key)
+			err := m.Push(context.Background(), "Uuser", []string{"one", "two"}, key)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("got error %v, want %q", err, tc.wantErr)
 			}
@@ -120,10 +117,7 @@ func TestMessengerHang(t *testing.T) {
 	fake := &fakePushAPI{statuses: []int{200}, hang: true}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	m, err := NewMessenger("t", srv.URL, 0, time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMessenger(testClient(t, "t", srv.URL, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	if err := m.Push(ctx, "U", []string{"x"}, "k"); err == nil {

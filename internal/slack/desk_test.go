@@ -82,7 +82,7 @@ func (f *fakeDeskAPI) last(method string) url.Values {
 func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return NewDesk("xoxb-test", srv.URL+"/", "CDESK")
+	return NewDesk(testClient(t, srv.URL+"/"), "CDESK")
 }
 
 // blockActions lists the action ids and values of the buttons in blocks.

@@ -75,7 +75,7 @@ func (a *Adapter) fromStaff(ctx context.Context, data any) error {
 	}
 	if e := data.(*slackevents.MessageEvent); e.SubType == "file_share" {
 		// LINE gets text only: say so, or staff believe the file went.
-		_, _, err := a.api.PostMessageContext(ctx, m.Channel, slack.MsgOptionTS(m.ThreadTS), slack.MsgOptionText(
+		_, _, err := a.api.postMessage(ctx, m.Channel, slack.MsgOptionTS(m.ThreadTS), slack.MsgOptionText(
 			"⚠️ 添付ファイルはユーザーに送られません。必要なら内容を文章かリンクで送ってください。 / Attached files are not sent to the user; send their content as text or a link.", false))
 		if err != nil {
 			a.log.Warn("handoff: file note not posted", "channel", m.Channel, "ts", m.TS, "err", err)
