@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/credentials"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
@@ -182,8 +183,8 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // Mode, the catalogue watcher), and how to finish its work.
 type app struct {
 	handler    http.Handler
-	ops        http.Handler // the operations listener's routes
-	creds      *credentials // start-up checks of the platforms' tokens
+	ops        http.Handler        // the operations listener's routes
+	creds      *credentials.Checks // start-up checks of the platforms' tokens
 	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
@@ -231,7 +232,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	checks = append(checks, rec.checks()...)
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
 	srv := server.New(logger, b, reg, checks...)
-	creds := newCredentials(logger)
+	creds := credentials.New(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	cfg.intake.defaults()
 	// One client per outside service: the adapter, the handoff and the
@@ -251,7 +252,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		return nil, err
 	}
 	if ho != nil {
-		creds.add("slack_handoff", ho.desk.Check)
+		creds.Add("slack_handoff", ho.desk.Check)
 	}
 	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
@@ -265,7 +266,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		}
 		q.Start(recovering(onPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
-		creds.add("line", lineAPI.CheckCredentials)
+		creds.Add("line", lineAPI.CheckCredentials)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
@@ -287,7 +288,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(recovering(onPanic, sa.Handle))
-		creds.add("slack", slackAPI.CheckCredentials)
+		creds.Add("slack", slackAPI.CheckCredentials)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())
@@ -351,7 +352,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 		opsDone <- err
 	}()
 	defer func() { stopOps(); <-opsDone }()
-	if err := a.creds.verify(ctx, fatal); err != nil {
+	if err := a.creds.Verify(ctx, fatal); err != nil {
 		ln.Close()
 		return err
 	}
