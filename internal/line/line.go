@@ -46,10 +46,11 @@ type Config struct {
 	// Off by default: push messages count against the paid quota.
 	PushFallback bool
 	// Retries is how many times a failed API call (network error, 429 or
-	// 5xx) is tried again; RetryBase is the first wait, doubled each time.
+	// 5xx) is tried again; RetryBase is the first wait, doubled each time
+	// (the Client's retry policy, for every call).
 	Retries   int
 	RetryBase time.Duration
-	// HTTPTimeout bounds one API call.
+	// HTTPTimeout bounds one attempt of an API call.
 	HTTPTimeout time.Duration
 	// ReplyTokenLife is how long after the webhook a reply token is
 	// taken to be valid (LINE says about a minute); an older event is
