@@ -45,7 +45,7 @@ type Config struct {
 	Retries   int
 	RetryBase time.Duration
 	MaxWait   time.Duration
-	// HTTPTimeout bounds one Web API call.
+	// HTTPTimeout bounds one attempt of a Web API call.
 	HTTPTimeout time.Duration
 	DedupTTL    time.Duration
 }
