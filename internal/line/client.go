@@ -67,6 +67,8 @@ type APIError struct {
 	Attempts int // how many times the call was made
 }
 
+// Error says which call LINE refused, with which status and message, and
+// after how many attempts.
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("LINE %s: status %d", e.Call, e.Status)
 	if e.Attempts > 1 {

@@ -33,7 +33,10 @@ func NewDesk(c *Client, channel string) *Desk {
 // retry can help, and the sentence says how to fix it.
 type ChannelError struct{ Err error }
 
+// Error is the sentence saying what is wrong and how to fix it.
 func (e *ChannelError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Slack's answer, or the sentence itself.
 func (e *ChannelError) Unwrap() error { return e.Err }
 
 // Rejected marks the error as one that retrying will not cure.
