@@ -252,3 +252,27 @@ func TestCheckCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestMessengerCounted: the staff's pushes go through the channel's client,
+// so they are counted like the adapter's calls.
+func TestMessengerCounted(t *testing.T) {
+	fake := &scriptedLINE{script: []answer{{status: 500}, {status: 200}}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	m := metrics.New(prometheus.NewRegistry())
+	c, err := NewClient(Config{ChannelToken: "t", Endpoint: srv.URL, RetryBase: time.Millisecond}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := NewMessenger(c).Push(t.Context(), "U1", []string{"hello"}, "key-1"); err != nil {
+		t.Fatal(err)
+	}
+	for status, want := range map[string]float64{"500": 1, "200": 1} {
+		if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "push", status)); got != want {
+			t.Errorf("got %v staff pushes counted with status %s, want %v", got, status, want)
+		}
+	}
+	if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "push")); got != 1 {
+		t.Errorf("got %v retries counted, want 1", got)
+	}
+}
