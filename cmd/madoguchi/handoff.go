@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/url"
 	"strings"
 	"time"
 
@@ -57,7 +55,7 @@ type handoffWiring struct {
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
 // replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig) (*handoffWiring, error) {
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig, lineAPI *line.Client, slackAPI *slack.Client) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -65,14 +63,6 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	if !settings().Configured {
 		logger.Warn("SLACK_HANDOFF_CHANNEL is set but intents/_settings.yaml has no handoff block; the staff handoff is off")
 		return nil, nil
-	}
-	retryBase := cfg.line.RetryBase
-	if retryBase == 0 {
-		retryBase = 300 * time.Millisecond
-	}
-	msgr, err := line.NewMessenger(cfg.line.ChannelToken, cfg.line.Endpoint, 3, retryBase)
-	if err != nil {
-		return nil, fmt.Errorf("handoff: %w", err)
 	}
 	var store handoff.Store = handoff.NewMemory(cfg.handoff.now)
 	closeStore := func() error { return nil }
@@ -83,9 +73,9 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 		}
 		store, closeStore = r, r.Close
 	}
-	desk := slack.NewDesk(cfg.slack.BotToken, cfg.slack.APIURL, cfg.handoff.channel)
+	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
 	h, err := handoff.New(handoff.Options{
-		Store: store, Messenger: msgr, Desk: desk, Settings: settings,
+		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
 		Answers: func(id string, lang catalogue.Lang) (string, bool) { return answerText(b, id, lang) },
 		Key:     handleKey(cfg.line.ChannelSecret.Reveal()),
 		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
@@ -120,31 +110,6 @@ func answerText(b *bot.Bot, id string, lang catalogue.Lang) (string, bool) {
 		s.WriteString("\n" + l.Label + ": " + l.URL)
 	}
 	return s.String(), true
-}
-
-// handoffRefused is a desk check that retrying will not cure (the bot is
-// not in the channel, the id is wrong): serve stops with its sentence,
-// which says how to fix it.
-type handoffRefused struct{ err error }
-
-func (e handoffRefused) Error() string  { return e.err.Error() }
-func (e handoffRefused) Unwrap() error  { return e.err }
-func (e handoffRefused) Rejected() bool { return true }
-
-// checkDesk runs the desk's start-up check; a network failure is retried
-// like the platforms' credential checks, any answer from Slack refusing
-// the channel stops serve.
-func (w *handoffWiring) checkDesk(ctx context.Context) error {
-	err := w.desk.Check(ctx)
-	var netErr net.Error
-	var urlErr *url.Error
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &netErr), errors.As(err, &urlErr), errors.Is(err, context.DeadlineExceeded):
-		return err
-	}
-	return handoffRefused{err}
 }
 
 // after runs drain, then closes the handoff's store: the events being

@@ -474,7 +474,7 @@ func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = a.creds.verify(t.Context(), func(error) {})
+	err = a.creds.Verify(t.Context(), func(error) {})
 	if err == nil || !strings.Contains(err.Error(), "/invite @madoguchi") {
 		t.Errorf("start with the bot outside the channel: %v, want the sentence saying how to invite it", err)
 	}

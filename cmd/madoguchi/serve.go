@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/credentials"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
@@ -182,8 +183,8 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // Mode, the catalogue watcher), and how to finish its work.
 type app struct {
 	handler    http.Handler
-	ops        http.Handler // the operations listener's routes
-	creds      *credentials // start-up checks of the platforms' tokens
+	ops        http.Handler        // the operations listener's routes
+	creds      *credentials.Checks // start-up checks of the platforms' tokens
 	reloader   *reload.Reloader
 	background []func(context.Context) error
 	drain      func(context.Context) error
@@ -231,15 +232,27 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	checks = append(checks, rec.checks()...)
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
 	srv := server.New(logger, b, reg, checks...)
-	creds := newCredentials(logger)
+	creds := credentials.New(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
 	cfg.intake.defaults()
-	ho, err := newHandoff(logger, b, reg, cfg)
+	// One client per outside service: the adapter, the handoff and the
+	// start-up check of each platform share it.
+	var lineAPI *line.Client
+	if cfg.line != nil {
+		if lineAPI, err = line.NewClient(*cfg.line, m); err != nil {
+			return nil, fmt.Errorf("LINE: %w", err)
+		}
+	}
+	var slackAPI *slack.Client
+	if cfg.slack != nil {
+		slackAPI = slack.NewClient(*cfg.slack, m)
+	}
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI)
 	if err != nil {
 		return nil, err
 	}
 	if ho != nil {
-		creds.add("slack_handoff", ho.checkDesk)
+		creds.Add("slack_handoff", ho.desk.Check)
 	}
 	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
 	if cfg.line != nil {
@@ -247,17 +260,13 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if err != nil {
 			return nil, fmt.Errorf("LINE: %w", err)
 		}
-		la, err := line.New(logger, dialog, claims, q, m, *cfg.line)
-		if err != nil {
-			return nil, fmt.Errorf("LINE: %w", err)
-		}
+		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
 			la.EnableHandoff(ho.h)
 		}
 		q.Start(recovering(onPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
-		lc := *cfg.line
-		creds.add("line", func(ctx context.Context) error { return line.CheckCredentials(ctx, lc) })
+		creds.Add("line", lineAPI.CheckCredentials)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
@@ -269,7 +278,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if err != nil {
 			return nil, fmt.Errorf("Slack: %w", err)
 		}
-		sa := slack.New(logger, dialog, claims, q, m, *cfg.slack)
+		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
 			sa.EnableHandoff(ho.h, cfg.handoff.channel)
 			every := cfg.handoff.sweepEvery
@@ -279,8 +288,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(recovering(onPanic, sa.Handle))
-		sc := *cfg.slack
-		creds.add("slack", func(ctx context.Context) error { return slack.CheckCredentials(ctx, sc) })
+		creds.Add("slack", slackAPI.CheckCredentials)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
 			srv.Handle("POST /slack/commands", sa.Commands())
@@ -344,7 +352,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 		opsDone <- err
 	}()
 	defer func() { stopOps(); <-opsDone }()
-	if err := a.creds.verify(ctx, fatal); err != nil {
+	if err := a.creds.Verify(ctx, fatal); err != nil {
 		ln.Close()
 		return err
 	}

@@ -39,7 +39,7 @@ func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
 	// The tokens are checked against the fake APIs, as runServe does.
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
-	if err := a.creds.verify(ctx, func(err error) { tb.Errorf("credentials: %v", err) }); err != nil {
+	if err := a.creds.Verify(ctx, func(err error) { tb.Errorf("credentials: %v", err) }); err != nil {
 		tb.Fatal(err)
 	}
 	return a

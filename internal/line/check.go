@@ -2,9 +2,9 @@ package line
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -25,30 +25,20 @@ func (e *RejectedError) Rejected() bool { return true }
 // CheckCredentials asks LINE for the bot's own profile (GET /v2/bot/info)
 // with the channel access token, so that a wrong token shows at start-up
 // rather than when the first alumnus writes. A 401 or 403 is a
-// *RejectedError; any other failure (network, 429, 5xx) is worth retrying.
-// The channel secret cannot be checked this way: only LINE's signed
-// webhooks prove it.
-func CheckCredentials(ctx context.Context, cfg Config) error {
-	opts := []messaging_api.MessagingApiAPIOption{messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}
-	if cfg.Endpoint != "" {
-		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
+// *RejectedError; any other failure (network, 429, 5xx) is worth retrying,
+// which the caller does (one attempt here: the start-up check keeps its
+// own, slower, pace). The channel secret cannot be checked this way: only
+// LINE's signed webhooks prove it.
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	out := c.call(ctx, "bot info", 0, func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
+		res, _, err := api.GetBotInfoWithHttpInfo()
+		return res, err
+	})
+	if ae, ok := errors.AsType[*APIError](out.err); ok && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
+		return &RejectedError{Status: ae.Status}
 	}
-	api, err := messaging_api.NewMessagingApiAPI(cfg.ChannelToken.Reveal(), opts...)
-	if err != nil {
-		return fmt.Errorf("LINE client: %w", err)
-	}
-	res, _, err := api.WithContext(ctx).GetBotInfoWithHttpInfo()
-	if res != nil {
-		res.Body.Close()
-		switch {
-		case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-			return &RejectedError{Status: res.StatusCode}
-		case res.StatusCode/100 != 2:
-			return fmt.Errorf("check LINE_CHANNEL_TOKEN: LINE answered %d", res.StatusCode)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("check LINE_CHANNEL_TOKEN: %w", err)
+	if out.err != nil {
+		return fmt.Errorf("check LINE_CHANNEL_TOKEN: %w", out.err)
 	}
 	return nil
 }

@@ -153,17 +153,11 @@ func (a *Adapter) officeContact(lang catalogue.Lang) bot.Reply {
 // displayName is the user's LINE display name, or "" when LINE does not
 // give it (the ticket then shows the handle only).
 func (a *Adapter) displayName(ctx context.Context, userID string) string {
-	api := *a.api
-	api.WithContext(ctx)
-	p, err := api.GetProfile(userID)
+	name, err := a.api.displayName(ctx, userID)
 	if err != nil {
-		a.log.Warn("handoff: profile not read; the ticket shows the handle only", "err", redactBody(err))
-		return ""
+		a.log.Warn("handoff: profile not read; the ticket shows the handle only", "err", err)
 	}
-	if p == nil {
-		return ""
-	}
-	return p.DisplayName
+	return name
 }
 
 // handoffMessages renders the handoff's reply: a text with its buttons as

@@ -109,10 +109,7 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 		b.StopTimer()
 		fake := &arrivals{keys: map[string]bool{}, at: map[string][]time.Time{}}
 		srv := httptest.NewServer(fake)
-		m, err := NewMessenger("token", srv.URL, 2, 10*time.Millisecond)
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := NewMessenger(testClient(b, "token", srv.URL, 2))
 		desk := &countingDesk{}
 		h, err := handoff.New(handoff.Options{Store: newStore(), Messenger: m, Desk: desk,
 			Settings: func() catalogue.Handoff { return set }, Key: []byte("bench-key-0123456789")})

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -25,10 +24,7 @@ func handoffAdapter(t *testing.T) (*Adapter, *bot.Bot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewMessenger("token", "http://127.0.0.1:1", 0, time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMessenger(testClient(t, "token", "http://127.0.0.1:1", 0))
 	h, err := handoff.New(handoff.Options{Store: handoff.NewMemory(nil), Messenger: m, Desk: &countingDesk{},
 		Settings: func() catalogue.Handoff { return cat.Settings.Handoff }, Key: []byte("test-key-0123456789")})
 	if err != nil {
@@ -139,11 +135,7 @@ func TestDisplayName(t *testing.T) {
 		w.Write([]byte(`{"userId":"U1","displayName":"山田 花子"}`))
 	}))
 	defer srv.Close()
-	api, err := messaging_api.NewMessagingApiAPI("token", messaging_api.WithEndpoint(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &Adapter{api: api, log: slog.New(slog.DiscardHandler)}
+	a := &Adapter{api: testClient(t, "token", srv.URL, 0), log: slog.New(slog.DiscardHandler)}
 	for id, want := range map[string]string{"U1": "山田 花子", "U2": ""} {
 		if got := a.displayName(t.Context(), id); got != want {
 			t.Errorf("display name of %s = %q, want %q", id, got, want)

@@ -46,10 +46,11 @@ type Config struct {
 	// Off by default: push messages count against the paid quota.
 	PushFallback bool
 	// Retries is how many times a failed API call (network error, 429 or
-	// 5xx) is tried again; RetryBase is the first wait, doubled each time.
+	// 5xx) is tried again; RetryBase is the first wait, doubled each time
+	// (the Client's retry policy, for every call).
 	Retries   int
 	RetryBase time.Duration
-	// HTTPTimeout bounds one API call.
+	// HTTPTimeout bounds one attempt of an API call.
 	HTTPTimeout time.Duration
 	// ReplyTokenLife is how long after the webhook a reply token is
 	// taken to be valid (LINE says about a minute); an older event is
@@ -82,7 +83,7 @@ type Adapter struct {
 	log     *slog.Logger
 	dialog  *bot.Dialog
 	bot     *bot.Bot
-	api     *messaging_api.MessagingApiAPI
+	api     *Client
 	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
@@ -90,27 +91,14 @@ type Adapter struct {
 	cards   *cardCache
 }
 
-// New returns a LINE adapter whose replies go through the real SDK client.
-// Its events go to q; the caller starts q with the adapter's Handle.
-func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) (*Adapter, error) {
+// New returns a LINE adapter whose replies go through c, the channel's
+// one client. Its events go to q; the caller starts q with the adapter's
+// Handle.
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, c *Client, cfg Config) *Adapter {
 	cfg.defaults()
-	// Every worker may be replying at once: keep a connection to LINE
-	// open for each (Go's default keeps two, and dialled for the others).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
-	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr}),
-	}
-	if cfg.Endpoint != "" {
-		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
-	}
-	api, err := messaging_api.NewMessagingApiAPI(cfg.ChannelToken.Reveal(), opts...)
-	if err != nil {
-		return nil, err
-	}
 	logger = logger.With("platform", platform)
 	in := &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL}
-	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: api, intake: in, metrics: m, cfg: cfg, cards: newCardCache()}, nil
+	return &Adapter{log: logger, dialog: d, bot: d.Bot(), api: c, intake: in, metrics: m, cfg: cfg, cards: newCardCache()}
 }
 
 // ServeHTTP is the webhook: verify, claim each event, queue it, answer.

@@ -83,12 +83,9 @@ func TestMessengerPush(t *testing.T) {
 			fake := &fakePushAPI{statuses: tc.statuses}
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			m, err := NewMessenger("token-123", srv.URL, 2, time.Millisecond)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := NewMessenger(testClient(t, "token-123", srv.URL, 2))
 			key := retryKey("CDESK/1700000000.000100", 0)
-			err = m.Push(context.Background(), "Uuser", "one", "CDESK/1700000000.000100")
+			err := m.Push(context.Background(), "Uuser", "one", "CDESK/1700000000.000100")
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("got error %v, want %q", err, tc.wantErr)
 			}
@@ -119,10 +116,7 @@ func TestMessengerHang(t *testing.T) {
 	fake := &fakePushAPI{statuses: []int{200}, hang: true}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	m, err := NewMessenger("t", srv.URL, 0, time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMessenger(testClient(t, "t", srv.URL, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	if err := m.Push(ctx, "U", "x", "k"); err == nil {
@@ -137,10 +131,7 @@ func TestMessengerPushSplits(t *testing.T) {
 	fake := &fakePushAPI{statuses: []int{200}}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	m, err := NewMessenger("token", srv.URL, 0, time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMessenger(testClient(t, "token", srv.URL, 0))
 	para := strings.Repeat("あ", 4000)
 	text := strings.Repeat(para+"\n", 6) + para // 7 paragraphs of 4,000: 7 texts, 2 pushes
 	if err := m.Push(context.Background(), "U1", text, "CDESK/2000.1"); err != nil {

@@ -3,10 +3,6 @@ package line
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,8 +12,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 )
 
-// deliver replies with the single-use reply token, retrying network
-// errors, 429 and 5xx with backoff. It pushes the messages instead (with
+// deliver replies with the single-use reply token, under the client's
+// retry policy. It pushes the messages instead (with
 // push fallback on) only when the reply certainly did not reach the user:
 // LINE refused the token and no earlier attempt, of this call or of an
 // earlier handling of the event, may have been delivered. An event too old
@@ -39,13 +35,12 @@ func (a *Adapter) deliver(ctx context.Context, ev intake.Event, token string, sr
 		a.log.Error("reply cannot be encoded; not answered", "event_id", ev.ID, "err", err)
 		return nil
 	}
-	res := a.call(ctx, "reply", func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
-		return post(ctx, api, "/v2/bot/message/reply", body, nil)
-	})
+	res := a.api.reply(ctx, body)
 	if res.err == nil {
 		return nil
 	}
-	refused := res.status == http.StatusBadRequest && strings.Contains(res.err.Error(), "reply token")
+	ae, _ := errors.AsType[*APIError](res.err)
+	refused := ae != nil && ae.ReplyTokenRefused()
 	unknown := res.unknown || ev.Redelivered
 	if refused && !unknown && a.cfg.PushFallback {
 		return a.push(ctx, ev, src, msgs)
@@ -57,7 +52,7 @@ func (a *Adapter) deliver(ctx context.Context, ev intake.Event, token string, sr
 		reason = "reply outcome unknown"
 	}
 	a.metrics.Failures.WithLabelValues(platform, reason).Inc()
-	a.log.Warn("reply failed", "event_id", ev.ID, "status", res.status, "outcome_unknown", unknown, "err", redactBody(res.err))
+	a.log.Warn("reply failed", "event_id", ev.ID, "status", res.status, "outcome_unknown", unknown, "err", res.err)
 	return ctx.Err()
 }
 
@@ -75,91 +70,10 @@ func (a *Adapter) push(ctx context.Context, ev intake.Event, src webhook.SourceI
 	if ev.ID != "" {
 		key = uuid.NewSHA1(uuid.NameSpaceURL, []byte("madoguchi:line:"+ev.ID)).String()
 	}
-	res := a.call(ctx, "push", func(api *messaging_api.MessagingApiAPI) (*http.Response, error) {
-		return pushMessage(ctx, api, to, msgs, key)
-	})
-	if res.err != nil && res.status != http.StatusConflict {
+	if res := a.api.push(ctx, to, msgs, key); res.err != nil {
 		a.metrics.Failures.WithLabelValues(platform, "push "+statusLabel(res.status)).Inc()
-		a.log.Warn("push failed", "event_id", ev.ID, "status", res.status, "err", redactBody(res.err))
+		a.log.Warn("push failed", "event_id", ev.ID, "status", res.status, "err", res.err)
 		return ctx.Err()
 	}
 	return nil
-}
-
-// callResult is how an API call ended: the last HTTP status (0 when no
-// response came), its error, and whether any attempt may have reached LINE
-// without our knowing (no response, and not a refused connection).
-type callResult struct {
-	status  int
-	unknown bool
-	err     error
-}
-
-// call runs an API call with ctx, retrying what may succeed later.
-func (a *Adapter) call(ctx context.Context, name string, do func(*messaging_api.MessagingApiAPI) (*http.Response, error)) callResult {
-	api := *a.api // a copy: WithContext sets a field
-	api.WithContext(ctx)
-	wait := a.cfg.RetryBase
-	var out callResult
-	for attempt := 0; ; attempt++ {
-		res, err := do(&api)
-		status := 0
-		if res != nil {
-			status = res.StatusCode
-			if res.Body != nil {
-				res.Body.Close()
-			}
-		}
-		if err != nil && status == 0 && !errors.Is(err, syscall.ECONNREFUSED) {
-			out.unknown = true
-		}
-		out.status, out.err = status, err
-		a.metrics.APICalls.WithLabelValues(platform, name, statusLabel(status)).Inc()
-		if err == nil || !retryable(status) || attempt >= a.cfg.Retries || ctx.Err() != nil {
-			return out
-		}
-		a.metrics.Retries.WithLabelValues(platform, name).Inc()
-		if d := retryAfter(res); d > wait {
-			wait = d
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return out
-		}
-		wait *= 2
-	}
-}
-
-func retryable(status int) bool {
-	return status == 0 || status == http.StatusTooManyRequests || status >= 500
-}
-
-// retryAfter reads a Retry-After header in seconds, capped at 30 s.
-func retryAfter(res *http.Response) time.Duration {
-	if res == nil {
-		return 0
-	}
-	s, err := strconv.Atoi(res.Header.Get("Retry-After"))
-	if err != nil || s <= 0 {
-		return 0
-	}
-	return min(time.Duration(s)*time.Second, 30*time.Second)
-}
-
-func statusLabel(status int) string {
-	if status == 0 {
-		return "error"
-	}
-	return strconv.Itoa(status)
-}
-
-// redactBody keeps the first line of an SDK error, whose remainder may
-// quote LINE's response.
-func redactBody(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, ", {"); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }

@@ -22,8 +22,9 @@ type Metrics struct {
 	// MatchSeconds is the time the matcher takes per question (without
 	// the state store).
 	MatchSeconds prometheus.Histogram
-	// APICalls counts calls to platform APIs by platform, call and HTTP
-	// status ("error" when no response came back).
+	// APICalls counts calls to platform APIs (every attempt) by platform,
+	// call and HTTP status ("error" when no response came back, or when
+	// Slack answered with an error code).
 	APICalls *prometheus.CounterVec
 	// Retries counts retried platform API calls by platform and call.
 	Retries *prometheus.CounterVec

@@ -36,15 +36,10 @@ var authErrors = map[string]bool{
 // rejection returns a *RejectedError for variable when err says Slack
 // refused the token, and nil otherwise.
 func rejection(variable string, err error) error {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && authErrors[se.Err] {
-		return &RejectedError{Variable: variable, Reason: se.Err}
+	if code := slackError(err); authErrors[code] {
+		return &RejectedError{Variable: variable, Reason: code}
 	}
-	if authErrors[err.Error()] {
-		return &RejectedError{Variable: variable, Reason: err.Error()}
-	}
-	var sc slack.StatusCodeError
-	if errors.As(err, &sc) && (sc.Code == http.StatusUnauthorized || sc.Code == http.StatusForbidden) {
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusUnauthorized || sc.Code == http.StatusForbidden) {
 		return &RejectedError{Variable: variable, Reason: sc.Status}
 	}
 	return nil
@@ -53,14 +48,10 @@ func rejection(variable string, err error) error {
 // CheckCredentials calls auth.test with the bot token, so that a wrong
 // token shows at start-up rather than when the first member of staff
 // asks. A refused token is a *RejectedError; any other failure (network,
-// 5xx) is worth retrying. The app token is checked by the Socket Mode
-// connection itself (see SocketMode).
-func CheckCredentials(ctx context.Context, cfg Config) error {
-	var opts []slack.Option
-	if cfg.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
-	}
-	_, err := slack.New(cfg.BotToken.Reveal(), opts...).AuthTestContext(ctx)
+// 5xx) is worth retrying, which the caller does. The app token is checked
+// by the Socket Mode connection itself (see SocketMode).
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	_, err := c.authTest(ctx)
 	if err == nil {
 		return nil
 	}

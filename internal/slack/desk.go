@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
-	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
 
 var _ handoff.Desk = (*Desk)(nil)
@@ -20,67 +18,79 @@ var _ handoff.Desk = (*Desk)(nil)
 // are Block Kit messages with Take, Close and "Send this answer" buttons;
 // the conversation runs in each ticket's thread.
 type Desk struct {
-	api     *slack.Client
+	api     *Client
 	channel string
-	retries int
-	maxWait time.Duration
 }
 
-// NewDesk returns a Desk posting to channel (an id such as C0123…) with
-// the bot token; apiURL overrides the Web API base (ending with a slash).
-func NewDesk(token secret.Secret, apiURL, channel string) *Desk {
-	var opts []slack.Option
-	if apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(apiURL))
-	}
-	return &Desk{api: slack.New(token.Reveal(), opts...), channel: channel, retries: 3, maxWait: 30 * time.Second}
+// NewDesk returns a Desk posting to channel (an id such as C0123…) through
+// c, the app's one client.
+func NewDesk(c *Client, channel string) *Desk {
+	return &Desk{api: c, channel: channel}
 }
+
+// ChannelError says that the bot cannot work in the handoff channel as it
+// is set up (SLACK_HANDOFF_CHANNEL names no channel the bot is in): no
+// retry can help, and the sentence says how to fix it.
+type ChannelError struct{ Err error }
+
+// Error is the sentence saying what is wrong and how to fix it.
+func (e *ChannelError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Slack's answer, or the sentence itself.
+func (e *ChannelError) Unwrap() error { return e.Err }
+
+// Rejected marks the error as one that retrying will not cure.
+func (e *ChannelError) Rejected() bool { return true }
 
 // Check verifies at startup that the bot can work in the channel, and
-// otherwise says how to fix it.
+// otherwise says how to fix it. What retrying cannot cure (a refused token,
+// a wrong channel id, a channel without the bot, any other refusal from
+// Slack) is a *RejectedError or a *ChannelError; a failure that may pass
+// (the network, a 5xx, a rate limit) is returned as it is.
 func (d *Desk) Check(ctx context.Context) error {
 	if strings.HasPrefix(d.channel, "#") || d.channel == "" {
-		return fmt.Errorf("SLACK_HANDOFF_CHANNEL must be the channel's id (C0123…, in the channel's details), not %q", d.channel)
+		return &ChannelError{fmt.Errorf("SLACK_HANDOFF_CHANNEL must be the channel's id (C0123…, in the channel's details), not %q", d.channel)}
 	}
-	me, err := d.api.AuthTestContext(ctx)
+	me, err := d.api.authTest(ctx)
 	if err != nil {
-		return fmt.Errorf("slack auth.test: %w", err)
-	}
-	ch, err := d.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: d.channel})
-	if err != nil {
-		if strings.Contains(err.Error(), "channel_not_found") {
-			return fmt.Errorf("SLACK_HANDOFF_CHANNEL %s: channel not found; check the id, and for a private channel invite the bot first (in the channel: /invite @%s)", d.channel, me.User)
+		if rej := rejection("SLACK_BOT_TOKEN", err); rej != nil {
+			return rej
 		}
-		return fmt.Errorf("slack conversations.info %s: %w", d.channel, err)
+		return refused(fmt.Errorf("slack auth.test: %w", err))
 	}
-	if !ch.IsMember {
-		return fmt.Errorf("the bot @%s is not a member of #%s (SLACK_HANDOFF_CHANNEL); invite it there with /invite @%s", me.User, ch.Name, me.User)
+	ch, err := d.api.conversationInfo(ctx, d.channel)
+	switch {
+	case slackError(err) == "channel_not_found":
+		return &ChannelError{fmt.Errorf("SLACK_HANDOFF_CHANNEL %s: channel not found; check the id, and for a private channel invite the bot first (in the channel: /invite @%s)", d.channel, me.User)}
+	case err != nil:
+		return refused(fmt.Errorf("slack conversations.info %s: %w", d.channel, err))
+	case !ch.IsMember:
+		return &ChannelError{fmt.Errorf("the bot @%s is not a member of #%s (SLACK_HANDOFF_CHANNEL); invite it there with /invite @%s", me.User, ch.Name, me.User)}
 	}
 	return nil
 }
 
+// refused is err as a *ChannelError when Slack's answer will not change,
+// and err itself when trying again may pass.
+func refused(err error) error {
+	if retryable(err) {
+		return err
+	}
+	return &ChannelError{err}
+}
+
 // PostTicket posts a new ticket to the channel.
 func (d *Desk) PostTicket(ctx context.Context, v handoff.View) (handoff.DeskRef, error) {
-	var ref handoff.DeskRef
-	err := d.retry(ctx, func() error {
-		ch, ts, err := d.api.PostMessageContext(ctx, d.channel,
-			slack.MsgOptionText(ticketSummary(v), false), slack.MsgOptionBlocks(ticketBlocks(v)...))
-		ref = handoff.DeskRef{Channel: ch, TS: ts}
-		return err
-	})
+	ch, ts, err := d.api.postMessage(ctx, d.channel, slack.MsgOptionText(ticketSummary(v), false), slack.MsgOptionBlocks(ticketBlocks(v)...))
 	if err != nil {
 		return handoff.DeskRef{}, fmt.Errorf("slack post ticket: %w", err)
 	}
-	return ref, nil
+	return handoff.DeskRef{Channel: ch, TS: ts}, nil
 }
 
 // UpdateTicket rewrites a ticket to show its state.
 func (d *Desk) UpdateTicket(ctx context.Context, ref handoff.DeskRef, v handoff.View) error {
-	err := d.retry(ctx, func() error {
-		_, _, _, err := d.api.UpdateMessageContext(ctx, ref.Channel, ref.TS,
-			slack.MsgOptionText(ticketSummary(v), false), slack.MsgOptionBlocks(ticketBlocks(v)...))
-		return err
-	})
+	err := d.api.updateMessage(ctx, ref.Channel, ref.TS, slack.MsgOptionText(ticketSummary(v), false), slack.MsgOptionBlocks(ticketBlocks(v)...))
 	if err != nil {
 		return fmt.Errorf("slack update ticket: %w", err)
 	}
@@ -90,12 +100,7 @@ func (d *Desk) UpdateTicket(ctx context.Context, ref handoff.DeskRef, v handoff.
 // Post writes a note in a ticket's thread: its text escaped, so that a
 // user's words are never read as markup, and its staff member mentioned.
 func (d *Desk) Post(ctx context.Context, ref handoff.DeskRef, n handoff.Note) error {
-	text := noteText(n)
-	err := d.retry(ctx, func() error {
-		_, _, err := d.api.PostMessageContext(ctx, ref.Channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(ref.TS))
-		return err
-	})
-	if err != nil {
+	if _, _, err := d.api.postMessage(ctx, ref.Channel, slack.MsgOptionText(noteText(n), false), slack.MsgOptionTS(ref.TS)); err != nil {
 		return fmt.Errorf("slack post in thread: %w", err)
 	}
 	return nil
@@ -115,33 +120,11 @@ func (d *Desk) Plain(markup string, lang catalogue.Lang) string { return plainTe
 
 // React adds a reaction; one already there counts as added.
 func (d *Desk) React(ctx context.Context, channel, ts, emoji string) error {
-	err := d.retry(ctx, func() error {
-		err := d.api.AddReactionContext(ctx, emoji, slack.NewRefToMessage(channel, ts))
-		if err != nil && err.Error() == "already_reacted" {
-			return nil
-		}
-		return err
-	})
-	if err != nil {
+	err := d.api.addReaction(ctx, emoji, slack.NewRefToMessage(channel, ts))
+	if err != nil && slackError(err) != "already_reacted" {
 		return fmt.Errorf("slack add reaction: %w", err)
 	}
 	return nil
-}
-
-// retry runs call again when Slack rate-limits it, waiting as told.
-func (d *Desk) retry(ctx context.Context, call func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := call()
-		var rl *slack.RateLimitedError
-		if err == nil || !errors.As(err, &rl) || attempt >= d.retries {
-			return err
-		}
-		select {
-		case <-time.After(min(rl.RetryAfter, d.maxWait)):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 }
 
 // ticketSummary is the notification text of a ticket.

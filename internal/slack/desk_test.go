@@ -111,7 +111,7 @@ func (f *fakeDeskAPI) count(method string) int {
 func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return NewDesk("xoxb-test", srv.URL+"/", "CDESK")
+	return NewDesk(testClient(t, srv.URL+"/"), "CDESK")
 }
 
 // blockActions lists the action ids and values of the buttons in blocks.

@@ -99,7 +99,7 @@ func (a *Adapter) fromStaff(ctx context.Context, data any) error {
 	}
 	if e := data.(*slackevents.MessageEvent); e.SubType == "file_share" {
 		// LINE gets text only: say so, or staff believe the file went.
-		_, _, err := a.api.PostMessageContext(ctx, m.Channel, slack.MsgOptionTS(m.ThreadTS), slack.MsgOptionText(noteFilesNotSent, false))
+		_, _, err := a.api.postMessage(ctx, m.Channel, slack.MsgOptionTS(m.ThreadTS), slack.MsgOptionText(noteFilesNotSent, false))
 		if err != nil {
 			a.log.Warn("handoff: file note not posted", "channel", m.Channel, "ts", m.TS, "err", err)
 		}
@@ -110,10 +110,10 @@ func (a *Adapter) fromStaff(ctx context.Context, data any) error {
 // tellStaff marks the message at ts ⚠️ and says why in its thread, as far
 // as Slack lets it.
 func (a *Adapter) tellStaff(ctx context.Context, channel, thread, ts, note string) {
-	if err := a.api.AddReactionContext(ctx, handoff.ReactFailed, slack.NewRefToMessage(channel, ts)); err != nil {
+	if err := a.api.addReaction(ctx, handoff.ReactFailed, slack.NewRefToMessage(channel, ts)); err != nil {
 		a.log.Warn("handoff: reaction not added", "channel", channel, "ts", ts, "err", err)
 	}
-	if _, _, err := a.api.PostMessageContext(ctx, channel, slack.MsgOptionTS(thread), slack.MsgOptionText(note, false)); err != nil {
+	if _, _, err := a.api.postMessage(ctx, channel, slack.MsgOptionTS(thread), slack.MsgOptionText(note, false)); err != nil {
 		a.log.Warn("handoff: note not posted", "channel", channel, "ts", ts, "err", err)
 	}
 }

@@ -118,14 +118,15 @@ func newStaffRig(t *testing.T, members ...string) *staffRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := metrics.New(r.reg)
+	api := NewClient(Config{BotToken: "xoxb-test", APIURL: srv.URL + "/", RetryBase: time.Millisecond}, m)
 	r.h, err = handoff.New(handoff.Options{Store: handoff.NewMemory(nil), Messenger: r.line,
-		Desk: NewDesk("xoxb-test", srv.URL+"/", "CDESK"), Key: []byte("0123456789abcdef-test"),
+		Desk: NewDesk(api, "CDESK"), Key: []byte("0123456789abcdef-test"),
 		Settings: func() catalogue.Handoff { return cat.Settings.Handoff }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.a = &Adapter{log: slog.New(slog.DiscardHandler), metrics: metrics.New(r.reg),
-		api: slack.New("xoxb-test", slack.OptionAPIURL(srv.URL+"/"))}
+	r.a = &Adapter{log: slog.New(slog.DiscardHandler), metrics: m, api: api}
 	r.a.EnableHandoff(r.h, "CDESK")
 	r.a.ho.members.now = func() time.Time { return r.now }
 	return r
@@ -316,7 +317,7 @@ func TestMembersHang(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	m := newMembers(slack.New("xoxb-test", slack.OptionAPIURL(srv.URL+"/")), "CDESK", memberTTL, time.Now)
+	m := newMembers(testClient(t, srv.URL+"/"), "CDESK", memberTTL, time.Now)
 	first := make(chan error, 1)
 	go func() {
 		_, err := m.has(context.Background(), "USTAFF") // holds the lock, hanging

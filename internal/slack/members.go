@@ -21,10 +21,13 @@ const (
 )
 
 // memberLister is the Web API method the member list needs
-// (conversations.members, scope channels:read or groups:read).
+// (conversations.members, scope channels:read or groups:read): the app's
+// one Client, under its retry policy.
 type memberLister interface {
-	GetUsersInConversationContext(ctx context.Context, p *slack.GetUsersInConversationParameters) ([]string, string, error)
+	conversationMembers(ctx context.Context, p *slack.GetUsersInConversationParameters) ([]string, string, error)
 }
+
+var _ memberLister = (*Client)(nil)
 
 // members is the staff channel's member list, read again after ttl.
 // Only its members may write to users, take or close tickets and list
@@ -72,7 +75,7 @@ func (m *members) read(ctx context.Context) (map[string]bool, error) {
 	set := map[string]bool{}
 	cursor := ""
 	for range maxMemberPages {
-		ids, next, err := m.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{
+		ids, next, err := m.api.conversationMembers(ctx, &slack.GetUsersInConversationParameters{
 			ChannelID: m.channel, Cursor: cursor, Limit: memberPageSize})
 		if err != nil {
 			return nil, err

@@ -103,7 +103,8 @@ func TestRedeliveredNotAnsweredTwice(t *testing.T) {
 	}
 	m := metrics.New(prometheus.NewRegistry())
 	d := bot.NewDialog(bot.New(match.New(cat)), nil, 0, nil)
-	a := New(slog.New(slog.NewTextHandler(io.Discard, nil)), d, nil, nil, m, Config{BotToken: secret.Secret("xoxb"), APIURL: srv.URL + "/"})
+	cfg := Config{BotToken: secret.Secret("xoxb"), APIURL: srv.URL + "/"}
+	a := New(slog.New(slog.NewTextHandler(io.Discard, nil)), d, nil, nil, m, NewClient(cfg, m), cfg)
 	mention := func(id, ts string) []byte {
 		b, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": id, "event": map[string]any{
 			"type": "app_mention", "user": "U1", "text": "<@UB> パスワードを忘れました", "ts": ts, "channel": "C1"}})

@@ -12,9 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"log/slog"
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -41,11 +39,13 @@ type Config struct {
 	APIURL string
 	// Command is the slash command's name, "/madoguchi" by default.
 	Command string
-	// Retries bounds how often a rate-limited or failed post is retried;
-	// MaxWait caps one wait for Slack's Retry-After.
-	Retries int
-	MaxWait time.Duration
-	// HTTPTimeout bounds one Web API call.
+	// Retries bounds how often a rate-limited or failed call is retried;
+	// RetryBase is the first wait after a failure, doubled each time;
+	// MaxWait caps one wait, also Slack's Retry-After.
+	Retries   int
+	RetryBase time.Duration
+	MaxWait   time.Duration
+	// HTTPTimeout bounds one attempt of a Web API call.
 	HTTPTimeout time.Duration
 	DedupTTL    time.Duration
 }
@@ -56,6 +56,9 @@ func (c *Config) defaults() {
 	}
 	if c.Retries == 0 {
 		c.Retries = 3
+	}
+	if c.RetryBase == 0 {
+		c.RetryBase = 500 * time.Millisecond
 	}
 	if c.MaxWait == 0 {
 		c.MaxWait = 30 * time.Second
@@ -73,31 +76,21 @@ type Adapter struct {
 	log     *slog.Logger
 	dialog  *bot.Dialog
 	bot     *bot.Bot
-	api     *slack.Client
+	api     *Client
 	intake  *intake.Intake
 	metrics *metrics.Metrics
 	cfg     Config
 	ho      *deskLink // nil unless EnableHandoff was called
 }
 
-// New returns a Slack adapter using the slack-go Web API client. Its events
-// go to q; the caller starts q with the adapter's Handle.
-func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, cfg Config) *Adapter {
+// New returns a Slack adapter whose calls go through c, the app's one
+// client. Its events go to q; the caller starts q with the adapter's
+// Handle.
+func New(logger *slog.Logger, d *bot.Dialog, claims intake.Claimer, q intake.Queue, m *metrics.Metrics, c *Client, cfg Config) *Adapter {
 	cfg.defaults()
-	// Every worker may be posting at once: keep a connection to Slack open
-	// for each (Go's default keeps two, and dialled for the others).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
-	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr})}
-	if cfg.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
-	}
-	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken.Reveal()))
-	}
 	logger = logger.With("platform", platform)
 	return &Adapter{
-		log: logger, dialog: d, bot: d.Bot(), api: slack.New(cfg.BotToken.Reveal(), opts...), metrics: m, cfg: cfg,
+		log: logger, dialog: d, bot: d.Bot(), api: c, metrics: m, cfg: cfg,
 		intake: &intake.Intake{Platform: platform, Claims: claims, Queue: q, Metrics: m, Log: logger, TTL: cfg.DedupTTL},
 	}
 }
@@ -245,15 +238,11 @@ func (a *Adapter) answered(ctx context.Context, q question, id string) bool {
 	var msgs []slack.Message
 	var err error
 	if q.thread != "" {
-		msgs, _, _, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		msgs, err = a.api.conversationReplies(ctx, &slack.GetConversationRepliesParameters{
 			ChannelID: q.channel, Timestamp: q.thread, Oldest: q.ts, Inclusive: true, Limit: 200, IncludeAllMetadata: true})
 	} else {
-		var h *slack.GetConversationHistoryResponse
-		h, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		msgs, err = a.api.conversationHistory(ctx, &slack.GetConversationHistoryParameters{
 			ChannelID: q.channel, Oldest: q.ts, Inclusive: true, Limit: 200, IncludeAllMetadata: true})
-		if h != nil {
-			msgs = h.Messages
-		}
 	}
 	if err != nil {
 		a.metrics.Failures.WithLabelValues(platform, "redelivery check").Inc()
@@ -299,41 +288,19 @@ func (a *Adapter) feedback(ctx context.Context, cb slack.InteractionCallback, to
 }
 
 // post sends a reply to a thread (with more options, such as metadata),
-// waiting out rate limits and retrying failures a bounded number of
-// times within ctx. It returns ctx's error
-// when ctx ended before the post succeeded.
+// under the client's retry policy. It returns ctx's error when ctx ended
+// before the post succeeded.
 func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply, more ...slack.MsgOption) error {
 	opts := append([]slack.MsgOption{slack.MsgOptionText(fallbackText(r), false), slack.MsgOptionBlocks(blocks(r, true)...)}, more...)
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	for attempt := 0; ; attempt++ {
-		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
-		var rl *slack.RateLimitedError
-		switch {
-		case err == nil:
-			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "200").Inc()
-			return nil
-		case errors.As(err, &rl):
-			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "429").Inc()
-		default:
-			a.metrics.APICalls.WithLabelValues(platform, "chat.postMessage", "error").Inc()
-		}
-		if attempt >= a.cfg.Retries || ctx.Err() != nil {
-			a.metrics.Failures.WithLabelValues(platform, "post").Inc()
-			a.log.Warn("post failed", "err", err)
-			return ctx.Err()
-		}
-		a.metrics.Retries.WithLabelValues(platform, "chat.postMessage").Inc()
-		wait := time.Duration(attempt+1) * 500 * time.Millisecond
-		if rl != nil {
-			wait = min(rl.RetryAfter, a.cfg.MaxWait)
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-		}
+	if _, _, err := a.api.postMessage(ctx, channel, opts...); err != nil {
+		a.metrics.Failures.WithLabelValues(platform, "post").Inc()
+		a.log.Warn("post failed", "err", err)
+		return ctx.Err()
 	}
+	return nil
 }
 
 // choiceValue encodes a button's choice; parseChoice decodes it.

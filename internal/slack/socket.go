@@ -54,7 +54,7 @@ func (s *SocketMode) set(connected bool, reason string) {
 // that doubles up to MaxBackoff, so that a fixed token or a recovered Slack
 // is picked up without a restart.
 func (s *SocketMode) Run(ctx context.Context) error {
-	sm := socketmode.New(s.a.api)
+	sm := socketmode.New(s.a.api.api)
 	go func() {
 		for evt := range sm.Events {
 			s.observe(evt)
