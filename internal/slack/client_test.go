@@ -227,3 +227,32 @@ func TestChecksClassify(t *testing.T) {
 		})
 	}
 }
+
+// TestMembersThroughClient: the staff channel's member list is read
+// through the app's client, so a failure that may pass is retried and
+// every attempt is counted like the adapter's calls.
+func TestMembersThroughClient(t *testing.T) {
+	fake, url := newScriptedSlack(t, map[string][]slackAnswer{"conversations.members": {
+		{status: 503, body: "down"},
+		{status: 200, body: `{"ok":true,"members":["USTAFF"],"response_metadata":{"next_cursor":""}}`},
+	}})
+	m := metrics.New(prometheus.NewRegistry())
+	c := NewClient(Config{BotToken: "xoxb-test", APIURL: url, Retries: 2, RetryBase: time.Millisecond}, m)
+	ms := newMembers(c, "CDESK", memberTTL, time.Now)
+	for user, want := range map[string]bool{"USTAFF": true, "UOTHER": false} {
+		if got, err := ms.has(t.Context(), user); err != nil || got != want {
+			t.Errorf("has(%s): got %v, %v, want %v", user, got, err, want)
+		}
+	}
+	if got := fake.count("conversations.members"); got != 2 {
+		t.Errorf("got %d calls of conversations.members, want 2 (one retry, then the list cached)", got)
+	}
+	for status, want := range map[string]float64{"503": 1, "200": 1} {
+		if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "conversations.members", status)); got != want {
+			t.Errorf("got %v calls counted with status %s, want %v", got, status, want)
+		}
+	}
+	if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "conversations.members")); got != 1 {
+		t.Errorf("got %v retries counted, want 1", got)
+	}
+}
