@@ -94,7 +94,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	if err != nil || n < 1 || n > 1024 {
 		return cfg, usageError{fmt.Sprintf("--workers must be a number from 1 to 1024, not %q", *nworkers)}
 	}
-	cfg.workers, cfg.queue = n, 64*n
+	cfg.workers, cfg.queue = n, queueSize(n)
 	if cfg.rateLimit, err = strconv.Atoi(*rate); err != nil || cfg.rateLimit < 0 {
 		return cfg, usageError{fmt.Sprintf("--rate-limit must be a number of messages per minute (0 for none), not %q", *rate)}
 	}
@@ -366,3 +366,8 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	}
 	return err
 }
+
+// queueSize is the memory queue's size for n workers: 64 events each, and
+// at least a whole LINE body, so that a large body is acknowledged at once
+// and answered after.
+func queueSize(n int) int { return max(64*n, line.MaxEvents) }
