@@ -224,7 +224,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	rec, err := startRecording(logger, b, m, cfg)
+	rec, err := startRecording(logger, b, m, reg, cfg)
 	if err != nil {
 		return nil, err
 	}
