@@ -55,9 +55,11 @@ func (l *capListener) Accept() (net.Conn, error) {
 		// The address is checked first, so that a flooding host never
 		// holds a global slot, even for a moment.
 		key := addrKey(c.RemoteAddr().String())
+		// Counted before the close, so that a client that sees the close
+		// finds it counted.
 		if !l.take(key) {
-			c.Close()
 			l.refused("connections_per_address")
+			c.Close()
 			continue
 		}
 		select {
@@ -65,8 +67,8 @@ func (l *capListener) Accept() (net.Conn, error) {
 			return &slotConn{Conn: c, l: l, key: key}, nil
 		default:
 			l.give(key)
-			c.Close()
 			l.refused("connections")
+			c.Close()
 		}
 	}
 }
