@@ -1,10 +1,17 @@
 package console
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // hostileReturns are pages to return to as an attacker writes them, with
@@ -91,5 +98,47 @@ func TestRedirectsStayOnTheConsole(t *testing.T) {
 	r := do(t, c, "GET", f.srv.URL+"/lang?to=en&back=/./%5Chost/x", nil)
 	if got := r.header.Get("Location"); got != "/" {
 		t.Errorf("GET /lang?to=en&back=/./%%5Chost/x: to %q, want /", got)
+	}
+}
+
+// TestBrowserRedirectsStayOnConsole has a real Chromium follow the
+// language switch's redirect with the issue's hostile returns, pointed at
+// a second server on loopback: the browser stays on the console, and the
+// other server is never asked.
+func TestBrowserRedirectsStayOnConsole(t *testing.T) {
+	exe := browser(t)
+	var hits atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	defer elsewhere.Close()
+	host := strings.TrimPrefix(elsewhere.URL, "http://")
+	f := newFixture(t, nil)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for _, back := range []string{
+		"/./%5C" + host + "/x", // the issue's, as it was sent
+		url.QueryEscape(`/\` + host + "/x"),
+		url.QueryEscape("/\t/" + host + "/x"),
+		url.QueryEscape("//" + host + "/x"),
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/lang?to=en&back="+back)); err != nil {
+			t.Fatalf("back=%s: %v", back, err)
+		}
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(loc, f.srv.URL+"/") {
+			t.Errorf("back=%s: the browser is at %s, want the console (%s)", back, loc, f.srv.URL)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the other server was asked %d times, want never", n)
 	}
 }
