@@ -95,7 +95,7 @@ func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) 
 	if err != nil || n < 1 || n > 1024 {
 		return cfg, usageError{fmt.Sprintf("--workers must be a number from 1 to 1024, not %q", *nworkers)}
 	}
-	cfg.workers, cfg.queue = n, 64*n
+	cfg.workers, cfg.queue = n, queueSize(n)
 	if cfg.rateLimit, err = strconv.Atoi(*rate); err != nil || cfg.rateLimit < 0 {
 		return cfg, usageError{fmt.Sprintf("--rate-limit must be a number of messages per minute (0 for none), not %q", *rate)}
 	}
@@ -225,7 +225,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	rec, err := startRecording(logger, b, m, cfg)
+	rec, err := startRecording(logger, b, m, reg, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -374,3 +374,8 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	}
 	return err
 }
+
+// queueSize is the memory queue's size for n workers: 64 events each, and
+// at least a whole LINE body, so that a large body is acknowledged at once
+// and answered after.
+func queueSize(n int) int { return max(64*n, line.MaxEvents) }

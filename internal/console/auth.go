@@ -294,15 +294,6 @@ func (a *authenticator) oidcState(w http.ResponseWriter, r *http.Request) (state
 	return parts[0], parts[1], string(n), true
 }
 
-// localPath returns p when it is a path on this site, else "/": the
-// page to return to after signing in must not send the admin elsewhere.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return "/"
-	}
-	return p
-}
-
 // loginPage shows the ways to sign in.
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 	c.showLogin(w, r, http.StatusOK, "")
@@ -316,7 +307,7 @@ type loginData struct {
 
 func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	c.render(w, r, nil, status, "login", page{Error: msg, Data: loginData{
-		Password: c.auth.hash != nil, Slack: c.auth.o.ClientID != "", Next: localPath(r.FormValue("next"))}})
+		Password: c.auth.hash != nil, Slack: c.auth.o.ClientID != "", Next: c.localPath(r.FormValue("next"))}})
 }
 
 // passwordLogin checks the admin password.
@@ -342,7 +333,7 @@ func (c *Console) passwordLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	c.auth.start(w, "admin")
 	c.o.Logger.Info("console: signed in", "user", "admin")
-	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(w, r, c.localPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
 // oidcStart sends the browser to the provider.
@@ -358,7 +349,7 @@ func (c *Console) oidcStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state, nonce := randomID(), randomID()
-	c.auth.setOIDCState(w, state, nonce, localPath(r.FormValue("next")))
+	c.auth.setOIDCState(w, state, nonce, c.localPath(r.FormValue("next")))
 	http.Redirect(w, r, cfg.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusFound)
 }
 
@@ -419,7 +410,7 @@ func (c *Console) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	c.auth.start(w, who)
 	c.o.Logger.Info("console: signed in with Slack")
-	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+	http.Redirect(w, r, c.localPath(next), http.StatusSeeOther)
 }
 
 // logout ends the session.

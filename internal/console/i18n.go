@@ -58,7 +58,7 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: c.auth.secure, SameSite: http.SameSiteLaxMode})
-	back := localPath(r.FormValue("back"))
+	back := c.localPath(r.FormValue("back"))
 	if u, err := url.Parse(back); err != nil || strings.HasPrefix(u.Path, "/lang") {
 		back = "/"
 	}

@@ -91,43 +91,114 @@ type Intake struct {
 // reports false when the event could not be queued: the caller then asks
 // the platform to deliver it again.
 func (in *Intake) Accept(ctx context.Context, id string, payload []byte) bool {
-	key := in.Platform + ":" + id
-	claimed := false
-	if id != "" && in.Claims != nil {
-		first, err := in.Claims.Claim(ctx, key, in.TTL)
-		if err != nil {
-			// Better to answer twice than never.
-			in.Metrics.StoreErrors.WithLabelValues("claim").Inc()
-			in.Log.Warn("state store unavailable; handling the event anyway", "err", err)
-			first = true
-		}
-		if !first {
-			in.count("duplicate")
-			return true
-		}
-		claimed = err == nil
-	}
+	return in.AcceptAll(ctx, []Item{{ID: id, Payload: payload}})
+}
+
+// Item is one event of a delivery: its id (as Accept's) and payload.
+type Item struct {
+	ID      string
+	Payload []byte
+}
+
+// BatchQueue is a Queue that takes many events in fewer round trips
+// (Redis): a delivery of thousands of events is queued in a few, not one
+// round trip per event.
+type BatchQueue interface {
+	// EnqueueAll stores evs in order; errs[i] is evs[i]'s outcome, as
+	// Enqueue's.
+	EnqueueAll(ctx context.Context, evs []Event) (errs []error)
+}
+
+// errNotTried is the outcome of the events after the first that could not
+// be queued.
+var errNotTried = errors.New("not tried: an earlier event of the delivery was not queued")
+
+// AcceptAll queues the events of one delivery, in order, within ctx. It
+// reports false when any could not be queued: the caller then asks the
+// platform to deliver the whole body again, and the events queued this
+// time are duplicates then. On a queue without BatchQueue, the events
+// after the first failure are not tried (and counted busy): a delivery
+// larger than the queue's room costs one wait, not one per event.
+func (in *Intake) AcceptAll(ctx context.Context, items []Item) bool {
 	now := time.Now
 	if in.Now != nil {
 		now = in.Now
 	}
-	ev := Event{Platform: in.Platform, ID: id, Received: now(), Payload: payload}
-	if err := in.Queue.Enqueue(ctx, ev); err != nil {
-		if claimed {
-			if rerr := in.Claims.Release(ctx, key); rerr != nil {
+	received := now()
+	evs := make([]Event, 0, len(items))
+	claimed := make([]bool, 0, len(items))
+	for _, it := range items {
+		first, held := in.claim(ctx, it.ID)
+		if !first {
+			in.count("duplicate")
+			continue
+		}
+		evs = append(evs, Event{Platform: in.Platform, ID: it.ID, Received: received, Payload: it.Payload})
+		claimed = append(claimed, held)
+	}
+	if len(evs) == 0 {
+		return true
+	}
+	errs := in.enqueue(ctx, evs)
+	var failed []error
+	for i, err := range errs {
+		if err == nil {
+			in.count("queued")
+			continue
+		}
+		if claimed[i] {
+			if rerr := in.Claims.Release(ctx, in.Platform+":"+evs[i].ID); rerr != nil {
 				in.Metrics.StoreErrors.WithLabelValues("release").Inc()
 				in.Log.Warn("could not release an event's claim", "err", rerr)
 			}
 		}
-		if !errors.Is(err, ErrFull) && !errors.Is(err, ErrClosed) {
+		if !errors.Is(err, ErrFull) && !errors.Is(err, ErrClosed) && !errors.Is(err, errNotTried) {
 			in.Metrics.StoreErrors.WithLabelValues("enqueue").Inc()
 		}
 		in.count("busy")
-		in.Log.Warn("event not queued; the platform will deliver it again", "err", err)
+		failed = append(failed, err)
+	}
+	if len(failed) > 0 {
+		// One line per delivery: a large body must not log thousands.
+		in.Log.Warn("events not queued; the platform will deliver them again", "events", len(failed), "of", len(evs), "err", failed[0])
 		return false
 	}
-	in.count("queued")
 	return true
+}
+
+// claim claims an event's id. first is false for a duplicate; held is
+// true when the claim was taken (and must be released if the event is not
+// queued).
+func (in *Intake) claim(ctx context.Context, id string) (first, held bool) {
+	if id == "" || in.Claims == nil {
+		return true, false
+	}
+	first, err := in.Claims.Claim(ctx, in.Platform+":"+id, in.TTL)
+	if err != nil {
+		// Better to answer twice than never.
+		in.Metrics.StoreErrors.WithLabelValues("claim").Inc()
+		in.Log.Warn("state store unavailable; handling the event anyway", "err", err)
+		return true, false
+	}
+	return first, first
+}
+
+// enqueue queues evs: all at once on a BatchQueue, else one at a time until
+// the first failure.
+func (in *Intake) enqueue(ctx context.Context, evs []Event) []error {
+	if bq, ok := in.Queue.(BatchQueue); ok {
+		return bq.EnqueueAll(ctx, evs)
+	}
+	errs := make([]error, len(evs))
+	for i, ev := range evs {
+		if errs[i] = in.Queue.Enqueue(ctx, ev); errs[i] != nil {
+			for j := i + 1; j < len(errs); j++ {
+				errs[j] = errNotTried
+			}
+			break
+		}
+	}
+	return errs
 }
 
 func (in *Intake) count(outcome string) {

@@ -54,12 +54,17 @@ func (m *Memory) Start(h Handler) {
 	})
 }
 
-// Enqueue queues ev, waiting up to the configured wait for room.
-func (m *Memory) Enqueue(_ context.Context, ev Event) error {
+// Enqueue queues ev, waiting up to the configured wait for room, and no
+// longer than ctx's deadline.
+func (m *Memory) Enqueue(ctx context.Context, ev Event) error {
 	if m.pool == nil {
 		return ErrClosed
 	}
-	err := m.pool.Submit(func() { m.run(ev) }, m.cfg.Wait)
+	wait := m.cfg.Wait
+	if d, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(d))
+	}
+	err := m.pool.Submit(func() { m.run(ev) }, wait)
 	switch {
 	case errors.Is(err, workers.ErrFull):
 		return ErrFull

@@ -35,25 +35,45 @@ type appendReq struct {
 // anyway, and is then handled once: the platform's redelivery is
 // deduplicated when taken.
 func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
+	return r.EnqueueAll(ctx, []Event{ev})[0]
+}
+
+var _ BatchQueue = (*Redis)(nil)
+
+// EnqueueAll appends evs to the stream in order, as Enqueue does each:
+// they are handed to the appender together, so a delivery of thousands of
+// events costs a round trip per appendBatch of them, not one each.
+func (r *Redis) EnqueueAll(ctx context.Context, evs []Event) []error {
 	// Bounded here too: with Redis stalled, appends queue behind one
 	// another, and a webhook should answer 503 in time for the platform
 	// to deliver again, not wait for every batch ahead of it.
 	ctx, cancel := context.WithTimeout(ctx, appendTimeout)
 	defer cancel()
-	req := &appendReq{ctx: ctx, id: ev.ID, at: strconv.FormatInt(ev.Received.UnixMilli(), 10),
-		field: fieldPayload, payload: ev.Payload, done: make(chan error, 1)}
-	if r.seal != nil {
-		req.field, req.payload = fieldSealed, r.seal.seal(ev.Payload, sealData(r.platform, req.id, req.at))
+	errs := make([]error, len(evs))
+	reqs := make([]*appendReq, len(evs))
+	for i, ev := range evs {
+		req := &appendReq{ctx: ctx, id: ev.ID, at: strconv.FormatInt(ev.Received.UnixMilli(), 10),
+			field: fieldPayload, payload: ev.Payload, done: make(chan error, 1)}
+		if r.seal != nil {
+			req.field, req.payload = fieldSealed, r.seal.seal(ev.Payload, sealData(r.platform, req.id, req.at))
+		}
+		if r.read.Err() != nil || !r.appends.add(req) {
+			errs[i] = ErrClosed
+			continue
+		}
+		reqs[i] = req
 	}
-	if r.read.Err() != nil || !r.appends.add(req) {
-		return ErrClosed
+	for i, req := range reqs {
+		if req == nil {
+			continue
+		}
+		select {
+		case errs[i] = <-req.done:
+		case <-ctx.Done():
+			errs[i] = fmt.Errorf("append to %s: %w", r.stream, ctx.Err())
+		}
 	}
-	select {
-	case err := <-req.done:
-		return err
-	case <-ctx.Done():
-		return fmt.Errorf("append to %s: %w", r.stream, ctx.Err())
-	}
+	return errs
 }
 
 // appender sends the waiting Enqueue calls to Redis, all those waiting (up

@@ -34,6 +34,17 @@ import (
 // MaxBody is the largest webhook request accepted.
 const MaxBody = 1 << 20
 
+// MaxEvents bounds the answerable events one body of MaxBody can carry (each
+// has an event id, a reply token and a user id: over 256 bytes): a queue
+// that holds this many can take any body at once.
+const MaxEvents = MaxBody / 256
+
+// AcceptBudget bounds the time to queue a body's events. LINE waits about
+// 2 s for the answer; the rest is for reading and verifying the body and
+// the network. Events not queued within it make the answer 503, and LINE
+// delivers the body again (the events already queued are duplicates then).
+const AcceptBudget = time.Second
+
 const platform = "line"
 
 // Config is the LINE channel and how hard to try.
@@ -128,7 +139,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.reject(w, http.StatusBadRequest, "bad request")
 		return
 	}
-	busy := false
+	items := make([]intake.Item, 0, len(cb.Events))
 	for _, raw := range cb.Events {
 		var head eventHead
 		if err := json.Unmarshal(raw, &head); err != nil || !answerable(head.Type) || head.Mode == "standby" {
@@ -137,11 +148,13 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 			continue
 		}
-		if !a.intake.Accept(r.Context(), head.WebhookEventID, raw) {
-			busy = true
-		}
+		items = append(items, intake.Item{ID: head.WebhookEventID, Payload: raw})
 	}
-	if busy {
+	// The whole body is queued at once, within AcceptBudget: the events
+	// are answered after the webhook's answer, however many there are.
+	ctx, cancel := context.WithTimeout(r.Context(), AcceptBudget)
+	defer cancel()
+	if !a.intake.AcceptAll(ctx, items) {
 		// LINE redelivers the request; the events already queued are
 		// deduplicated then.
 		http.Error(w, "busy, try again", http.StatusServiceUnavailable)

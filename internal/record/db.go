@@ -40,6 +40,7 @@ var migrations embed.FS
 type DB struct {
 	db       *sql.DB
 	postgres bool
+	file     *dbFile // the SQLite file open, watched (see health.go)
 	// Where names the database for logs and messages, without a password.
 	Where string
 }
@@ -66,6 +67,9 @@ func Open(ctx context.Context, path, url string) (*DB, error) {
 	if err := d.migrate(ctx); err != nil {
 		d.db.Close()
 		return nil, fmt.Errorf("migrate the record (%s): %w", d.Where, err)
+	}
+	if !d.postgres {
+		d.file = watchFile(path)
 	}
 	return d, nil
 }

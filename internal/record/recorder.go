@@ -32,6 +32,9 @@ type Options struct {
 	// Dropped hears of writes dropped, by reason ("full", "error",
 	// "closed"): the metric. It is called from several goroutines.
 	Dropped func(reason string, n int)
+	// Reopened hears that the SQLite file was deleted or replaced while
+	// open, and its path opened again: the metric.
+	Reopened func()
 	// Now is the clock (time.Now).
 	Now func() time.Time
 }
@@ -57,6 +60,9 @@ func (o *Options) defaults() {
 	}
 	if o.Dropped == nil {
 		o.Dropped = func(string, int) {}
+	}
+	if o.Reopened == nil {
+		o.Reopened = func() {}
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -107,6 +113,7 @@ type Recorder struct {
 	once    sync.Once
 	// lastLog rate-limits the "dropping" warnings to one a second.
 	lastLog atomic.Int64
+	health  health
 }
 
 var _ bot.Recorder = (*Recorder)(nil)
@@ -156,6 +163,7 @@ func (r *Recorder) Dropped() int64 { return r.dropped.Load() }
 func (r *Recorder) drop(reason string, n int, err error) {
 	r.dropped.Add(int64(n))
 	r.opts.Dropped(reason, n)
+	r.health.dropped(r.opts.Now(), reason, n, err)
 	now := time.Now().UnixNano()
 	if last := r.lastLog.Load(); now-last >= int64(time.Second) && r.lastLog.CompareAndSwap(last, now) {
 		r.logger.Warn("record: writes dropped; answering goes on", "reason", reason, "n", n, "db", r.db.Where, "err", err)
@@ -244,6 +252,7 @@ func (r *Recorder) write() {
 // flush writes batch, redacting each question's text first, and returns
 // the emptied batch for reuse.
 func (r *Recorder) flush(batch []op) []op {
+	r.watchFile()
 	if len(batch) == 0 {
 		return batch
 	}
@@ -256,6 +265,8 @@ func (r *Recorder) flush(batch []op) []op {
 	defer cancel()
 	if err := r.db.write(ctx, batch); err != nil {
 		r.drop("error", len(batch), err)
+	} else {
+		r.health.wrote()
 	}
 	clear(batch)
 	return batch[:0]

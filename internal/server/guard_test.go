@@ -151,7 +151,7 @@ func TestConnectionCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refused atomic.Int32
-	capped := limitConns(ln, 2, func() { refused.Add(1) })
+	capped := limitConns(ln, 2, 10, func(string) { refused.Add(1) })
 	srv := newHTTPServer(echo)
 	go srv.Serve(capped)
 	t.Cleanup(func() { srv.Close() })

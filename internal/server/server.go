@@ -144,6 +144,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       30 * time.Second,
+		ConnContext:       withConn,
 	}
 }
 
@@ -151,15 +152,16 @@ func newHTTPServer(h http.Handler) *http.Server {
 // accepting connections, waits for requests in progress, then calls drain
 // (which finishes the events they queued), all within grace.
 //
-// At most MaxConns connections are open at a time; more are closed at once
-// (counted as madoguchi_webhook_shed_total{reason="connections"} when h is
-// a *Server).
+// At most MaxConns connections are open at a time, and at most
+// MaxUnverifiedPerAddr unverified ones from one address; more are closed at
+// once (counted as madoguchi_webhook_shed_total{reason="connections"} or
+// {reason="connections_per_address"} when h is a *Server).
 func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, grace time.Duration, drain func(context.Context) error) error {
-	refused := func() {}
+	refused := func(string) {}
 	if s, ok := h.(*Server); ok {
-		refused = func() { s.guard.shed.WithLabelValues("connections").Inc() }
+		refused = func(reason string) { s.guard.shed.WithLabelValues(reason).Inc() }
 	}
-	ln = limitConns(ln, MaxConns, refused)
+	ln = limitConns(ln, MaxConns, MaxUnverifiedPerAddr, refused)
 	srv := newHTTPServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
