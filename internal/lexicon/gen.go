@@ -136,10 +136,15 @@ func ipadic() {
 			if allKatakana(surface) && pos1 == "名詞" && n >= 2 {
 				kana[surface] = true
 			}
-			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能") ||
+			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能" || pos2 == "ナイ形容詞語幹" || pos2 == "接尾") ||
 				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
 			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" {
 				continue
+			}
+			// A single kanji after a word is a suffix far more often than
+			// a word of its own (卒業後, 担当者): its suffix reading wins.
+			if n == 1 && pos2 == "接尾" {
+				cost -= 1 << 20
 			}
 			if old, ok := readings[surface]; !ok || cost < old.cost {
 				readings[surface] = reading{hiragana(yomi), cost}
