@@ -3,6 +3,15 @@ package match
 // Explanation shows how the matcher saw a question, for admins tuning
 // examples (`madoguchi ask --explain`).
 type Explanation struct {
+	// Read is the question as the matcher read it: romaji sentences in
+	// kana (see readRomaji).
+	Read string
+	// Asking are the sentences that ask, and Context the others, which
+	// count for less (see focus); Context is "" when the whole message
+	// asks.
+	Asking, Context string
+	// KnownNames are names in the question that some intents mention.
+	KnownNames []string
 	Normalized string
 	// Corrections lists misspelt words and what they were read as.
 	Corrections [][2]string
@@ -42,13 +51,24 @@ type ExplainedCandidate struct {
 func (x *Index) Explain(question string) Explanation {
 	res := x.Match(question)
 	var corrections [][2]string
+	question, _ = readRomaji(truncate(question, maxInputBytes), x.speller.isKnown)
 	norm := x.normalize(question, func(from, to string) {
 		corrections = append(corrections, [2]string{from, to})
 	})
 	s := x.scratch.New().(*scratch)
-	qnorm := x.queryTerms(norm, s)
-	e := Explanation{Normalized: norm, Corrections: corrections, Result: res}
-	x.subjects.read(question, s, x.speller.closest)
+	asking, context := focus(question)
+	qn, cn := norm, ""
+	if context != "" {
+		qn, cn = x.normalize(asking, nil), x.normalize(context, nil)
+	}
+	qnorm := x.queryTerms(qn, cn, s)
+	e := Explanation{Read: question, Asking: asking, Context: context, Normalized: norm, Corrections: corrections, Result: res}
+	x.subjects.read(asking, s, x.speller.closest)
+	for _, sl := range s.salient {
+		if !sl.unknown && len(sl.intents) > 0 {
+			e.KnownNames = append(e.KnownNames, sl.text)
+		}
+	}
 	for _, sl := range s.salient {
 		if sl.unknown {
 			e.UnknownSubjects = append(e.UnknownSubjects, sl.text)

@@ -116,6 +116,10 @@ func New(cat *catalogue.Catalogue) *Index {
 	for _, p := range cat.Settings.HandoffPhrases {
 		if n := b.learn(p); n != "" {
 			x.handoff = append(x.handoff, newPhrase(n))
+			// Heard in kana and romaji too: "にんげんよんで".
+			if r, ok := readingOf(n); ok {
+				x.handoff = append(x.handoff, newPhrase(r))
+			}
 		}
 	}
 	// Canonical once here, not for every message: each one is looked for.
@@ -210,7 +214,8 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 	}
 	clear(b.pool)
 	pooled := builderDoc{intent: i, pooled: true}
-	for _, text := range append(in.Examples.All(), in.Title.JA, in.Title.EN) {
+	texts := append(in.Examples.All(), in.Title.JA, in.Title.EN)
+	for _, text := range texts {
 		for _, e := range b.addDoc(i, text).tf {
 			if j, ok := b.pool[e.term]; ok {
 				pooled.tf[j].n += e.n
@@ -222,6 +227,13 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 	}
 	sort.Slice(pooled.tf, func(a, c int) bool { return pooled.tf[a].term < pooled.tf[c].term })
 	b.docs = append(b.docs, pooled)
+	// How each Japanese example reads, for questions typed in kana or
+	// romaji: a document of its own, outside the pooled one.
+	for _, text := range texts {
+		if r, ok := readingOf(textnorm.Normalize(text)); ok {
+			b.addDoc(i, r)
+		}
+	}
 
 	kws := make([]phrase, 0, len(in.Keywords))
 	for _, k := range in.Keywords {

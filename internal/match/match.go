@@ -110,14 +110,20 @@ func (x *Index) Match(question string) Result {
 	s := x.scratch.Get().(*scratch)
 	defer x.scratch.Put(s)
 	question = truncate(question, maxInputBytes)
+	question, _ = readRomaji(question, x.speller.isKnown)
 	norm := x.normalize(question, nil)
 	res := Result{Lang: catalogue.English}
 	if textnorm.HasJapanese(question) {
 		res.Lang = catalogue.Japanese
 	}
 	res.Handoff = x.asksForPerson(norm)
-	x.score(norm, s)
-	x.subjects.read(question, s, x.speller.closest)
+	asking, context := focus(question)
+	if context == "" {
+		x.score(norm, "", s)
+	} else {
+		x.score(x.normalize(asking, nil), x.normalize(context, nil), s)
+	}
+	x.subjects.read(asking, s, x.speller.closest)
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	res.Candidates = x.top(norm, s, best, lead)
@@ -228,13 +234,26 @@ func (x *Index) AsksToForget(text string) bool {
 func ContainsPhrase(text, phrase string) bool { return phrase != "" && newPhrase(phrase).in(text) }
 
 // queryTerms fills s.query with the weighted distinct terms of the
-// normalised question and returns the query vector's length.
-func (x *Index) queryTerms(norm string, s *scratch) float32 {
+// normalised question (the sentences that ask, and context, the others:
+// see focus) and returns the query vector's length.
+func (x *Index) queryTerms(norm, context string, s *scratch) float32 {
 	s.query = s.query[:0]
 	clear(s.queryAt)
+	x.addTerms(norm, 1, s)
+	x.addTerms(context, contextWeight, s)
+	var qsq float64
+	for _, q := range s.query {
+		qsq += float64(q.w * q.w)
+	}
+	return float32(math.Sqrt(qsq))
+}
+
+// addTerms adds the terms of normalised text to s.query, each weight
+// multiplied by share.
+func (x *Index) addTerms(norm string, share float32, s *scratch) {
 	eachTerm(norm, func(term string, kind termKind) {
 		id := x.lookup(term, kind)
-		w := kindWeight[kind]
+		w := kindWeight[kind] * share
 		if id < 0 {
 			s.query = append(s.query, qterm{id: -1, w: w * x.unknown})
 			return
@@ -246,16 +265,11 @@ func (x *Index) queryTerms(norm string, s *scratch) float32 {
 		s.queryAt[id] = len(s.query)
 		s.query = append(s.query, qterm{id: id, w: w * x.idf[id]})
 	})
-	var qsq float64
-	for _, q := range s.query {
-		qsq += float64(q.w * q.w)
-	}
-	return float32(math.Sqrt(qsq))
 }
 
 // score fills s with every intent's score for the normalised question.
-func (x *Index) score(norm string, s *scratch) {
-	qnorm := x.queryTerms(norm, s)
+func (x *Index) score(norm, context string, s *scratch) {
+	qnorm := x.queryTerms(norm, context, s)
 	s.touched = s.touched[:0]
 	for _, q := range s.query {
 		if !x.telling(q) {
@@ -393,9 +407,15 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 		// reset my MFA" is not a question about MFA.
 		return Escalate, nil, 0
 	}
+	// A greeting or thanks beside a question ("こんにちは、パスワードを忘れ
+	// ました") is not a rival to it: the runner-up is the best candidate
+	// that is not small talk.
 	second := 0.0
-	if len(cands) > 1 {
-		second = cands[1].Score
+	for _, c := range cands[1:] {
+		if !c.Intent.IsSmallTalk() || cands[0].Intent.IsSmallTalk() {
+			second = c.Score
+			break
+		}
 	}
 	top := cands[0]
 	if top.Score >= t.Answer && !top.Doubt && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {

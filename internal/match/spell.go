@@ -1,6 +1,9 @@
 package match
 
-import "github.com/oumail-alumni/madoguchi/internal/textnorm"
+import (
+	"github.com/oumail-alumni/madoguchi/internal/lexicon"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
+)
 
 // minTypoLen is the shortest word corrected despite a typo; shorter words
 // have too many neighbours one letter away.
@@ -47,6 +50,9 @@ func (sp *speller) correct(norm string, fixed func(from, to string)) string {
 		if len(w) < minTypoLen || len(w) > maxTypoBytes || looked == maxCorrections || sp.known[w] > 0 {
 			return
 		}
+		if lexicon.Known(w) {
+			return // a word of the language ("word", "exit"), not a typo
+		}
 		looked++
 		to := sp.closest(w)
 		if to == "" {
@@ -63,6 +69,9 @@ func (sp *speller) correct(norm string, fixed func(from, to string)) string {
 	}
 	return string(append(out, norm[last:]...))
 }
+
+// isKnown reports whether the catalogue uses the lower-case word w.
+func (sp *speller) isKnown(w string) bool { return sp.known[w] > 0 }
 
 // closest returns the most used known word one edit from w, or "".
 func (sp *speller) closest(w string) string {

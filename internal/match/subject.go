@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/lexicon"
 )
 
 // The subject of a question. "Gmailのパスワードを忘れた" shares パスワード and
@@ -329,17 +330,37 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			}
 			if _, ok := sub.latin[string(s.buf)]; !ok {
 				w := string(s.buf)
-				if c := correct(w); c != "" && c[0] == w[0] {
-					w = c // a typo of a known word, not a new name
-				} else {
-					// A Latin word in Japanese text is a name; in English,
-					// only one capitalised inside a sentence is (or one
-					// followed by "mail": see mailService).
-					prevName = japanese || hasUpper(run) || !looksEnglish(w)
-					if japanese || !first && hasUpper(run) {
+				switch {
+				case lexicon.Word(w):
+					// An ordinary English word ("word", "private") is a
+					// name only where it is written as one: capitalised
+					// inside a sentence ("my Discord account"), or in
+					// Japanese text ("Wordのライセンス").
+					prevName = hasUpper(run)
+					if hasUpper(run) && (japanese || !first) {
 						prevAt = len(s.salient)
 						s.salient = append(s.salient, salient{text: run, unknown: true})
 					}
+					return
+				case lexicon.Proper(w):
+					// A proper noun after a preposition is when or where
+					// ("in June", "from Brazil"): context, not what the
+					// question is about.
+					prevName = true
+					if !afterPreposition(q, at) {
+						prevAt = len(s.salient)
+						s.salient = append(s.salient, salient{text: run, unknown: true})
+					}
+					return
+				}
+				if c := correct(w); c != "" && c[0] == w[0] {
+					w = c // a typo of a known word, not a new name
+				} else {
+					// A word in no dictionary is a name ("Spotify",
+					// "Authy"), wherever it stands and however written.
+					prevName = true
+					prevAt = len(s.salient)
+					s.salient = append(s.salient, salient{text: run, unknown: true})
 					return
 				}
 				s.buf = append(s.buf[:0], w...)
@@ -423,6 +444,24 @@ func signInTarget(s string, at, end int) bool {
 	before := s[:at]
 	for _, b := range signInBefore {
 		if len(before) >= len(b) && strings.EqualFold(before[len(before)-len(b):], b) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepositions are the English words after which a proper noun says when
+// or where ("in June", "to Canada"), not which service.
+var prepositions = [...]string{"in", "to", "from", "at", "on", "since", "until", "till", "by", "near", "around", "back", "into", "of"}
+
+// afterPreposition reports whether the word at s[at:] follows one of the
+// prepositions.
+func afterPreposition(s string, at int) bool {
+	before := strings.TrimRight(s[:at], " ")
+	i := strings.LastIndexByte(before, ' ')
+	prev := strings.ToLower(before[i+1:])
+	for _, p := range prepositions {
+		if prev == p {
 			return true
 		}
 	}

@@ -1,0 +1,107 @@
+package match
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Reading a message as a person does. Alumni write a sentence or three of
+// context before they ask ("I graduated in 2017 and moved to Brazil. Now I
+// can't remember my password. Can I get it again from abroad?"). Every
+// word of the context counted as much as the question's own words, and
+// context names were taken for the subject, so long messages were
+// escalated far more often than the bare question. The matcher splits a
+// message into sentences, finds the ones that ask, and lets the others
+// count for contextWeight of their weight; names in them are not the
+// question's subject.
+
+// contextWeight is how much a word of a sentence that does not ask counts
+// against one of a sentence that does.
+const contextWeight = 0.5
+
+// sentences cuts text after each sentence-ending mark or line break; the
+// marks stay with their sentence. Empty sentences are dropped.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if r == '.' && i < len(text) && text[i] != ' ' && text[i] != '\n' {
+			continue // "osaka-u.ac.jp", "3.5"
+		}
+		if r == '.' || r == '?' || r == '!' || r == '\n' || r == '。' || r == '？' || r == '！' {
+			// Keep a run of marks ("??", "?!") together.
+			for i < len(text) {
+				r2, sz := utf8.DecodeRuneInString(text[i:])
+				if r2 != '?' && r2 != '!' && r2 != '？' && r2 != '！' && r2 != '.' {
+					break
+				}
+				i += sz
+			}
+			if s := strings.TrimSpace(text[start:i]); s != "" {
+				out = append(out, s)
+			}
+			start = i
+		}
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// askWordsEN start an English sentence that asks; askEndsJA end a Japanese
+// one; askMarks anywhere in a sentence make it ask or request.
+var (
+	askWordsEN = [...]string{"how", "what", "when", "where", "why", "which", "who", "can", "could", "do", "does", "did", "is", "are", "will", "would", "should", "may", "shall", "please", "pls", "help"}
+	askEndsJA  = [...]string{"か", "かな", "かね", "っけ", "の", "たい", "たいです", "ほしい", "ほしいです", "ください", "下さい", "教えて", "ますか", "でしょうか", "ません", "ない", "できない", "いい"}
+	askMarks   = [...]string{"?", "？", "how do", "how can", "how to", "i want", "i'd like", "i would like", "i need", "どう", "どこ", "いつ", "なぜ", "何", "教えて", "方法", "ください"}
+)
+
+// asks reports whether a sentence asks or requests something.
+func asks(sentence string) bool {
+	s := strings.ToLower(strings.TrimRight(sentence, ".。!！ "))
+	for _, m := range askMarks {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	first := s
+	if i := strings.IndexAny(s, " ,"); i >= 0 {
+		first = s[:i]
+	}
+	for _, w := range askWordsEN {
+		if first == w {
+			return true
+		}
+	}
+	for _, e := range askEndsJA {
+		if strings.HasSuffix(s, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// focus splits a message into the sentences that ask and the context
+// around them. A message of one sentence, or one where every sentence or
+// none asks, is all question (context is "").
+func focus(text string) (question, context string) {
+	ss := sentences(text)
+	if len(ss) < 2 {
+		return text, ""
+	}
+	var q, c []string
+	for _, s := range ss {
+		if asks(s) {
+			q = append(q, s)
+		} else {
+			c = append(c, s)
+		}
+	}
+	if len(q) == 0 || len(c) == 0 {
+		return text, ""
+	}
+	return strings.Join(q, " "), strings.Join(c, " ")
+}
