@@ -1,0 +1,90 @@
+package evaluate
+
+import (
+	"math"
+	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+)
+
+// outcome makes an outcome whose one candidate scores score.
+func outcome(kind Kind, query string, in *catalogue.Intent, score float64) Outcome {
+	return Outcome{
+		Case:   Case{Query: query, Kind: kind, Accept: []string{in.ID}, Source: "t"},
+		Result: match.Result{Candidates: []match.Candidate{{Intent: in, Score: score}}},
+	}
+}
+
+func TestAUROC(t *testing.T) {
+	faq := &catalogue.Intent{ID: "faq"}
+	for _, tt := range []struct {
+		name      string
+		in, out   []float64
+		want      float64
+		wantValid bool
+	}{
+		{"separated", []float64{0.6, 0.7}, []float64{0.1, 0.2}, 1, true},
+		{"reversed", []float64{0.1}, []float64{0.9}, 0, true},
+		{"ties count half", []float64{0.5}, []float64{0.5}, 0.5, true},
+		{"one of four pairs wrong", []float64{0.3, 0.8}, []float64{0.1, 0.4}, 0.75, true},
+		{"no out-of-scope", []float64{0.3}, nil, 0, false},
+	} {
+		var os []Outcome
+		for i, s := range tt.in {
+			os = append(os, outcome(InScope, string(rune('a'+i)), faq, s))
+		}
+		for i, s := range tt.out {
+			os = append(os, outcome(OutOfScope, string(rune('A'+i)), faq, s))
+		}
+		got, ok := AUROC(os)
+		if ok != tt.wantValid || math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s: AUROC = %.3f, %v; want %.3f, %v", tt.name, got, ok, tt.want, tt.wantValid)
+		}
+	}
+}
+
+// TestCrossValidateHoldsOut checks that each fold is decided by thresholds
+// chosen without it: a fold whose questions alone would pull the choice
+// elsewhere is decided as the other folds want.
+func TestCrossValidateHoldsOut(t *testing.T) {
+	faq := &catalogue.Intent{ID: "faq"}
+	var set []Outcome
+	for i := 0; i < 200; i++ {
+		q := string(rune(0x4e00 + i))
+		if i%2 == 0 {
+			set = append(set, outcome(InScope, q, faq, 0.3+float64(i%10)/100))
+		} else {
+			set = append(set, outcome(OutOfScope, q, faq, 0.1+float64(i%10)/100))
+		}
+	}
+	grid := []catalogue.Thresholds{{Answer: 0.25, Floor: 0.2}, {Answer: 0.05, Floor: 0.05}}
+	held, chosen := CrossValidate([][]Outcome{set}, 5, grid)
+	if len(chosen) != 5 {
+		t.Fatalf("got %d folds' thresholds, want 5", len(chosen))
+	}
+	for f, c := range chosen {
+		if c != grid[0] {
+			t.Errorf("fold %d chose %v, want %v (it separates the two kinds)", f+1, c, grid[0])
+		}
+	}
+	r := Summarize(held[0])
+	if r.Accuracy() != 1 || r.OutRejection() != 1 {
+		t.Errorf("held-out figures %.2f correct, %.2f not answered; want 1, 1", r.Accuracy(), r.OutRejection())
+	}
+	for i, o := range held[0] {
+		if o.Query != set[i].Query {
+			t.Fatalf("held-out outcome %d is %q, want %q: the order must be kept", i, o.Query, set[i].Query)
+		}
+	}
+}
+
+func TestFoldIsStable(t *testing.T) {
+	c := Case{Query: "パスワードを忘れた", Source: "a.tsv"}
+	f := Fold(c, 5)
+	for i := 0; i < 3; i++ {
+		if g := Fold(c, 5); g != f || g < 0 || g >= 5 {
+			t.Fatalf("Fold = %d, then %d; want the same fold in [0, 5)", f, g)
+		}
+	}
+}
