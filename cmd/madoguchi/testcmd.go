@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -32,7 +31,8 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	dirFlag := c.intentsFlag(fs)
 	var files queryFiles
 	fs.Var(&files, "queries", "a labelled query `file` (TSV: intent ids, tab, question); may be repeated")
-	sweep := fs.Bool("sweep", false, "search the thresholds that would do best on these sets and print them")
+	sweep := fs.Bool("sweep", false, "choose the thresholds that do best on all these sets together and print them")
+	folds := fs.Int("folds", 5, "cross-validate the thresholds in `k` folds over all the sets (0: off)")
 	verbose := fs.Bool("v", false, "list every question not answered correctly, not only wrong answers")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -75,6 +75,9 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		}
 	}
 	printInScope(c.stdout, "leave-one-out examples, each without the keywords only it mentions (stricter; no floor)", evaluate.Summarize(strict))
+	if *folds > 1 {
+		printCrossValidation(c.stdout, sets, *folds)
+	}
 	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
 	if len(failed) > 0 {
 		fmt.Fprintln(c.stdout, "\nFAIL")
@@ -177,69 +180,49 @@ func describe(r match.Result) string {
 	return fmt.Sprintf("%s [%s]", r.Decision, strings.Join(cands, ", "))
 }
 
-// printSweep tries a grid of thresholds on the scored sets and prints the
-// best: those that meet each set's wrong-answer ceiling and rejection floor,
-// ranked by their lowest accuracy across sets, then by the fewest wrong
-// answers.
-func printSweep(w io.Writer, sets []evalSet) {
-	type row struct {
-		t      catalogue.Thresholds
-		minAcc float64
-		wrong  int
-		accs   []float64
+// printCrossValidation prints each set's figures with every question
+// decided by thresholds chosen on the other folds, and the separation
+// (AUROC) of in-scope from out-of-scope questions by the top score.
+func printCrossValidation(w io.Writer, sets []evalSet, k int) {
+	all := make([][]evaluate.Outcome, len(sets))
+	for i, s := range sets {
+		all[i] = s.outcomes
 	}
-	var rows []row
-	for _, t := range thresholdGrid() {
-		rw := row{t: t, minAcc: 1}
-		ok := true
-		for _, s := range sets {
-			r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
-			if r.WrongRate() > s.floors.MaxWrong || r.OutRejection() < s.floors.MinRejection {
-				ok = false
-				break
-			}
-			rw.accs = append(rw.accs, r.Accuracy())
-			rw.minAcc = min(rw.minAcc, r.Accuracy())
-			rw.wrong += r.Wrong
+	held, chosen := evaluate.CrossValidate(all, k, evaluate.ThresholdGrid())
+	fmt.Fprintf(w, "\ncross-validated: thresholds chosen on %d of %d folds of all the sets together, figures on the fold left out\n", k-1, k)
+	for i, s := range sets {
+		r := evaluate.Summarize(held[i])
+		line := fmt.Sprintf("  %-24s correct %5.1f%%  wrong %4.1f%%", s.name, 100*r.Accuracy(), 100*r.WrongRate())
+		if r.OutOfScope > 0 {
+			line += fmt.Sprintf("  out of scope not answered %5.1f%%", 100*r.OutRejection())
 		}
-		if ok {
-			rows = append(rows, rw)
+		if r.Handoffs > 0 {
+			line += fmt.Sprintf("  person %d of %d", r.Heard, r.Handoffs)
 		}
+		if auc, ok := evaluate.AUROC(s.outcomes); ok {
+			line += fmt.Sprintf("  AUROC %.3f", auc)
+		}
+		fmt.Fprintln(w, line)
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].minAcc != rows[j].minAcc {
-			return rows[i].minAcc > rows[j].minAcc
-		}
-		return rows[i].wrong < rows[j].wrong
-	})
-	if len(rows) == 0 {
-		fmt.Fprintln(w, "no thresholds meet the wrong-answer ceiling and rejection floor on every set")
-		return
-	}
-	fmt.Fprintln(w, "best thresholds (meeting every set's wrong-answer ceiling and rejection floor):")
-	for _, r := range rows[:min(15, len(rows))] {
-		var accs []string
-		for i, a := range r.accs {
-			accs = append(accs, fmt.Sprintf("%s %.1f%%", sets[i].name, 100*a))
-		}
-		fmt.Fprintf(w, "  answer %.2f  margin %.2f  floor %.2f  support %.1f  overrule %.1f   wrong %d   %s\n",
-			r.t.Answer, r.t.Margin, r.t.Floor, r.t.Support, r.t.Overrule, r.wrong, strings.Join(accs, ", "))
+	for f, t := range chosen {
+		fmt.Fprintf(w, "  fold %d: %s\n", f+1, t)
 	}
 }
 
-// thresholdGrid lists the thresholds a sweep tries.
-func thresholdGrid() []catalogue.Thresholds {
-	var grid []catalogue.Thresholds
-	for _, support := range []float64{0, 1.5, 2, 2.5, 3} {
-		for _, overrule := range []float64{0, 2.5, 3, 4} {
-			for answer := 0.10; answer <= 0.50001; answer += 0.02 {
-				for margin := 0.0; margin <= 0.40001; margin += 0.02 {
-					for floor := 0.06; floor <= answer+1e-9; floor += 0.02 {
-						grid = append(grid, catalogue.Thresholds{Answer: answer, Margin: margin, Floor: floor, Support: support, Overrule: overrule})
-					}
-				}
-			}
-		}
+// printSweep chooses the thresholds that do best on all the sets together
+// (evaluate.Choose) and prints them with each set's figures under them.
+// Figures on the sets they were chosen on overstate: the cross-validated
+// ones are the estimate.
+func printSweep(w io.Writer, sets []evalSet) {
+	var all []evaluate.Outcome
+	for _, s := range sets {
+		all = append(all, s.outcomes...)
 	}
-	return grid
+	t := evaluate.Choose(all, evaluate.ThresholdGrid())
+	fmt.Fprintf(w, "thresholds chosen on all the sets: %s\n", t)
+	for _, s := range sets {
+		r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
+		fmt.Fprintf(w, "  %-24s correct %5.1f%%  wrong %4.1f%%  out of scope not answered %5.1f%%  (on the sets chosen on: not an estimate)\n",
+			s.name, 100*r.Accuracy(), 100*r.WrongRate(), 100*r.OutRejection())
+	}
 }
