@@ -128,6 +128,15 @@ func indent(s, prefix string) string {
 // printExplain shows how the matcher saw a question.
 func printExplain(w io.Writer, x *match.Index, q string) {
 	e := x.Explain(q)
+	if e.Read != q {
+		fmt.Fprintf(w, "read as: %q (romaji as kana)\n", e.Read)
+	}
+	if e.Context != "" {
+		fmt.Fprintf(w, "asking: %q\ncontext (counts half): %q\n", e.Asking, e.Context)
+	}
+	if len(e.KnownNames) > 0 {
+		fmt.Fprintf(w, "names some intents mention: %s\n", strings.Join(e.KnownNames, ", "))
+	}
 	fmt.Fprintf(w, "normalised: %q\n", e.Normalized)
 	for _, c := range e.Corrections {
 		fmt.Fprintf(w, "read %q as %q\n", c[0], c[1])

@@ -56,6 +56,10 @@ func TestAskExplain(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
+	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "I graduated in 2017. pasuwado wo wasureta. dou sureba ii?")
+	if code != 0 || !strings.Contains(out, `read as: "I graduated in 2017. ぱすわどをわすれた. どうすればいい?"`) || !strings.Contains(out, `context (counts half): "I graduated in 2017. ぱすわどをわすれた."`) {
+		t.Errorf("romaji after a context sentence: exit %d, output:\n%s", code, out)
+	}
 	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "Evernoteのパスワードを忘れた")
 	if code != 0 || !strings.Contains(out, "unknown subject: Evernote") || strings.Contains(out, "decision: answer") {
 		t.Errorf("a question about an unknown service: exit %d, output:\n%s", code, out)
