@@ -4,6 +4,43 @@
 // stemmed words (English, with typos corrected), then decides: answer one
 // intent, ask back with the closest few, or escalate to a person.
 //
+// How a question is read and decided, in order:
+//
+//   - Normalise: NFKC (full and half width), lower case, katakana as
+//     hiragana, long-vowel marks dropped after kana, punctuation as space,
+//     so that ﾊﾟｽﾜｰﾄﾞ, ぱすわーど and パスワード are one form.
+//   - Read as a person does: a sentence whose Latin words spell Japanese
+//     syllables and are not English words is romaji and is read as kana
+//     ("pasuwado wo wasureta"); Japanese examples are also indexed by their
+//     kanji readings, so kana or romaji finds 忘れた and 転送. The message is
+//     cut into sentences; the ones that ask count fully, the others
+//     (context) for contextWeight, and names in context are not the subject.
+//   - Correct and fold: an unknown English word is replaced by a catalogue
+//     word one edit away ("passwrod"), but a word of the language ("word",
+//     "exit") is never corrected; synonym groups fold spellings together.
+//   - Terms: Japanese as character bigrams plus single kanji, English as
+//     stemmed words; function words weigh little and negations double ("how
+//     do I sign in" against "I cannot sign in"). Each term is weighted by
+//     its IDF over intents, discounted when few examples use it; terms no
+//     intent knows weigh against every match.
+//   - Score: the cosine with the intent's closest example (exampleShare)
+//     and with its examples pooled, plus keywordBonus for a keyword, in
+//     [0, 1] whatever the question's length.
+//   - Subject: names (a Latin word in no dictionary, such as "Spotify"),
+//     katakana words and kanji compounds the catalogue never writes make
+//     candidates doubtful and lower their scores, unless the question names
+//     the service itself (the settings' about); a proper noun after a
+//     preposition ("in June", "to Brazil") is context, not a subject.
+//   - Decide (Decide): a handoff phrase, a handoff or out-of-scope intent on
+//     top, or a top score under the floor escalates; a top score at the
+//     answer threshold that leads the runner-up by the margin is answered
+//     (a greeting beside the question is no rival); otherwise the
+//     candidates above the floor are offered. A naive Bayes model over the
+//     same terms may settle close calls (support, overrule; 0 turns it off).
+//
+// The thresholds come from the settings, chosen by `madoguchi test --sweep`;
+// `madoguchi ask --explain` prints each step for one question.
+//
 // An Index is immutable once built; build a new one to change the catalogue.
 package match
 
