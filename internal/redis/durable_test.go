@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,7 +40,7 @@ func (l *levels) count(level slog.Level) int {
 	defer l.mu.Unlock()
 	n := 0
 	for _, line := range l.lines {
-		if len(line) > len(level.String()) && line[:len(level.String())+1] == level.String()+" " {
+		if strings.HasPrefix(line, level.String()+" ") {
 			n++
 		}
 	}
@@ -206,4 +209,25 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("waited 10s for %s", what)
+}
+
+// TestShippedPersistence: the compose file and the Kubernetes manifest
+// give Redis the persistence the tests above restart it with.
+func TestShippedPersistence(t *testing.T) {
+	var want []string
+	for _, a := range redistest.Persistence {
+		want = append(want, strconv.Quote(a))
+	}
+	for _, path := range []string{"../../deploy/compose.yaml", "../../deploy/k8s/base/redis.yaml"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), strings.Join(want, ", ")) {
+			t.Errorf("%s does not run redis-server with %s", path, strings.Join(want, ", "))
+		}
+		if strings.Contains(string(b), "emptyDir") || strings.Contains(string(b), "tmpfs") {
+			t.Errorf("%s keeps Redis's data on a volume that ends with the container", path)
+		}
+	}
 }

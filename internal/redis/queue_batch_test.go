@@ -42,7 +42,7 @@ func newQueue(t *testing.T, cfg queueConfig) *Queue {
 }
 
 // open opens a client to url, closed when the test ends.
-func open(t *testing.T, url string) *Client {
+func open(t testing.TB, url string) *Client {
 	t.Helper()
 	c, err := Open(url)
 	if err != nil {
