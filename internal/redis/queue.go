@@ -96,8 +96,9 @@ type Queue struct {
 
 	// known is set while this replica has seen the consumer group exist:
 	// finding it gone then means Redis lost what was waiting (see
-	// vanished). backlog is the stream's length at the claimer's last
-	// look, the estimate of what such a loss took.
+	// vanished). backlog is the stream's length at this replica's last
+	// look (its last append, acknowledgement or claimer pass), the
+	// estimate of what such a loss took.
 	known   atomic.Bool
 	backlog atomic.Int64
 	// mu guards lost.

@@ -118,8 +118,13 @@ func (r *Queue) appendAll(reqs []*appendReq) {
 	// Run sends EVALSHA, and EVAL when Redis lost its script cache
 	// (restarted, SCRIPT FLUSH): NOSCRIPT means nothing was appended.
 	ids, err := appendScript.Run(ctx, r.c, []string{r.stream}, args...).Slice()
-	if err == nil && len(ids) != len(live) {
-		err = fmt.Errorf("the append script answered %d entries for %d", len(ids), len(live))
+	if err == nil && len(ids) != len(live)+1 {
+		err = fmt.Errorf("the append script answered %d values for %d entries", len(ids), len(live))
+	}
+	if err == nil {
+		if n, ok := ids[len(live)].(int64); ok && n >= 0 {
+			r.backlog.Store(n)
+		}
 	}
 	for i, q := range live {
 		switch {
@@ -143,7 +148,10 @@ const entryArgs = 6
 // appendScript appends entries to the stream KEYS[1] while it holds fewer
 // than ARGV[1] entries (0: no bound). ARGV[2] is the number of arguments
 // per entry (field, value, ...), which follow. It returns each entry's id,
-// or nil for those refused. Entries are deleted once handled, so the
+// or nil for those refused, then the stream's length (what a loss of the
+// stream would take, see vanished), or -1 when the stream has no consumer
+// group (it was lost, or this is the first append): that length is not a
+// backlog anyone reads. Entries are deleted once handled, so the
 // length is the backlog; refusing makes the webhook answer 503 and the
 // platform deliver again later, where XADD's MAXLEN would trim events
 // already accepted, silently. One script for the whole batch checks and
@@ -152,6 +160,7 @@ const entryArgs = 6
 var appendScript = goredis.NewScript(`
 local max, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local len = redis.call('XLEN', KEYS[1])
+local read = redis.call('EXISTS', KEYS[1]) == 1 and #redis.call('XINFO', 'GROUPS', KEYS[1]) > 0
 local ids = {}
 for i = 3, #ARGV, n do
 	if max > 0 and len >= max then
@@ -161,5 +170,6 @@ for i = 3, #ARGV, n do
 		len = len + 1
 	end
 end
+if read then ids[#ids + 1] = len else ids[#ids + 1] = -1 end
 return ids
 `)

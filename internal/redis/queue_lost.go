@@ -14,7 +14,8 @@ type Loss struct {
 	// never did.
 	At time.Time
 	// Waiting is the stream's length at the replica's last look before
-	// (every few seconds): about the number of events lost.
+	// (its last append, acknowledgement or claimer pass): about the
+	// number of events lost.
 	Waiting int64
 	// Count is how many losses this replica found.
 	Count int

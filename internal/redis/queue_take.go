@@ -317,14 +317,22 @@ func (r *Queue) acker() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		var acked, length *goredis.IntCmd
 		_, err := r.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			p.XAck(ctx, r.stream, r.group, entries...)
+			acked = p.XAck(ctx, r.stream, r.group, entries...)
 			p.XDel(ctx, r.stream, entries...)
+			// The backlog left, in the same round trip; not when the
+			// entries were no longer pending (the stream lost, or
+			// another replica took them over and finished first).
+			length = p.XLen(ctx, r.stream)
 			return nil
 		})
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil:
 			r.unacked(len(entries), err)
+		case acked.Val() == int64(len(entries)):
+			r.backlog.Store(length.Val())
 		}
 	}
 }
