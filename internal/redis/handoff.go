@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -96,7 +95,7 @@ func parseTicket(m map[string]string) (handoff.Ticket, bool, error) {
 
 func (r *HandoffStore) byIndex(ctx context.Context, key string) (handoff.Ticket, bool, error) {
 	id, err := r.c.c.Get(ctx, key).Result()
-	if errors.Is(err, goredis.Nil) {
+	if isNil(err) {
 		return handoff.Ticket{}, false, nil
 	}
 	if err != nil {

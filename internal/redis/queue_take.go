@@ -76,7 +76,7 @@ func (r *Queue) readNew(n int) []goredis.XMessage {
 	res, err := r.c.XReadGroup(r.read, &goredis.XReadGroupArgs{
 		Group: r.group, Consumer: r.consumer, Streams: []string{r.stream, ">"}, Count: int64(n), Block: time.Second,
 	}).Result()
-	if errors.Is(err, goredis.Nil) {
+	if isNil(err) {
 		return nil
 	}
 	if err != nil {
@@ -237,7 +237,7 @@ func (r *Queue) claimEvents(hs []held) []bool {
 		}
 		prev, err := cmd.Result()
 		switch {
-		case errors.Is(err, goredis.Nil):
+		case isNil(err):
 		case err != nil:
 			failed++
 			lastErr = err
