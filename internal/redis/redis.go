@@ -3,7 +3,7 @@
 // define: the state store (dedup claims, offered choices, rate counts, for
 // bot and intake), the intake's durable queue (one Redis Stream per
 // platform) and the handoff's ticket store. Every key it writes is named
-// in keys.go, so that what madoguchi keeps in Redis can be read in one
+// in keyspace.go, so that what madoguchi keeps in Redis can be read in one
 // place.
 //
 // The package is named for the technology, as WTF Dial's sqlite package
@@ -34,9 +34,10 @@ type Client struct {
 // Redis being down as its operations fail.
 //
 // Dials are short (the bot answers without Redis rather than wait for
-// it); each store bounds its own calls with a context deadline, which the
-// client honours (ContextTimeoutEnabled), so that the state store fails
-// fast while the queue's blocking reads wait their second.
+// it), reads and writes wait a second at most, and the client honours
+// context deadlines (ContextTimeoutEnabled): the state store bounds each of
+// its calls shorter, to fail fast, while the queue's blocking reads wait
+// their second.
 func Open(url string) (*Client, error) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
