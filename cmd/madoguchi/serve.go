@@ -236,7 +236,9 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	rec, err := startRecording(logger, b, m, reg, cfg, ks.Record())
 	if err != nil {
-		rc.Close()
+		if rc != nil {
+			rc.Close()
+		}
 		return nil, err
 	}
 	checks = append(checks, rec.checks()...)
