@@ -14,6 +14,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 )
 
@@ -87,12 +88,12 @@ func BenchmarkHandoffRelay(b *testing.B) {
 	b.Run("redis", func(b *testing.B) {
 		srv := redistest.Start(b)
 		benchRelay(b, func() handoff.Store {
-			r, err := handoff.NewRedis(srv.URL())
+			c, err := redis.Open(srv.URL())
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Cleanup(func() { r.Close() })
-			return r
+			b.Cleanup(func() { c.Close() })
+			return c.Handoff()
 		})
 	})
 }
