@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
@@ -299,7 +300,11 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}
-	if err := startConsole(logger, b, rl, rec, cfg.intents, cfg.console, a); err != nil {
+	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
+	if ho != nil {
+		handoffs = ho.h
+	}
+	if err := startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a); err != nil {
 		return nil, err
 	}
 	return a, nil
