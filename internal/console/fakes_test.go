@@ -28,6 +28,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/state"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 func quiet() *slog.Logger {
@@ -64,26 +65,6 @@ var seedSteps = []step{
 	{user: "line:h", text: "パスワードを忘れました"},
 	{user: "line:h", feedback: +1},
 	{user: "line:i", text: "I cannot log in"},
-}
-
-// copyDir copies the test intents into a new directory.
-func copyDir(t testing.TB, from string) string {
-	t.Helper()
-	dir := t.TempDir()
-	files, err := filepath.Glob(filepath.Join(from, "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // seed plays the steps through a recording dialog over the catalogue in
@@ -143,7 +124,7 @@ const testPassword = "correct horse battery staple"
 // edit changes) over a copy of the test intents and a seeded record.
 func newFixture(t testing.TB, edit func(o *Options, url string)) *fixture {
 	t.Helper()
-	f := &fixture{dir: copyDir(t, "testdata/intents")}
+	f := &fixture{dir: testkit.Intents(t)}
 	now := time.Now()
 	f.db = seed(t, f.dir, filepath.Join(t.TempDir(), "record.db"), now)
 	cat, err := catalogue.Load(f.dir)

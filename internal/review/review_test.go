@@ -15,6 +15,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/state"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // step is one thing a user does in a seeded conversation.
@@ -93,7 +94,7 @@ var questions = []step{
 }
 
 func TestReview(t *testing.T) {
-	x, es := seed(t, "testdata/intents", questions)
+	x, es := seed(t, testkit.Intents(t), questions)
 	got := Review(x, es)
 	want := []struct {
 		count      int
@@ -133,7 +134,7 @@ func TestReview(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
-	_, es := seed(t, "testdata/intents", questions)
+	_, es := seed(t, testkit.Intents(t), questions)
 	s := Summarize(es, time.Time{})
 	if s.Questions != 9 || s.Choices != 1 {
 		t.Errorf("questions %d choices %d, want 9 and 1", s.Questions, s.Choices)
@@ -168,10 +169,7 @@ func TestSummarize(t *testing.T) {
 // TestRoundTrip is the loop the review exists for: questions escalated
 // today, reviewed, applied with Apply, and answered afterwards.
 func TestRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	if err := copyYAML("testdata/intents", dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	dir := testkit.Intents(t)
 	steps := append([]step{
 		// A second user asks the same in other words, and picks the same.
 		{user: "slack:j", text: "転送先を変更してログインしたいです"},
@@ -213,10 +211,7 @@ func TestRoundTrip(t *testing.T) {
 // TestApplyLintFails: a suggestion that would break the catalogue (an
 // example already owned by another intent) writes nothing.
 func TestApplyLintFails(t *testing.T) {
-	dir := t.TempDir()
-	if err := copyYAML("testdata/intents", dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	dir := testkit.Intents(t)
 	before, err := os.ReadFile(filepath.Join(dir, "mailbox-quota.yaml"))
 	if err != nil {
 		t.Fatal(err)
