@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 func TestConsolePassword(t *testing.T) {
@@ -34,7 +35,7 @@ func TestServeConsole(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
 	addr, consoleAddr := freeAddr(t), freeAddr(t)
 	// serve needs a platform whose token is accepted: a fake LINE.
-	fake := newFakeLINE(t)
+	fake := testkit.NewLINE(t)
 	env := map[string]string{"MADOGUCHI_INTENTS": intentsDir, "MADOGUCHI_DB": filepath.Join(t.TempDir(), "r.db"),
 		"MADOGUCHI_ADDR": addr, "MADOGUCHI_OPS_ADDR": freeAddr(t), "MADOGUCHI_CONSOLE_ADDR": consoleAddr, "MADOGUCHI_CONSOLE_PASSWORD_HASH": string(hash),
 		"LINE_CHANNEL_SECRET": testChannelSecret, "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": fake.URL}
@@ -115,7 +116,7 @@ func TestServeConsole(t *testing.T) {
 // conversation on the Handoffs page.
 func TestServeConsoleHandoffs(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
-	fl, fs := newFakeLINE(t), newFakeSlack(t)
+	fl, fs := testkit.NewLINE(t), newFakeSlack(t)
 	fs.extra = &deskAPI{member: true, reacted: make(chan url.Values, 100)}
 	consoleAddr := freeAddr(t)
 	s := startServe(t, map[string]string{
@@ -138,7 +139,7 @@ func TestServeConsoleHandoffs(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("webhook: %d, want 200", res.StatusCode)
 		}
-		fl.next(t) // the bot's answer
+		fl.Next(t) // the bot's answer
 	}
 	lineUser(textEvent("c-ask", "rt-ask", "担当者と話したい"))
 	lineUser(postbackEvent("c-consent", handoff.PostbackConsent+"|ja"))

@@ -68,7 +68,7 @@ func TestLINEStandbyIgnored(t *testing.T) {
 		t.Fatalf("status %d, want 200", res.StatusCode)
 	}
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 0 {
+	if n := l.fake.Count(replyPath); n != 0 {
 		t.Errorf("%d replies to a standby event, want 0", n)
 	}
 	if got := metricValue(t, l.ops, "line", "ignored"); got != 1 {
@@ -95,7 +95,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	if err := a.drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	replied, reused, pushed := fake.counts()
+	replied, reused, pushed := fake.Counts()
 	if replied != 3 || pushed != 0 {
 		t.Errorf("3 replies accepted late: %d answered, %d pushed; want 3 answered, 0 pushed", replied, pushed)
 	}
@@ -211,7 +211,7 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	if err := a.drain(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
 		t.Errorf("drain = %v, want an error counting the dropped events", err)
 	}
-	replied, _, _ := fake.counts()
+	replied, _, _ := fake.Counts()
 	dropped := int(metricValue(t, a.ops, "line", "dropped"))
 	// The reply interrupted on the one worker may have reached LINE (the
 	// fake records it on arrival): it counts as dropped, since its outcome
@@ -236,7 +236,7 @@ func TestLINEExpiredToken(t *testing.T) {
 			if err := a.drain(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			replied, _, pushed := fake.counts()
+			replied, _, pushed := fake.Counts()
 			wantPushed, wantExpired := 0, 1.0
 			if fallback {
 				wantPushed, wantExpired = 1, 0

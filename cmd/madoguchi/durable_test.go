@@ -193,12 +193,12 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	// The count is waited for first: scanning every token under the fake's
 	// lock while the replicas answer would slow what it measures.
 	deadline := time.Now().Add(60 * time.Second)
-	fake.waitReplied(res.acked, time.Until(deadline))
+	waitReplied(fake, res.acked, time.Until(deadline))
 	for {
 		res.answered, res.lost = 0, 0
 		for i := range acked {
 			if acked[i].Load() {
-				if fake.answered(fmt.Sprint("tok-", i)) {
+				if fake.Answered(fmt.Sprint("tok-", i)) {
 					res.answered++
 				} else {
 					res.lost++
@@ -212,7 +212,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	}
 	res.takeover = time.Since(signalled) // with no signal: after the load
 	time.Sleep(200 * time.Millisecond)   // room for a late duplicate
-	_, res.reused, res.pushed = fake.counts()
+	_, res.reused, res.pushed = fake.Counts()
 	return res
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 const (
@@ -89,7 +90,7 @@ func (c *testClock) Now() time.Time {
 // handoffRig is serve with LINE, Slack and the handoff, n replicas of it
 // sharing fake LINE and Slack APIs (and Redis when given).
 type handoffRig struct {
-	line  *fakeLINE
+	line  *testkit.LINE
 	slack *fakeSlack
 	desk  *deskAPI
 	lines []*lineApp
@@ -102,7 +103,7 @@ var monday10 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("JST", 9*3600
 
 func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...func(*serveConfig)) *handoffRig {
 	t.Helper()
-	r := &handoffRig{line: newFakeLINE(t), slack: newFakeSlack(t), desk: &deskAPI{member: true, reacted: make(chan url.Values, 100)}}
+	r := &handoffRig{line: testkit.NewLINE(t), slack: newFakeSlack(t), desk: &deskAPI{member: true, reacted: make(chan url.Values, 100)}}
 	seq := 0
 	r.slack.nextTS = func() string { seq++; return fmt.Sprintf("1700000001.%06d", seq) }
 	r.slack.extra = r.desk
@@ -128,12 +129,12 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...
 }
 
 // user sends LINE events to replica i and returns the next call LINE got.
-func (r *handoffRig) user(t *testing.T, i int, ev map[string]any) lineCall {
+func (r *handoffRig) user(t *testing.T, i int, ev map[string]any) testkit.LINECall {
 	t.Helper()
 	if res := r.lines[i].post(t, webhookBody(ev)); res.StatusCode != 200 {
 		t.Fatalf("webhook status %d", res.StatusCode)
 	}
-	return r.line.next(t)
+	return r.line.Next(t)
 }
 
 func postbackEvent(id, data string) map[string]any {
@@ -171,7 +172,7 @@ func quickData(msg any) []string {
 	return out
 }
 
-func lastMessage(c lineCall) any {
+func lastMessage(c testkit.LINECall) any {
 	msgs, _ := c.Body["messages"].([]any)
 	if len(msgs) == 0 {
 		return nil
@@ -279,7 +280,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 	before := r.slack.count()
 	staff := staffEvent(thread, "1700000100.000100", "担当の *山田* です。<https://example.com|こちら> をご覧ください <@U0BOT>")
 	r.slks[0].event(t, "EvS1", staff, nil)
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if push.Path != pushPath || path(push.Body, "to") != testUser {
 		t.Fatalf("staff reply went to %s %v, want a push to the user", push.Path, path(push.Body, "to"))
 	}
@@ -303,7 +304,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 	own["bot_id"] = "B1"
 	r.slks[0].event(t, "EvOwn", own, nil)
 	time.Sleep(200 * time.Millisecond) // room for a duplicate to show up
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d pushes after a retried, mentioned, redelivered staff message, a note and a bot post; want 1", n)
 	}
 	if n := r.slack.count() - before; n != 0 {
@@ -321,7 +322,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 	if res, _ := r2.post(t, "/slack/interactive", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(payload)}}.Encode()), nil); res.StatusCode != 200 {
 		t.Fatalf("interactive status %d", res.StatusCode)
 	}
-	push = r.line.next(t)
+	push = r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "スタッフが会話を終了しました") {
 		t.Errorf("close told the user %s %q", push.Path, txt)
 	}
@@ -346,7 +347,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 		t.Errorf("late message reacted %q, want ⚠️", re.Get("name"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 2 {
+	if n := r.line.Count(pushPath); n != 2 {
 		t.Errorf("%d pushes, want 2 (the staff reply and the close)", n)
 	}
 }
@@ -391,7 +392,7 @@ func TestHandoffOutOfHours(t *testing.T) {
 func TestHandoffBlockedUser(t *testing.T) {
 	r := newHandoffRig(t, 1, "", monday10)
 	r.open(t, 0)
-	r.line.answer(pushPath, http.StatusForbidden)
+	r.line.Answer(pushPath, http.StatusForbidden)
 	r.slks[0].event(t, "EvB1", staffEvent("1700000001.000001", "1700000100.000100", "お返事です"), nil)
 	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactFailed {
 		t.Errorf("undeliverable reply reacted %q, want ⚠️", re.Get("name"))
@@ -400,7 +401,7 @@ func TestHandoffBlockedUser(t *testing.T) {
 		t.Errorf("thread note %q in %q", note.Get("text"), note.Get("thread_ts"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d push attempts for a 403, want 1 (a refusal is not retried)", n)
 	}
 }
@@ -408,7 +409,7 @@ func TestHandoffBlockedUser(t *testing.T) {
 func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.extra = &deskAPI{member: false}
-	lf := newFakeLINE(t)
+	lf := testkit.NewLINE(t)
 	cfg := serveConfig{intents: intentsDir, workers: 1, queue: 8,
 		line:    &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: lf.URL},
 		slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/"},
@@ -462,7 +463,7 @@ func TestHandoffReplicas(t *testing.T) {
 	for _, s := range r.slks {
 		s.finish(t)
 	}
-	if n := r.line.callCount(pushPath); n != 3 {
+	if n := r.line.Count(pushPath); n != 3 {
 		t.Errorf("%d pushes for 3 staff messages delivered to both replicas, want 3", n)
 	}
 }
@@ -508,7 +509,7 @@ func TestHandoffTakeAndSendAnswer(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	r.click(t, handoff.ActionSend, id+" forgot-id-password", thread, "1700000200.000002")
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "ID・パスワードを忘れた\nIDやパスワードを忘れた場合は") {
 		t.Errorf("sent answer: %s %.120q", push.Path, txt)
 	}
@@ -516,7 +517,7 @@ func TestHandoffTakeAndSendAnswer(t *testing.T) {
 		t.Errorf("thread note %q", note.Get("text"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d pushes, want 1", n)
 	}
 }
@@ -528,7 +529,7 @@ func TestHandoffStaffFileAndBroadcast(t *testing.T) {
 	file := staffEvent(thread, "1700000100.000100", "手順書です")
 	file["subtype"] = "file_share"
 	r.slks[0].event(t, "EvF", file, nil)
-	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "手順書です" {
+	if push := r.line.Next(t); path(push.Body, "messages", 0, "text") != "手順書です" {
 		t.Errorf("file message pushed %v, want its text", path(push.Body, "messages", 0, "text"))
 	}
 	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Attached files are not sent") || note.Get("thread_ts") != thread {
@@ -537,7 +538,7 @@ func TestHandoffStaffFileAndBroadcast(t *testing.T) {
 	wide := staffEvent(thread, "1700000100.000200", "全員に共有します")
 	wide["subtype"] = "thread_broadcast"
 	r.slks[0].event(t, "EvW", wide, nil)
-	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "全員に共有します" {
+	if push := r.line.Next(t); path(push.Body, "messages", 0, "text") != "全員に共有します" {
 		t.Errorf("broadcast reply pushed %v", path(push.Body, "messages", 0, "text"))
 	}
 	r.slks[0].finish(t)
@@ -626,7 +627,7 @@ func TestHandoffInactivityClose(t *testing.T) {
 	clock.t = clock.t.Add(23 * time.Hour)
 	clock.mu.Unlock()
 	time.Sleep(100 * time.Millisecond)
-	if n := r.line.callCount(pushPath); n != 0 {
+	if n := r.line.Count(pushPath); n != 0 {
 		t.Fatalf("%d pushes after 23 quiet hours, want none", n)
 	}
 	r.desk.mu.Lock()
@@ -636,7 +637,7 @@ func TestHandoffInactivityClose(t *testing.T) {
 	clock.mu.Lock()
 	clock.t = clock.t.Add(2 * time.Hour)
 	clock.mu.Unlock()
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "しばらくやり取りがなかったため") {
 		t.Errorf("inactivity told the user %s %q", push.Path, txt)
 	}

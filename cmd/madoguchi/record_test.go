@@ -21,7 +21,7 @@ func TestServeRecords(t *testing.T) {
 	on := "on"
 	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました。連絡先は taro@example.com です")))
-	l.fake.next(t)
+	l.fake.Next(t)
 	l.finish(t) // drains the workers, then writes the record and closes it
 
 	ctx := context.Background()
@@ -116,7 +116,7 @@ func TestServeWithoutDatabase(t *testing.T) {
 	on := "on"
 	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
-	if c := l.fake.next(t); c.Path != replyPath {
+	if c := l.fake.Next(t); c.Path != replyPath {
 		t.Errorf("call %s, want a reply", c.Path)
 	}
 	rec := httptest.NewRecorder()
