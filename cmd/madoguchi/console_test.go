@@ -116,8 +116,7 @@ func TestServeConsole(t *testing.T) {
 // conversation on the Handoffs page.
 func TestServeConsoleHandoffs(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
-	fl, fs := testkit.NewLINE(t), newFakeSlack(t)
-	fs.extra = &deskAPI{member: true, reacted: make(chan url.Values, 100)}
+	fl, fs := testkit.NewLINE(t), testkit.NewSlack(t)
 	consoleAddr := freeAddr(t)
 	s := startServe(t, map[string]string{
 		"LINE_CHANNEL_SECRET": testChannelSecret, "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": fl.URL,
@@ -144,7 +143,7 @@ func TestServeConsoleHandoffs(t *testing.T) {
 	lineUser(textEvent("c-ask", "rt-ask", "担当者と話したい"))
 	lineUser(postbackEvent("c-consent", handoff.PostbackConsent+"|ja"))
 	lineUser(postbackEvent("c-start", handoff.PostbackStart+"|ja"))
-	fs.next(t) // the ticket in the desk channel
+	fs.Next(t) // the ticket in the desk channel
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}

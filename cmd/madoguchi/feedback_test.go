@@ -201,7 +201,7 @@ func TestSlackFeedback(t *testing.T) {
 	s := newSlackApp(t, "", recordingTo(db))
 	s.event(t, "Ev1", map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
 		"text": "パスワードを忘れました", "ts": "1700000000.000100", "event_ts": "1700000000.000100"}, nil)
-	p := s.fake.next(t)
+	p := s.fake.Next(t)
 	if p.Get("channel") != "D1" || p.Get("thread_ts") != "" {
 		t.Errorf("direct message answered in %s thread %q, want D1 itself", p.Get("channel"), p.Get("thread_ts"))
 	}
@@ -218,7 +218,7 @@ func TestSlackFeedback(t *testing.T) {
 			t.Errorf("interactive status %d, want 200", st)
 		}
 	}
-	p = s.fake.next(t)
+	p = s.fake.Next(t)
 	if p.Get("channel") != "D1" || p.Get("thread_ts") != "" || !strings.HasPrefix(p.Get("text"), sorryJA) {
 		t.Errorf("👎 answered in %s thread %q with %.60q, want the apology in D1 itself", p.Get("channel"), p.Get("thread_ts"), p.Get("text"))
 	}
@@ -226,7 +226,7 @@ func TestSlackFeedback(t *testing.T) {
 		t.Errorf("👎 reply without the office contact: %s", p.Get("blocks"))
 	}
 	s.finish(t)
-	if n := s.fake.count(); n != 2 {
+	if n := s.fake.Count(); n != 2 {
 		t.Errorf("%d posts, want 2 (the answer and one apology)", n)
 	}
 	es, rows := recorded(t, db)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -86,12 +85,8 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 	for run := range b.N {
 		b.StopTimer()
 		lineAPI := testkit.NewLINE(b)
-		fs := newFakeSlack(b)
-		var seqMu sync.Mutex
-		seq := 0
-		fs.nextTS = func() string { seqMu.Lock(); defer seqMu.Unlock(); seq++; return fmt.Sprintf("1700000001.%06d", seq) }
-		desk := &deskAPI{member: true, reacted: make(chan url.Values, users*perUser*2)}
-		fs.extra = desk
+		fs := testkit.NewSlack(b)
+		fs.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
 		clock := &testClock{t: monday10}
 		var webs []string
 		var apps []*app
@@ -119,30 +114,15 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 				ev["source"] = src
 				postSigned(b, lineRequest(webs[(u+k)%len(webs)], ev))
 			}
-			select {
-			case post := <-fs.got:
-				// Workers may take the request after the start: it is then
-				// relayed in the thread, which the ticket precedes.
-				for post.Get("thread_ts") != "" {
-					post = <-fs.got
-				}
-				threads[u] = post.Get("posted_ts")
-			case <-time.After(10 * time.Second):
-				b.Fatal("no ticket within 10s")
+			// Workers may take the request after the start: it is then
+			// relayed in the thread, which the ticket precedes.
+			post := fs.Next(b)
+			for post.Get("thread_ts") != "" {
+				post = fs.Next(b)
 			}
+			threads[u] = post.Get("posted_ts")
 		}
 		time.Sleep(100 * time.Millisecond) // the last ticket is stored just after it is posted
-		// The thread posts nobody waits for.
-		done := make(chan struct{})
-		go func() {
-			for {
-				select {
-				case <-fs.got:
-				case <-done:
-					return
-				}
-			}
-		}()
 		sent := make(map[string]time.Time, users*perUser)
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -183,16 +163,13 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		}
 		lineAPI.Close()
 		fs.Close()
-		close(done)
 		arrived := lineAPI.PushedTexts()
 		if got := len(arrived); got != users*perUser {
-			desk.mu.Lock()
-			for _, r := range desk.reactions {
+			for _, r := range fs.Calls("reactions.add") {
 				if r.Get("name") != "white_check_mark" {
 					b.Log(r)
 				}
 			}
-			desk.mu.Unlock()
 			for text := range sent {
 				if arrived[text] == nil {
 					b.Log("missing ", text)

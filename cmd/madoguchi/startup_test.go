@@ -77,34 +77,34 @@ func (s *runningServe) exit(t *testing.T) error {
 func TestServeRefusedTokensStop(t *testing.T) {
 	tests := []struct {
 		name string
-		env  func(line *testkit.LINE, sl *fakeSlack) map[string]string
+		env  func(line *testkit.LINE, sl *testkit.Slack) map[string]string
 		want string
 	}{
-		{"LINE 401", func(l *testkit.LINE, _ *fakeSlack) map[string]string {
+		{"LINE 401", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
 			l.Answer(testkit.LINEBotInfoPath, http.StatusUnauthorized)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (401): check the channel access token"},
-		{"LINE 403", func(l *testkit.LINE, _ *fakeSlack) map[string]string {
+		{"LINE 403", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
 			l.Answer(testkit.LINEBotInfoPath, http.StatusForbidden)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (403)"},
-		{"Slack invalid_auth", func(_ *testkit.LINE, sl *fakeSlack) map[string]string {
-			sl.authError = "invalid_auth"
+		{"Slack invalid_auth", func(_ *testkit.LINE, sl *testkit.Slack) map[string]string {
+			sl.Answer("auth.test", slackError("invalid_auth"))
 			return map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_API_URL": sl.URL}
 		}, "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth): check the Bot User OAuth Token"},
-		{"Slack token_revoked", func(_ *testkit.LINE, sl *fakeSlack) map[string]string {
-			sl.authError = "token_revoked"
+		{"Slack token_revoked", func(_ *testkit.LINE, sl *testkit.Slack) map[string]string {
+			sl.Answer("auth.test", slackError("token_revoked"))
 			return map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-old", "SLACK_API_URL": sl.URL}
 		}, "SLACK_BOT_TOKEN was rejected by Slack (token_revoked)"},
 		// A network error at start, then a refusal on the retry: fatal too.
-		{"LINE unreachable, then 401", func(l *testkit.LINE, _ *fakeSlack) map[string]string {
+		{"LINE unreachable, then 401", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
 			l.Answer(testkit.LINEBotInfoPath, 0, http.StatusUnauthorized)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (401)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startServe(t, tt.env(testkit.NewLINE(t), newFakeSlack(t)))
+			s := startServe(t, tt.env(testkit.NewLINE(t), testkit.NewSlack(t)))
 			err := s.exit(t)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("serve stopped with %v, want %q", err, tt.want)
