@@ -18,6 +18,9 @@ const (
 	LINEPushPath    = "/v2/bot/message/push"
 )
 
+// LINEDetail is the detail of the fake LINE's 400 to a push.
+const LINEDetail = "The user blocked the account (a detail)"
+
 // LINE is a fake LINE Messaging API on loopback. Like LINE it accepts a
 // reply token once (400 "Invalid reply token" afterwards) and a push's
 // X-Line-Retry-Key once (409 afterwards), so that a test counts what users
@@ -106,6 +109,10 @@ func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"sentMessages":[]}`)
 	case c.Status == http.StatusBadRequest && c.Path == LINEReplyPath:
 		io.WriteString(w, `{"message":"Invalid reply token"}`) // what LINE says for a used or expired token
+	case c.Status == http.StatusBadRequest && c.Path == LINEPushPath:
+		// What LINE says when the user blocked the account: details a
+		// log or an error should not quote.
+		io.WriteString(w, `{"message":"Failed to send messages","details":[{"message":"`+LINEDetail+`","property":"to"}]}`)
 	case c.Status == http.StatusConflict:
 		io.WriteString(w, `{"message":"The retry key is already accepted"}`)
 	default:
