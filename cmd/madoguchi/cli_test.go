@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // runEnv runs the command line with env as the environment.
@@ -124,23 +126,6 @@ func TestVersionFlag(t *testing.T) {
 	}
 }
 
-// copyShipped copies the shipped catalogue into a new directory.
-func copyShipped(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	files, _ := filepath.Glob(filepath.Join(intentsDir, "*.yaml"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestLintCountsAndWarnings(t *testing.T) {
 	out, _, code := runEnv(t, nil, "lint", "../../internal/catalogue/testdata/lint/long-answer")
 	if code != 1 || !strings.Contains(out, "\n1 problem\n") {
@@ -148,7 +133,7 @@ func TestLintCountsAndWarnings(t *testing.T) {
 	}
 
 	// Fewer examples than the README asks: a warning, not a failure.
-	dir := copyShipped(t)
+	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	path := filepath.Join(dir, "thanks.yaml")
 	data, _ := os.ReadFile(path)
 	var kept []string

@@ -246,7 +246,7 @@ func TestVersionAndHealthcheck(t *testing.T) {
 }
 
 func TestLintKustomization(t *testing.T) {
-	dir := copyShipped(t)
+	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	kust := "configMapGenerator:\n  - name: madoguchi-intents\n    files:\n      - gone.yaml\n"
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	for _, f := range files {
