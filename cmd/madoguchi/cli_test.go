@@ -25,6 +25,7 @@ func runEnv(t *testing.T, env map[string]string, args ...string) (string, string
 // --intents and MADOGUCHI_INTENTS, as the README says; lint and test also
 // take the directory as their argument.
 func TestIntentsEverywhere(t *testing.T) {
+	t.Parallel()
 	// The working directory has no intents/: a command that ignored the
 	// flag or the environment would fail.
 	env := map[string]string{"MADOGUCHI_INTENTS": intentsDir}
@@ -69,6 +70,7 @@ func TestIntentsEverywhere(t *testing.T) {
 }
 
 func TestHelpCommand(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runEnv(t, nil, "help", "ask")
 	if code != 0 || !strings.HasPrefix(out, "Usage: madoguchi ask") || !strings.Contains(out, "-explain") || errOut != "" {
 		t.Errorf("help ask: exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
@@ -105,6 +107,7 @@ func TestHelpCommand(t *testing.T) {
 // TestBadFlagReportedOnce: the error appears once, with a pointer to the
 // command's help, not followed by the whole usage.
 func TestBadFlagReportedOnce(t *testing.T) {
+	t.Parallel()
 	_, errOut, code := runEnv(t, nil, "lint", "--bogus")
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
@@ -118,6 +121,7 @@ func TestBadFlagReportedOnce(t *testing.T) {
 }
 
 func TestVersionFlag(t *testing.T) {
+	t.Parallel()
 	for _, arg := range []string{"--version", "-version", "version"} {
 		out, errOut, code := runEnv(t, nil, arg)
 		if code != 0 || !strings.HasPrefix(out, "madoguchi ") {
@@ -127,6 +131,7 @@ func TestVersionFlag(t *testing.T) {
 }
 
 func TestLintCountsAndWarnings(t *testing.T) {
+	t.Parallel()
 	out, _, code := runEnv(t, nil, "lint", "../../internal/catalogue/testdata/lint/long-answer")
 	if code != 1 || !strings.Contains(out, "\n1 problem\n") {
 		t.Errorf("one problem: exit %d, want 1 and \"1 problem\":\n%s", code, out)

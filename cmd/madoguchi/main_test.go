@@ -29,6 +29,7 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
 }
 
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		q    string
 		want []string
@@ -54,6 +55,7 @@ func TestAsk(t *testing.T) {
 }
 
 func TestAskExplain(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "forgot my passwrod")
 	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") {
 		t.Errorf("exit %d, output:\n%s", code, out)
@@ -65,6 +67,7 @@ func TestAskExplain(t *testing.T) {
 }
 
 func TestAskInteractive(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "変更したい\n2\n", "ask", "--intents", intentsDir)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -76,6 +79,7 @@ func TestAskInteractive(t *testing.T) {
 }
 
 func TestMatchContract(t *testing.T) {
+	t.Parallel()
 	in := "パスワードを忘れました\n学食のメニューは？\n変更したい\n\nI forgot my password\n"
 	out, errOut, code := runCmd(t, in, "match", "--intents", intentsDir)
 	if code != 0 {
@@ -120,6 +124,7 @@ func TestMatchContract(t *testing.T) {
 }
 
 func TestLint(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "lint", intentsDir)
 	if code != 0 || !strings.Contains(out, "no problems") {
 		t.Errorf("lint shipped intents: exit %d, %s", code, out)
@@ -181,6 +186,7 @@ func TestTestCommand(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "search", "--intents", intentsDir, "pwd")
 	if code != 0 || !strings.Contains(out, "forgot-id-[p]ass[w]or[d]") {
 		t.Errorf("exit %d:\n%s", code, out)
@@ -188,6 +194,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -213,6 +220,7 @@ func TestUsageErrors(t *testing.T) {
 
 // Ensure a write error on stdout is reported, not swallowed.
 func TestMatchWriteError(t *testing.T) {
+	t.Parallel()
 	err := run(context.Background(), []string{"match", "--intents", intentsDir}, func(string) string { return "" },
 		strings.NewReader("パスワード\n"), failingWriter{}, io.Discard)
 	if err == nil {
@@ -225,6 +233,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
 
 func TestVersionAndHealthcheck(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "version")
 	if code != 0 || !strings.HasPrefix(out, "madoguchi ") {
 		t.Errorf("version: %d %q", code, out)
@@ -246,6 +255,7 @@ func TestVersionAndHealthcheck(t *testing.T) {
 }
 
 func TestLintKustomization(t *testing.T) {
+	t.Parallel()
 	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	kust := "configMapGenerator:\n  - name: madoguchi-intents\n    files:\n      - gone.yaml\n"
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))

@@ -54,6 +54,7 @@ var questions = []testkit.Step{
 }
 
 func TestReview(t *testing.T) {
+	t.Parallel()
 	x, es := seed(t, testkit.Intents(t), questions)
 	got := Review(x, es)
 	want := []struct {
@@ -94,6 +95,7 @@ func TestReview(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
+	t.Parallel()
 	_, es := seed(t, testkit.Intents(t), questions)
 	s := Summarize(es, time.Time{})
 	if s.Questions != 9 || s.Choices != 1 {
@@ -129,6 +131,7 @@ func TestSummarize(t *testing.T) {
 // TestRoundTrip is the loop the review exists for: questions escalated
 // today, reviewed, applied with Apply, and answered afterwards.
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	dir := testkit.Intents(t)
 	steps := append([]testkit.Step{
 		// A second user asks the same in other words, and picks the same.
@@ -171,6 +174,7 @@ func TestRoundTrip(t *testing.T) {
 // TestApplyLintFails: a suggestion that would break the catalogue (an
 // example already owned by another intent) writes nothing.
 func TestApplyLintFails(t *testing.T) {
+	t.Parallel()
 	dir := testkit.Intents(t)
 	before, err := os.ReadFile(filepath.Join(dir, "mailbox-quota.yaml"))
 	if err != nil {
