@@ -14,9 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/bottest"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // The conformance test renders every reply the shipped catalogue can give
@@ -243,7 +243,7 @@ func replies(t testing.TB, dir string) map[string]bot.Reply {
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
-	return bottest.Replies(bot.New(match.New(cat)), platform+":0123456789abcdef", maxQuickReplies+2)
+	return testkit.Replies(bot.New(match.New(cat)), platform+":0123456789abcdef", maxQuickReplies+2)
 }
 
 // conformance reports every way the reply and push bodies of r break the

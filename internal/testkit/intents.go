@@ -1,7 +1,8 @@
 // Package testkit holds what the packages' tests share instead of copying
 // it: a small fixture catalogue and copies of catalogues in temporary
-// directories, fakes of the LINE Messaging API and the Slack Web API, and
-// a record seeded by conversations played through the bot. Only tests
+// directories, fakes of the LINE Messaging API and the Slack Web API, a
+// record seeded by conversations played through the bot, and every reply
+// a catalogue can produce for the adapters' conformance tests. Only tests
 // import it.
 package testkit
 
