@@ -215,12 +215,12 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 		wait = 60 * time.Second
 	}
 	deadline := time.Now().Add(wait)
-	fake.waitReplied(res.acked, time.Until(deadline))
+	waitReplied(fake, res.acked, time.Until(deadline))
 	for {
 		res.answered, res.lost = 0, 0
 		for i := range acked {
 			if acked[i].Load() {
-				if fake.answered(fmt.Sprint("tok-", i)) {
+				if fake.Answered(fmt.Sprint("tok-", i)) {
 					res.answered++
 				} else {
 					res.lost++
@@ -234,7 +234,7 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	}
 	res.takeover = time.Since(signalled) // with no signal: after the load
 	time.Sleep(200 * time.Millisecond)   // room for a late duplicate
-	_, res.reused, res.pushed = fake.counts()
+	_, res.reused, res.pushed = fake.Counts()
 	for _, p := range reps {
 		for _, line := range strings.Split(p.logs.String(), "\n") {
 			var l struct {

@@ -12,6 +12,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // TestReadyzShowsRedisDurability: /readyz on the operations listener says
@@ -27,7 +28,7 @@ func TestReadyzShowsRedisDurability(t *testing.T) {
 		{"no persistence", redistest.Start(t), "no append-only file: a restart of Redis loses the events waiting in the queue"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, apps := replicas(t, 1, tc.srv.URL(), newFakeLINE(t))
+			_, apps := replicas(t, 1, tc.srv.URL(), testkit.NewLINE(t))
 			ops := httptest.NewServer(apps[0].ops)
 			defer ops.Close()
 			details := func() map[string]any {

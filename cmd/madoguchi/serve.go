@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/credentials"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/keys"
@@ -328,7 +329,11 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
 		}
 	}
-	if err := startConsole(logger, b, rl, rec, cfg.intents, cfg.console, a); err != nil {
+	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
+	if ho != nil {
+		handoffs = ho.h
+	}
+	if err := startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -193,34 +193,39 @@ func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Queue, pause time.D
 
 // TestRedisEnqueueRacesShutdown calls Enqueue from many goroutines while
 // the queue shuts down: every call returns (appended, or intake.ErrClosed), none
-// hangs or panics.
+// hangs or panics, and each goroutine was still calling when Shutdown came
+// (it ends on intake.ErrClosed, not on its budget of calls). Shutdown starts once
+// every goroutine has had a call appended, not after a sleep; the backlog
+// has no bound here (MaxLen 0), since how fast the goroutines fill it is
+// the machine's business and intake.ErrFull has its own tests.
 func TestRedisEnqueueRacesShutdown(t *testing.T) {
+	const goroutines, budget = 8, 100000
 	srv := redistest.Start(t)
 	m := metrics.New(prometheus.NewRegistry())
-	q := newQueue(t, redisConfig(srv.URL(), m))
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 0
+	q := newQueue(t, cfg)
 	q.Start(func(context.Context, intake.Event) error { return nil })
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var bad []error
-	for g := range 8 {
+	var wg, running sync.WaitGroup
+	last := make([]error, goroutines) // each goroutine's last outcome
+	running.Add(goroutines)
+	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; ; i++ {
+			for i := range budget {
 				err := q.Enqueue(context.Background(), intake.Event{ID: fmt.Sprint(g, "-", i), Received: time.Now()})
-				if errors.Is(err, intake.ErrClosed) {
-					return
+				last[g] = err
+				if i == 0 {
+					running.Done()
 				}
 				if err != nil {
-					mu.Lock()
-					bad = append(bad, err)
-					mu.Unlock()
 					return
 				}
 			}
 		}()
 	}
-	time.Sleep(50 * time.Millisecond)
+	running.Wait()
 	if err := q.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -231,8 +236,10 @@ func TestRedisEnqueueRacesShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Enqueue calls still running 10s after Shutdown")
 	}
-	for _, err := range bad {
-		t.Errorf("Enqueue during Shutdown = %v, want nil or ErrClosed", err)
+	for g, err := range last {
+		if !errors.Is(err, intake.ErrClosed) {
+			t.Errorf("goroutine %d ended on %v, want intake.ErrClosed (refused after Shutdown)", g, err)
+		}
 	}
 }
 

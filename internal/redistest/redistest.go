@@ -81,6 +81,7 @@ func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	args := append([]string{"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--dir", s.dir}, s.persistence...)
 	s.cmd = exec.Command("redis-server", args...)
+	s.cmd.SysProcAttr = procAttr()
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
