@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // runEnv runs the command line with env as the environment.
@@ -23,6 +25,7 @@ func runEnv(t *testing.T, env map[string]string, args ...string) (string, string
 // --intents and MADOGUCHI_INTENTS, as the README says; lint and test also
 // take the directory as their argument.
 func TestIntentsEverywhere(t *testing.T) {
+	t.Parallel()
 	// The working directory has no intents/: a command that ignored the
 	// flag or the environment would fail.
 	env := map[string]string{"MADOGUCHI_INTENTS": intentsDir}
@@ -67,6 +70,7 @@ func TestIntentsEverywhere(t *testing.T) {
 }
 
 func TestHelpCommand(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runEnv(t, nil, "help", "ask")
 	if code != 0 || !strings.HasPrefix(out, "Usage: madoguchi ask") || !strings.Contains(out, "-explain") || errOut != "" {
 		t.Errorf("help ask: exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
@@ -103,6 +107,7 @@ func TestHelpCommand(t *testing.T) {
 // TestBadFlagReportedOnce: the error appears once, with a pointer to the
 // command's help, not followed by the whole usage.
 func TestBadFlagReportedOnce(t *testing.T) {
+	t.Parallel()
 	_, errOut, code := runEnv(t, nil, "lint", "--bogus")
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
@@ -116,6 +121,7 @@ func TestBadFlagReportedOnce(t *testing.T) {
 }
 
 func TestVersionFlag(t *testing.T) {
+	t.Parallel()
 	for _, arg := range []string{"--version", "-version", "version"} {
 		out, errOut, code := runEnv(t, nil, arg)
 		if code != 0 || !strings.HasPrefix(out, "madoguchi ") {
@@ -124,31 +130,15 @@ func TestVersionFlag(t *testing.T) {
 	}
 }
 
-// copyShipped copies the shipped catalogue into a new directory.
-func copyShipped(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	files, _ := filepath.Glob(filepath.Join(intentsDir, "*.yaml"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestLintCountsAndWarnings(t *testing.T) {
+	t.Parallel()
 	out, _, code := runEnv(t, nil, "lint", "../../internal/catalogue/testdata/lint/long-answer")
 	if code != 1 || !strings.Contains(out, "\n1 problem\n") {
 		t.Errorf("one problem: exit %d, want 1 and \"1 problem\":\n%s", code, out)
 	}
 
 	// Fewer examples than the README asks: a warning, not a failure.
-	dir := copyShipped(t)
+	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	path := filepath.Join(dir, "thanks.yaml")
 	data, _ := os.ReadFile(path)
 	var kept []string

@@ -62,12 +62,13 @@ func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
 
 // startConsole builds the console and starts its own listener, served
 // beside the webhooks until serve stops. The console reads and audits
-// through the record when it is open.
-func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, intents string, cc consoleConfig, a *app) error {
+// through the record when it is open, and lists the open handoffs when
+// handoffs is not nil.
+func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, handoffs console.Handoffs, intents string, cc consoleConfig, a *app) error {
 	if cc.addr == "" {
 		return nil
 	}
-	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Auth: cc.auth}
+	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth}
 	if rec.db != nil {
 		o.Entries, o.Audit = rec.db, rec.db
 	}

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 func TestConsolePassword(t *testing.T) {
@@ -32,7 +35,7 @@ func TestServeConsole(t *testing.T) {
 	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
 	addr, consoleAddr := freeAddr(t), freeAddr(t)
 	// serve needs a platform whose token is accepted: a fake LINE.
-	fake := newFakeLINE(t)
+	fake := testkit.NewLINE(t)
 	env := map[string]string{"MADOGUCHI_INTENTS": intentsDir, "MADOGUCHI_DB": filepath.Join(t.TempDir(), "r.db"),
 		"MADOGUCHI_ADDR": addr, "MADOGUCHI_OPS_ADDR": freeAddr(t), "MADOGUCHI_CONSOLE_ADDR": consoleAddr, "MADOGUCHI_CONSOLE_PASSWORD_HASH": string(hash),
 		"LINE_CHANNEL_SECRET": testChannelSecret, "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": fake.URL}
@@ -105,5 +108,65 @@ func TestServeConsole(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/login"); err == nil {
 		t.Error("the console still answers after serve stopped")
+	}
+}
+
+// TestServeConsoleHandoffs: with LINE, Slack and the staff handoff on, serve
+// gives the console the handoff, so that an admin who signs in sees an open
+// conversation on the Handoffs page.
+func TestServeConsoleHandoffs(t *testing.T) {
+	hash, _ := bcrypt.GenerateFromPassword([]byte("console secret!"), bcrypt.MinCost)
+	fl, fs := testkit.NewLINE(t), testkit.NewSlack(t)
+	consoleAddr := freeAddr(t)
+	s := startServe(t, map[string]string{
+		"LINE_CHANNEL_SECRET": testChannelSecret, "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": fl.URL,
+		"SLACK_SIGNING_SECRET": testSigningSecret, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fs.URL + "/",
+		"SLACK_HANDOFF_CHANNEL":  deskChannel,
+		"MADOGUCHI_CONSOLE_ADDR": consoleAddr, "MADOGUCHI_CONSOLE_PASSWORD_HASH": string(hash),
+	})
+	waitReady(t, "http://"+s.ops, 200, `"ready":true`)
+	lineUser := func(ev map[string]any) {
+		t.Helper()
+		body := webhookBody(ev)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.public+"/line/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", sign(body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("webhook: %d, want 200", res.StatusCode)
+		}
+		fl.Next(t) // the bot's answer
+	}
+	lineUser(textEvent("c-ask", "rt-ask", "担当者と話したい"))
+	lineUser(postbackEvent("c-consent", handoff.PostbackConsent+"|ja"))
+	lineUser(postbackEvent("c-start", handoff.PostbackStart+"|ja"))
+	fs.Next(t) // the ticket in the desk channel
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	base := "http://" + consoleAddr
+	resp, err := c.PostForm(base+"/login", url.Values{"password": {"console secret!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign in: %d, want 200", resp.StatusCode)
+	}
+	resp, err = c.Get(base + "/handoffs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(body)
+	if resp.StatusCode != http.StatusOK || strings.Contains(page, `id="handoffs-off"`) || !strings.Contains(page, "<td>line ") {
+		t.Errorf("Handoffs page: %d, want the open LINE conversation listed:\n%s", resp.StatusCode, page)
+	}
+	if strings.Contains(page, testUser) {
+		t.Error("the Handoffs page shows the raw LINE user id")
 	}
 }

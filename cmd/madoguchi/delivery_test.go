@@ -22,6 +22,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // metricValue reads one sample of madoguchi_events_total from /metrics
@@ -68,7 +69,7 @@ func TestLINEStandbyIgnored(t *testing.T) {
 		t.Fatalf("status %d, want 200", res.StatusCode)
 	}
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 0 {
+	if n := l.fake.Count(replyPath); n != 0 {
 		t.Errorf("%d replies to a standby event, want 0", n)
 	}
 	if got := metricValue(t, l.ops, "line", "ignored"); got != 1 {
@@ -95,7 +96,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	if err := a.drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	replied, reused, pushed := fake.counts()
+	replied, reused, pushed := fake.Counts()
 	if replied != 3 || pushed != 0 {
 		t.Errorf("3 replies accepted late: %d answered, %d pushed; want 3 answered, 0 pushed", replied, pushed)
 	}
@@ -108,7 +109,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 // answered 503.
 func TestBulkheadLINEHangs(t *testing.T) {
 	fakeL := newTokenLINE(t, time.Hour) // hangs until the test ends
-	fakeS := newFakeSlack(t)
+	fakeS := testkit.NewSlack(t)
 	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 4, line: lineConfig(fakeL.URL), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fakeS.URL + "/",
 	}}
@@ -128,11 +129,11 @@ func TestBulkheadLINEHangs(t *testing.T) {
 		}
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for fakeS.count() < 20 && time.Now().Before(deadline) {
+	for fakeS.Count() < 20 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if busySlack != 0 || fakeS.count() != 20 {
-		t.Errorf("with LINE hanging: %d Slack events answered 503, %d of 20 posted; want 0 and 20", busySlack, fakeS.count())
+	if busySlack != 0 || fakeS.Count() != 20 {
+		t.Errorf("with LINE hanging: %d Slack events answered 503, %d of 20 posted; want 0 and 20", busySlack, fakeS.Count())
 	}
 	if busyLINE == 0 {
 		t.Error("LINE's queue never filled: the test did not exercise the outage")
@@ -157,7 +158,7 @@ func TestSlackClickDeduplicated(t *testing.T) {
 		}
 	}
 	s.finish(t)
-	if n := s.fake.count(); n != 1 {
+	if n := s.fake.Count(); n != 1 {
 		t.Errorf("%d posts for one click delivered 5 times, want 1", n)
 	}
 }
@@ -166,7 +167,7 @@ func TestSlackClickDeduplicated(t *testing.T) {
 // user id (rate limits, offered choices).
 func TestSlackUserIDsHashedInState(t *testing.T) {
 	srv := redistest.Start(t)
-	fake := newFakeSlack(t)
+	fake := testkit.NewSlack(t)
 	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 16, redisURL: srv.URL(), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/",
 	}}
@@ -176,7 +177,7 @@ func TestSlackUserIDsHashedInState(t *testing.T) {
 	ev := mention("変更したい") // a clarifying question: the choices are stored
 	ev["user"] = "U0SECRETUSER"
 	s.event(t, "EvH1", ev, nil)
-	fake.next(t)
+	fake.Next(t)
 	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
 	defer c.Close()
 	keys := c.Keys(context.Background(), "*").Val()
@@ -211,7 +212,7 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	if err := a.drain(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
 		t.Errorf("drain = %v, want an error counting the dropped events", err)
 	}
-	replied, _, _ := fake.counts()
+	replied, _, _ := fake.Counts()
 	dropped := int(metricValue(t, a.ops, "line", "dropped"))
 	// The reply interrupted on the one worker may have reached LINE (the
 	// fake records it on arrival): it counts as dropped, since its outcome
@@ -236,7 +237,7 @@ func TestLINEExpiredToken(t *testing.T) {
 			if err := a.drain(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			replied, _, pushed := fake.counts()
+			replied, _, pushed := fake.Counts()
 			wantPushed, wantExpired := 0, 1.0
 			if fallback {
 				wantPushed, wantExpired = 1, 0

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -89,6 +91,13 @@ type durableRun struct {
 	// is sent no earlier than i/rate seconds in): the latency at a given
 	// load, where 0 measures the most the replicas take.
 	rate int
+	// restartRedis kills Redis (SIGKILL) once half the events are sent,
+	// and starts it again; persistent gives it the shipped persistence
+	// settings (redistest.Persistence), else none.
+	restartRedis, persistent bool
+	// wait bounds the wait for every acknowledged event to be answered
+	// (60s when 0).
+	wait time.Duration
 }
 
 // durableResult is what the run measured: webhook acknowledgements and
@@ -102,11 +111,17 @@ type durableResult struct {
 	pushed   int
 	stopped  error // the signalled replica's exit
 	takeover time.Duration
+	// lossLogged is the number of replicas that logged that Redis had
+	// lost the event stream, and lossCounted the events they counted lost.
+	lossLogged, lossCounted int
 }
 
 func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	tb.Helper()
 	srv := redistest.Start(tb)
+	if r.persistent {
+		srv = redistest.StartPersistent(tb)
+	}
 	fake := newTokenLINE(tb, r.delay)
 	env := append([]string{"REDIS_URL=" + srv.URL(), "MADOGUCHI_EVENT_TIMEOUT=4s",
 		"MADOGUCHI_CLAIM_IDLE=5s", "MADOGUCHI_SHUTDOWN_GRACE=10s"}, r.env...)
@@ -162,6 +177,9 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 				if i == r.events/2 && r.sig != 0 {
 					signalOnce.Do(func() { signalled = time.Now(); reps[0].cmd.Process.Signal(r.sig) })
 				}
+				if i == r.events/2 && r.restartRedis {
+					signalOnce.Do(func() { signalled = time.Now(); srv.Stop(); srv.Restart(tb) })
+				}
 				if d, ok := send(i); ok {
 					lat[w] = append(lat[w], d)
 				}
@@ -173,14 +191,14 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	res.load = loadResult{latencies: all, elapsed: time.Since(start), accepted: len(all)}
-	if r.sig != 0 {
+	if r.sig != 0 && !r.restartRedis {
 		select {
 		case <-reps[0].done:
 			res.stopped = reps[0].err
 		case <-time.After(20 * time.Second):
 			res.stopped = fmt.Errorf("replica 0 still running 20s after signal %v", r.sig)
 		}
-	} else {
+	} else if !r.restartRedis {
 		signalled = time.Now()
 	}
 	for i := range acked {
@@ -192,13 +210,17 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	// over from the dead replica after the claim idle time.
 	// The count is waited for first: scanning every token under the fake's
 	// lock while the replicas answer would slow what it measures.
-	deadline := time.Now().Add(60 * time.Second)
-	fake.waitReplied(res.acked, time.Until(deadline))
+	wait := r.wait
+	if wait == 0 {
+		wait = 60 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	waitReplied(fake, res.acked, time.Until(deadline))
 	for {
 		res.answered, res.lost = 0, 0
 		for i := range acked {
 			if acked[i].Load() {
-				if fake.answered(fmt.Sprint("tok-", i)) {
+				if fake.Answered(fmt.Sprint("tok-", i)) {
 					res.answered++
 				} else {
 					res.lost++
@@ -212,7 +234,22 @@ func (r durableRun) run(tb testing.TB, bin string) durableResult {
 	}
 	res.takeover = time.Since(signalled) // with no signal: after the load
 	time.Sleep(200 * time.Millisecond)   // room for a late duplicate
-	_, res.reused, res.pushed = fake.counts()
+	_, res.reused, res.pushed = fake.Counts()
+	for _, p := range reps {
+		for _, line := range strings.Split(p.logs.String(), "\n") {
+			var l struct {
+				Msg     string `json:"msg"`
+				Waiting int    `json:"waiting_at_last_look"`
+				Counted bool   `json:"counted_here"`
+			}
+			if json.Unmarshal([]byte(line), &l) == nil && strings.HasPrefix(l.Msg, "intake: Redis lost the event stream") {
+				res.lossLogged++
+				if l.Counted {
+					res.lossCounted += l.Waiting
+				}
+			}
+		}
+	}
 	return res
 }
 
@@ -258,6 +295,40 @@ func TestDurableSIGTERM(t *testing.T) {
 	}
 	if res.lost != 0 || res.acked == 0 {
 		t.Errorf("SIGTERM mid-load with a slow LINE API: %d of %d acknowledged events lost, want 0", res.lost, res.acked)
+	}
+}
+
+// TestDurableRedisRestart: under a backlog (LINE answering in 0.1 s), Redis
+// is killed and restarted mid-load. With the shipped persistence no
+// acknowledged event is lost; without it, events are lost and a replica
+// says so in its log (and counts it, madoguchi_intake_queue_lost_total).
+func TestDurableRedisRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	bin := buildMadoguchi(t)
+	for _, tc := range []struct {
+		name       string
+		persistent bool
+		wait       time.Duration
+	}{{"shipped persistence", true, 60 * time.Second}, {"no persistence", false, 15 * time.Second}} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := durableRun{events: loadEventsFromEnv(t, 1000), delay: 100 * time.Millisecond, restartRedis: true,
+				persistent: tc.persistent, wait: tc.wait}.run(t, bin)
+			t.Logf("%d acknowledged, %d answered, %d lost, %d second replies refused by LINE, %d pushes; the loss logged by %d replicas, %d events counted lost",
+				res.acked, res.answered, res.lost, res.reused, res.pushed, res.lossLogged, res.lossCounted)
+			switch {
+			case res.acked == 0:
+				t.Error("no event acknowledged")
+			case tc.persistent && res.lost != 0:
+				t.Errorf("Redis restarted with the shipped persistence: %d of %d acknowledged events lost, want 0", res.lost, res.acked)
+			case tc.persistent && res.lossLogged != 0:
+				t.Errorf("%d replicas logged a loss though nothing was lost", res.lossLogged)
+			case res.lost > 0 && (res.lossLogged == 0 || res.lossCounted == 0):
+				t.Errorf("%d of %d acknowledged events lost; logged by %d replicas, %d counted; want it logged and counted",
+					res.lost, res.acked, res.lossLogged, res.lossCounted)
+			}
+		})
 	}
 }
 

@@ -86,7 +86,7 @@ func TestLINEFeedback(t *testing.T) {
 	l := newLineApp(t, recordingTo(db))
 	const asker = "U0123456789abcdef0123456789abcdef" // textEvent's user
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
-	msg := path(l.fake.next(t).Body, "messages", 0)
+	msg := path(l.fake.Next(t).Body, "messages", 0)
 	items, _ := path(msg, "quickReply", "items").([]any)
 	if len(items) != 4 {
 		t.Fatalf("quick replies %v, want 👍, 👎 and the 2 related questions", items)
@@ -106,7 +106,7 @@ func TestLINEFeedback(t *testing.T) {
 	l.post(t, webhookBody(postback("e3", "rt3", "U9999999999abcdef0123456789abcdef", bad, false)))
 	// 👎, delivered, then redelivered by LINE.
 	l.post(t, webhookBody(postback("e4", "rt4", asker, bad, false)))
-	c := l.fake.next(t)
+	c := l.fake.Next(t)
 	if path(c.Body, "replyToken") != "rt4" {
 		t.Fatalf("reply to %v, want the 👎 click's rt4 (the forged and foreign clicks are not answered)", path(c.Body, "replyToken"))
 	}
@@ -121,7 +121,7 @@ func TestLINEFeedback(t *testing.T) {
 	l.post(t, webhookBody(postback("e4", "rt4", asker, bad, true)))
 	l.finish(t) // every event handled, the record written and closed
 
-	if n := l.fake.callCount(replyPath); n != 2 {
+	if n := l.fake.Count(replyPath); n != 2 {
 		t.Errorf("%d replies sent, want 2 (the answer and one apology)", n)
 	}
 	es, rows := recorded(t, db)
@@ -139,7 +139,7 @@ func TestLINEChoiceRecorded(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "record.db")
 	l := newLineApp(t, recordingTo(db))
 	l.post(t, webhookBody(postback("e1", "rt1", "U1", "intent=forward-change&lang=ja", false)))
-	items, _ := path(l.fake.next(t).Body, "messages", 0, "quickReply", "items").([]any)
+	items, _ := path(l.fake.Next(t).Body, "messages", 0, "quickReply", "items").([]any)
 	if len(items) < 2 || path(items[0], "action", "label") != "👍 解決しました" {
 		t.Errorf("quick replies %v, want 👍 first", items)
 	}
@@ -201,7 +201,7 @@ func TestSlackFeedback(t *testing.T) {
 	s := newSlackApp(t, "", recordingTo(db))
 	s.event(t, "Ev1", map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
 		"text": "パスワードを忘れました", "ts": "1700000000.000100", "event_ts": "1700000000.000100"}, nil)
-	p := s.fake.next(t)
+	p := s.fake.Next(t)
 	if p.Get("channel") != "D1" || p.Get("thread_ts") != "" {
 		t.Errorf("direct message answered in %s thread %q, want D1 itself", p.Get("channel"), p.Get("thread_ts"))
 	}
@@ -218,7 +218,7 @@ func TestSlackFeedback(t *testing.T) {
 			t.Errorf("interactive status %d, want 200", st)
 		}
 	}
-	p = s.fake.next(t)
+	p = s.fake.Next(t)
 	if p.Get("channel") != "D1" || p.Get("thread_ts") != "" || !strings.HasPrefix(p.Get("text"), sorryJA) {
 		t.Errorf("👎 answered in %s thread %q with %.60q, want the apology in D1 itself", p.Get("channel"), p.Get("thread_ts"), p.Get("text"))
 	}
@@ -226,7 +226,7 @@ func TestSlackFeedback(t *testing.T) {
 		t.Errorf("👎 reply without the office contact: %s", p.Get("blocks"))
 	}
 	s.finish(t)
-	if n := s.fake.count(); n != 2 {
+	if n := s.fake.Count(); n != 2 {
 		t.Errorf("%d posts, want 2 (the answer and one apology)", n)
 	}
 	es, rows := recorded(t, db)

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -16,6 +12,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/line"
+	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
 
@@ -43,19 +40,17 @@ func (c *cli) handoffConfig(cfg serveConfig) (handoffConfig, error) {
 }
 
 // handoffWiring is a running handoff and what serve does with it besides
-// the adapters: check the desk at start, sweep quiet conversations, close
-// the store at the end.
+// the adapters: check the desk at start, sweep quiet conversations.
 type handoffWiring struct {
-	h     *handoff.Handoff
-	desk  *slack.Desk
-	close func() error
+	h    *handoff.Handoff
+	desk *slack.Desk
 }
 
 // newHandoff builds the staff handoff when LINE and Slack are configured,
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
 // replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig, lineAPI *line.Client, slackAPI *slack.Client) (*handoffWiring, error) {
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -65,36 +60,21 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 		return nil, nil
 	}
 	var store handoff.Store = handoff.NewMemory(cfg.handoff.now)
-	closeStore := func() error { return nil }
-	if cfg.redisURL != "" {
-		r, err := handoff.NewRedis(cfg.redisURL)
-		if err != nil {
-			return nil, err
-		}
-		store, closeStore = r, r.Close
+	if rc != nil {
+		store = rc.Handoff()
 	}
 	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
 	h, err := handoff.New(handoff.Options{
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
 		Answers: func(id string, lang catalogue.Lang) (string, bool) { return answerText(b, id, lang) },
-		Key:     handleKey(cfg.line.ChannelSecret.Reveal()),
+		Key:     handles,
 		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
 	if err != nil {
-		closeStore()
 		return nil, err
 	}
-	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", cfg.redisURL != "")
-	return &handoffWiring{h: h, desk: desk, close: closeStore}, nil
-}
-
-// handleKey keys the pseudonymous handles staff see. It is derived from the
-// LINE channel secret, which every replica has and which is never shown,
-// so that one user keeps one handle across replicas and restarts.
-func handleKey(channelSecret string) []byte {
-	m := hmac.New(sha256.New, []byte(channelSecret))
-	m.Write([]byte("madoguchi handoff handles"))
-	return m.Sum(nil)
+	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", rc != nil)
+	return &handoffWiring{h: h, desk: desk}, nil
 }
 
 // answerText is an intent's answer as staff send it with "Send this
@@ -110,12 +90,4 @@ func answerText(b *bot.Bot, id string, lang catalogue.Lang) (string, bool) {
 		s.WriteString("\n" + l.Label + ": " + l.URL)
 	}
 	return s.String(), true
-}
-
-// after runs drain, then closes the handoff's store: the events being
-// finished during the drain may still need it.
-func (w *handoffWiring) after(drain func(context.Context) error) func(context.Context) error {
-	return func(ctx context.Context) error {
-		return errors.Join(drain(ctx), w.close())
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -18,46 +17,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
-
-// pushArrivals is a fake LINE API for the handoff load: replies are
-// accepted, and each pushed text's arrival time is noted (a retry key seen
-// before gets 409, as LINE answers).
-type pushArrivals struct {
-	mu   sync.Mutex
-	keys map[string]bool
-	at   map[string][]time.Time
-}
-
-func (p *pushArrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	if r.URL.Path == botInfoPath {
-		writeBotInfo(w, http.StatusOK)
-		return
-	}
-	raw, _ := io.ReadAll(r.Body)
-	w.Header().Set("Content-Type", "application/json")
-	if r.URL.Path != pushPath {
-		w.Write([]byte(`{"sentMessages":[]}`))
-		return
-	}
-	var body struct {
-		Messages []struct{ Text string } `json:"messages"`
-	}
-	json.Unmarshal(raw, &body)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	key := r.Header.Get("X-Line-Retry-Key")
-	if p.keys[key] {
-		w.WriteHeader(http.StatusConflict)
-		return
-	}
-	p.keys[key] = true
-	for _, m := range body.Messages {
-		p.at[m.Text] = append(p.at[m.Text], now)
-	}
-	w.Write([]byte(`{"sentMessages":[]}`))
-}
 
 // postSigned posts a signed request to serve and fails on any status but
 // 200.
@@ -123,14 +84,9 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 	var lat []time.Duration
 	for run := range b.N {
 		b.StopTimer()
-		la := &pushArrivals{keys: map[string]bool{}, at: map[string][]time.Time{}}
-		lineAPI := httptest.NewServer(la)
-		fs := newFakeSlack(b)
-		var seqMu sync.Mutex
-		seq := 0
-		fs.nextTS = func() string { seqMu.Lock(); defer seqMu.Unlock(); seq++; return fmt.Sprintf("1700000001.%06d", seq) }
-		desk := &deskAPI{member: true, reacted: make(chan url.Values, users*perUser*2)}
-		fs.extra = desk
+		lineAPI := testkit.NewLINE(b)
+		fs := testkit.NewSlack(b)
+		fs.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
 		clock := &testClock{t: monday10}
 		var webs []string
 		var apps []*app
@@ -151,37 +107,22 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		for u := range users {
 			src := map[string]any{"type": "user", "userId": fmt.Sprintf("U%032d", u)}
 			for k, ev := range []map[string]any{
-				textEvent(fmt.Sprintf("r%d-u%d-ask", run, u), "rt", "担当者と話したい"),
+				textEvent(fmt.Sprintf("r%d-u%d-ask", run, u), fmt.Sprintf("rt-r%d-u%d", run, u), "担当者と話したい"),
 				postbackEvent(fmt.Sprintf("r%d-u%d-consent", run, u), "madoguchi:handoff:consent|ja"),
 				postbackEvent(fmt.Sprintf("r%d-u%d-start", run, u), "madoguchi:handoff:start|ja"),
 			} {
 				ev["source"] = src
 				postSigned(b, lineRequest(webs[(u+k)%len(webs)], ev))
 			}
-			select {
-			case post := <-fs.got:
-				// Workers may take the request after the start: it is then
-				// relayed in the thread, which the ticket precedes.
-				for post.Get("thread_ts") != "" {
-					post = <-fs.got
-				}
-				threads[u] = post.Get("posted_ts")
-			case <-time.After(10 * time.Second):
-				b.Fatal("no ticket within 10s")
+			// Workers may take the request after the start: it is then
+			// relayed in the thread, which the ticket precedes.
+			post := fs.Next(b)
+			for post.Get("thread_ts") != "" {
+				post = fs.Next(b)
 			}
+			threads[u] = post.Get("posted_ts")
 		}
 		time.Sleep(100 * time.Millisecond) // the last ticket is stored just after it is posted
-		// The thread posts nobody waits for.
-		done := make(chan struct{})
-		go func() {
-			for {
-				select {
-				case <-fs.got:
-				case <-done:
-					return
-				}
-			}
-		}()
 		sent := make(map[string]time.Time, users*perUser)
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -209,9 +150,7 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		wg.Wait()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			la.mu.Lock()
-			n := len(la.at)
-			la.mu.Unlock()
+			n := len(lineAPI.PushedTexts())
 			if n >= users*perUser || time.Now().After(deadline) {
 				break
 			}
@@ -224,30 +163,26 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		}
 		lineAPI.Close()
 		fs.Close()
-		close(done)
-		la.mu.Lock()
-		if got := len(la.at); got != users*perUser {
-			desk.mu.Lock()
-			for _, r := range desk.reactions {
+		arrived := lineAPI.PushedTexts()
+		if got := len(arrived); got != users*perUser {
+			for _, r := range fs.Calls("reactions.add") {
 				if r.Get("name") != "white_check_mark" {
 					b.Log(r)
 				}
 			}
-			desk.mu.Unlock()
 			for text := range sent {
-				if la.at[text] == nil {
+				if arrived[text] == nil {
 					b.Log("missing ", text)
 				}
 			}
 			b.Fatalf("%d distinct replies arrived, want %d", got, users*perUser)
 		}
-		for text, at := range la.at {
+		for text, at := range arrived {
 			if len(at) != 1 {
 				b.Fatalf("%q arrived %d times, want once", text, len(at))
 			}
 			lat = append(lat, at[0].Sub(sent[text]))
 		}
-		la.mu.Unlock()
 	}
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond) }

@@ -25,6 +25,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 const (
@@ -32,50 +33,6 @@ const (
 	deskChannel = "CDESK"
 	testUser    = "U0123456789abcdef0123456789abcdef" // textEvent's user
 )
-
-// deskAPI is the rest of the fake Slack a handoff needs besides
-// chat.postMessage: the channel check, reactions and ticket updates.
-type deskAPI struct {
-	mu        sync.Mutex
-	member    bool
-	reactions []url.Values
-	updates   []url.Values
-	reacted   chan url.Values
-}
-
-func (d *deskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	w.Header().Set("Content-Type", "application/json")
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	switch r.URL.Path {
-	case "/conversations.info":
-		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"alumni-desk","is_channel":true,"is_member":%t}}`, r.PostForm.Get("channel"), d.member)
-	case "/conversations.members":
-		// The staff channel's members: USTAFF, who answers in these tests.
-		w.Write([]byte(`{"ok":true,"members":["USTAFF"],"response_metadata":{"next_cursor":""}}`))
-	case "/reactions.add":
-		d.reactions = append(d.reactions, r.PostForm)
-		d.reacted <- r.PostForm
-		w.Write([]byte(`{"ok":true}`))
-	case "/chat.update":
-		d.updates = append(d.updates, r.PostForm)
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q,"text":""}`, r.PostForm.Get("channel"), r.PostForm.Get("ts"))
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (d *deskAPI) nextReaction(t *testing.T) url.Values {
-	t.Helper()
-	select {
-	case v := <-d.reacted:
-		return v
-	case <-time.After(5 * time.Second):
-		t.Fatal("no reactions.add reached the fake Slack API within 5s")
-		return nil
-	}
-}
 
 // testClock is the handoff's clock, set by the test.
 type testClock struct {
@@ -92,9 +49,8 @@ func (c *testClock) Now() time.Time {
 // handoffRig is serve with LINE, Slack and the handoff, n replicas of it
 // sharing fake LINE and Slack APIs (and Redis when given).
 type handoffRig struct {
-	line  *fakeLINE
-	slack *fakeSlack
-	desk  *deskAPI
+	line  *testkit.LINE
+	slack *testkit.Slack
 	lines []*lineApp
 	slks  []*slackApp
 	apps  []*app
@@ -105,10 +61,9 @@ var monday10 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("JST", 9*3600
 
 func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...func(*serveConfig)) *handoffRig {
 	t.Helper()
-	r := &handoffRig{line: newFakeLINE(t), slack: newFakeSlack(t), desk: &deskAPI{member: true, reacted: make(chan url.Values, 100)}}
-	seq := 0
-	r.slack.nextTS = func() string { seq++; return fmt.Sprintf("1700000001.%06d", seq) }
-	r.slack.extra = r.desk
+	r := &handoffRig{line: testkit.NewLINE(t), slack: testkit.NewSlack(t)}
+	r.slack.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
+	r.slack.SetMembers("USTAFF") // the staff channel's members: USTAFF answers in these tests
 	clock := &testClock{t: now}
 	for range n {
 		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL,
@@ -131,12 +86,12 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...
 }
 
 // user sends LINE events to replica i and returns the next call LINE got.
-func (r *handoffRig) user(t *testing.T, i int, ev map[string]any) lineCall {
+func (r *handoffRig) user(t *testing.T, i int, ev map[string]any) testkit.LINECall {
 	t.Helper()
 	if res := r.lines[i].post(t, webhookBody(ev)); res.StatusCode != 200 {
 		t.Fatalf("webhook status %d", res.StatusCode)
 	}
-	return r.line.next(t)
+	return r.line.Next(t)
 }
 
 func postbackEvent(id, data string) map[string]any {
@@ -174,7 +129,7 @@ func quickData(msg any) []string {
 	return out
 }
 
-func lastMessage(c lineCall) any {
+func lastMessage(c testkit.LINECall) any {
 	msgs, _ := c.Body["messages"].([]any)
 	if len(msgs) == 0 {
 		return nil
@@ -229,7 +184,7 @@ func (r *handoffRig) open(t *testing.T, i int) url.Values {
 	if txt, _ := path(lastMessage(c), "text").(string); !strings.HasPrefix(txt, "卒業生係のスタッフにおつなぎしました") {
 		t.Errorf("start answered %.80q", txt)
 	}
-	ticket := r.slack.next(t)
+	ticket := r.slack.Next(t)
 	if ticket.Get("channel") != deskChannel || ticket.Get("thread_ts") != "" {
 		t.Fatalf("ticket posted to %s thread %q, want a new message in %s", ticket.Get("channel"), ticket.Get("thread_ts"), deskChannel)
 	}
@@ -256,7 +211,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 
 	// The user's messages go to the thread, not to the bot.
 	c := r.user(t, 0, textEvent("h-u1", "rt-u1", "パスワードを忘れました"))
-	post := r.slack.next(t)
+	post := r.slack.Next(t)
 	if post.Get("thread_ts") != thread || post.Get("text") != "💬 パスワードを忘れました" {
 		t.Errorf("user message posted to thread %q as %q", post.Get("thread_ts"), post.Get("text"))
 	}
@@ -264,7 +219,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 		t.Errorf("user message answered %s %v, want the receipt", c.Path, lastMessage(c))
 	}
 	c = r.user(t, 0, stickerEvent("h-u2"))
-	if post := r.slack.next(t); !strings.Contains(post.Get("text"), "sticker") || post.Get("thread_ts") != thread {
+	if post := r.slack.Next(t); !strings.Contains(post.Get("text"), "sticker") || post.Get("thread_ts") != thread {
 		t.Errorf("sticker noted as %q in %q", post.Get("text"), post.Get("thread_ts"))
 	}
 	if txt, _ := path(lastMessage(c), "text").(string); !strings.HasPrefix(txt, "スタンプや画像は") {
@@ -279,10 +234,10 @@ func TestHandoffRoundTrip(t *testing.T) {
 
 	// A staff reply is pushed once: Slack retries the event, and the
 	// message also mentions the bot (a second event, same ts).
-	before := r.slack.count()
+	before := r.slack.Count()
 	staff := staffEvent(thread, "1700000100.000100", "担当の *山田* です。<https://example.com|こちら> をご覧ください <@U0BOT>")
 	r.slks[0].event(t, "EvS1", staff, nil)
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if push.Path != pushPath || path(push.Body, "to") != testUser {
 		t.Fatalf("staff reply went to %s %v, want a push to the user", push.Path, path(push.Body, "to"))
 	}
@@ -292,7 +247,7 @@ func TestHandoffRoundTrip(t *testing.T) {
 	if push.Header.Get("X-Line-Retry-Key") == "" {
 		t.Errorf("push without X-Line-Retry-Key")
 	}
-	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactDelivered || re.Get("timestamp") != "1700000100.000100" {
+	if re := r.slack.NextReaction(t); re.Get("name") != handoff.ReactDelivered || re.Get("timestamp") != "1700000100.000100" {
 		t.Errorf("reaction %q on %q, want ✅ on the staff message", re.Get("name"), re.Get("timestamp"))
 	}
 	r.slks[0].event(t, "EvS1", staff, map[string]string{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
@@ -306,10 +261,10 @@ func TestHandoffRoundTrip(t *testing.T) {
 	own["bot_id"] = "B1"
 	r.slks[0].event(t, "EvOwn", own, nil)
 	time.Sleep(200 * time.Millisecond) // room for a duplicate to show up
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d pushes after a retried, mentioned, redelivered staff message, a note and a bot post; want 1", n)
 	}
-	if n := r.slack.count() - before; n != 0 {
+	if n := r.slack.Count() - before; n != 0 {
 		t.Errorf("the bot posted %d messages in the ticket thread, want 0 (staff messages are never questions)", n)
 	}
 
@@ -324,16 +279,15 @@ func TestHandoffRoundTrip(t *testing.T) {
 	if res, _ := r2.post(t, "/slack/interactive", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(payload)}}.Encode()), nil); res.StatusCode != 200 {
 		t.Fatalf("interactive status %d", res.StatusCode)
 	}
-	push = r.line.next(t)
+	push = r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "スタッフが会話を終了しました") {
 		t.Errorf("close told the user %s %q", push.Path, txt)
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Closed by <@USTAFF>") {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "Closed by <@USTAFF>") {
 		t.Errorf("close note %q", note.Get("text"))
 	}
-	r.desk.mu.Lock()
-	updated := len(r.desk.updates) > 0 && strings.Contains(r.desk.updates[len(r.desk.updates)-1].Get("text"), "closed by <@USTAFF>")
-	r.desk.mu.Unlock()
+	updates := r.slack.Calls("chat.update")
+	updated := len(updates) > 0 && strings.Contains(updates[len(updates)-1].Get("text"), "closed by <@USTAFF>")
 	if !updated {
 		t.Errorf("the ticket was not updated to closed")
 	}
@@ -345,11 +299,11 @@ func TestHandoffRoundTrip(t *testing.T) {
 	}
 	// A late staff message is not pushed, and staff are told why.
 	r.slks[0].event(t, "EvLate", staffEvent(thread, "1700000300.000100", "もう一つ"), nil)
-	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactFailed {
+	if re := r.slack.NextReaction(t); re.Get("name") != handoff.ReactFailed {
 		t.Errorf("late message reacted %q, want ⚠️", re.Get("name"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 2 {
+	if n := r.line.Count(pushPath); n != 2 {
 		t.Errorf("%d pushes, want 2 (the staff reply and the close)", n)
 	}
 }
@@ -361,7 +315,7 @@ func TestHandoffUserEnds(t *testing.T) {
 	if txt, _ := path(lastMessage(c), "text").(string); !strings.HasPrefix(txt, "スタッフとの会話を終了しました") {
 		t.Errorf("end word answered %q", txt)
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "The user ended the conversation") {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "The user ended the conversation") {
 		t.Errorf("desk note %q", note.Get("text"))
 	}
 	c = r.user(t, 0, textEvent("h-after", "rt-after", "I forgot my password"))
@@ -386,7 +340,7 @@ func TestHandoffOutOfHours(t *testing.T) {
 	if want := "The office is closed now; staff will answer from Mon 23 Nov 09:00."; !strings.Contains(txt, want) {
 		t.Errorf("out-of-hours start answered %q, want it to contain %q", txt, want)
 	}
-	if ticket := r.slack.next(t); !strings.Contains(ticket.Get("blocks"), "受付時間外に届きました") {
+	if ticket := r.slack.Next(t); !strings.Contains(ticket.Get("blocks"), "受付時間外に届きました") {
 		t.Errorf("ticket not marked out of hours: %.400s", ticket.Get("blocks"))
 	}
 }
@@ -394,16 +348,16 @@ func TestHandoffOutOfHours(t *testing.T) {
 func TestHandoffBlockedUser(t *testing.T) {
 	r := newHandoffRig(t, 1, "", monday10)
 	r.open(t, 0)
-	r.line.answer(pushPath, http.StatusForbidden)
+	r.line.Answer(pushPath, http.StatusForbidden)
 	r.slks[0].event(t, "EvB1", staffEvent("1700000001.000001", "1700000100.000100", "お返事です"), nil)
-	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactFailed {
+	if re := r.slack.NextReaction(t); re.Get("name") != handoff.ReactFailed {
 		t.Errorf("undeliverable reply reacted %q, want ⚠️", re.Get("name"))
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Not delivered to the user") || note.Get("thread_ts") != "1700000001.000001" {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "Not delivered to the user") || note.Get("thread_ts") != "1700000001.000001" {
 		t.Errorf("thread note %q in %q", note.Get("text"), note.Get("thread_ts"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d push attempts for a 403, want 1 (a refusal is not retried)", n)
 	}
 }
@@ -417,14 +371,14 @@ func TestHandoffNonMemberReply(t *testing.T) {
 	ev := staffEvent(thread, "1700000100.000100", "I am not on the staff")
 	ev["user"] = "UOUTSIDER"
 	r.slks[0].event(t, "EvOut", ev, nil)
-	if re := r.desk.nextReaction(t); re.Get("name") != handoff.ReactFailed || re.Get("timestamp") != "1700000100.000100" {
+	if re := r.slack.NextReaction(t); re.Get("name") != handoff.ReactFailed || re.Get("timestamp") != "1700000100.000100" {
 		t.Errorf("outsider's reply reacted %q on %q, want ⚠️ on it", re.Get("name"), re.Get("timestamp"))
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Only members of this channel") || note.Get("thread_ts") != thread {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "Only members of this channel") || note.Get("thread_ts") != thread {
 		t.Errorf("thread note %q in %q", note.Get("text"), note.Get("thread_ts"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 0 {
+	if n := r.line.Count(pushPath); n != 0 {
 		t.Errorf("%d pushes for an outsider's reply, want 0", n)
 	}
 }
@@ -441,14 +395,12 @@ func TestHandoffTicketSpam(t *testing.T) {
 		r.user(t, 0, postbackEvent(fmt.Sprintf("spam-e%d", i), handoff.PostbackEnd+"|ja"))
 	}
 	r.slks[0].finish(t)
-	r.slack.mu.Lock()
 	tickets := 0
-	for _, p := range r.slack.posts {
+	for _, p := range r.slack.Calls("chat.postMessage") {
 		if p.Get("channel") == deskChannel && p.Get("thread_ts") == "" {
 			tickets++
 		}
 	}
-	r.slack.mu.Unlock()
 	if tickets != 3 {
 		t.Errorf("%d tickets from 15 starts, want 3", tickets)
 	}
@@ -458,9 +410,9 @@ func TestHandoffTicketSpam(t *testing.T) {
 }
 
 func TestHandoffDeskCheckStopsServe(t *testing.T) {
-	fake := newFakeSlack(t)
-	fake.extra = &deskAPI{member: false}
-	lf := newFakeLINE(t)
+	fake := testkit.NewSlack(t)
+	fake.SetMember(false)
+	lf := testkit.NewLINE(t)
 	cfg := serveConfig{intents: intentsDir, workers: 1, queue: 8,
 		line:    &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: lf.URL},
 		slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/"},
@@ -490,7 +442,7 @@ func TestHandoffReplicas(t *testing.T) {
 	r.open(t, 0)
 	thread := "1700000001.000001"
 	r.user(t, 1, textEvent("h-u1", "rt-u1", "replica one here"))
-	if post := r.slack.next(t); post.Get("thread_ts") != thread || post.Get("text") != "💬 replica one here" {
+	if post := r.slack.Next(t); post.Get("thread_ts") != thread || post.Get("text") != "💬 replica one here" {
 		t.Errorf("user message via replica 1 posted to %q as %q", post.Get("thread_ts"), post.Get("text"))
 	}
 	for i, ts := range []string{"1700000100.000100", "1700000100.000200", "1700000100.000300"} {
@@ -509,12 +461,12 @@ func TestHandoffReplicas(t *testing.T) {
 		wg.Wait()
 	}
 	for range 3 {
-		r.desk.nextReaction(t)
+		r.slack.NextReaction(t)
 	}
 	for _, s := range r.slks {
 		s.finish(t)
 	}
-	if n := r.line.callCount(pushPath); n != 3 {
+	if n := r.line.Count(pushPath); n != 3 {
 		t.Errorf("%d pushes for 3 staff messages delivered to both replicas, want 3", n)
 	}
 }
@@ -548,9 +500,8 @@ func TestHandoffTakeAndSendAnswer(t *testing.T) {
 	r.click(t, handoff.ActionTake, id, thread, "1700000200.000001")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		r.desk.mu.Lock()
-		taken := len(r.desk.updates) > 0 && strings.Contains(r.desk.updates[len(r.desk.updates)-1].Get("text"), "taken by <@USTAFF>")
-		r.desk.mu.Unlock()
+		updates := r.slack.Calls("chat.update")
+		taken := len(updates) > 0 && strings.Contains(updates[len(updates)-1].Get("text"), "taken by <@USTAFF>")
 		if taken {
 			break
 		}
@@ -560,15 +511,15 @@ func TestHandoffTakeAndSendAnswer(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	r.click(t, handoff.ActionSend, id+" forgot-id-password", thread, "1700000200.000002")
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "ID・パスワードを忘れた\nIDやパスワードを忘れた場合は") {
 		t.Errorf("sent answer: %s %.120q", push.Path, txt)
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), `<@USTAFF> sent the answer "forgot-id-password"`) {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), `<@USTAFF> sent the answer "forgot-id-password"`) {
 		t.Errorf("thread note %q", note.Get("text"))
 	}
 	r.slks[0].finish(t)
-	if n := r.line.callCount(pushPath); n != 1 {
+	if n := r.line.Count(pushPath); n != 1 {
 		t.Errorf("%d pushes, want 1", n)
 	}
 }
@@ -580,16 +531,16 @@ func TestHandoffStaffFileAndBroadcast(t *testing.T) {
 	file := staffEvent(thread, "1700000100.000100", "手順書です")
 	file["subtype"] = "file_share"
 	r.slks[0].event(t, "EvF", file, nil)
-	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "手順書です" {
+	if push := r.line.Next(t); path(push.Body, "messages", 0, "text") != "手順書です" {
 		t.Errorf("file message pushed %v, want its text", path(push.Body, "messages", 0, "text"))
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Attached files are not sent") || note.Get("thread_ts") != thread {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "Attached files are not sent") || note.Get("thread_ts") != thread {
 		t.Errorf("file note %q in %q", note.Get("text"), note.Get("thread_ts"))
 	}
 	wide := staffEvent(thread, "1700000100.000200", "全員に共有します")
 	wide["subtype"] = "thread_broadcast"
 	r.slks[0].event(t, "EvW", wide, nil)
-	if push := r.line.next(t); path(push.Body, "messages", 0, "text") != "全員に共有します" {
+	if push := r.line.Next(t); path(push.Body, "messages", 0, "text") != "全員に共有します" {
 		t.Errorf("broadcast reply pushed %v", path(push.Body, "messages", 0, "text"))
 	}
 	r.slks[0].finish(t)
@@ -599,17 +550,13 @@ func TestHandoffDeskDown(t *testing.T) {
 	r := newHandoffRig(t, 1, "", monday10)
 	r.user(t, 0, textEvent("h-ask", "rt-ask", "担当者と話したい"))
 	r.user(t, 0, postbackEvent("h-consent", handoff.PostbackConsent+"|ja"))
-	r.slack.mu.Lock()
-	r.slack.postError = "not_in_channel"
-	r.slack.mu.Unlock()
+	r.slack.Answer("chat.postMessage", slackError("not_in_channel"))
 	c := r.user(t, 0, postbackEvent("h-start", handoff.PostbackStart+"|ja"))
 	if alt, _ := path(lastMessage(c), "altText").(string); !strings.HasPrefix(alt, "担当者へのお問い合わせですね。大阪大学 卒業生係へご連絡ください。") {
 		t.Errorf("a start the desk refused answered %q, want the office's contact", alt)
 	}
 	// Nothing was opened: the next message goes to the bot.
-	r.slack.mu.Lock()
-	r.slack.postError = ""
-	r.slack.mu.Unlock()
+	r.slack.Answer("chat.postMessage", nil)
 	if c := r.user(t, 0, textEvent("h-q", "rt-q", "パスワードを忘れました")); path(lastMessage(c), "type") != "flex" {
 		t.Errorf("after a failed start the bot did not answer: %v", lastMessage(c))
 	}
@@ -641,7 +588,7 @@ func TestHandoffAfterThumbsDown(t *testing.T) {
 	}
 	r.user(t, 0, postbackEvent("h-consent", handoff.PostbackConsent+"|ja"))
 	r.user(t, 0, postbackEvent("h-start", handoff.PostbackStart+"|ja"))
-	ticket := r.slack.next(t)
+	ticket := r.slack.Next(t)
 	if b := ticket.Get("blocks"); !strings.Contains(b, "パスワードを忘れました") || !strings.Contains(b, " forgot-id-password\"") {
 		t.Errorf("ticket lacks the question or its answer as a guess: %.600s", b)
 	}
@@ -678,28 +625,24 @@ func TestHandoffInactivityClose(t *testing.T) {
 	clock.t = clock.t.Add(23 * time.Hour)
 	clock.mu.Unlock()
 	time.Sleep(100 * time.Millisecond)
-	if n := r.line.callCount(pushPath); n != 0 {
+	if n := r.line.Count(pushPath); n != 0 {
 		t.Fatalf("%d pushes after 23 quiet hours, want none", n)
 	}
-	r.desk.mu.Lock()
-	updates := len(r.desk.updates)
-	r.desk.mu.Unlock()
+	updates := len(r.slack.Calls("chat.update"))
 
 	clock.mu.Lock()
 	clock.t = clock.t.Add(2 * time.Hour)
 	clock.mu.Unlock()
-	push := r.line.next(t)
+	push := r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "しばらくやり取りがなかったため") {
 		t.Errorf("inactivity told the user %s %q", push.Path, txt)
 	}
-	if note := r.slack.next(t); !strings.Contains(note.Get("text"), "Closed after inactivity") {
+	if note := r.slack.Next(t); !strings.Contains(note.Get("text"), "Closed after inactivity") {
 		t.Errorf("inactivity note %q", note.Get("text"))
 	}
-	r.desk.mu.Lock()
-	if len(r.desk.updates) == updates {
+	if len(r.slack.Calls("chat.update")) == updates {
 		t.Errorf("the ticket was not updated when closed after inactivity")
 	}
-	r.desk.mu.Unlock()
 	c := r.user(t, 0, textEvent("h-after", "rt-after", "パスワードを忘れました"))
 	if c.Path != replyPath || path(lastMessage(c), "type") != "flex" {
 		t.Errorf("after the inactivity close, answered %s %v; want the bot's card", c.Path, path(lastMessage(c), "type"))

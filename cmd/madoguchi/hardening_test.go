@@ -94,16 +94,3 @@ func TestServeReportsPanics(t *testing.T) {
 		t.Errorf("log line = %+v, want an error with op, panic type and the stack", line)
 	}
 }
-
-// go-redis's messages come out as JSON log lines.
-func TestRedisLogIsJSON(t *testing.T) {
-	var buf bytes.Buffer
-	redisLog{slog.New(slog.NewJSONHandler(&buf, nil))}.Printf(context.Background(), "redis: %s: %d", "connection pool", 3)
-	var got map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
-		t.Fatalf("not a JSON line: %q", buf.String())
-	}
-	if got["level"] != "WARN" || got["detail"] != "redis: connection pool: 3" {
-		t.Errorf("line = %v, want level WARN and the detail", got)
-	}
-}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/intake"
+	"github.com/oumail-alumni/madoguchi/internal/keys"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/redis"
 )
 
 // intakeConfig is how events are queued and how long they may take.
@@ -70,28 +72,31 @@ func (c *cli) intakeFlags(fs *flag.FlagSet) func() (intakeConfig, error) {
 // one platform's outage cannot take the other's capacity): in Redis when
 // REDIS_URL is set, in memory otherwise.
 type queues struct {
-	cfg    serveConfig
-	claims intake.Claimer // the state store, for the memory queue
-	m      *metrics.Metrics
-	logger *slog.Logger
-	all    []intake.Queue
+	cfg     serveConfig
+	claims  intake.Claimer // the state store, for the memory queue
+	redis   *redis.Client  // nil without REDIS_URL
+	keys    *keys.Set
+	m       *metrics.Metrics
+	logger  *slog.Logger
+	all     []intake.Queue
+	durable []*redis.Queue // those in Redis, for /readyz
 }
 
 // new makes the queue of one platform. It returns the Claimer the adapter's intake deduplicates with: none for
 // Redis, whose queue deduplicates as it takes entries.
 func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 	logger := q.logger.With("platform", platform)
-	if q.cfg.redisURL != "" {
+	if q.redis != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		r, err := intake.NewRedis(ctx, platform, intake.RedisConfig{
-			URL: q.cfg.redisURL, Workers: q.cfg.workers, Timeout: q.cfg.intake.eventTimeout, MinIdle: q.cfg.intake.claimIdle,
-			MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: q.m, Log: logger, SealKey: q.sealKey(platform),
+		r, err := q.redis.Queue(ctx, platform, redis.QueueConfig{
+			Workers: q.cfg.workers, Timeout: q.cfg.intake.eventTimeout, MinIdle: q.cfg.intake.claimIdle,
+			MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: q.m, Log: logger, SealKey: q.keys.Seal(platform),
 		})
 		if err != nil {
 			return nil, nil, err
 		}
-		q.all = append(q.all, r)
+		q.all, q.durable = append(q.all, r), append(q.durable, r)
 		return r, nil, nil
 	}
 	m := intake.NewMemory(intake.MemoryConfig{
@@ -100,22 +105,6 @@ func (q *queues) new(platform string) (intake.Queue, intake.Claimer, error) {
 	})
 	q.all = append(q.all, m)
 	return m, q.claims, nil
-}
-
-// sealKey is the secret a platform's events are sealed with in Redis: the
-// platform's own, which every replica has (Slack in Socket Mode only has
-// no signing secret: its bot token then). Changing it makes the events
-// still waiting unreadable (counted "dropped").
-func (q *queues) sealKey(platform string) []byte {
-	switch {
-	case platform == "line" && q.cfg.line != nil:
-		return []byte(q.cfg.line.ChannelSecret.Reveal())
-	case platform == "slack" && q.cfg.slack != nil && q.cfg.slack.SigningSecret != "":
-		return []byte(q.cfg.slack.SigningSecret.Reveal())
-	case platform == "slack" && q.cfg.slack != nil:
-		return []byte(q.cfg.slack.BotToken.Reveal())
-	}
-	return nil
 }
 
 // shutdown shuts every queue down at once, within ctx.

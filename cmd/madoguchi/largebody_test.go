@@ -14,6 +14,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // largeBodyEvents is the size of the body issue #21 measured: 2,400 text
@@ -34,7 +35,7 @@ func newHeldReplies() *heldReplies {
 }
 
 func (h *heldReplies) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != botInfoPath {
+	if r.URL.Path != testkit.LINEBotInfoPath {
 		select {
 		case <-h.release:
 		case <-r.Context().Done():

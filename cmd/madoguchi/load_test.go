@@ -23,6 +23,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // Load parameters: bounded in count and time, loopback only.
@@ -39,8 +40,8 @@ type replyCounter struct {
 }
 
 func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == botInfoPath {
-		writeBotInfo(w, http.StatusOK)
+	if r.URL.Path == testkit.LINEBotInfoPath {
+		writeBotInfo(w)
 		return
 	}
 	var body struct {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 const intentsDir = "../../intents"
@@ -27,6 +29,7 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
 }
 
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		q    string
 		want []string
@@ -52,6 +55,7 @@ func TestAsk(t *testing.T) {
 }
 
 func TestAskExplain(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "forgot my passwrod")
 	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") {
 		t.Errorf("exit %d, output:\n%s", code, out)
@@ -67,6 +71,7 @@ func TestAskExplain(t *testing.T) {
 }
 
 func TestAskInteractive(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "変更したい\n2\n", "ask", "--intents", intentsDir)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -78,6 +83,7 @@ func TestAskInteractive(t *testing.T) {
 }
 
 func TestMatchContract(t *testing.T) {
+	t.Parallel()
 	in := "パスワードを忘れました\n学食のメニューは？\n変更したい\n\nI forgot my password\n"
 	out, errOut, code := runCmd(t, in, "match", "--intents", intentsDir)
 	if code != 0 {
@@ -122,6 +128,7 @@ func TestMatchContract(t *testing.T) {
 }
 
 func TestLint(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "lint", intentsDir)
 	if code != 0 || !strings.Contains(out, "no problems") {
 		t.Errorf("lint shipped intents: exit %d, %s", code, out)
@@ -132,39 +139,58 @@ func TestLint(t *testing.T) {
 	}
 }
 
+// mailAppIntent is an intent whose keyword "容量" the fixture's
+// mailbox-quota examples also use: test lists it as a shared keyword.
+const mailAppIntent = `id: mail-app
+title: {ja: メールアプリの設定, en: Setting up a mail app}
+keywords: [アプリ, 容量]
+examples:
+  ja: [メールアプリで読みたい, スマホのアプリで受信するには]
+  en: [read my mail in a mail app, set up the app on my phone]
+answer: {ja: アプリの設定は案内ページをご覧ください。, en: See the guide page to set up an app.}
+`
+
+// TestTestCommand runs test on the fixture catalogue (its leave-one-out
+// takes milliseconds; CI's madoguchi test step runs the shipped one) with
+// labelled questions of its own.
 func TestTestCommand(t *testing.T) {
-	out, _, code := runCmd(t, "", "test", "--queries", "../../../shared/faq/dev-queries.tsv", intentsDir)
-	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "dev-queries.tsv") {
-		t.Errorf("exit %d:\n%s", code, out)
+	t.Parallel()
+	dir := testkit.Intents(t)
+	if err := os.WriteFile(filepath.Join(dir, "mail-app.yaml"), []byte(mailAppIntent), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCmd(t, "", "test", "--queries", "testdata/queries.tsv", dir)
+	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "queries.tsv\n  answered correctly  100.0%") {
+		t.Errorf("exit %d, want 0, PASS and every labelled question answered:\n%s", code, out)
 	}
 	// The stricter leave-one-out is reported with its figures, without a floor.
 	if !strings.Contains(out, "(stricter; no floor)\n  answered correctly") {
 		t.Errorf("stricter leave-one-out not reported:\n%s", out)
 	}
 	// Shared keywords are listed for admins but do not fail the test.
-	if !strings.Contains(out, `outlook-trouble: "outlook" also in smartphone-app`) {
+	if !strings.Contains(out, `mail-app: "容量" also in mailbox-quota`) {
 		t.Errorf("shared keyword not listed:\n%s", out)
 	}
 	// Per query file: out-of-scope questions not answered, and those that
 	// an FAQ intent answered, with that intent.
-	dir := t.TempDir()
-	q := filepath.Join(dir, "q.tsv")
-	if err := os.WriteFile(q, []byte("-\tパスワードを忘れました\n-\t今日の運勢は\nhandoff\t人と話したい\n"), 0o644); err != nil {
+	q := filepath.Join(t.TempDir(), "q.tsv")
+	if err := os.WriteFile(q, []byte("-\tパスワードを忘れました\n-\t今日の運勢は\nhandoff\t担当者と話したい\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _, _ = runCmd(t, "", "test", "--queries", q, intentsDir)
-	for _, want := range []string{"out of scope not answered  50.0%  (1 of 2", "requests for a person heard 100.0%  (1 of 1)", `"パスワードを忘れました" → forgot-id-password`} {
+	out, _, _ = runCmd(t, "", "test", "--queries", q, dir)
+	for _, want := range []string{"out of scope not answered  50.0%  (1 of 2", "requests for a person heard 100.0%  (1 of 1)", `"パスワードを忘れました" → forgot-password`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("want %q in:\n%s", want, out)
 		}
 	}
-	_, errOut, code := runCmd(t, "", "test", "--queries", "no-such-file.tsv", intentsDir)
+	_, errOut, code := runCmd(t, "", "test", "--queries", "no-such-file.tsv", dir)
 	if code != 1 || !strings.Contains(errOut, "no-such-file.tsv") {
 		t.Errorf("missing query file: exit %d, %s", code, errOut)
 	}
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "search", "--intents", intentsDir, "pwd")
 	if code != 0 || !strings.Contains(out, "forgot-id-[p]ass[w]or[d]") {
 		t.Errorf("exit %d:\n%s", code, out)
@@ -172,6 +198,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -197,6 +224,7 @@ func TestUsageErrors(t *testing.T) {
 
 // Ensure a write error on stdout is reported, not swallowed.
 func TestMatchWriteError(t *testing.T) {
+	t.Parallel()
 	err := run(context.Background(), []string{"match", "--intents", intentsDir}, func(string) string { return "" },
 		strings.NewReader("パスワード\n"), failingWriter{}, io.Discard)
 	if err == nil {
@@ -209,6 +237,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
 
 func TestVersionAndHealthcheck(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCmd(t, "", "version")
 	if code != 0 || !strings.HasPrefix(out, "madoguchi ") {
 		t.Errorf("version: %d %q", code, out)
@@ -230,7 +259,8 @@ func TestVersionAndHealthcheck(t *testing.T) {
 }
 
 func TestLintKustomization(t *testing.T) {
-	dir := copyShipped(t)
+	t.Parallel()
+	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	kust := "configMapGenerator:\n  - name: madoguchi-intents\n    files:\n      - gone.yaml\n"
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	for _, f := range files {

@@ -3,9 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,7 +30,7 @@ type recordConfig struct {
 	url  string
 	// key signs feedback buttons and keys the recorded users' pseudonyms
 	// (MADOGUCHI_RECORD_KEY), else derived from the platform secrets (see
-	// feedbackKey).
+	// keys.Set.Record).
 	key string
 }
 
@@ -107,7 +104,7 @@ type recording struct {
 // or writes failed or were dropped in the last minute, or its file was
 // deleted or replaced and opened again) and
 // madoguchi_record_reopened_total.
-func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg prometheus.Registerer, cfg serveConfig) (recording, error) {
+func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg prometheus.Registerer, cfg serveConfig, key []byte) (recording, error) {
 	on, err := cfg.record.on()
 	if err != nil || !on {
 		if err == nil {
@@ -144,7 +141,7 @@ func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg pro
 		Reopened:  reopened.Inc,
 	})
 	logger.Info("recording questions", "db", db.Where)
-	r.rec, r.db, r.key = rec, db, feedbackKey(cfg)
+	r.rec, r.db, r.key = rec, db, key
 	return r, nil
 }
 
@@ -196,33 +193,6 @@ func (r recording) after(drain func(context.Context) error) func(context.Context
 		r.db.Close()
 		return err
 	}
-}
-
-// feedbackKey is the key that signs feedback buttons and keys the
-// recorded users' pseudonyms. Every replica must have the same one, and it
-// must outlive restarts (or forgetting a user misses their older records),
-// so it comes from MADOGUCHI_RECORD_KEY or, failing that, from the
-// platform secrets the replicas share; with neither (no platform
-// configured, so nothing to record), a random key serves this process.
-func feedbackKey(cfg serveConfig) []byte {
-	if cfg.record.key != "" {
-		return []byte(cfg.record.key)
-	}
-	var shared []string
-	if cfg.line != nil {
-		shared = append(shared, cfg.line.ChannelSecret.Reveal())
-	}
-	if cfg.slack != nil {
-		shared = append(shared, cfg.slack.SigningSecret.Reveal(), cfg.slack.BotToken.Reveal())
-	}
-	if len(shared) == 0 {
-		key := make([]byte, 32)
-		rand.Read(key)
-		return key
-	}
-	h := hmac.New(sha256.New, []byte(strings.Join(shared, "\x00")))
-	h.Write([]byte("madoguchi feedback buttons"))
-	return h.Sum(nil)
 }
 
 // runRecord manages the record: `record purge` deletes what is older than

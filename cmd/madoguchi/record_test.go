@@ -5,13 +5,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/record"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // TestServeRecords: a question through the LINE webhook is recorded,
@@ -21,7 +21,7 @@ func TestServeRecords(t *testing.T) {
 	on := "on"
 	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました。連絡先は taro@example.com です")))
-	l.fake.next(t)
+	l.fake.Next(t)
 	l.finish(t) // drains the workers, then writes the record and closes it
 
 	ctx := context.Background()
@@ -116,7 +116,7 @@ func TestServeWithoutDatabase(t *testing.T) {
 	on := "on"
 	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
-	if c := l.fake.next(t); c.Path != replyPath {
+	if c := l.fake.Next(t); c.Path != replyPath {
 		t.Errorf("call %s, want a reply", c.Path)
 	}
 	rec := httptest.NewRecorder()
@@ -130,21 +130,7 @@ func TestServeWithoutDatabase(t *testing.T) {
 // commands: a question asked back and resolved by a pick, reviewed,
 // written into the intents, and answered afterwards.
 func TestReviewWriteRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	src := "../../internal/review/testdata/intents"
-	files, err := filepath.Glob(filepath.Join(src, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no intents in %s: %v", src, err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testkit.Intents(t)
 	db := filepath.Join(t.TempDir(), "record.db")
 	ctx := context.Background()
 	cmd := func(stdin string, args ...string) string {

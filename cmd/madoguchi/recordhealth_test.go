@@ -29,7 +29,7 @@ func TestServeRecordFileDeleted(t *testing.T) {
 	on := "on"
 	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
-	l.fake.next(t)
+	l.fake.Next(t)
 	if body := l.opsGet("/readyz"); !strings.Contains(body, `"record":{"status":"ok"`) {
 		t.Errorf("/readyz before: %s, want the record ok", body)
 	}
@@ -46,7 +46,7 @@ func TestServeRecordFileDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.post(t, webhookBody(textEvent("e2", "rt2", "転送先を変えたい")))
-	l.fake.next(t)
+	l.fake.Next(t)
 	// The recorder looks at its file at each batch, five times a second.
 	body := ""
 	for range 500 {

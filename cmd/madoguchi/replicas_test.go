@@ -15,11 +15,12 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // replicas starts n instances of serve's handler sharing one Redis and one
 // fake LINE API.
-func replicas(t *testing.T, n int, redisURL string, fake *fakeLINE) ([]*httptest.Server, []*app) {
+func replicas(t *testing.T, n int, redisURL string, fake *testkit.LINE) ([]*httptest.Server, []*app) {
 	t.Helper()
 	var webs []*httptest.Server
 	var apps []*app
@@ -61,7 +62,7 @@ func sendToAll(t *testing.T, webs []*httptest.Server, body []byte) {
 
 func TestReplicasShareRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	fake := newFakeLINE(t)
+	fake := testkit.NewLINE(t)
 	webs, apps := replicas(t, 2, srv.URL(), fake)
 	drain := func() {
 		for _, a := range apps {
@@ -75,7 +76,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 	waitCalls(t, fake, 20)
 	time.Sleep(100 * time.Millisecond) // room for a duplicate to show up
-	if n := fake.callCount(replyPath); n != 20 {
+	if n := fake.Count(replyPath); n != 20 {
 		t.Fatalf("%d replies to 20 events sent to both replicas, want 20", n)
 	}
 
@@ -110,7 +111,7 @@ func TestReplicasShareRedis(t *testing.T) {
 
 	// Redis back: LINE's redelivery is answered, and dedup resumes.
 	srv.Restart(t)
-	before := fake.callCount(replyPath)
+	before := fake.Count(replyPath)
 	deadline := time.Now().Add(10 * time.Second) // the clients reconnect on their own
 	for {
 		req, _ := http.NewRequest(http.MethodPost, webs[1].URL+"/line/webhook", bytes.NewReader(body))
@@ -134,17 +135,17 @@ func TestReplicasShareRedis(t *testing.T) {
 	waitCalls(t, fake, before+5)
 	time.Sleep(100 * time.Millisecond) // room for a duplicate to show up
 	drain()
-	if n := fake.callCount(replyPath) - before; n != 5 {
+	if n := fake.Count(replyPath) - before; n != 5 {
 		t.Errorf("%d replies to 5 events after Redis came back, want 5", n)
 	}
 }
 
-func waitCalls(t *testing.T, f *fakeLINE, n int) {
+func waitCalls(t *testing.T, f *testkit.LINE, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for f.callCount(replyPath) < n {
+	for f.Count(replyPath) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d replies, want at least %d", f.callCount(replyPath), n)
+			t.Fatalf("%d replies, want at least %d", f.Count(replyPath), n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

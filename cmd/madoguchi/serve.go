@@ -18,13 +18,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
+	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/credentials"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
+	"github.com/oumail-alumni/madoguchi/internal/keys"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
@@ -191,6 +193,18 @@ type app struct {
 	grace      time.Duration // for drain, and the HTTP server's last requests
 }
 
+// keys derives the per-purpose keys from the secrets configured.
+func (cfg serveConfig) keys() *keys.Set {
+	s := keys.Secrets{RecordKey: secret.Secret(cfg.record.key)}
+	if cfg.line != nil {
+		s.LineChannelSecret = cfg.line.ChannelSecret
+	}
+	if cfg.slack != nil {
+		s.SlackSigningSecret, s.SlackBotToken = cfg.slack.SigningSecret, cfg.slack.BotToken
+	}
+	return keys.New(s)
+}
+
 // store is what both the adapters (event claims) and the dialog need.
 type store interface {
 	intake.Claimer
@@ -206,27 +220,26 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	rl := reload.New(logger, cfg.intents, b, m)
 	checks := []server.Check{{Name: "catalogue", Report: func(context.Context) any { return rl.Status() }}}
 	var st store = state.NewBoundedMemory(time.Now, state.DefaultMaxEntries, m.StateEvictions.Inc)
+	var rc *redis.Client
 	if cfg.redisURL != "" {
-		redis.SetLogger(redisLog{logger.With("component", "redis")})
-		r, err := state.NewRedis(cfg.redisURL)
-		if err != nil {
+		redis.SetLogger(logger.With("component", "redis"))
+		var err error
+		if rc, err = redis.Open(cfg.redisURL); err != nil {
 			return nil, err
 		}
-		st = r
-		checks = append(checks, server.Check{Name: "redis", Report: func(ctx context.Context) any {
-			if err := r.Ping(ctx); err != nil {
-				return "unreachable: " + err.Error()
-			}
-			return "ok"
-		}})
+		st = rc.State()
 		logger.Info("state shared through Redis")
 	}
+	ks := cfg.keys()
 	onStoreError := func(op string, err error) {
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	rec, err := startRecording(logger, b, m, reg, cfg)
+	rec, err := startRecording(logger, b, m, reg, cfg, ks.Record())
 	if err != nil {
+		if rc != nil {
+			rc.Close()
+		}
 		return nil, err
 	}
 	checks = append(checks, rec.checks()...)
@@ -247,14 +260,14 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	if cfg.slack != nil {
 		slackAPI = slack.NewClient(*cfg.slack, m)
 	}
-	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI)
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
 	if err != nil {
 		return nil, err
 	}
 	if ho != nil {
 		creds.Add("slack_handoff", ho.desk.Check)
 	}
-	qs := &queues{cfg: cfg, claims: st, m: m, logger: logger}
+	qs := &queues{cfg: cfg, claims: st, redis: rc, keys: ks, m: m, logger: logger}
 	if cfg.line != nil {
 		q, claims, err := qs.new("line")
 		if err != nil {
@@ -270,8 +283,10 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
-	if ho != nil {
-		a.drain = ho.after(a.drain)
+	if rc != nil {
+		// Last: the queues and the handoff use the client until they end.
+		drain := a.drain
+		a.drain = func(ctx context.Context) error { return errors.Join(drain(ctx), rc.Close()) }
 	}
 	if cfg.slack != nil {
 		q, claims, err := qs.new("slack")
@@ -307,7 +322,18 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}
-	if err := startConsole(logger, b, rl, rec, cfg.intents, cfg.console, a); err != nil {
+	if rc != nil {
+		srv.AddCheck(server.Check{Name: "redis", Report: func(ctx context.Context) any { return rc.Health(ctx) }})
+		srv.AddCheck(server.Check{Name: "redis_persistence", Report: func(ctx context.Context) any { return rc.PersistenceHealth(ctx) }})
+		for _, q := range qs.durable {
+			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
+		}
+	}
+	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
+	if ho != nil {
+		handoffs = ho.h
+	}
+	if err := startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a); err != nil {
 		return nil, err
 	}
 	return a, nil

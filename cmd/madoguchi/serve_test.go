@@ -20,6 +20,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 const replyPath = "/v2/bot/message/reply"
@@ -48,14 +49,14 @@ func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
 // lineApp is serve's handler with LINE pointed at a fake API.
 type lineApp struct {
 	*app
-	fake *fakeLINE
+	fake *testkit.LINE
 	web  *httptest.Server
 	logs *bytes.Buffer
 }
 
 func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 	t.Helper()
-	fake := newFakeLINE(t)
+	fake := testkit.NewLINE(t)
 	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
 		ChannelToken:  secret.Secret("test-channel-token"),
@@ -105,7 +106,7 @@ func TestLINEAnswerCard(t *testing.T) {
 	if res := l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました"))); res.StatusCode != 200 {
 		t.Fatalf("webhook status %d, want 200", res.StatusCode)
 	}
-	c := l.fake.next(t)
+	c := l.fake.Next(t)
 	if c.Path != replyPath || c.Header.Get("Authorization") != "Bearer test-channel-token" {
 		t.Fatalf("call %s with auth %q", c.Path, c.Header.Get("Authorization"))
 	}
@@ -151,7 +152,7 @@ func TestLINEAnswerCard(t *testing.T) {
 func TestLINELinksAndEnglish(t *testing.T) {
 	l := newLineApp(t, nil)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "How do I stop auto-forwarding?")))
-	msg := path(l.fake.next(t).Body, "messages", 0)
+	msg := path(l.fake.Next(t).Body, "messages", 0)
 	if got := path(msg, "contents", "body", "contents", 0, "text"); got != "Changing or stopping auto-forwarding" {
 		t.Errorf("title = %v", got)
 	}
@@ -164,7 +165,7 @@ func TestLINELinksAndEnglish(t *testing.T) {
 func TestLINEClarifyAndPostback(t *testing.T) {
 	l := newLineApp(t, nil)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "変更したい")))
-	msg := path(l.fake.next(t).Body, "messages", 0)
+	msg := path(l.fake.Next(t).Body, "messages", 0)
 	if path(msg, "type") != "text" || !strings.Contains(path(msg, "text").(string), "お選びください") {
 		t.Fatalf("clarify message = %v", msg)
 	}
@@ -184,7 +185,7 @@ func TestLINEClarifyAndPostback(t *testing.T) {
 		"source":   map[string]any{"type": "user", "userId": "U1"},
 		"postback": map[string]any{"data": data},
 	}))
-	c := l.fake.next(t)
+	c := l.fake.Next(t)
 	want := strings.TrimPrefix(strings.Split(data, "&")[0], "intent=")
 	title := path(c.Body, "messages", 0, "contents", "body", "contents", 0, "text")
 	if path(c.Body, "replyToken") != "rt2" || title != l.titleOf(t, want) {
@@ -196,7 +197,7 @@ func TestLINEClarifyAndPostback(t *testing.T) {
 		"deliveryContext": map[string]any{"isRedelivery": false}, "replyToken": "rt3",
 		"source": map[string]any{"type": "user", "userId": "U1"}, "postback": map[string]any{"data": "intent=none&lang=ja"},
 	}))
-	c = l.fake.next(t)
+	c = l.fake.Next(t)
 	if path(c.Body, "messages", 0, "contents", "footer", "contents", 0, "action", "uri") != "https://www.osaka-u.ac.jp/ja/campus/alumni/support/oumail/" {
 		t.Errorf("none-of-these reply = %v", c.Body)
 	}
@@ -216,7 +217,7 @@ func TestLINESignature(t *testing.T) {
 		}
 	}
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 0 {
+	if n := l.fake.Count(replyPath); n != 0 {
 		t.Errorf("%d replies after rejected webhooks, want 0", n)
 	}
 }
@@ -244,7 +245,7 @@ func TestLINERedeliveryAnsweredOnce(t *testing.T) {
 	l.post(t, webhookBody(ev))
 	l.post(t, webhookBody(ev))
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 1 {
+	if n := l.fake.Count(replyPath); n != 1 {
 		t.Errorf("%d replies to one event delivered three times, want 1", n)
 	}
 }
@@ -256,7 +257,7 @@ func TestLINEFollowStickerAndGroup(t *testing.T) {
 		"deliveryContext": map[string]any{"isRedelivery": false}, "replyToken": "rtf",
 		"source": map[string]any{"type": "user", "userId": "U1"}, "follow": map[string]any{"isUnblocked": false},
 	}))
-	c := l.fake.next(t)
+	c := l.fake.Next(t)
 	msg := path(c.Body, "messages", 0)
 	if txt, _ := path(msg, "text").(string); !strings.Contains(txt, "友だち追加") || !strings.Contains(txt, "Thanks for adding me") {
 		t.Errorf("greeting = %.80q", txt)
@@ -268,7 +269,7 @@ func TestLINEFollowStickerAndGroup(t *testing.T) {
 	sticker := textEvent("s1", "rts", "")
 	sticker["message"] = map[string]any{"type": "sticker", "id": "1", "packageId": "1", "stickerId": "1", "stickerResourceType": "STATIC", "quoteToken": "q"}
 	l.post(t, webhookBody(sticker))
-	if txt, _ := path(l.fake.next(t).Body, "messages", 0, "text").(string); !strings.Contains(txt, "文字のメッセージにのみ") {
+	if txt, _ := path(l.fake.Next(t).Body, "messages", 0, "text").(string); !strings.Contains(txt, "文字のメッセージにのみ") {
 		t.Errorf("sticker reply = %q", txt)
 	}
 
@@ -283,45 +284,41 @@ func TestLINEFollowStickerAndGroup(t *testing.T) {
 		map[string]any{"type": "user", "index": 0, "length": 10, "userId": "Ubot", "isSelf": true},
 	}}
 	l.post(t, webhookBody(mentioned))
-	c = l.fake.next(t)
+	c = l.fake.Next(t)
 	if path(c.Body, "replyToken") != "rtg2" || path(c.Body, "messages", 0, "contents", "body", "contents", 0, "text") != "Forgot my ID or password" {
 		t.Errorf("group reply = %v", c.Body)
 	}
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 3 {
+	if n := l.fake.Count(replyPath); n != 3 {
 		t.Errorf("%d replies, want 3 (the unmentioned group message is not answered)", n)
 	}
 }
 
 func TestLINERetriesThenDelivers(t *testing.T) {
 	l := newLineApp(t, nil)
-	l.fake.answer(replyPath, 500, 429)
+	l.fake.Answer(replyPath, 500, 429)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "I forgot my password")))
-	l.fake.next(t)
+	l.fake.Next(t)
 	l.finish(t)
-	if n := l.fake.callCount(replyPath); n != 3 {
+	if n := l.fake.Count(replyPath); n != 3 {
 		t.Errorf("%d reply calls, want 3 (500, 429, then success)", n)
 	}
 }
 
 func TestLINEExpiredTokenPushFallback(t *testing.T) {
 	l := newLineApp(t, func(c *serveConfig) { c.line.PushFallback = true })
-	l.fake.answer(replyPath, http.StatusBadRequest)
-	l.fake.answer("/v2/bot/message/push", 503, http.StatusConflict)
+	l.fake.Answer(replyPath, http.StatusBadRequest)
+	l.fake.Answer("/v2/bot/message/push", 503, http.StatusConflict)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "I forgot my password")))
-	c := l.fake.next(t) // the 409: an earlier attempt was accepted
+	c := l.fake.Next(t) // the 409: an earlier attempt was accepted
 	l.finish(t)
 	if c.Path != "/v2/bot/message/push" || path(c.Body, "to") != "U0123456789abcdef0123456789abcdef" {
 		t.Fatalf("fallback call = %s %v", c.Path, c.Body)
 	}
-	l.fake.mu.Lock()
 	var keys []string
-	for _, call := range l.fake.calls {
-		if call.Path == "/v2/bot/message/push" {
-			keys = append(keys, call.Header.Get("X-Line-Retry-Key"))
-		}
+	for _, call := range l.fake.Calls("/v2/bot/message/push") {
+		keys = append(keys, call.Header.Get("X-Line-Retry-Key"))
 	}
-	l.fake.mu.Unlock()
 	if len(keys) != 2 || keys[0] == "" || keys[0] != keys[1] {
 		t.Errorf("push retry keys = %q, want the same key on both attempts", keys)
 	}
@@ -329,10 +326,10 @@ func TestLINEExpiredTokenPushFallback(t *testing.T) {
 
 func TestLINENoPushWithoutFallback(t *testing.T) {
 	l := newLineApp(t, nil)
-	l.fake.answer(replyPath, http.StatusBadRequest)
+	l.fake.Answer(replyPath, http.StatusBadRequest)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "I forgot my password")))
 	l.finish(t)
-	if n := l.fake.callCount("/v2/bot/message/push"); n != 0 {
+	if n := l.fake.Count("/v2/bot/message/push"); n != 0 {
 		t.Errorf("%d push calls with push fallback off, want 0", n)
 	}
 }
@@ -341,7 +338,7 @@ func TestLINENoPushWithoutFallback(t *testing.T) {
 // every accepted event must still be answered.
 func TestLINEGracefulShutdown(t *testing.T) {
 	l := newLineApp(t, func(c *serveConfig) { c.workers = 2 })
-	l.fake.delay = 20 * time.Millisecond
+	l.fake.SetDelay(20 * time.Millisecond)
 	base, stop := serveLoopback(t, l.app)
 	const n = 30
 	var wg sync.WaitGroup
@@ -365,7 +362,7 @@ func TestLINEGracefulShutdown(t *testing.T) {
 	if err := stop(); err != nil { // SIGTERM
 		t.Fatalf("Serve: %v", err)
 	}
-	if got, want := l.fake.callCount(replyPath), len(accepted); got != want || want != n {
+	if got, want := l.fake.Count(replyPath), len(accepted); got != want || want != n {
 		t.Errorf("%d replies after shutdown, want %d (all %d accepted)", got, want, n)
 	}
 }
@@ -374,7 +371,7 @@ func TestLINEGracefulShutdown(t *testing.T) {
 // message text, the channel token nor the raw user id.
 func TestLINELogsNoSecretsOrText(t *testing.T) {
 	l := newLineApp(t, nil)
-	l.fake.answer(replyPath, 500, 500, 500, 500)
+	l.fake.Answer(replyPath, 500, 500, 500, 500)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "ひみつの質問です")), "bad")
 	l.post(t, webhookBody(textEvent("e2", "rt2", "ひみつの質問です")))
 	l.finish(t)

@@ -15,109 +15,25 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 const testSigningSecret = "test-signing-secret"
 
-// fakeSlack is a local stand-in for the Slack Web API: it records
-// chat.postMessage calls and answers from a script of statuses.
-type fakeSlack struct {
-	*httptest.Server
-	mu     sync.Mutex
-	posts  []url.Values
-	script []int
-	got    chan url.Values
-	extra  http.Handler // more routes (Socket Mode)
-	// authError, when set, is auth.test's error (a refused bot token).
-	authError string
-	// nextTS, when set, gives each posted message its own ts (tickets
-	// are told apart by their thread's ts).
-	nextTS func() string
-	// postError, when set, is chat.postMessage's error (say, the bot was
-	// removed from the channel).
-	postError string
-}
-
-func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{got: make(chan url.Values, 100)}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/auth.test" {
-			w.Header().Set("Content-Type", "application/json")
-			if f.authError != "" {
-				fmt.Fprintf(w, `{"ok":false,"error":%q}`, f.authError)
-				return
-			}
-			w.Write([]byte(`{"ok":true,"url":"https://alumni.slack.com/","team":"Alumni","user":"madoguchi","team_id":"T1","user_id":"U0BOT","bot_id":"B1"}`))
-			return
-		}
-		if r.URL.Path != "/chat.postMessage" {
-			if f.extra != nil {
-				f.extra.ServeHTTP(w, r)
-				return
-			}
-			http.NotFound(w, r)
-			return
-		}
-		r.ParseForm()
-		f.mu.Lock()
-		status := http.StatusOK
-		if len(f.script) > 0 {
-			status, f.script = f.script[0], f.script[1:]
-		}
-		f.posts = append(f.posts, r.PostForm)
-		if f.postError != "" {
-			f.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"ok":false,"error":%q}`, f.postError)
-			return
-		}
-		ts := "1700000000.000200"
-		if f.nextTS != nil {
-			ts = f.nextTS()
-		}
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(status)
-			w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
-			return
-		}
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), ts)
-		got := r.PostForm
-		got.Set("posted_ts", ts) // not Slack's: the ts this fake gave the message
-		f.got <- got
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeSlack) next(t *testing.T) url.Values {
-	t.Helper()
-	select {
-	case v := <-f.got:
-		return v
-	case <-time.After(5 * time.Second):
-		t.Fatal("no chat.postMessage reached the fake Slack API within 5s")
-		return nil
-	}
-}
-
-func (f *fakeSlack) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.posts)
+// slackError answers a Slack Web API call with an error, as Slack does
+// (HTTP 200, ok false), for testkit.Slack.Answer.
+func slackError(e string) func(int) (int, string) {
+	return func(int) (int, string) { return http.StatusOK, fmt.Sprintf(`{"ok":false,"error":%q}`, e) }
 }
 
 type slackApp struct {
 	*app
-	fake *fakeSlack
+	fake *testkit.Slack
 	web  *httptest.Server
 }
 
@@ -125,7 +41,7 @@ type slackApp struct {
 // when given, changes the config first.
 func newSlackApp(t *testing.T, appToken string, tune ...func(*serveConfig)) *slackApp {
 	t.Helper()
-	fake := newFakeSlack(t)
+	fake := testkit.NewSlack(t)
 	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
@@ -193,7 +109,7 @@ func TestSlackMentionAnsweredInThread(t *testing.T) {
 	if res := s.event(t, "Ev1", mention("パスワードを忘れました"), nil); res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	p := s.fake.next(t)
+	p := s.fake.Next(t)
 	if p.Get("channel") != "C1" || p.Get("thread_ts") != "1700000000.000100" {
 		t.Errorf("posted to %s thread %q, want C1 in the mention's thread", p.Get("channel"), p.Get("thread_ts"))
 	}
@@ -247,7 +163,7 @@ func TestSlackSignatureAndTimestamp(t *testing.T) {
 		}
 	}
 	s.finish(t)
-	if n := s.fake.count(); n != 0 {
+	if n := s.fake.Count(); n != 0 {
 		t.Errorf("%d posts after rejected requests, want 0", n)
 	}
 }
@@ -268,13 +184,12 @@ func TestSlackRetriesAndIgnoredMessages(t *testing.T) {
 	s.event(t, "EvE", map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "subtype": "message_changed", "text": "edited", "ts": "1.2"}, nil)
 	s.event(t, "EvD", map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": "U2", "text": "how much storage does my mailbox have", "ts": "1.3"}, nil)
 	s.finish(t)
-	if n := s.fake.count(); n != 2 {
+	if n := s.fake.Count(); n != 2 {
 		t.Fatalf("%d posts, want 2 (one for the retried mention, one for the DM)", n)
 	}
-	s.fake.mu.Lock()
-	defer s.fake.mu.Unlock()
-	if s.fake.posts[0].Get("channel")+s.fake.posts[1].Get("channel") != "C1D1" && s.fake.posts[0].Get("channel")+s.fake.posts[1].Get("channel") != "D1C1" {
-		t.Errorf("posted to %s and %s", s.fake.posts[0].Get("channel"), s.fake.posts[1].Get("channel"))
+	posts := s.fake.Calls("chat.postMessage")
+	if posts[0].Get("channel")+posts[1].Get("channel") != "C1D1" && posts[0].Get("channel")+posts[1].Get("channel") != "D1C1" {
+		t.Errorf("posted to %s and %s", posts[0].Get("channel"), posts[1].Get("channel"))
 	}
 }
 
@@ -303,7 +218,7 @@ func TestSlackSlashCommand(t *testing.T) {
 			}
 		}
 	}
-	if n := s.fake.count(); n != 0 {
+	if n := s.fake.Count(); n != 0 {
 		t.Errorf("slash commands posted %d messages, want 0 (the answer is the response)", n)
 	}
 }
@@ -311,7 +226,7 @@ func TestSlackSlashCommand(t *testing.T) {
 func TestSlackButtonClick(t *testing.T) {
 	s := newSlackApp(t, "")
 	s.event(t, "Ev1", mention("変更したい"), nil)
-	p := s.fake.next(t)
+	p := s.fake.Next(t)
 	if !strings.Contains(p.Get("blocks"), `"action_id":"choose-0"`) || !strings.Contains(p.Get("blocks"), `"value":"none|ja"`) {
 		t.Fatalf("clarify buttons missing: %s", p.Get("blocks"))
 	}
@@ -325,7 +240,7 @@ func TestSlackButtonClick(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("interactive status %d", res.StatusCode)
 	}
-	p = s.fake.next(t)
+	p = s.fake.Next(t)
 	if p.Get("thread_ts") != "1700000000.000100" || !strings.HasPrefix(p.Get("text"), "自動転送先の変更・解除") {
 		t.Errorf("click answered in thread %q with %.40q", p.Get("thread_ts"), p.Get("text"))
 	}
@@ -333,15 +248,20 @@ func TestSlackButtonClick(t *testing.T) {
 
 func TestSlackRateLimitWaitsAndRetries(t *testing.T) {
 	s := newSlackApp(t, "")
-	s.fake.script = []int{http.StatusTooManyRequests}
+	s.fake.Answer("chat.postMessage", func(n int) (int, string) {
+		if n == 1 {
+			return http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`
+		}
+		return 0, ""
+	})
 	start := time.Now()
 	s.event(t, "Ev1", mention("I forgot my password"), nil)
-	s.fake.next(t)
+	s.fake.Next(t)
 	if waited := time.Since(start); waited < 900*time.Millisecond {
 		t.Errorf("retried after %v, want after Retry-After (1s)", waited)
 	}
 	s.finish(t)
-	if n := s.fake.count(); n != 2 {
+	if n := s.fake.Count(); n != 2 {
 		t.Errorf("%d calls, want 2 (429, then the delivered message)", n)
 	}
 }

@@ -29,7 +29,7 @@ func TestSlackDirectMessageAnsweredThere(t *testing.T) {
 			ev["thread_ts"] = tt.threadTS
 		}
 		s.event(t, "EvDM"+string(rune('0'+i)), ev, nil)
-		p := s.fake.next(t)
+		p := s.fake.Next(t)
 		if p.Get("channel") != "D1" || p.Get("thread_ts") != tt.wantThread {
 			t.Errorf("%s: answered in %s thread %q, want D1 thread %q", tt.name, p.Get("channel"), p.Get("thread_ts"), tt.wantThread)
 		}

@@ -30,7 +30,7 @@ func TestSlackSocketMode(t *testing.T) {
 	var opens atomic.Int32
 	// slack-go presents itself with the origin Slack expects.
 	upgrader := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
-	s.fake.extra = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.fake.Handle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/apps.connections.open":
 			if r.Header.Get("Authorization") != "Bearer xapp-test" {
@@ -73,7 +73,7 @@ func TestSlackSocketMode(t *testing.T) {
 		default:
 			http.NotFound(w, r)
 		}
-	})
+	}))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if code, body := getBody(t, ops.URL+"/readyz"); code != 503 || !strings.Contains(body, "slack_socket_mode: not connected yet") {
@@ -99,7 +99,7 @@ func TestSlackSocketMode(t *testing.T) {
 	if !strings.Contains(string(b), "*forgot-id-password*") || !strings.Contains(string(b), "ephemeral") {
 		t.Errorf("slash command ack payload = %s", b)
 	}
-	p := s.fake.next(t)
+	p := s.fake.Next(t)
 	if p.Get("channel") != "C1" || !strings.HasPrefix(p.Get("text"), "Forgot my ID or password") {
 		t.Errorf("socket-mode event answered with %v", p)
 	}
@@ -114,10 +114,10 @@ func TestSlackSocketMode(t *testing.T) {
 // the connection is opened; readiness says which variable to fix.
 func TestSlackSocketModeRefusedAppToken(t *testing.T) {
 	s := newSlackApp(t, "xapp-revoked")
-	s.fake.extra = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.fake.Handle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"ok":false,"error":"invalid_auth"}`))
-	})
+	}))
 	ops := httptest.NewServer(s.ops)
 	defer ops.Close()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // freeAddr returns a loopback address with a port nobody listens on.
@@ -75,34 +77,34 @@ func (s *runningServe) exit(t *testing.T) error {
 func TestServeRefusedTokensStop(t *testing.T) {
 	tests := []struct {
 		name string
-		env  func(line *fakeLINE, sl *fakeSlack) map[string]string
+		env  func(line *testkit.LINE, sl *testkit.Slack) map[string]string
 		want string
 	}{
-		{"LINE 401", func(l *fakeLINE, _ *fakeSlack) map[string]string {
-			l.answer(botInfoPath, http.StatusUnauthorized)
+		{"LINE 401", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
+			l.Answer(testkit.LINEBotInfoPath, http.StatusUnauthorized)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (401): check the channel access token"},
-		{"LINE 403", func(l *fakeLINE, _ *fakeSlack) map[string]string {
-			l.answer(botInfoPath, http.StatusForbidden)
+		{"LINE 403", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
+			l.Answer(testkit.LINEBotInfoPath, http.StatusForbidden)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (403)"},
-		{"Slack invalid_auth", func(_ *fakeLINE, sl *fakeSlack) map[string]string {
-			sl.authError = "invalid_auth"
+		{"Slack invalid_auth", func(_ *testkit.LINE, sl *testkit.Slack) map[string]string {
+			sl.Answer("auth.test", slackError("invalid_auth"))
 			return map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_API_URL": sl.URL}
 		}, "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth): check the Bot User OAuth Token"},
-		{"Slack token_revoked", func(_ *fakeLINE, sl *fakeSlack) map[string]string {
-			sl.authError = "token_revoked"
+		{"Slack token_revoked", func(_ *testkit.LINE, sl *testkit.Slack) map[string]string {
+			sl.Answer("auth.test", slackError("token_revoked"))
 			return map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-old", "SLACK_API_URL": sl.URL}
 		}, "SLACK_BOT_TOKEN was rejected by Slack (token_revoked)"},
 		// A network error at start, then a refusal on the retry: fatal too.
-		{"LINE unreachable, then 401", func(l *fakeLINE, _ *fakeSlack) map[string]string {
-			l.answer(botInfoPath, 0, http.StatusUnauthorized)
+		{"LINE unreachable, then 401", func(l *testkit.LINE, _ *testkit.Slack) map[string]string {
+			l.Answer(testkit.LINEBotInfoPath, 0, http.StatusUnauthorized)
 			return map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "wrong", "LINE_API_ENDPOINT": l.URL}
 		}, "LINE_CHANNEL_TOKEN was rejected by LINE (401)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startServe(t, tt.env(newFakeLINE(t), newFakeSlack(t)))
+			s := startServe(t, tt.env(testkit.NewLINE(t), testkit.NewSlack(t)))
 			err := s.exit(t)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("serve stopped with %v, want %q", err, tt.want)
@@ -117,8 +119,8 @@ func TestServeRefusedTokensStop(t *testing.T) {
 // TestServeNetworkErrorAtStart: LINE cannot be reached at first; serve
 // keeps running, not ready with the reason, retries, and becomes ready.
 func TestServeNetworkErrorAtStart(t *testing.T) {
-	l := newFakeLINE(t)
-	l.answer(botInfoPath, 0, 0)
+	l := testkit.NewLINE(t)
+	l.Answer(testkit.LINEBotInfoPath, 0, 0)
 	s := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": l.URL})
 	waitReady(t, "http://"+s.ops, 503, "credentials: line: credentials not checked yet: check LINE_CHANNEL_TOKEN")
 	if code, body := getBody(t, "http://"+s.public+"/readyz"); code != 503 || strings.Contains(body, "LINE") {
@@ -150,7 +152,7 @@ func TestServeNoPlatform(t *testing.T) {
 
 // TestServeOpsListener: metrics and details only on the operations port.
 func TestServeOpsListener(t *testing.T) {
-	l := newFakeLINE(t)
+	l := testkit.NewLINE(t)
 	s := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_ENDPOINT": l.URL})
 	waitReady(t, "http://"+s.ops, 200, `"intents":`)
 	tests := []struct {

@@ -12,7 +12,7 @@ import (
 )
 
 // Store is what a Dialog remembers per user: state.Memory for one replica,
-// state.Redis for several.
+// redis.State for several.
 type Store interface {
 	// PutChoices remembers what was offered to user, for ttl.
 	PutChoices(ctx context.Context, user string, ids []string, ttl time.Duration) error

@@ -111,6 +111,7 @@ func dirSum(t testing.TB, dir string) string {
 }
 
 func TestSignInRequired(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := client(t)
 	for _, path := range []string{"/", "/review", "/try?q=x", "/intents", "/intents/forward-change", "/handoffs", "/audit", "/download/x", "/jobs/x"} {
@@ -133,6 +134,7 @@ func TestSignInRequired(t *testing.T) {
 }
 
 func TestPasswordSignIn(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := client(t)
 	tests := []struct {
@@ -182,6 +184,7 @@ func sessionCookieOf(t testing.TB, c *http.Client, base string) *http.Cookie {
 }
 
 func TestSessionCookie(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		url    string
 		secure bool
@@ -220,6 +223,7 @@ func TestSessionCookie(t *testing.T) {
 }
 
 func TestSignInRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := client(t)
 	for i := range loginsPerMinute {
@@ -235,6 +239,7 @@ func TestSignInRateLimited(t *testing.T) {
 }
 
 func TestCrossOriginRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	before := dirSum(t, f.dir)
@@ -278,6 +283,7 @@ func clusterOf(t testing.TB, f *fixture, text string) *review.Cluster {
 }
 
 func TestFormsRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
@@ -345,6 +351,7 @@ func TestFormsRefuseBadInput(t *testing.T) {
 }
 
 func TestOverview(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	es, _ := f.db.Entries(context.Background(), time.Now().AddDate(0, 0, -30))
@@ -377,6 +384,7 @@ func TestOverview(t *testing.T) {
 }
 
 func TestTry(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	r := do(t, c, "GET", f.srv.URL+"/try?q="+url.QueryEscape("転送先を変更したい"), nil, "Accept-Language", "en")
@@ -389,6 +397,7 @@ func TestTry(t *testing.T) {
 }
 
 func TestIntents(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	r := do(t, c, "GET", f.srv.URL+"/intents", nil, "Accept-Language", "en")
@@ -409,6 +418,7 @@ type openTickets []handoff.View
 func (o openTickets) Open(context.Context) ([]handoff.View, error) { return o, nil }
 
 func TestHandoffs(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	if r := do(t, c, "GET", f.srv.URL+"/handoffs", nil, "Accept-Language", "en"); !strings.Contains(r.body, "Handoffs are not enabled") {
@@ -423,6 +433,7 @@ func TestHandoffs(t *testing.T) {
 }
 
 func TestApplyReloadsAndAudits(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	const asked = "メールの転送先を変更してログインしたい"
@@ -451,6 +462,7 @@ func TestApplyReloadsAndAudits(t *testing.T) {
 }
 
 func TestNewIntent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	form := url.Values{"id": {"library-hours"}, "title_ja": {"図書館の開館時間"}, "title_en": {"Library hours"},
@@ -469,6 +481,7 @@ func TestNewIntent(t *testing.T) {
 }
 
 func TestReadOnlyCatalogueOffersDownload(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	// A ConfigMap volume refuses writes even to root, a chmod does not:
@@ -499,6 +512,7 @@ func TestReadOnlyCatalogueOffersDownload(t *testing.T) {
 }
 
 func TestChangesRefusedWithoutAudit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options, _ string) { o.Audit = nil })
 	c := f.signIn(t)
 	before := dirSum(t, f.dir)
@@ -512,6 +526,7 @@ func TestChangesRefusedWithoutAudit(t *testing.T) {
 }
 
 func TestNewRefusesBadAuth(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		auth Auth
@@ -537,6 +552,7 @@ func TestNewRefusesBadAuth(t *testing.T) {
 // TestConcurrentChanges: two admins applying at once both get their
 // change; neither overwrites the other's.
 func TestConcurrentChanges(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
 	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
@@ -583,6 +599,7 @@ func TestConcurrentChanges(t *testing.T) {
 
 // TestRecordOff: with the record off, the pages say so rather than fail.
 func TestRecordOff(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options, _ string) { o.Entries, o.Audit = nil, nil })
 	c := f.signIn(t)
 	for _, path := range []string{"/", "/review", "/intents", "/intents/forward-change", "/audit"} {
@@ -603,6 +620,7 @@ func (brokenRecord) Entries(context.Context, time.Time) ([]record.Entry, error) 
 // TestRecordUnreadable: a database that is down gets a clear sentence,
 // not a stack trace or a blank page.
 func TestRecordUnreadable(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options, _ string) { o.Entries = brokenRecord{} })
 	c := f.signIn(t)
 	for _, path := range []string{"/", "/review", "/intents"} {

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -27,105 +26,35 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
-	"github.com/oumail-alumni/madoguchi/internal/state"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 func quiet() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
-// step is one thing a user does in a seeded conversation.
-type step struct {
-	daysAgo    int
-	user, text string
-	pick       int // pick choice n (1-based) of the last reply instead of typing text
-	feedback   int // +1 👍 or -1 👎 on the last reply
-}
-
 // seedSteps are the seeded conversations: the review's three needs that
 // went wrong, and answered questions on earlier days for the chart.
-var seedSteps = []step{
-	{daysAgo: 3, user: "line:p", text: "パスワードを忘れました"},
-	{daysAgo: 3, user: "line:p", feedback: +1},
-	{daysAgo: 3, user: "line:q", text: "I forgot my password"},
-	{daysAgo: 2, user: "line:r", text: "転送先を変更したい"},
-	{daysAgo: 2, user: "line:r", feedback: +1},
-	{daysAgo: 1, user: "slack:j", text: "転送先を変更してログインしたいです"},
-	{daysAgo: 1, user: "slack:j", pick: 2},
-	{user: "line:a", text: "inbox is full"},
-	{user: "line:b", text: "my inbox is full"},
-	{user: "slack:c", text: "Inbox full?"},
-	{user: "line:d", text: "図書館は何時まで開いていますか"},
-	{user: "line:e", text: "図書館の開館時間を教えて"},
-	{user: "line:f", text: "メールの転送先を変更してログインしたい"},
-	{user: "line:f", pick: 2},
-	{user: "line:g", text: "パスワードを変えたい"},
-	{user: "line:g", feedback: -1},
-	{user: "line:h", text: "パスワードを忘れました"},
-	{user: "line:h", feedback: +1},
-	{user: "line:i", text: "I cannot log in"},
-}
-
-// copyDir copies the test intents into a new directory.
-func copyDir(t testing.TB, from string) string {
-	t.Helper()
-	dir := t.TempDir()
-	files, err := filepath.Glob(filepath.Join(from, "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// seed plays the steps through a recording dialog over the catalogue in
-// dir, into a real SQLite file at path.
-func seed(t testing.TB, dir, path string, now time.Time) *record.DB {
-	t.Helper()
-	cat, err := catalogue.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := record.Open(ctx, path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	rec := record.New(quiet(), db, record.Options{})
-	var at time.Time
-	clock := func() time.Time { return at }
-	d := bot.NewDialog(bot.New(match.New(cat)), state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, []byte("k"), clock))
-	last := map[string]bot.Reply{}
-	for i, s := range seedSteps {
-		// A second a step keeps the record in step order within a day.
-		at = now.AddDate(0, 0, -s.daysAgo).Add(time.Duration(i-len(seedSteps)) * time.Second)
-		switch {
-		case s.pick > 0:
-			r := last[s.user]
-			last[s.user] = d.Choose(ctx, s.user, r.Choices[s.pick-1].ID, r.Lang)
-		case s.feedback != 0:
-			r := last[s.user]
-			if r.Feedback == nil {
-				t.Fatalf("%s: no feedback buttons on %s %q", s.user, r.Decision, r.Intent)
-			}
-			d.Feedback(ctx, s.user, r.Feedback.Token, s.feedback > 0)
-		default:
-			last[s.user] = d.Message(ctx, s.user, s.text)
-		}
-	}
-	if err := rec.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+var seedSteps = []testkit.Step{
+	{DaysAgo: 3, User: "line:p", Text: "パスワードを忘れました"},
+	{DaysAgo: 3, User: "line:p", Feedback: +1},
+	{DaysAgo: 3, User: "line:q", Text: "I forgot my password"},
+	{DaysAgo: 2, User: "line:r", Text: "転送先を変更したい"},
+	{DaysAgo: 2, User: "line:r", Feedback: +1},
+	{DaysAgo: 1, User: "slack:j", Text: "転送先を変更してログインしたいです"},
+	{DaysAgo: 1, User: "slack:j", Pick: 2},
+	{User: "line:a", Text: "inbox is full"},
+	{User: "line:b", Text: "my inbox is full"},
+	{User: "slack:c", Text: "Inbox full?"},
+	{User: "line:d", Text: "図書館は何時まで開いていますか"},
+	{User: "line:e", Text: "図書館の開館時間を教えて"},
+	{User: "line:f", Text: "メールの転送先を変更してログインしたい"},
+	{User: "line:f", Pick: 2},
+	{User: "line:g", Text: "パスワードを変えたい"},
+	{User: "line:g", Feedback: -1},
+	{User: "line:h", Text: "パスワードを忘れました"},
+	{User: "line:h", Feedback: +1},
+	{User: "line:i", Text: "I cannot log in"},
 }
 
 // fixture is a console over seeded intents and record.
@@ -143,9 +72,9 @@ const testPassword = "correct horse battery staple"
 // edit changes) over a copy of the test intents and a seeded record.
 func newFixture(t testing.TB, edit func(o *Options, url string)) *fixture {
 	t.Helper()
-	f := &fixture{dir: copyDir(t, "testdata/intents")}
+	f := &fixture{dir: testkit.Intents(t)}
 	now := time.Now()
-	f.db = seed(t, f.dir, filepath.Join(t.TempDir(), "record.db"), now)
+	f.db = testkit.Seed(t, f.dir, filepath.Join(t.TempDir(), "record.db"), seedSteps, now)
 	cat, err := catalogue.Load(f.dir)
 	if err != nil {
 		t.Fatal(err)

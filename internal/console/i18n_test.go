@@ -11,6 +11,7 @@ import (
 // TestEveryMessageTranslated: every key the templates and handlers ask
 // for has both an English and a Japanese text, so no page shows a raw key.
 func TestEveryMessageTranslated(t *testing.T) {
+	t.Parallel()
 	use := regexp.MustCompile(`(?:\.T\.S|tr\.S|translator\(r\)\.S) "([a-z.-]+)"|\.S\("([a-z.-]+)"\)`)
 	files, _ := fs.Glob(templateFS, "templates/*.html")
 	sources, _ := filepath.Glob("*.go")

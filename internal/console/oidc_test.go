@@ -10,6 +10,7 @@ import (
 )
 
 func TestSignInWithSlack(t *testing.T) {
+	t.Parallel()
 	p := newFakeOIDC(t, "client-id", "T-OFFICE", "U-ADMIN")
 	f := newFixture(t, func(o *Options, u string) {
 		o.Auth = Auth{Issuer: p.srv.URL, ClientID: "client-id", ClientSecret: "client-secret", Team: "T-OFFICE", Users: []string{"U-ADMIN"}, URL: u}
@@ -43,6 +44,7 @@ func TestSignInWithSlack(t *testing.T) {
 }
 
 func TestSlackProviderDown(t *testing.T) {
+	t.Parallel()
 	p := newFakeOIDC(t, "client-id", "T-OFFICE", "U-ADMIN")
 	f := newFixture(t, func(o *Options, u string) {
 		o.Auth = Auth{Issuer: p.srv.URL, ClientID: "client-id", ClientSecret: "client-secret", Team: "T-OFFICE", URL: u}

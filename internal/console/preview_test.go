@@ -12,6 +12,7 @@ import (
 
 // TestPreviews draws replies from the adapters' real payloads.
 func TestPreviews(t *testing.T) {
+	t.Parallel()
 	answer := bot.Reply{Decision: match.Answer, Title: "転送先の変更", Text: "Outlookの設定で変更できます。",
 		Links: []bot.Link{{Label: "手順", URL: "https://example.ac.jp/a"}}, Related: []bot.Choice{{ID: "b", Label: "転送を止める"}}, RelatedLabel: "関連"}
 	clarify := bot.Reply{Decision: match.Clarify, Text: "どれですか？", Choices: []bot.Choice{{ID: "a", Label: "転送"}, {ID: bot.NoneChoice, Label: "どれでもない"}}}

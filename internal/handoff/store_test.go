@@ -7,24 +7,14 @@ import (
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/redistest"
 )
 
-// stores runs f against the in-memory store and a Redis store on a real
-// redis-server.
+// stores runs f against the in-memory store; internal/redis runs the same
+// tests on its store.
 func stores(t *testing.T, f func(t *testing.T, s Store, clk *clock)) {
 	t.Run("memory", func(t *testing.T) {
 		clk := &clock{now: monday10}
 		f(t, NewMemory(clk.Now), clk)
-	})
-	t.Run("redis", func(t *testing.T) {
-		srv := redistest.Start(t)
-		r, err := NewRedis(srv.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		f(t, r, &clock{now: monday10})
 	})
 }
 
@@ -92,106 +82,6 @@ func TestStore(t *testing.T) {
 			t.Error("Claim after Release refused")
 		}
 	})
-}
-
-// TestReplicasShareRedis runs two Handoff instances, as two replicas, on
-// one redis-server: a conversation opened on one is served by the other,
-// and a staff event that reaches both, several times, is pushed once.
-func TestReplicasShareRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	ctx := context.Background()
-	clk := &clock{now: monday10}
-	msg := &messenger{}
-	dsk := &desk{}
-	replica := func() *fixture {
-		r, err := NewRedis(srv.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		f := newFixture(t, r, clk)
-		// Both replicas talk to the same LINE and Slack.
-		f.h.o.Messenger, f.h.o.Desk, f.msg, f.desk = msg, dsk, msg, dsk
-		return f
-	}
-	a, b := replica(), replica()
-	tk := a.start(t, alice)
-	if active, err := b.h.Active(ctx, alice); err != nil || !active {
-		t.Fatalf("replica b: Active = %v, %v", active, err)
-	}
-	if r, err := b.h.Start(ctx, alice); err != nil || r.Text != "joined" {
-		t.Errorf("start on b = %q, %v; want joined", r.Text, err)
-	}
-	var wg sync.WaitGroup
-	for i := range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			h := a.h
-			if i%2 == 1 {
-				h = b.h
-			}
-			if err := h.FromStaff(ctx, staff(tk, "2000.1", "one answer")); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if got := len(msg.got()); got != 1 {
-		t.Errorf("got %d pushes, want 1", got)
-	}
-	if got := dsk.reacted("2000.1"); len(got) != 1 {
-		t.Errorf("reactions = %v, want one ✅", got)
-	}
-	// A replica restarted (a new client, nothing in memory) carries on.
-	c := replica()
-	if err := c.h.FromStaff(ctx, staff(tk, "2000.2", "second answer")); err != nil {
-		t.Fatal(err)
-	}
-	if got := len(msg.got()); got != 2 {
-		t.Errorf("after restart: %d pushes, want 2", got)
-	}
-	// Two replicas sweeping at once close the conversation once.
-	clk.Add(25 * time.Hour)
-	var n [2]int
-	wg.Add(2)
-	for i, h := range []*Handoff{a.h, b.h} {
-		go func() {
-			defer wg.Done()
-			n[i], _ = h.Sweep(ctx)
-		}()
-	}
-	wg.Wait()
-	if n[0]+n[1] != 1 {
-		t.Errorf("sweeps closed %v, want 1 in all", n)
-	}
-	if got := len(msg.got()); got != 3 {
-		t.Errorf("after sweep: %d pushes, want 3 (one close notice)", got)
-	}
-}
-
-// TestRedisOutage: with Redis down, a staff message fails with an error
-// (for the adapter to log and Slack to see) rather than a panic or a push.
-func TestRedisOutage(t *testing.T) {
-	srv := redistest.Start(t)
-	r, err := NewRedis(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	f := newFixture(t, r, nil)
-	tk := f.start(t, alice)
-	srv.Stop()
-	ctx := context.Background()
-	if err := f.h.FromStaff(ctx, staff(tk, "2000.1", "hello")); err == nil {
-		t.Error("FromStaff with Redis down: no error")
-	}
-	if _, err := f.h.Active(ctx, alice); err == nil {
-		t.Error("Active with Redis down: no error")
-	}
-	if got := len(f.msg.got()); got != 0 {
-		t.Errorf("pushed %d with Redis down, want 0", got)
-	}
 }
 
 // TestConcurrentStarts: a user tapping "Connect" on two replicas at once

@@ -1,7 +1,7 @@
 // Package intake accepts platform events so that each is handled once and
 // none is lost once acknowledged: it deduplicates by the event's id
 // (platforms redeliver), puts the event on a queue as data (so that the
-// queue can live outside the process, in Redis), and answers "try again"
+// queue can live outside the process, in Redis: internal/redis), and answers "try again"
 // when the queue cannot take it, so that the platform's next delivery is
 // handled. Each platform has its own queue and workers, so that one
 // platform's outage cannot starve the other.
@@ -63,7 +63,7 @@ var ErrFull = errors.New("event queue is full")
 // ErrClosed is returned by Enqueue after Shutdown has begun.
 var ErrClosed = errors.New("event queue is closed")
 
-// Claimer remembers which events were handled (state.Memory, state.Redis).
+// Claimer remembers which events were handled (state.Memory, redis.State).
 type Claimer interface {
 	// Claim reports whether key is new, and remembers it for ttl.
 	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)

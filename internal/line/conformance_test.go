@@ -14,9 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/bottest"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // The conformance test renders every reply the shipped catalogue can give
@@ -271,7 +271,7 @@ func checkURI(where, uri string) []string {
 }
 
 // replies are every reply the catalogue in dir can produce (see
-// bottest.Replies), with clarifying questions offering more choices than a
+// testkit.Replies), with clarifying questions offering more choices than a
 // row of quick replies holds.
 func replies(t testing.TB, dir string) map[string]bot.Reply {
 	t.Helper()
@@ -279,7 +279,7 @@ func replies(t testing.TB, dir string) map[string]bot.Reply {
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
-	return bottest.Replies(bot.New(match.New(cat)), platform+":0123456789abcdef", maxQuickReplies+2)
+	return testkit.Replies(bot.New(match.New(cat)), platform+":0123456789abcdef", maxQuickReplies+2)
 }
 
 // conformance reports every way the reply and push bodies of r break the

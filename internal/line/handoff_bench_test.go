@@ -2,11 +2,7 @@ package line
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -14,7 +10,9 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // countingDesk is a fake Slack for the load test: tickets get numbered
@@ -46,35 +44,6 @@ func (d *countingDesk) React(_ context.Context, _, _, emoji string) error {
 	return nil
 }
 
-// arrivals is a fake LINE push endpoint that notes when each text arrives.
-type arrivals struct {
-	mu   sync.Mutex
-	keys map[string]bool
-	at   map[string][]time.Time
-}
-
-func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	raw, _ := io.ReadAll(r.Body)
-	var body struct {
-		Messages []struct{ Text string } `json:"messages"`
-	}
-	json.Unmarshal(raw, &body)
-	a.mu.Lock()
-	key := r.Header.Get("X-Line-Retry-Key")
-	if a.keys[key] {
-		a.mu.Unlock()
-		w.WriteHeader(http.StatusConflict)
-		return
-	}
-	a.keys[key] = true
-	for _, m := range body.Messages {
-		a.at[m.Text] = append(a.at[m.Text], now)
-	}
-	a.mu.Unlock()
-	w.Write([]byte(`{"sentMessages":[]}`))
-}
-
 // BenchmarkHandoffRelay: 200 open conversations, 2,000 staff messages
 // (ten per conversation, the conversations in parallel), each delivered
 // twice as Slack retries do; every message must reach the fake LINE once.
@@ -87,12 +56,12 @@ func BenchmarkHandoffRelay(b *testing.B) {
 	b.Run("redis", func(b *testing.B) {
 		srv := redistest.Start(b)
 		benchRelay(b, func() handoff.Store {
-			r, err := handoff.NewRedis(srv.URL())
+			c, err := redis.Open(srv.URL())
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Cleanup(func() { r.Close() })
-			return r
+			b.Cleanup(func() { c.Close() })
+			return c.Handoff()
 		})
 	})
 }
@@ -107,8 +76,7 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 	var lat []time.Duration
 	for i := range b.N {
 		b.StopTimer()
-		fake := &arrivals{keys: map[string]bool{}, at: map[string][]time.Time{}}
-		srv := httptest.NewServer(fake)
+		srv := testkit.NewLINE(b)
 		m := NewMessenger(testClient(b, "token", srv.URL, 2))
 		desk := &countingDesk{}
 		h, err := handoff.New(handoff.Options{Store: newStore(), Messenger: m, Desk: desk,
@@ -153,10 +121,11 @@ func benchRelay(b *testing.B, newStore func() handoff.Store) {
 		wg.Wait()
 		b.StopTimer()
 		srv.Close()
-		if got := len(fake.at); got != users*perUser {
+		arrived := srv.PushedTexts()
+		if got := len(arrived); got != users*perUser {
 			b.Fatalf("%d distinct messages arrived, want %d", got, users*perUser)
 		}
-		for text, at := range fake.at {
+		for text, at := range arrived {
 			if len(at) != 1 {
 				b.Fatalf("%q arrived %d times, want once", text, len(at))
 			}

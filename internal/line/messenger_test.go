@@ -2,67 +2,25 @@ package line
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
+	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
-// fakePushAPI is a fake LINE push endpoint: it answers each request with the
-// next status of a script (the last one repeats) and records the requests.
-type fakePushAPI struct {
-	mu       sync.Mutex
-	statuses []int
-	reqs     []pushReq
-	hang     bool
-}
-
-type pushReq struct {
-	auth, key string
-	body      map[string]json.RawMessage
-	texts     []string
-}
-
-func (f *fakePushAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/v2/bot/message/push" || r.Method != http.MethodPost {
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	raw, _ := io.ReadAll(r.Body)
-	var body map[string]json.RawMessage
-	json.Unmarshal(raw, &body)
-	var msgs []struct{ Type, Text string }
-	json.Unmarshal(body["messages"], &msgs)
+// textsOf returns the text messages of a call to the fake LINE, in order.
+func textsOf(c testkit.LINECall) []string {
 	var texts []string
+	msgs, _ := c.Body["messages"].([]any)
 	for _, m := range msgs {
-		if m.Type == "text" {
-			texts = append(texts, m.Text)
+		if m, ok := m.(map[string]any); ok && m["type"] == "text" {
+			texts = append(texts, fmt.Sprint(m["text"]))
 		}
 	}
-	f.mu.Lock()
-	f.reqs = append(f.reqs, pushReq{r.Header.Get("Authorization"), r.Header.Get("X-Line-Retry-Key"), body, texts})
-	status := f.statuses[min(len(f.reqs)-1, len(f.statuses)-1)]
-	hang := f.hang
-	f.mu.Unlock()
-	if hang {
-		<-r.Context().Done()
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	switch status {
-	case http.StatusOK:
-		w.Write([]byte(`{"sentMessages":[{"id":"1","quoteToken":"q"}]}`))
-	case http.StatusBadRequest:
-		w.Write([]byte(`{"message":"Failed to send messages","details":[{"message":"secret detail","property":"to"}]}`))
-	default:
-		w.Write([]byte(`{"message":"The request was rejected"}`))
-	}
+	return texts
 }
 
 func TestMessengerPush(t *testing.T) {
@@ -77,33 +35,33 @@ func TestMessengerPush(t *testing.T) {
 		{"retried after 500 and 429", []int{500, 429, 200}, "", 3},
 		{"blocked user", []int{400}, "status 400: Failed to send messages", 1},
 		{"forbidden", []int{403}, "status 403", 1},
-		{"down", []int{503}, "status 503 after 3 attempts", 3},
+		{"down", []int{503, 503, 503}, "status 503 after 3 attempts", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := &fakePushAPI{statuses: tc.statuses}
-			srv := httptest.NewServer(fake)
-			defer srv.Close()
-			m := NewMessenger(testClient(t, "token-123", srv.URL, 2))
+			fake := testkit.NewLINE(t)
+			fake.Answer(testkit.LINEPushPath, tc.statuses...)
+			m := NewMessenger(testClient(t, "token-123", fake.URL, 2))
 			key := retryKey("CDESK/1700000000.000100", 0)
 			err := m.Push(context.Background(), "Uuser", "one", "CDESK/1700000000.000100")
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("got error %v, want %q", err, tc.wantErr)
 			}
-			if err != nil && strings.Contains(err.Error(), "secret detail") {
+			if err != nil && strings.Contains(err.Error(), testkit.LINEDetail) {
 				t.Errorf("error %q quotes LINE's details", err)
 			}
-			if got := len(fake.reqs); got != tc.wantReqs {
+			reqs := fake.Calls(testkit.LINEPushPath)
+			if got := len(reqs); got != tc.wantReqs {
 				t.Fatalf("got %d requests, want %d", got, tc.wantReqs)
 			}
-			for _, r := range fake.reqs {
-				if r.key != key || r.auth != "Bearer token-123" {
-					t.Errorf("retry key %q auth %q, want %q and the bearer token", r.key, r.auth, key)
+			for _, r := range reqs {
+				if k, auth := r.Header.Get("X-Line-Retry-Key"), r.Header.Get("Authorization"); k != key || auth != "Bearer token-123" {
+					t.Errorf("retry key %q auth %q, want %q and the bearer token", k, auth, key)
 				}
-				if _, ok := r.body["customAggregationUnits"]; ok {
-					t.Errorf("body has customAggregationUnits: %v", r.body)
+				if _, ok := r.Body["customAggregationUnits"]; ok {
+					t.Errorf("body has customAggregationUnits: %v", r.Body)
 				}
-				if string(r.body["to"]) != `"Uuser"` || strings.Join(r.texts, "|") != "one" {
-					t.Errorf("body to %s texts %q", r.body["to"], r.texts)
+				if texts := textsOf(r); r.Body["to"] != "Uuser" || strings.Join(texts, "|") != "one" {
+					t.Errorf("body to %v texts %q", r.Body["to"], texts)
 				}
 			}
 		})
@@ -113,10 +71,9 @@ func TestMessengerPush(t *testing.T) {
 // TestMessengerHang: a LINE that never answers is given up on when the
 // context ends.
 func TestMessengerHang(t *testing.T) {
-	fake := &fakePushAPI{statuses: []int{200}, hang: true}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	m := NewMessenger(testClient(t, "t", srv.URL, 0))
+	fake := testkit.NewLINE(t)
+	fake.SetDelay(time.Hour) // until the test ends
+	m := NewMessenger(testClient(t, "t", fake.URL, 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	if err := m.Push(ctx, "U", "x", "k"); err == nil {
@@ -128,24 +85,23 @@ func TestMessengerHang(t *testing.T) {
 // in order, in texts within LINE's limit and pushes of at most five
 // texts, each push with its own retry key derived from the delivery.
 func TestMessengerPushSplits(t *testing.T) {
-	fake := &fakePushAPI{statuses: []int{200}}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	m := NewMessenger(testClient(t, "token", srv.URL, 0))
+	fake := testkit.NewLINE(t)
+	m := NewMessenger(testClient(t, "token", fake.URL, 0))
 	para := strings.Repeat("あ", 4000)
 	text := strings.Repeat(para+"\n", 6) + para // 7 paragraphs of 4,000: 7 texts, 2 pushes
 	if err := m.Push(context.Background(), "U1", text, "CDESK/2000.1"); err != nil {
 		t.Fatal(err)
 	}
-	if len(fake.reqs) != 2 || len(fake.reqs[0].texts) != 5 || len(fake.reqs[1].texts) != 2 {
-		t.Fatalf("got %d pushes, want 2 of 5 and 2 texts", len(fake.reqs))
+	reqs := fake.Calls(testkit.LINEPushPath)
+	if len(reqs) != 2 || len(textsOf(reqs[0])) != 5 || len(textsOf(reqs[1])) != 2 {
+		t.Fatalf("got %d pushes, want 2 of 5 and 2 texts", len(reqs))
 	}
 	var all []string
-	for i, r := range fake.reqs {
-		if want := retryKey("CDESK/2000.1", i); r.key != want {
-			t.Errorf("push %d retry key %q, want %q", i, r.key, want)
+	for i, r := range reqs {
+		if want, got := retryKey("CDESK/2000.1", i), r.Header.Get("X-Line-Retry-Key"); got != want {
+			t.Errorf("push %d retry key %q, want %q", i, got, want)
 		}
-		all = append(all, r.texts...)
+		all = append(all, textsOf(r)...)
 	}
 	if strings.Join(all, "\n") != text {
 		t.Error("the pushed texts do not join back to the message")

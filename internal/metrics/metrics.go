@@ -15,7 +15,8 @@ type Metrics struct {
 	// duplicate, ignored, rejected, busy; dropped: accepted but not
 	// answered before a shutdown ended; expired: too old for LINE's reply
 	// token and not pushed; refused: a ticket button or thread reply from
-	// outside the staff channel or its members).
+	// outside the staff channel or its members; lost: waiting in a Redis
+	// stream that Redis lost, about).
 	Events *prometheus.CounterVec
 	// Decisions counts the bot's decisions by decision and intent.
 	Decisions *prometheus.CounterVec
@@ -47,6 +48,10 @@ type Metrics struct {
 	// Panics counts panics recovered while answering a message or running
 	// a job; the user got the escalation reply.
 	Panics prometheus.Counter
+	// QueueLost counts the times Redis lost a platform's event stream or
+	// its consumer group (restarted without persistence, flushed) with
+	// the events waiting in it, by platform: alert on any increase.
+	QueueLost *prometheus.CounterVec
 	// RecordDropped counts writes to the record of questions dropped, by
 	// reason (full: the buffer; error: the database failed; closed).
 	RecordDropped *prometheus.CounterVec
@@ -114,6 +119,11 @@ func New(reg prometheus.Registerer) *Metrics {
 		Help: "Writes to the record of questions dropped, by reason; answering goes on.",
 	}, []string{"reason"})
 	reg.MustRegister(m.RecordDropped)
+	m.QueueLost = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "madoguchi_intake_queue_lost_total",
+		Help: "Times Redis lost a platform's event stream or consumer group, with the events waiting in it.",
+	}, []string{"platform"})
+	reg.MustRegister(m.QueueLost)
 	return m
 }
 

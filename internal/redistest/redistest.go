@@ -17,12 +17,31 @@ type Server struct {
 	Port int
 	dir  string
 	cmd  *exec.Cmd
+	// persistence are the server's persistence options.
+	persistence []string
 }
+
+// Persistence are the persistence options the shipped compose file and
+// Kubernetes manifest give Redis: an append-only file written to the OS
+// on every write and synced to disk every second, no snapshots.
+var Persistence = []string{"--appendonly", "yes", "--appendfsync", "everysec", "--save", ""}
 
 // Start runs redis-server on a free port; it is stopped when the test ends.
 // Without redis-server the test is skipped, unless MADOGUCHI_REQUIRE_REDIS
 // is set (as .ci/run does), when it fails.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, []string{"--save", "", "--appendonly", "no"})
+}
+
+// StartPersistent runs redis-server as Start does, with the shipped
+// Persistence: Restart then finds what it had written.
+func StartPersistent(t testing.TB) *Server {
+	t.Helper()
+	return start(t, Persistence)
+}
+
+func start(t testing.TB, persistence []string) *Server {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		if os.Getenv("MADOGUCHI_REQUIRE_REDIS") != "" {
@@ -36,7 +55,7 @@ func Start(t testing.TB) *Server {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &Server{Port: port, dir: t.TempDir()}
+	s := &Server{Port: port, dir: t.TempDir(), persistence: persistence}
 	s.Restart(t)
 	t.Cleanup(s.Stop)
 	return s
@@ -45,7 +64,8 @@ func Start(t testing.TB) *Server {
 // URL is the server's address for REDIS_URL.
 func (s *Server) URL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.Port) }
 
-// Stop kills the server (an outage, as far as clients can tell).
+// Stop kills the server (SIGKILL: a crash, as far as clients and the
+// server's files can tell).
 func (s *Server) Stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Kill()
@@ -54,12 +74,14 @@ func (s *Server) Stop() {
 	}
 }
 
-// Restart starts the server again on the same port, empty, and waits until
-// it accepts connections.
+// Restart starts the server again on the same port, and waits until it
+// accepts connections (and has loaded its append-only file, if any): empty
+// unless started with StartPersistent.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	s.cmd = exec.Command("redis-server", "--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir)
+	args := append([]string{"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--dir", s.dir}, s.persistence...)
+	s.cmd = exec.Command("redis-server", args...)
+	s.cmd.SysProcAttr = procAttr()
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}

@@ -19,22 +19,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
-
-// copyIntents copies the shipped catalogue into dir.
-func copyIntents(t *testing.T, dir string) {
-	t.Helper()
-	files, _ := filepath.Glob("../../intents/*.yaml")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func setup(t *testing.T, dir string) (*bot.Bot, *Reloader, *metrics.Metrics) {
 	t.Helper()
@@ -74,7 +60,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestWatchReloadsAndRefuses(t *testing.T) {
 	dir := t.TempDir()
-	copyIntents(t, dir)
+	testkit.CopyIntentsTo(t, dir, os.DirFS("../../intents"))
 	b, r, m := setup(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -122,7 +108,7 @@ func TestConfigMapSwap(t *testing.T) {
 	dir := t.TempDir()
 	v1 := filepath.Join(dir, "..v1")
 	os.Mkdir(v1, 0o755)
-	copyIntents(t, v1)
+	testkit.CopyIntentsTo(t, v1, os.DirFS("../../intents"))
 	if err := os.Symlink("..v1", filepath.Join(dir, "..data")); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +124,7 @@ func TestConfigMapSwap(t *testing.T) {
 
 	v2 := filepath.Join(dir, "..v2")
 	os.Mkdir(v2, 0o755)
-	copyIntents(t, v2)
+	testkit.CopyIntentsTo(t, v2, os.DirFS("../../intents"))
 	p := filepath.Join(v2, "mailbox-quota.yaml")
 	data, _ := os.ReadFile(p)
 	os.WriteFile(p, []byte(strings.Replace(string(data), "50ギガバイト（50GB）", "75ギガバイト（75GB）", 1)), 0o644)
@@ -158,7 +144,7 @@ func TestDirectoryReplaced(t *testing.T) {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		copyIntents(t, d)
+		testkit.CopyIntentsTo(t, d, os.DirFS("../../intents"))
 	}
 	b, r, _ := setup(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -195,7 +181,7 @@ func TestWatchFailureReported(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "intents")
 	os.Mkdir(dir, 0o755)
-	copyIntents(t, dir)
+	testkit.CopyIntentsTo(t, dir, os.DirFS("../../intents"))
 	_, r, _ := setup(t, dir)
 	if st := r.Status(); st.Watching || st.WatchFailed() {
 		t.Errorf("before Watch: status = %+v, want not watching, no failure", st)

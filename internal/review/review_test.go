@@ -2,8 +2,6 @@ package review
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,86 +12,50 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/record"
-	"github.com/oumail-alumni/madoguchi/internal/state"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
-// step is one thing a user does in a seeded conversation.
-type step struct {
-	user, text string
-	pick       int // pick choice n (1-based) of the last reply instead of typing text
-	feedback   int // +1 👍 or -1 👎 on the last reply
-}
-
-// seed plays the steps through a recording dialog over the catalogue in
-// dir, into a real SQLite file, and returns what was recorded.
-func seed(t *testing.T, dir string, steps []step) (*match.Index, []record.Entry) {
+// seed plays the steps into a new record over the catalogue in dir and
+// returns the catalogue's index and what was recorded.
+func seed(t *testing.T, dir string, steps []testkit.Step) (*match.Index, []record.Entry) {
 	t.Helper()
+	db := testkit.Seed(t, dir, filepath.Join(t.TempDir(), "record.db"), steps, time.Now())
+	es, err := db.Entries(context.Background(), time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cat, err := catalogue.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := match.New(cat)
-	ctx := context.Background()
-	db, err := record.Open(ctx, filepath.Join(t.TempDir(), "record.db"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	rec := record.New(slog.New(slog.NewTextHandler(io.Discard, nil)), db, record.Options{})
-	// A clock that ticks a second a step keeps the record in step order.
-	now := time.Now().Add(-time.Duration(len(steps)) * time.Second).Truncate(time.Second)
-	clock := func() time.Time { now = now.Add(time.Second); return now }
-	d := bot.NewDialog(bot.New(x), state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, []byte("k"), clock))
-	last := map[string]bot.Reply{}
-	for _, s := range steps {
-		switch {
-		case s.pick > 0:
-			r := last[s.user]
-			last[s.user] = d.Choose(ctx, s.user, r.Choices[s.pick-1].ID, r.Lang)
-		case s.feedback != 0:
-			r := last[s.user]
-			if r.Feedback == nil {
-				t.Fatalf("%s: no feedback buttons on %s %q", s.user, r.Decision, r.Intent)
-			}
-			d.Feedback(ctx, s.user, r.Feedback.Token, s.feedback > 0)
-		default:
-			last[s.user] = d.Message(ctx, s.user, s.text)
-		}
-	}
-	if err := rec.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	es, err := db.Entries(ctx, time.Now().Add(-time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return x, es
+	return match.New(cat), es
 }
 
 // questions seeds the review tests: three needs that went wrong, and
 // questions that went right.
-var questions = []step{
+var questions = []testkit.Step{
 	// An existing intent in new words: escalated today.
-	{user: "line:a", text: "inbox is full"},
-	{user: "line:b", text: "my inbox is full"},
-	{user: "slack:c", text: "Inbox full?"},
+	{User: "line:a", Text: "inbox is full"},
+	{User: "line:b", Text: "my inbox is full"},
+	{User: "slack:c", Text: "Inbox full?"},
 	// Something the office does not answer here.
-	{user: "line:d", text: "図書館は何時まで開いていますか"},
-	{user: "line:e", text: "図書館の開館時間を教えて"},
+	{User: "line:d", Text: "図書館は何時まで開いていますか"},
+	{User: "line:e", Text: "図書館の開館時間を教えて"},
 	// Asked back, and the user picked the answer.
-	{user: "line:f", text: "メールの転送先を変更してログインしたい"},
-	{user: "line:f", pick: 2},
+	{User: "line:f", Text: "メールの転送先を変更してログインしたい"},
+	{User: "line:f", Pick: 2},
 	// Answered, but 👎.
-	{user: "line:g", text: "パスワードを変えたい"},
-	{user: "line:g", feedback: -1},
+	{User: "line:g", Text: "パスワードを変えたい"},
+	{User: "line:g", Feedback: -1},
 	// Answered and fine.
-	{user: "line:h", text: "パスワードを忘れました"},
-	{user: "line:h", feedback: +1},
-	{user: "line:i", text: "I cannot log in"},
+	{User: "line:h", Text: "パスワードを忘れました"},
+	{User: "line:h", Feedback: +1},
+	{User: "line:i", Text: "I cannot log in"},
 }
 
 func TestReview(t *testing.T) {
-	x, es := seed(t, "testdata/intents", questions)
+	t.Parallel()
+	x, es := seed(t, testkit.Intents(t), questions)
 	got := Review(x, es)
 	want := []struct {
 		count      int
@@ -133,7 +95,8 @@ func TestReview(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
-	_, es := seed(t, "testdata/intents", questions)
+	t.Parallel()
+	_, es := seed(t, testkit.Intents(t), questions)
 	s := Summarize(es, time.Time{})
 	if s.Questions != 9 || s.Choices != 1 {
 		t.Errorf("questions %d choices %d, want 9 and 1", s.Questions, s.Choices)
@@ -168,14 +131,12 @@ func TestSummarize(t *testing.T) {
 // TestRoundTrip is the loop the review exists for: questions escalated
 // today, reviewed, applied with Apply, and answered afterwards.
 func TestRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	if err := copyYAML("testdata/intents", dir, nil); err != nil {
-		t.Fatal(err)
-	}
-	steps := append([]step{
+	t.Parallel()
+	dir := testkit.Intents(t)
+	steps := append([]testkit.Step{
 		// A second user asks the same in other words, and picks the same.
-		{user: "slack:j", text: "転送先を変更してログインしたいです"},
-		{user: "slack:j", pick: 2},
+		{User: "slack:j", Text: "転送先を変更してログインしたいです"},
+		{User: "slack:j", Pick: 2},
 	}, questions...)
 	x, es := seed(t, dir, steps)
 	const asked = "メールの転送先を変更してログインしたい"
@@ -213,10 +174,8 @@ func TestRoundTrip(t *testing.T) {
 // TestApplyLintFails: a suggestion that would break the catalogue (an
 // example already owned by another intent) writes nothing.
 func TestApplyLintFails(t *testing.T) {
-	dir := t.TempDir()
-	if err := copyYAML("testdata/intents", dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	dir := testkit.Intents(t)
 	before, err := os.ReadFile(filepath.Join(dir, "mailbox-quota.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // TestInsertExamples adds examples to intent files and compares them with
 // the golden files beside them: comments, blank lines and quoting stay.
 func TestInsertExamples(t *testing.T) {
+	t.Parallel()
 	add := map[catalogue.Lang][]string{
 		catalogue.Japanese: {"受信箱がいっぱい", "容量がいっぱいになったらどうなる", "メール: 受信できない"},
 		catalogue.English:  {"inbox is full", "How large is my mailbox?", "Inbox: full?", "it's #1"},
@@ -72,6 +73,7 @@ func TestInsertExamples(t *testing.T) {
 // TestInsertExamplesKeepsEveryLine: in a block list, the file is the old
 // file with lines inserted, nothing else.
 func TestInsertExamplesKeepsEveryLine(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("testdata/yamledit/mailbox-quota.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +98,7 @@ func TestInsertExamplesKeepsEveryLine(t *testing.T) {
 }
 
 func TestInsertExamplesErrors(t *testing.T) {
+	t.Parallel()
 	for _, src := range []string{"examples: [", "id: x\n", "examples:\n  ja: hello\n", "- a list\n"} {
 		if _, _, err := InsertExamples([]byte(src), catalogue.Japanese, []string{"x"}); err == nil {
 			t.Errorf("InsertExamples(%q) gave no error", src)

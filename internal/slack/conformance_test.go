@@ -14,10 +14,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/bottest"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // The conformance test renders every message the shipped catalogue can
@@ -158,9 +158,9 @@ func checkMessage(text string, blocks []slack.Block) []string {
 }
 
 // replies are every reply b's catalogue can produce (see
-// bottest.Replies), with clarifying questions offering eight choices.
+// testkit.Replies), with clarifying questions offering eight choices.
 func replies(b *bot.Bot) map[string]bot.Reply {
-	return bottest.Replies(b, platform+":0123456789abcdef", 8)
+	return testkit.Replies(b, platform+":0123456789abcdef", 8)
 }
 
 func testAdapter(t testing.TB, dir string) *Adapter {

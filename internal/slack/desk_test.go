@@ -5,113 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
-// fakeDeskAPI is a fake Slack Web API for the desk: it records each call's
-// form and answers as a method's handler says (ok by default).
-type fakeDeskAPI struct {
-	mu       sync.Mutex
-	calls    []slackCall
-	answers  map[string]func(n int) (int, string)
-	isMember bool
-	// members are the channel's members, listed by conversations.members
-	// one per page, to exercise the cursor.
-	members []string
+// newTestDesk is a desk on the test kit's fake Slack API, which numbers
+// the messages it posts and asks for no wait after a 429.
+func newTestDesk(t *testing.T) (*Desk, *testkit.Slack) {
+	f := testkit.NewSlack(t)
+	f.SetRetryAfter("0")
+	f.SetTS(func(n int) string { return fmt.Sprintf("1700000000.%06d", n) })
+	return NewDesk(testClient(t, f.URL+"/"), "CDESK"), f
 }
 
-type slackCall struct {
-	method string
-	form   url.Values
-}
-
-func (f *fakeDeskAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	method := strings.TrimPrefix(r.URL.Path, "/")
-	f.mu.Lock()
-	f.calls = append(f.calls, slackCall{method, r.Form})
-	n := 0
-	for _, c := range f.calls {
-		if c.method == method {
-			n++
-		}
+// last is the form of the last call to method.
+func last(f *testkit.Slack, method string) url.Values {
+	calls := f.Calls(method)
+	if len(calls) == 0 {
+		return nil
 	}
-	answer := f.answers[method]
-	member := f.isMember
-	members := append([]string(nil), f.members...)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if answer != nil {
-		status, body := answer(n)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "0")
-		}
-		w.WriteHeader(status)
-		fmt.Fprint(w, body)
-		return
-	}
-	switch method {
-	case "chat.postMessage":
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), n)
-	case "chat.update":
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
-	case "conversations.members":
-		page, next := 0, ""
-		fmt.Sscanf(r.Form.Get("cursor"), "page%d", &page)
-		var ids []string
-		if page < len(members) {
-			ids = members[page : page+1]
-		}
-		if page+1 < len(members) {
-			next = fmt.Sprintf("page%d", page+1)
-		}
-		list, _ := json.Marshal(ids)
-		fmt.Fprintf(w, `{"ok":true,"members":%s,"response_metadata":{"next_cursor":%q}}`, list, next)
-	case "auth.test":
-		fmt.Fprint(w, `{"ok":true,"user":"madoguchi","user_id":"UBOT"}`)
-	case "conversations.info":
-		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"alumni-desk","is_member":%v}}`, r.Form.Get("channel"), member)
-	default:
-		fmt.Fprint(w, `{"ok":true}`)
-	}
-}
-
-func (f *fakeDeskAPI) last(method string) url.Values {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i := len(f.calls) - 1; i >= 0; i-- {
-		if f.calls[i].method == method {
-			return f.calls[i].form
-		}
-	}
-	return nil
-}
-
-// count is how many times method was called.
-func (f *fakeDeskAPI) count(method string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.calls {
-		if c.method == method {
-			n++
-		}
-	}
-	return n
-}
-
-func newTestDesk(t *testing.T, f *fakeDeskAPI) *Desk {
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return NewDesk(testClient(t, srv.URL+"/"), "CDESK")
+	return calls[len(calls)-1]
 }
 
 // blockActions lists the action ids and values of the buttons in blocks.
@@ -150,8 +69,7 @@ func decodedBlocks(t *testing.T, blocks string) string {
 }
 
 func TestDeskTicket(t *testing.T) {
-	f := &fakeDeskAPI{}
-	d := newTestDesk(t, f)
+	d, f := newTestDesk(t)
 	ctx := context.Background()
 	v := handoff.View{ID: "tk1", Handle: "abcde12345", Platform: "line", Lang: catalogue.English, Status: handoff.StatusOpen,
 		Opened: time.Now(), OutOfHours: true,
@@ -164,7 +82,7 @@ func TestDeskTicket(t *testing.T) {
 	if ref.Channel != "CDESK" || ref.TS == "" {
 		t.Errorf("ref = %+v", ref)
 	}
-	form := f.last("chat.postMessage")
+	form := last(f, "chat.postMessage")
 	blocks := form.Get("blocks")
 	for _, want := range []string{"abcde12345", "line", "English", "I &lt;b&gt;can't&lt;/b&gt; log in", "Reset your password", "out of office hours", "open"} {
 		if !strings.Contains(decodedBlocks(t, blocks), want) {
@@ -184,7 +102,7 @@ func TestDeskTicket(t *testing.T) {
 	if err := d.UpdateTicket(ctx, ref, v); err != nil {
 		t.Fatal(err)
 	}
-	up := f.last("chat.update")
+	up := last(f, "chat.update")
 	if up.Get("ts") != ref.TS || !strings.Contains(decodedBlocks(t, up.Get("blocks")), "taken by <@USTAFF>") {
 		t.Errorf("update ts %q blocks %s", up.Get("ts"), up.Get("blocks"))
 	}
@@ -192,7 +110,7 @@ func TestDeskTicket(t *testing.T) {
 	if err := d.UpdateTicket(ctx, ref, v); err != nil {
 		t.Fatal(err)
 	}
-	closed := f.last("chat.update").Get("blocks")
+	closed := last(f, "chat.update").Get("blocks")
 	if got := blockActions(t, closed); len(got) != 0 {
 		t.Errorf("closed ticket has buttons %v", got)
 	}
@@ -202,20 +120,18 @@ func TestDeskTicket(t *testing.T) {
 }
 
 func TestDeskThreadAndReactions(t *testing.T) {
-	f := &fakeDeskAPI{answers: map[string]func(int) (int, string){
-		"reactions.add": func(n int) (int, string) {
-			switch n {
-			case 1:
-				return http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`
-			case 2:
-				return 200, `{"ok":true}`
-			case 3:
-				return 200, `{"ok":false,"error":"already_reacted"}`
-			}
-			return 200, `{"ok":false,"error":"message_not_found"}`
-		},
-	}}
-	d := newTestDesk(t, f)
+	d, f := newTestDesk(t)
+	f.Answer("reactions.add", func(n int) (int, string) {
+		switch n {
+		case 1:
+			return http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`
+		case 2:
+			return 200, `{"ok":true}`
+		case 3:
+			return 200, `{"ok":false,"error":"already_reacted"}`
+		}
+		return 200, `{"ok":false,"error":"message_not_found"}`
+	})
 	ctx := context.Background()
 	ref := handoff.DeskRef{Channel: "CDESK", TS: "1.1"}
 	for _, tc := range []struct {
@@ -228,7 +144,7 @@ func TestDeskThreadAndReactions(t *testing.T) {
 		if err := d.Post(ctx, ref, tc.note); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.last("chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != tc.want {
+		if got := last(f, "chat.postMessage"); got.Get("thread_ts") != "1.1" || got.Get("text") != tc.want {
 			t.Errorf("thread post = %v, want text %q", got, tc.want)
 		}
 	}
@@ -238,7 +154,7 @@ func TestDeskThreadAndReactions(t *testing.T) {
 			t.Errorf("react #%d: err %v, want error %v", i, err, wantErr)
 		}
 	}
-	if got := f.last("reactions.add"); got.Get("name") != "white_check_mark" || got.Get("timestamp") != "1.2" {
+	if got := last(f, "reactions.add"); got.Get("name") != "white_check_mark" || got.Get("timestamp") != "1.2" {
 		t.Errorf("reaction = %v", got)
 	}
 }
@@ -257,11 +173,9 @@ func TestDeskCheck(t *testing.T) {
 		{"name not id", "#alumni-desk", true, nil, "must be the channel's id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fakeDeskAPI{isMember: tc.member, answers: map[string]func(int) (int, string){}}
-			if tc.info != nil {
-				f.answers["conversations.info"] = tc.info
-			}
-			d := newTestDesk(t, f)
+			d, f := newTestDesk(t)
+			f.SetMember(tc.member)
+			f.Answer("conversations.info", tc.info)
 			d.channel = tc.channel
 			err := d.Check(context.Background())
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {

@@ -19,6 +19,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 func TestTicketThreadRouting(t *testing.T) {
@@ -81,7 +82,7 @@ func TestClickedHandoff(t *testing.T) {
 type staffRig struct {
 	a     *Adapter
 	h     *handoff.Handoff
-	api   *fakeDeskAPI
+	api   *testkit.Slack
 	line  *pushes
 	now   time.Time
 	reg   *prometheus.Registry
@@ -109,11 +110,12 @@ func (p *pushes) got() []string {
 
 func newStaffRig(t *testing.T, members ...string) *staffRig {
 	t.Helper()
-	r := &staffRig{api: &fakeDeskAPI{members: members}, line: &pushes{}, reg: prometheus.NewRegistry(),
+	r := &staffRig{api: testkit.NewSlack(t), line: &pushes{}, reg: prometheus.NewRegistry(),
 		now:   time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC),
 		alice: handoff.UserRef{Platform: "line", ID: "U-alice", Lang: catalogue.English}}
-	srv := httptest.NewServer(r.api)
-	t.Cleanup(srv.Close)
+	r.api.SetMembers(members...)
+	r.api.SetRetryAfter("0")
+	srv := r.api
 	cat, err := catalogue.Load("../../intents")
 	if err != nil {
 		t.Fatal(err)
@@ -172,10 +174,10 @@ func TestStaffRepliesFromMembersOnly(t *testing.T) {
 	if got := r.line.got(); len(got) != 0 {
 		t.Errorf("a non-member's reply was pushed: %q", got)
 	}
-	if got := r.api.last("reactions.add"); got.Get("name") != handoff.ReactFailed || got.Get("timestamp") != "2.1" {
+	if got := last(r.api, "reactions.add"); got.Get("name") != handoff.ReactFailed || got.Get("timestamp") != "2.1" {
 		t.Errorf("non-member reply reacted %v, want ⚠️ on 2.1", got)
 	}
-	if got := r.api.last("chat.postMessage"); got.Get("text") != noteNotMember || got.Get("thread_ts") != thread {
+	if got := last(r.api, "chat.postMessage"); got.Get("text") != noteNotMember || got.Get("thread_ts") != thread {
 		t.Errorf("note %q in thread %q, want %q", got.Get("text"), got.Get("thread_ts"), noteNotMember)
 	}
 	if got := r.refused(); got != 1 {
@@ -183,9 +185,7 @@ func TestStaffRepliesFromMembersOnly(t *testing.T) {
 	}
 
 	// The outsider joins; the cached list still says no until the TTL.
-	r.api.mu.Lock()
-	r.api.members = append(r.api.members, "UOUTSIDER")
-	r.api.mu.Unlock()
+	r.api.SetMembers("USTAFF", "UOTHER", "UOUTSIDER")
 	r.now = r.now.Add(memberTTL - time.Second)
 	if err := r.a.fromStaff(ctx, staffReply(thread, "2.2", "UOUTSIDER", "Now?")); err != nil {
 		t.Fatal(err)
@@ -200,11 +200,11 @@ func TestStaffRepliesFromMembersOnly(t *testing.T) {
 	if got, want := r.line.got(), []string{"See #channel and, please"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("pushed %q, want %q", got, want)
 	}
-	if got := r.api.last("reactions.add"); got.Get("name") != handoff.ReactDelivered || got.Get("timestamp") != "2.3" {
+	if got := last(r.api, "reactions.add"); got.Get("name") != handoff.ReactDelivered || got.Get("timestamp") != "2.3" {
 		t.Errorf("delivered reply reacted %v, want ✅ on 2.3", got)
 	}
 	// The member list was read twice (once per TTL), a page per member.
-	if lists := r.api.count("conversations.members"); lists != 2+3 {
+	if lists := len(r.api.Calls("conversations.members")); lists != 2+3 {
 		t.Errorf("conversations.members called %d times, want 5 (2 pages, then 3)", lists)
 	}
 }
@@ -214,18 +214,14 @@ func TestStaffRepliesFromMembersOnly(t *testing.T) {
 func TestStaffReplyMembersUnknown(t *testing.T) {
 	r := newStaffRig(t, "USTAFF")
 	thread := r.open(t)
-	r.api.mu.Lock()
-	r.api.answers = map[string]func(int) (int, string){
-		"conversations.members": func(int) (int, string) { return 200, `{"ok":false,"error":"missing_scope"}` },
-	}
-	r.api.mu.Unlock()
+	r.api.Answer("conversations.members", func(int) (int, string) { return 200, `{"ok":false,"error":"missing_scope"}` })
 	if err := r.a.fromStaff(context.Background(), staffReply(thread, "2.1", "USTAFF", "hello")); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.line.got(); len(got) != 0 {
 		t.Errorf("pushed %q with the members unknown", got)
 	}
-	if got := r.api.last("chat.postMessage").Get("text"); got != noteNoMembers {
+	if got := last(r.api, "chat.postMessage").Get("text"); got != noteNoMembers {
 		t.Errorf("note %q, want %q", got, noteNoMembers)
 	}
 }
@@ -252,11 +248,11 @@ func TestTicketButtonsStaffOnly(t *testing.T) {
 		{"a member in the staff channel", take("CDESK", "USTAFF"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := r.api.count("chat.update")
+			before := len(r.api.Calls("chat.update"))
 			if err := r.a.staffAction(context.Background(), tc.act); err != nil {
 				t.Fatal(err)
 			}
-			if got := r.api.count("chat.update") > before; got != tc.updates {
+			if got := len(r.api.Calls("chat.update")) > before; got != tc.updates {
 				t.Errorf("ticket updated: got %v, want %v", got, tc.updates)
 			}
 		})
@@ -264,7 +260,7 @@ func TestTicketButtonsStaffOnly(t *testing.T) {
 	if got := r.refused(); got != 2 {
 		t.Errorf("refused = %v, want 2", got)
 	}
-	if got := r.api.last("chat.update").Get("text"); !strings.Contains(got, "<@USTAFF>") {
+	if got := last(r.api, "chat.update").Get("text"); !strings.Contains(got, "<@USTAFF>") {
 		t.Errorf("ticket shows %q, want it taken by <@USTAFF>", got)
 	}
 	// A click from another channel is not even queued.

@@ -2,7 +2,7 @@
 // a while: which platform events it has handled (platforms redeliver), the
 // choices it last offered each user, and how many messages each user sent
 // in the current minute. Memory keeps it in this process, for one replica;
-// Redis shares it between replicas.
+// internal/redis shares it between replicas.
 package state
 
 import (

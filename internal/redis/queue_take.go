@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 )
 
 // ackBatch bounds the entries acknowledged in one pipeline.
@@ -18,14 +20,14 @@ const ackBatch = 512
 // held is an entry this replica took and will handle.
 type held struct {
 	entry string // the stream entry's id
-	ev    Event
+	ev    intake.Event
 }
 
 // reader reads new entries for the workers: as many as there are idle
 // workers, in one round trip, and claims their events in another. One
 // reader per replica, instead of one blocking read per worker, saves a
 // round trip per event under load.
-func (r *Redis) reader() {
+func (r *Queue) reader() {
 	defer r.wg.Done()
 	// The workers finish what was handed to them, then stop.
 	defer close(r.entries)
@@ -48,7 +50,7 @@ func (r *Redis) reader() {
 
 // waitIdle waits until a worker is idle and returns how many are (taking
 // their tokens), or 0 when reading has stopped.
-func (r *Redis) waitIdle() int {
+func (r *Queue) waitIdle() int {
 	if r.read.Err() != nil {
 		return 0
 	}
@@ -70,11 +72,11 @@ func (r *Redis) waitIdle() int {
 }
 
 // readNew reads up to n new entries, waiting up to a second for some.
-func (r *Redis) readNew(n int) []redis.XMessage {
-	res, err := r.c.XReadGroup(r.read, &redis.XReadGroupArgs{
+func (r *Queue) readNew(n int) []goredis.XMessage {
+	res, err := r.c.XReadGroup(r.read, &goredis.XReadGroupArgs{
 		Group: r.group, Consumer: r.consumer, Streams: []string{r.stream, ">"}, Count: int64(n), Block: time.Second,
 	}).Result()
-	if errors.Is(err, redis.Nil) {
+	if isNil(err) {
 		return nil
 	}
 	if err != nil {
@@ -82,7 +84,7 @@ func (r *Redis) readNew(n int) []redis.XMessage {
 			return nil
 		}
 		if strings.HasPrefix(err.Error(), "NOGROUP") {
-			r.ensureGroup(r.read)
+			r.vanished(r.read)
 		} else {
 			r.cfg.Metrics.StoreErrors.WithLabelValues("intake read").Inc()
 			r.cfg.Log.Warn("intake: cannot read from Redis; retrying", "err", err)
@@ -90,7 +92,7 @@ func (r *Redis) readNew(n int) []redis.XMessage {
 		r.pause(time.Second)
 		return nil
 	}
-	var msgs []redis.XMessage
+	var msgs []goredis.XMessage
 	for _, s := range res {
 		msgs = append(msgs, s.Messages...)
 	}
@@ -98,7 +100,7 @@ func (r *Redis) readNew(n int) []redis.XMessage {
 }
 
 // worker handles the entries the reader hands it, one at a time.
-func (r *Redis) worker() {
+func (r *Queue) worker() {
 	defer r.wg.Done()
 	for h := range r.entries {
 		r.handle(h)
@@ -108,17 +110,21 @@ func (r *Redis) worker() {
 
 // claimer takes over entries that another consumer (a replica that died)
 // left pending longer than MinIdle, and handles them.
-func (r *Redis) claimer() {
+func (r *Queue) claimer() {
 	defer r.wg.Done()
 	every := min(r.cfg.MinIdle/2, 5*time.Second)
 	for r.pause(every) {
 		start := "0-0"
 		for r.read.Err() == nil {
-			msgs, next, err := r.c.XAutoClaim(r.read, &redis.XAutoClaimArgs{
+			msgs, next, err := r.c.XAutoClaim(r.read, &goredis.XAutoClaimArgs{
 				Stream: r.stream, Group: r.group, Consumer: r.consumer, MinIdle: r.cfg.MinIdle, Start: start, Count: int64(r.cfg.Workers),
 			}).Result()
 			if err != nil {
-				if r.read.Err() == nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
+				switch {
+				case r.read.Err() != nil:
+				case strings.HasPrefix(err.Error(), "NOGROUP"):
+					r.vanished(r.read)
+				default:
 					r.cfg.Metrics.StoreErrors.WithLabelValues("intake claim").Inc()
 					r.cfg.Log.Warn("intake: cannot claim abandoned entries", "err", err)
 				}
@@ -139,12 +145,13 @@ func (r *Redis) claimer() {
 			start = next
 		}
 		r.forgetGone()
+		r.measure()
 	}
 }
 
 // forgetGone deletes consumers that hold nothing and have not been seen
 // for a day: each process is a new consumer, and replicas come and go.
-func (r *Redis) forgetGone() {
+func (r *Queue) forgetGone() {
 	cs, err := r.c.XInfoConsumers(r.read, r.stream, r.group).Result()
 	if err != nil {
 		return // the next pass tries again; nothing depends on it
@@ -157,7 +164,7 @@ func (r *Redis) forgetGone() {
 }
 
 // pause waits d or until reading stops; it reports whether reading goes on.
-func (r *Redis) pause(d time.Duration) bool {
+func (r *Queue) pause(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -173,7 +180,7 @@ func (r *Redis) pause(d time.Duration) bool {
 // (unreadable, or another entry of an event already taken). claimed marks
 // entries taken over from another consumer: an attempt that did not
 // acknowledge them may have reached the platform.
-func (r *Redis) take(msgs []redis.XMessage, claimed bool) []held {
+func (r *Queue) take(msgs []goredis.XMessage, claimed bool) []held {
 	hs := make([]held, 0, len(msgs))
 	for _, msg := range msgs {
 		ev, err := r.decodeEntry(msg)
@@ -204,20 +211,20 @@ func (r *Redis) take(msgs []redis.XMessage, claimed bool) []held {
 // delivered twice, within this batch or before. The same entry seen again
 // (taken over after a crash) is marked Redelivered. Without Redis the
 // events are handled: better twice than never.
-func (r *Redis) claimEvents(hs []held) []bool {
+func (r *Queue) claimEvents(hs []held) []bool {
 	dup := make([]bool, len(hs))
 	if len(hs) == 0 {
 		return dup
 	}
 	ctx, cancel := context.WithTimeout(r.work, 2*time.Second)
 	defer cancel()
-	cmds := make([]*redis.StatusCmd, len(hs))
+	cmds := make([]*goredis.StatusCmd, len(hs))
 	// Each command carries its own error; the pipeline's is the first
-	// (redis.Nil included).
-	_, _ = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+	// (goredis.Nil included).
+	_, _ = r.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i, h := range hs {
 			if h.ev.ID != "" {
-				cmds[i] = p.SetArgs(ctx, "madoguchi:intake:seen:"+r.platform+":"+h.ev.ID, h.entry, redis.SetArgs{Mode: "NX", Get: true, TTL: r.cfg.DedupTTL})
+				cmds[i] = p.SetArgs(ctx, "madoguchi:intake:seen:"+r.platform+":"+h.ev.ID, h.entry, goredis.SetArgs{Mode: "NX", Get: true, TTL: r.cfg.DedupTTL})
 			}
 		}
 		return nil
@@ -230,7 +237,7 @@ func (r *Redis) claimEvents(hs []held) []bool {
 		}
 		prev, err := cmd.Result()
 		switch {
-		case errors.Is(err, redis.Nil):
+		case isNil(err):
 		case err != nil:
 			failed++
 			lastErr = err
@@ -249,14 +256,14 @@ func (r *Redis) claimEvents(hs []held) []bool {
 
 // decodeEntry reads an entry's event, opening its payload if sealed. Its
 // errors name the entry, never the payload.
-func (r *Redis) decodeEntry(msg redis.XMessage) (Event, error) {
+func (r *Queue) decodeEntry(msg goredis.XMessage) (intake.Event, error) {
 	id, _ := msg.Values[fieldID].(string)
 	at, _ := msg.Values[fieldReceived].(string)
 	ms, err := strconv.ParseInt(at, 10, 64)
 	if err != nil {
-		return Event{}, fmt.Errorf("entry %s lacks a time", msg.ID)
+		return intake.Event{}, fmt.Errorf("entry %s lacks a time", msg.ID)
 	}
-	ev := Event{Platform: r.platform, ID: id, Received: time.UnixMilli(ms)}
+	ev := intake.Event{Platform: r.platform, ID: id, Received: time.UnixMilli(ms)}
 	if p, ok := msg.Values[fieldPayload].(string); ok {
 		ev.Payload = []byte(p)
 		return ev, nil
@@ -264,12 +271,12 @@ func (r *Redis) decodeEntry(msg redis.XMessage) (Event, error) {
 	sealed, ok := msg.Values[fieldSealed].(string)
 	switch {
 	case !ok:
-		return Event{}, fmt.Errorf("entry %s lacks a payload", msg.ID)
+		return intake.Event{}, fmt.Errorf("entry %s lacks a payload", msg.ID)
 	case r.seal == nil:
-		return Event{}, fmt.Errorf("entry %s is sealed and this replica has no key", msg.ID)
+		return intake.Event{}, fmt.Errorf("entry %s is sealed and this replica has no key", msg.ID)
 	}
 	if ev.Payload, err = r.seal.open([]byte(sealed), sealData(r.platform, id, at)); err != nil {
-		return Event{}, fmt.Errorf("entry %s: %w", msg.ID, err)
+		return intake.Event{}, fmt.Errorf("entry %s: %w", msg.ID, err)
 	}
 	return ev, nil
 }
@@ -278,7 +285,7 @@ func (r *Redis) decodeEntry(msg redis.XMessage) (Event, error) {
 // handler was interrupted by the shutdown deadline (or the deadline had
 // passed before it began): then the entry stays pending, and another
 // replica (or this one, restarted) takes it over.
-func (r *Redis) handle(h held) {
+func (r *Queue) handle(h held) {
 	if r.work.Err() == nil {
 		ctx, cancel := context.WithTimeout(r.work, r.cfg.Timeout)
 		err := r.h(ctx, h.ev)
@@ -292,7 +299,7 @@ func (r *Redis) handle(h held) {
 }
 
 // ack hands a finished entry to the acker.
-func (r *Redis) ack(entry string) {
+func (r *Queue) ack(entry string) {
 	if !r.acks.add(entry) {
 		// The acker has stopped: a handler outlived the shutdown's wait.
 		r.unacked(1, errors.New("the queue has shut down"))
@@ -302,7 +309,7 @@ func (r *Redis) ack(entry string) {
 // acker acknowledges and deletes the finished entries, all those waiting
 // (up to ackBatch) in one pipeline: under load one round trip serves many
 // events, and a lone entry is acknowledged at once.
-func (r *Redis) acker() {
+func (r *Queue) acker() {
 	defer close(r.ackerDone)
 	for {
 		entries, ok := r.acks.next(ackBatch)
@@ -310,21 +317,29 @@ func (r *Redis) acker() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.XAck(ctx, r.stream, r.group, entries...)
+		var acked, length *goredis.IntCmd
+		_, err := r.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			acked = p.XAck(ctx, r.stream, r.group, entries...)
 			p.XDel(ctx, r.stream, entries...)
+			// The backlog left, in the same round trip; not when the
+			// entries were no longer pending (the stream lost, or
+			// another replica took them over and finished first).
+			length = p.XLen(ctx, r.stream)
 			return nil
 		})
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil:
 			r.unacked(len(entries), err)
+		case acked.Val() == int64(len(entries)):
+			r.backlog.Store(length.Val())
 		}
 	}
 }
 
 // unacked counts entries handled but not acknowledged: they stay pending,
 // are claimed again after MinIdle, and their handlers see Redelivered.
-func (r *Redis) unacked(n int, err error) {
+func (r *Queue) unacked(n int, err error) {
 	r.cfg.Metrics.StoreErrors.WithLabelValues("intake ack").Add(float64(n))
 	r.cfg.Log.Warn("intake: cannot acknowledge handled events", "count", n, "err", err)
 }

@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"context"
@@ -7,17 +7,18 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 )
 
-// RedisConfig configures a durable queue on a Redis Stream.
-type RedisConfig struct {
-	URL     string
+// QueueConfig configures a durable queue on a Redis Stream.
+type QueueConfig struct {
 	Workers int // goroutines handling events in this replica
 	// Timeout bounds the handling of one event; MinIdle is how long an
 	// entry stays pending with a consumer before another replica takes it
@@ -27,21 +28,22 @@ type RedisConfig struct {
 	MinIdle time.Duration
 	// MaxLen bounds the backlog of unhandled events kept when every
 	// replica is down or stuck (0: no bound): past it Enqueue returns
-	// ErrFull, and the platform delivers the event again later. Nothing
+	// intake.ErrFull, and the platform delivers the event again later. Nothing
 	// appended is ever trimmed.
 	MaxLen int64
 	// DedupTTL is how long a handled event id is remembered.
 	DedupTTL time.Duration
 	Metrics  *metrics.Metrics
 	Log      *slog.Logger
-	// SealKey, when set, is the secret payloads are encrypted with while
-	// they wait in Redis (see sealer); every replica needs the same one.
+	// SealKey, when set, is the AES-256 key payloads are encrypted with
+	// while they wait in Redis (see sealer; keys.Set.Seal derives it);
+	// every replica needs the same one.
 	// A replica with another key, or none, drops sealed entries (counted
 	// "dropped"); entries appended unsealed are read either way.
 	SealKey []byte
 }
 
-// Redis is the durable queue shared by replicas: each platform's events go
+// Queue is the intake's durable queue shared by replicas: each platform's events go
 // to a Redis Stream read by one consumer group. An event is appended before
 // the webhook answers, read by a worker of any replica, and acknowledged
 // (then deleted) only after it was handled; an entry left pending by a
@@ -60,14 +62,14 @@ type RedisConfig struct {
 // new entries and their claims, the acker for acknowledgements. Each
 // sends whatever has gathered while its previous group was in flight:
 // no timer, so an idle queue adds no delay.
-type Redis struct {
-	cfg      RedisConfig
-	c        *redis.Client
+type Queue struct {
+	cfg      QueueConfig
+	c        *goredis.Client
 	platform string
 	stream   string
 	group    string
 	consumer string
-	h        Handler
+	h        intake.Handler
 	seal     *sealer         // nil: payloads are stored as they are
 	read     context.Context // ends when Shutdown begins: no new entries
 	stopRead context.CancelFunc
@@ -91,9 +93,20 @@ type Redis struct {
 	// when it stopped.
 	acks      *batch[string]
 	ackerDone chan struct{}
+
+	// known is set while this replica has seen the consumer group exist:
+	// finding it gone then means Redis lost what was waiting (see
+	// vanished). backlog is the stream's length at this replica's last
+	// look (its last append, acknowledgement or claimer pass), the
+	// estimate of what such a loss took.
+	known   atomic.Bool
+	backlog atomic.Int64
+	// mu guards lost.
+	mu   sync.Mutex
+	lost Loss
 }
 
-var _ Queue = (*Redis)(nil)
+var _ intake.Queue = (*Queue)(nil)
 
 // Stream fields of an entry.
 const (
@@ -103,23 +116,13 @@ const (
 	fieldSealed   = "s" // instead of fieldPayload: nonce and sealed payload
 )
 
-// NewRedis connects to Redis and creates the platform's stream and
+// Queue makes platform's durable queue on c and creates its stream and
 // consumer group if they do not exist.
-func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, error) {
-	opt, err := redis.ParseURL(cfg.URL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
+func (c *Client) Queue(ctx context.Context, platform string, cfg QueueConfig) (*Queue, error) {
 	if cfg.MinIdle <= cfg.Timeout {
 		return nil, fmt.Errorf("intake: claim idle time %v must exceed the event timeout %v", cfg.MinIdle, cfg.Timeout)
 	}
-	// One reader holds a connection in a blocking read; the appender, the
-	// acker and the claimer each send one request at a time.
-	opt.PoolSize = 8
-	opt.DialTimeout = 250 * time.Millisecond
-	opt.ReadTimeout = time.Second
-	opt.WriteTimeout = time.Second
-	opt.PoolTimeout = time.Second
+	var err error
 	var seal *sealer
 	if len(cfg.SealKey) > 0 {
 		if seal, err = newSealer(cfg.SealKey); err != nil {
@@ -127,9 +130,9 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 		}
 	}
 	host, _ := os.Hostname()
-	r := &Redis{
-		cfg: cfg, c: redis.NewClient(opt), platform: platform, seal: seal,
-		stream: "madoguchi:intake:" + platform, group: "madoguchi",
+	r := &Queue{
+		cfg: cfg, c: c.c, platform: platform, seal: seal,
+		stream: streamKey(platform), group: group,
 		// Unique per process: a restarted replica is a new consumer, and
 		// its predecessor's pending entries are claimed like any other.
 		consumer: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), uuid.NewString()[:8]),
@@ -147,24 +150,33 @@ func NewRedis(ctx context.Context, platform string, cfg RedisConfig) (*Redis, er
 	r.acks, r.ackerDone = newBatch[string](), make(chan struct{})
 	go r.appender()
 	go r.acker()
-	if err := r.ensureGroup(ctx); err != nil {
+	if _, err := r.ensureGroup(ctx); err != nil {
 		// Redis may come later; the reader creates the group then.
 		cfg.Log.Warn("intake: cannot create the Redis stream yet", "stream", r.stream, "err", err)
 	}
 	return r, nil
 }
 
-func (r *Redis) ensureGroup(ctx context.Context) error {
+// Platform is the platform whose events the queue holds.
+func (r *Queue) Platform() string { return r.platform }
+
+// ensureGroup creates the stream and its consumer group unless they
+// exist; it reports whether this call created the group.
+func (r *Queue) ensureGroup(ctx context.Context) (bool, error) {
 	err := r.c.XGroupCreateMkStream(ctx, r.stream, r.group, "0").Err()
-	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("create consumer group on %s: %w", r.stream, err)
+	switch {
+	case err == nil:
+	case strings.HasPrefix(err.Error(), "BUSYGROUP"):
+	default:
+		return false, fmt.Errorf("create consumer group on %s: %w", r.stream, err)
 	}
-	return nil
+	r.known.Store(true)
+	return err == nil, nil
 }
 
 // Start starts the reader, the workers and the claimer of abandoned
 // entries.
-func (r *Redis) Start(h Handler) {
+func (r *Queue) Start(h intake.Handler) {
 	r.started.Do(func() {
 		r.h = h
 		r.wg.Add(r.cfg.Workers + 2)
@@ -180,8 +192,9 @@ func (r *Redis) Start(h Handler) {
 // entries this replica holds are handled or ctx ends, then interrupts the
 // handlers: what they had not finished stays pending in Redis for the
 // other replicas. It returns once every handled entry's acknowledgement
-// was sent (or counted as failed: another replica takes it over).
-func (r *Redis) Shutdown(ctx context.Context) error {
+// was sent (or counted as failed: another replica takes it over). The
+// client stays open: close it once every queue has shut down.
+func (r *Queue) Shutdown(ctx context.Context) error {
 	r.stopRead()
 	// The HTTP server has stopped before (server.Serve), so this only
 	// refuses late calls; those already waiting are still appended.
@@ -202,8 +215,5 @@ func (r *Redis) Shutdown(ctx context.Context) error {
 	r.acks.close()
 	<-r.ackerDone
 	<-r.appenderDone
-	return r.c.Close()
+	return nil
 }
-
-// Ping checks the connection, for readiness details.
-func (r *Redis) Ping(ctx context.Context) error { return r.c.Ping(ctx).Err() }

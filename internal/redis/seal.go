@@ -1,18 +1,12 @@
-package intake
+package redis
 
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 )
-
-// sealInfo names the derived key's purpose: the platform secret it comes
-// from may key other things, which must not share this key.
-const sealInfo = "madoguchi intake: payloads at rest in Redis, AES-256-GCM, v1"
 
 // sealer encrypts the payloads of stream entries, which hold message text
 // and user ids until they are handled, so that what Redis stores, copies
@@ -24,11 +18,8 @@ const sealInfo = "madoguchi intake: payloads at rest in Redis, AES-256-GCM, v1"
 // far beyond a helpdesk's volume between two changes of the secret.
 type sealer struct{ aead cipher.AEAD }
 
-func newSealer(secret []byte) (*sealer, error) {
-	key, err := hkdf.Key(sha256.New, secret, nil, sealInfo, 32)
-	if err != nil {
-		return nil, fmt.Errorf("derive the intake's sealing key: %w", err)
-	}
+// newSealer makes a sealer with an AES key (32 bytes: keys.Set.Seal).
+func newSealer(key []byte) (*sealer, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("intake sealing key: %w", err)

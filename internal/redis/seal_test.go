@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"bytes"
@@ -10,8 +10,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/oumail-alumni/madoguchi/internal/intake"
+	"github.com/oumail-alumni/madoguchi/internal/keys"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
 
 // TestRedisSealedAtRest: with a key, what Redis holds reveals neither the
@@ -21,11 +24,11 @@ func TestRedisSealedAtRest(t *testing.T) {
 	srv := redistest.Start(t)
 	m := metrics.New(prometheus.NewRegistry())
 	cfg := redisConfig(srv.URL(), m)
-	cfg.SealKey = []byte("line channel secret")
+	cfg.SealKey = sealKey("line channel secret")
 	q := newQueue(t, cfg)
 	ctx := context.Background()
 	payload := []byte(`{"source":{"userId":"U4af4980629"},"message":{"text":"my graduation certificate"}}`)
-	if err := q.Enqueue(ctx, Event{ID: "e1", Received: time.Now(), Payload: payload}); err != nil {
+	if err := q.Enqueue(ctx, intake.Event{ID: "e1", Received: time.Now(), Payload: payload}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := testClient(t, srv).XRange(ctx, lineStream, "-", "+").Val()
@@ -56,16 +59,16 @@ func TestRedisSealedOtherKey(t *testing.T) {
 			m := metrics.New(prometheus.NewRegistry())
 			ctx := context.Background()
 			cfg := redisConfig(srv.URL(), m)
-			cfg.SealKey = []byte("line channel secret")
+			cfg.SealKey = sealKey("line channel secret")
 			writer := newQueue(t, cfg)
 			defer writer.Shutdown(ctx)
-			if err := writer.Enqueue(ctx, Event{ID: "e1", Received: time.Now(), Payload: []byte("text")}); err != nil {
+			if err := writer.Enqueue(ctx, intake.Event{ID: "e1", Received: time.Now(), Payload: []byte("text")}); err != nil {
 				t.Fatal(err)
 			}
-			cfg.SealKey = []byte(key)
+			cfg.SealKey = sealKey(key)
 			reader := newQueue(t, cfg)
-			handled := make(chan Event, 1)
-			reader.Start(func(_ context.Context, ev Event) error { handled <- ev; return nil })
+			handled := make(chan intake.Event, 1)
+			reader.Start(func(_ context.Context, ev intake.Event) error { handled <- ev; return nil })
 			deadline := time.Now().Add(10 * time.Second)
 			for testutil.ToFloat64(m.Events.WithLabelValues("line", "dropped")) != 1 && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
@@ -91,7 +94,7 @@ func TestRedisSealedOtherKey(t *testing.T) {
 // TestSealBindsEntry: a sealed payload moved to another entry (other event
 // id or time) does not open.
 func TestSealBindsEntry(t *testing.T) {
-	s, err := newSealer([]byte("k"))
+	s, err := newSealer(sealKey("k"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,4 +110,10 @@ func TestSealBindsEntry(t *testing.T) {
 	if _, err := s.open(sealed[:5], nil); err == nil {
 		t.Error("a truncated payload opened")
 	}
+}
+
+// sealKey is the line queue's sealing key for a LINE channel secret, as
+// serve derives it; nil for "".
+func sealKey(channelSecret string) []byte {
+	return keys.New(keys.Secrets{LineChannelSecret: secret.Secret(channelSecret)}).Seal("line")
 }

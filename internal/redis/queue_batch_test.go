@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"context"
@@ -10,30 +10,51 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 )
 
 const lineStream = "madoguchi:intake:line"
 
-func redisConfig(url string, m *metrics.Metrics) RedisConfig {
-	return RedisConfig{URL: url, Workers: 4, Timeout: 30 * time.Second, MinIdle: time.Minute, MaxLen: 1000, DedupTTL: time.Hour, Metrics: m, Log: discard}
+// queueConfig is a queue's configuration and the server it uses.
+type queueConfig struct {
+	URL string
+	QueueConfig
 }
 
-func newQueue(t *testing.T, cfg RedisConfig) *Redis {
+func redisConfig(url string, m *metrics.Metrics) queueConfig {
+	return queueConfig{URL: url, QueueConfig: QueueConfig{Workers: 4, Timeout: 30 * time.Second, MinIdle: time.Minute, MaxLen: 1000, DedupTTL: time.Hour, Metrics: m, Log: discard}}
+}
+
+// newQueue makes the line queue of a replica of its own: a client of its
+// own, closed when the test ends.
+func newQueue(t *testing.T, cfg queueConfig) *Queue {
 	t.Helper()
-	q, err := NewRedis(context.Background(), "line", cfg)
+	c := open(t, cfg.URL)
+	q, err := c.Queue(context.Background(), "line", cfg.QueueConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return q
 }
 
-func testClient(t *testing.T, srv *redistest.Server) *redis.Client {
+// open opens a client to url, closed when the test ends.
+func open(t testing.TB, url string) *Client {
 	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
+	c, err := Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func testClient(t *testing.T, srv *redistest.Server) *goredis.Client {
+	t.Helper()
+	c := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -50,7 +71,7 @@ func newCounter(want int) *counter {
 	return &counter{seen: map[string]int{}, all: make(chan struct{}), want: want}
 }
 
-func (c *counter) handle(_ context.Context, ev Event) error {
+func (c *counter) handle(_ context.Context, ev intake.Event) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seen[ev.ID]++
@@ -89,7 +110,7 @@ func TestRedisConcurrentEnqueue(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- q.Enqueue(context.Background(), Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")})
+			errs <- q.Enqueue(context.Background(), intake.Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")})
 		}()
 	}
 	wg.Wait()
@@ -145,10 +166,10 @@ func TestRedisEnqueueRedisDiesMidBatch(t *testing.T) {
 // pause (CLIENT PAUSE), after one call that opens the stream and a
 // connection. It returns the calls' results as they come, and fails the
 // test when one does not return within limit.
-func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Redis, pause time.Duration, n int, limit time.Duration) func() error {
+func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Queue, pause time.Duration, n int, limit time.Duration) func() error {
 	t.Helper()
 	ctx := context.Background()
-	if err := q.Enqueue(ctx, Event{ID: "warm", Received: time.Now()}); err != nil {
+	if err := q.Enqueue(ctx, intake.Event{ID: "warm", Received: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := testClient(t, srv).Do(ctx, "CLIENT", "PAUSE", pause.Milliseconds(), "WRITE").Err(); err != nil {
@@ -156,7 +177,7 @@ func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Redis, pause time.D
 	}
 	errs := make(chan error, n)
 	for i := range n {
-		go func() { errs <- q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
+		go func() { errs <- q.Enqueue(ctx, intake.Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
 	}
 	return func() error {
 		t.Helper()
@@ -171,35 +192,40 @@ func stalledEnqueues(t *testing.T, srv *redistest.Server, q *Redis, pause time.D
 }
 
 // TestRedisEnqueueRacesShutdown calls Enqueue from many goroutines while
-// the queue shuts down: every call returns (appended, or ErrClosed), none
-// hangs or panics.
+// the queue shuts down: every call returns (appended, or intake.ErrClosed), none
+// hangs or panics, and each goroutine was still calling when Shutdown came
+// (it ends on intake.ErrClosed, not on its budget of calls). Shutdown starts once
+// every goroutine has had a call appended, not after a sleep; the backlog
+// has no bound here (MaxLen 0), since how fast the goroutines fill it is
+// the machine's business and intake.ErrFull has its own tests.
 func TestRedisEnqueueRacesShutdown(t *testing.T) {
+	const goroutines, budget = 8, 100000
 	srv := redistest.Start(t)
 	m := metrics.New(prometheus.NewRegistry())
-	q := newQueue(t, redisConfig(srv.URL(), m))
-	q.Start(func(context.Context, Event) error { return nil })
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var bad []error
-	for g := range 8 {
+	cfg := redisConfig(srv.URL(), m)
+	cfg.MaxLen = 0
+	q := newQueue(t, cfg)
+	q.Start(func(context.Context, intake.Event) error { return nil })
+	var wg, running sync.WaitGroup
+	last := make([]error, goroutines) // each goroutine's last outcome
+	running.Add(goroutines)
+	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; ; i++ {
-				err := q.Enqueue(context.Background(), Event{ID: fmt.Sprint(g, "-", i), Received: time.Now()})
-				if errors.Is(err, ErrClosed) {
-					return
+			for i := range budget {
+				err := q.Enqueue(context.Background(), intake.Event{ID: fmt.Sprint(g, "-", i), Received: time.Now()})
+				last[g] = err
+				if i == 0 {
+					running.Done()
 				}
 				if err != nil {
-					mu.Lock()
-					bad = append(bad, err)
-					mu.Unlock()
 					return
 				}
 			}
 		}()
 	}
-	time.Sleep(50 * time.Millisecond)
+	running.Wait()
 	if err := q.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +236,10 @@ func TestRedisEnqueueRacesShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Enqueue calls still running 10s after Shutdown")
 	}
-	for _, err := range bad {
-		t.Errorf("Enqueue during Shutdown = %v, want nil or ErrClosed", err)
+	for g, err := range last {
+		if !errors.Is(err, intake.ErrClosed) {
+			t.Errorf("goroutine %d ended on %v, want intake.ErrClosed (refused after Shutdown)", g, err)
+		}
 	}
 }
 
@@ -223,7 +251,7 @@ func TestRedisEnqueueCallerGone(t *testing.T) {
 	defer q.Shutdown(context.Background())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := q.Enqueue(ctx, Event{ID: "gone", Received: time.Now()}); !errors.Is(err, context.Canceled) {
+	if err := q.Enqueue(ctx, intake.Event{ID: "gone", Received: time.Now()}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Enqueue with an ended ctx = %v, want context.Canceled", err)
 	}
 }
@@ -238,7 +266,7 @@ func TestRedisDuplicateInOneRead(t *testing.T) {
 	q := newQueue(t, redisConfig(srv.URL(), m))
 	ctx := context.Background()
 	for _, id := range []string{"e1", "e1", "e2"} {
-		if err := q.Enqueue(ctx, Event{ID: id, Received: time.Now(), Payload: []byte(id)}); err != nil {
+		if err := q.Enqueue(ctx, intake.Event{ID: id, Received: time.Now(), Payload: []byte(id)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -260,7 +288,7 @@ func TestRedisDuplicateInOneRead(t *testing.T) {
 }
 
 // TestRedisFullRefuses fills a small backlog with no replica handling it:
-// appends past MaxLen are refused (ErrFull, so the webhook answers 503
+// appends past MaxLen are refused (intake.ErrFull, so the webhook answers 503
 // and counts the event busy), none of those appended is trimmed, and
 // appends are taken again once the backlog is handled.
 func TestRedisFullRefuses(t *testing.T) {
@@ -271,14 +299,14 @@ func TestRedisFullRefuses(t *testing.T) {
 	q := newQueue(t, cfg)
 	ctx := context.Background()
 	for i := range 3 {
-		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}); err != nil {
+		if err := q.Enqueue(ctx, intake.Event{ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}); err != nil {
 			t.Fatalf("Enqueue %d of 3 = %v, want nil", i, err)
 		}
 	}
-	if err := q.Enqueue(ctx, Event{ID: "e3", Received: time.Now()}); !errors.Is(err, ErrFull) {
+	if err := q.Enqueue(ctx, intake.Event{ID: "e3", Received: time.Now()}); !errors.Is(err, intake.ErrFull) {
 		t.Errorf("Enqueue past MaxLen = %v, want ErrFull", err)
 	}
-	in := &Intake{Platform: "line", Queue: q, Metrics: m, Log: discard}
+	in := &intake.Intake{Platform: "line", Queue: q, Metrics: m, Log: discard}
 	if in.Accept(ctx, "e4", []byte("p")) {
 		t.Error("Accept past MaxLen = true, want false (503)")
 	}
@@ -302,7 +330,7 @@ func TestRedisFullRefuses(t *testing.T) {
 	q.Start(cnt.handle)
 	cnt.wait(t)
 	deadline := time.Now().Add(10 * time.Second)
-	for q.Enqueue(ctx, Event{ID: "e5", Received: time.Now()}) != nil {
+	for q.Enqueue(ctx, intake.Event{ID: "e5", Received: time.Now()}) != nil {
 		if time.Now().After(deadline) {
 			t.Fatal("Enqueue still refused 10s after the backlog was handled")
 		}
@@ -329,14 +357,16 @@ func TestRedisFullConcurrent(t *testing.T) {
 		if i%2 == 1 {
 			q = b
 		}
-		go func() { errs <- q.Enqueue(context.Background(), Event{ID: fmt.Sprint("e", i), Received: time.Now()}) }()
+		go func() {
+			errs <- q.Enqueue(context.Background(), intake.Event{ID: fmt.Sprint("e", i), Received: time.Now()})
+		}()
 	}
 	ok, full := 0, 0
 	for range n {
 		switch err := <-errs; {
 		case err == nil:
 			ok++
-		case errors.Is(err, ErrFull):
+		case errors.Is(err, intake.ErrFull):
 			full++
 		default:
 			t.Errorf("Enqueue = %v, want nil or ErrFull", err)
@@ -360,7 +390,7 @@ func TestRedisScriptFlushed(t *testing.T) {
 		if err := c.ScriptFlush(ctx).Err(); err != nil {
 			t.Fatal(err)
 		}
-		if err := q.Enqueue(ctx, Event{ID: fmt.Sprint("e", i), Received: time.Now()}); err != nil {
+		if err := q.Enqueue(ctx, intake.Event{ID: fmt.Sprint("e", i), Received: time.Now()}); err != nil {
 			t.Fatalf("Enqueue after SCRIPT FLUSH = %v, want nil", err)
 		}
 	}
@@ -377,8 +407,8 @@ func TestRedisAckFailsAtShutdown(t *testing.T) {
 	m := metrics.New(prometheus.NewRegistry())
 	q := newQueue(t, redisConfig(srv.URL(), m))
 	started, release := make(chan struct{}), make(chan struct{})
-	q.Start(func(context.Context, Event) error { close(started); <-release; return nil })
-	if err := q.Enqueue(context.Background(), Event{ID: "e1", Received: time.Now()}); err != nil {
+	q.Start(func(context.Context, intake.Event) error { close(started); <-release; return nil })
+	if err := q.Enqueue(context.Background(), intake.Event{ID: "e1", Received: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	<-started

@@ -1,7 +1,4 @@
-// Package bottest gives the platform adapters' tests every reply a
-// catalogue can produce, so that each adapter's conformance test renders
-// the same replies against its platform's limits.
-package bottest
+package testkit
 
 import (
 	"context"
@@ -47,7 +44,8 @@ func Replies(b *bot.Bot, user string, choices int) map[string]bot.Reply {
 	return out
 }
 
-// nopRecorder is a bot.Recorder that keeps nothing.
+// nopRecorder is a bot.Recorder that keeps nothing: Replies needs
+// feedback tokens, not a record.
 type nopRecorder struct{}
 
 func (nopRecorder) Record(bot.Question)                           {}

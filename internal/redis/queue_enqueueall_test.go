@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 )
@@ -21,9 +22,9 @@ func TestRedisEnqueueAll(t *testing.T) {
 	cfg.MaxLen = 0
 	q := newQueue(t, cfg)
 	ctx := context.Background()
-	evs := make([]Event, 1000)
+	evs := make([]intake.Event, 1000)
 	for i := range evs {
-		evs[i] = Event{Platform: "line", ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}
+		evs[i] = intake.Event{Platform: "line", ID: fmt.Sprint("e", i), Received: time.Now(), Payload: []byte("p")}
 	}
 	for i, err := range q.EnqueueAll(ctx, evs) {
 		if err != nil {

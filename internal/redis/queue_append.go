@@ -1,4 +1,4 @@
-package intake
+package redis
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/oumail-alumni/madoguchi/internal/intake"
 )
 
 // appendBatch bounds the entries appended in one round trip, so that it
@@ -28,22 +30,22 @@ type appendReq struct {
 }
 
 // Enqueue appends ev to the stream. It returns once Redis has it, so the
-// webhook may then acknowledge the event; it returns ErrFull when the
+// webhook may then acknowledge the event; it returns intake.ErrFull when the
 // backlog is at MaxLen (the platform delivers the event again later).
 // Concurrent calls share one round trip (see appender). When ctx ends
 // first, Enqueue returns its error; the entry may have been appended
 // anyway, and is then handled once: the platform's redelivery is
 // deduplicated when taken.
-func (r *Redis) Enqueue(ctx context.Context, ev Event) error {
-	return r.EnqueueAll(ctx, []Event{ev})[0]
+func (r *Queue) Enqueue(ctx context.Context, ev intake.Event) error {
+	return r.EnqueueAll(ctx, []intake.Event{ev})[0]
 }
 
-var _ BatchQueue = (*Redis)(nil)
+var _ intake.BatchQueue = (*Queue)(nil)
 
 // EnqueueAll appends evs to the stream in order, as Enqueue does each:
 // they are handed to the appender together, so a delivery of thousands of
 // events costs a round trip per appendBatch of them, not one each.
-func (r *Redis) EnqueueAll(ctx context.Context, evs []Event) []error {
+func (r *Queue) EnqueueAll(ctx context.Context, evs []intake.Event) []error {
 	// Bounded here too: with Redis stalled, appends queue behind one
 	// another, and a webhook should answer 503 in time for the platform
 	// to deliver again, not wait for every batch ahead of it.
@@ -58,7 +60,7 @@ func (r *Redis) EnqueueAll(ctx context.Context, evs []Event) []error {
 			req.field, req.payload = fieldSealed, r.seal.seal(ev.Payload, sealData(r.platform, req.id, req.at))
 		}
 		if r.read.Err() != nil || !r.appends.add(req) {
-			errs[i] = ErrClosed
+			errs[i] = intake.ErrClosed
 			continue
 		}
 		reqs[i] = req
@@ -79,7 +81,7 @@ func (r *Redis) EnqueueAll(ctx context.Context, evs []Event) []error {
 // appender sends the waiting Enqueue calls to Redis, all those waiting (up
 // to appendBatch) in one script call: under load each round trip and its
 // syscalls serve many webhooks, and a lone call is sent at once.
-func (r *Redis) appender() {
+func (r *Queue) appender() {
 	defer close(r.appenderDone)
 	for {
 		reqs, ok := r.appends.next(appendBatch)
@@ -92,7 +94,7 @@ func (r *Redis) appender() {
 
 // appendAll appends the entries of reqs in one round trip and answers
 // each caller with its own entry's outcome.
-func (r *Redis) appendAll(reqs []*appendReq) {
+func (r *Queue) appendAll(reqs []*appendReq) {
 	live := make([]*appendReq, 0, len(reqs))
 	for _, q := range reqs {
 		// A caller that has gone has answered 503: its entry would only
@@ -116,8 +118,13 @@ func (r *Redis) appendAll(reqs []*appendReq) {
 	// Run sends EVALSHA, and EVAL when Redis lost its script cache
 	// (restarted, SCRIPT FLUSH): NOSCRIPT means nothing was appended.
 	ids, err := appendScript.Run(ctx, r.c, []string{r.stream}, args...).Slice()
-	if err == nil && len(ids) != len(live) {
-		err = fmt.Errorf("the append script answered %d entries for %d", len(ids), len(live))
+	if err == nil && len(ids) != len(live)+1 {
+		err = fmt.Errorf("the append script answered %d values for %d entries", len(ids), len(live))
+	}
+	if err == nil {
+		if n, ok := ids[len(live)].(int64); ok && n >= 0 {
+			r.backlog.Store(n)
+		}
 	}
 	for i, q := range live {
 		switch {
@@ -127,7 +134,7 @@ func (r *Redis) appendAll(reqs []*appendReq) {
 			// redelivery is deduplicated when taken.
 			q.done <- fmt.Errorf("append to %s: %w", r.stream, err)
 		case ids[i] == nil:
-			q.done <- fmt.Errorf("%s holds %d events: %w", r.stream, r.cfg.MaxLen, ErrFull)
+			q.done <- fmt.Errorf("%s holds %d events: %w", r.stream, r.cfg.MaxLen, intake.ErrFull)
 		default:
 			q.done <- nil
 		}
@@ -141,15 +148,19 @@ const entryArgs = 6
 // appendScript appends entries to the stream KEYS[1] while it holds fewer
 // than ARGV[1] entries (0: no bound). ARGV[2] is the number of arguments
 // per entry (field, value, ...), which follow. It returns each entry's id,
-// or nil for those refused. Entries are deleted once handled, so the
+// or nil for those refused, then the stream's length (what a loss of the
+// stream would take, see vanished), or -1 when the stream has no consumer
+// group (it was lost, or this is the first append): that length is not a
+// backlog anyone reads. Entries are deleted once handled, so the
 // length is the backlog; refusing makes the webhook answer 503 and the
 // platform deliver again later, where XADD's MAXLEN would trim events
 // already accepted, silently. One script for the whole batch checks and
 // appends atomically (replicas appending at once do not overshoot the
 // bound) and costs Redis one call instead of one per entry.
-var appendScript = redis.NewScript(`
+var appendScript = goredis.NewScript(`
 local max, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local len = redis.call('XLEN', KEYS[1])
+local read = redis.call('EXISTS', KEYS[1]) == 1 and #redis.call('XINFO', 'GROUPS', KEYS[1]) > 0
 local ids = {}
 for i = 3, #ARGV, n do
 	if max > 0 and len >= max then
@@ -159,5 +170,6 @@ for i = 3, #ARGV, n do
 		len = len + 1
 	end
 end
+if read then ids[#ids + 1] = len else ids[#ids + 1] = -1 end
 return ids
 `)

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package pgtest
+
+import "syscall"
+
+// procAttr is empty where there is no parent-death signal: a killed test
+// binary leaves its server running.
+func procAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{} }
