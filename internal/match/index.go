@@ -268,7 +268,7 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 	// romaji: a document of its own, outside the pooled one.
 	for _, text := range texts {
 		if r, ok := readingOf(textnorm.Normalize(text)); ok {
-			b.addDoc(i, r)
+			b.addReading(i, r)
 		}
 	}
 
@@ -282,7 +282,15 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 }
 
 // addDoc adds the document of one example or title of intent i.
-func (b *builder) addDoc(i int32, text string) builderDoc {
+func (b *builder) addDoc(i int32, text string) builderDoc { return b.add(i, text, false) }
+
+// addReading adds the document of an example's reading (see readingOf).
+// It is the same example again, so it is no new evidence for the terms
+// the examples already use: only terms of its own (the kana of words
+// written in kanji) count it in their statistics.
+func (b *builder) addReading(i int32, text string) { b.add(i, text, true) }
+
+func (b *builder) add(i int32, text string, reading bool) builderDoc {
 	d := builderDoc{intent: i, text: text}
 	eachTerm(b.learn(text), func(term string, kind termKind) {
 		id := b.x.termID(term, kind)
@@ -303,7 +311,9 @@ func (b *builder) addDoc(i int32, text string) builderDoc {
 				return
 			}
 		}
-		b.examples[id]++
+		if !reading || b.examples[id] == 0 {
+			b.examples[id]++
+		}
 		d.tf = append(d.tf, tf{id, 1, kind})
 	})
 	sort.Slice(d.tf, func(a, c int) bool { return d.tf[a].term < d.tf[c].term })
