@@ -335,11 +335,16 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 					// An ordinary English word ("word", "private") is a
 					// name only where it is written as one: capitalised
 					// inside a sentence ("my Discord account"), or in
-					// Japanese text ("Wordのライセンス").
+					// Japanese text ("Wordのライセンス"). Otherwise a word
+					// of the language the catalogue never uses ("sushi")
+					// is weak evidence of another matter, as an unknown
+					// kanji compound is.
 					prevName = hasUpper(run)
 					if hasUpper(run) && (japanese || !first) {
 						prevAt = len(s.salient)
 						s.salient = append(s.salient, salient{text: run, unknown: true})
+					} else if !japanese && !english.IsStopWord(w) {
+						s.salient = append(s.salient, salient{text: run, unknown: true, kanji: true})
 					}
 					return
 				case lexicon.Proper(w):
