@@ -335,16 +335,14 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 					// An ordinary English word ("word", "private") is a
 					// name only where it is written as one: capitalised
 					// inside a sentence ("my Discord account"), or in
-					// Japanese text ("Wordのライセンス"). Otherwise a word
-					// of the language the catalogue never uses ("sushi")
-					// is weak evidence of another matter, as an unknown
-					// kanji compound is.
+					// Japanese text ("Wordのライセンス"). It is not
+					// evidence against a candidate otherwise: a question
+					// in words the catalogue lacks ("inbox is full") is
+					// what the review loop turns into new examples.
 					prevName = hasUpper(run)
 					if hasUpper(run) && (japanese || !first) {
 						prevAt = len(s.salient)
 						s.salient = append(s.salient, salient{text: run, unknown: true})
-					} else if !japanese && !english.IsStopWord(w) {
-						s.salient = append(s.salient, salient{text: run, unknown: true, kanji: true})
 					}
 					return
 				case lexicon.Proper(w):
