@@ -37,7 +37,7 @@ func buildMadoguchi(tb testing.TB) string {
 type process struct {
 	cmd  *exec.Cmd
 	base string
-	logs *bytes.Buffer
+	logs *syncWriter  // its standard error, written while it runs
 	done chan struct{} // closed when the process has exited, with err
 	err  error
 }
@@ -53,10 +53,10 @@ func startServeProcess(tb testing.TB, bin, lineURL string, env ...string) *proce
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &process{base: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan struct{})}
+	p := &process{base: "http://" + addr, logs: &syncWriter{w: &bytes.Buffer{}}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--ops-addr", "127.0.0.1:0", "--intents", intentsDir, "--rate-limit", "0", "--log-level", "warn", "--record", "off")
 	p.cmd.Env = append(os.Environ(), append([]string{"LINE_CHANNEL_SECRET=" + testChannelSecret, "LINE_CHANNEL_TOKEN=t", "LINE_API_ENDPOINT=" + lineURL}, env...)...)
-	p.cmd.Stderr = &syncWriter{w: p.logs}
+	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}

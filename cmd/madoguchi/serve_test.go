@@ -455,3 +455,11 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// String returns what was written so far, read under the same lock as the
+// writes (the writer must be a fmt.Stringer such as *bytes.Buffer).
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.(fmt.Stringer).String()
+}
