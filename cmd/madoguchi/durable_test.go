@@ -37,7 +37,7 @@ func buildMadoguchi(tb testing.TB) string {
 type process struct {
 	cmd  *exec.Cmd
 	base string
-	logs *syncWriter  // its standard error, written while it runs
+	logs *syncWriter   // its standard error, written while it runs
 	done chan struct{} // closed when the process has exited, with err
 	err  error
 }
