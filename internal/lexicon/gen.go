@@ -84,19 +84,15 @@ func isASCIIWord(w string) bool {
 	return true
 }
 
-// ipadic writes kana.txt (katakana words that are ordinary nouns:
-// loanwords such as パスワード, ブックマーク), names.txt (proper nouns of
-// organisations and products, 固有名詞・組織/一般, two characters or more)
-// and readings.txt (a word with kanji, tab, its reading in hiragana, for
-// ordinary nouns, verbs in every inflected form, adjectives and adverbs).
+// ipadic writes readings.txt: a word with kanji, tab, its reading in
+// hiragana, for ordinary nouns, verbs in every inflected form, adjectives
+// and adverbs (names of people, places and firms are left out).
 func ipadic() {
 	dir := "/usr/share/mecab/dic/ipadic"
 	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if err != nil || len(files) == 0 {
 		log.Fatalf("no IPAdic under %s: apt-get install mecab-ipadic", dir)
 	}
-	kana := map[string]bool{}
-	names := map[string]bool{}
 	type reading struct {
 		kana string
 		cost int
@@ -121,21 +117,9 @@ func ipadic() {
 			if len(rec) < 12 {
 				continue
 			}
-			surface, pos1, pos2, pos3, yomi := rec[0], rec[4], rec[5], rec[6], rec[11]
+			surface, pos1, pos2, yomi := rec[0], rec[4], rec[5], rec[11]
 			cost, _ := strconv.Atoi(rec[3])
 			n := len([]rune(surface))
-			switch {
-			case pos1 == "名詞" && pos2 == "固有名詞" && (pos3 == "組織" || pos3 == "一般"):
-				if n >= 2 {
-					names[surface] = true
-				}
-				continue
-			case pos1 == "名詞" && pos2 == "固有名詞":
-				continue // people and places: context, not subjects
-			}
-			if allKatakana(surface) && pos1 == "名詞" && n >= 2 {
-				kana[surface] = true
-			}
 			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能" || pos2 == "ナイ形容詞語幹" || pos2 == "接尾") ||
 				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
 			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" {
@@ -152,30 +136,11 @@ func ipadic() {
 		}
 		f.Close()
 	}
-	var ks, ns, rs []string
-	for w := range kana {
-		ks = append(ks, w)
-	}
-	for w := range names {
-		if !kana[w] {
-			ns = append(ns, w)
-		}
-	}
+	var rs []string
 	for w, r := range readings {
 		rs = append(rs, w+"\t"+r.kana)
 	}
-	write("kana.txt", ks)
-	write("names.txt", ns)
 	write("readings.txt", rs)
-}
-
-func allKatakana(s string) bool {
-	for _, r := range s {
-		if !unicode.Is(unicode.Katakana, r) && r != 'ー' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 func hasKanji(s string) bool {

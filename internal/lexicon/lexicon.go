@@ -1,6 +1,5 @@
-// Package lexicon knows the ordinary words of English and Japanese, the
-// names that are not ordinary words, and how Japanese words written in
-// kanji are read. The matcher asks it what it cannot learn from a
+// Package lexicon knows the ordinary words of English, the names that are
+// not ordinary words, and how Japanese words written in kanji are read. The matcher asks it what it cannot learn from a
 // catalogue of a few hundred examples: that "word" and "exit" are words
 // (never typos of a catalogue word), that "Spotify" is a name, that
 // 忘れた reads わすれた (so that "wasureta" and わすれた find it).
@@ -10,7 +9,7 @@
 // word list (package wamerican) and IPAdic 2.7.0 (package mecab-ipadic,
 // © NAIST, BSD-3-Clause with the ICOT terms). They are embedded sorted,
 // one entry a line, and searched in place: the package keeps only an
-// index of line starts (about 1 MB for all five lists).
+// index of line starts (about 0.8 MB for the three lists).
 package lexicon
 
 import (
@@ -27,10 +26,6 @@ var (
 	englishText string
 	//go:embed proper.txt
 	properText string
-	//go:embed kana.txt
-	kanaText string
-	//go:embed names.txt
-	namesText string
 	//go:embed readings.txt
 	readingsText string
 )
@@ -93,8 +88,6 @@ func (l *list) has(k string) bool {
 var (
 	english  = &list{text: englishText}
 	proper   = &list{text: properText}
-	kana     = &list{text: kanaText}
-	names    = &list{text: namesText}
 	readings = &list{text: readingsText}
 )
 
@@ -110,14 +103,6 @@ func Proper(w string) bool { return proper.has(w) }
 // Known reports whether w, in lower case, is in the English word list at
 // all, as an ordinary word or a proper noun.
 func Known(w string) bool { return Word(w) || Proper(w) }
-
-// Loanword reports whether a katakana word is an ordinary Japanese noun
-// (パスワード, メール), not a name.
-func Loanword(katakana string) bool { return kana.has(katakana) }
-
-// Name reports whether s is the name of an organisation or a product in
-// Japanese (ソフトバンク, ドコモ); people and places are not counted.
-func Name(s string) bool { return names.has(s) }
 
 // MaxReadingRunes is the longest word, in runes, that Reading knows.
 const MaxReadingRunes = 8
