@@ -117,12 +117,12 @@ func ipadic() {
 			if len(rec) < 12 {
 				continue
 			}
-			surface, pos1, pos2, yomi := rec[0], rec[4], rec[5], rec[11]
+			surface, pos1, pos2, form, yomi := rec[0], rec[4], rec[5], rec[9], rec[11]
 			cost, _ := strconv.Atoi(rec[3])
 			n := len([]rune(surface))
 			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能" || pos2 == "ナイ形容詞語幹" || pos2 == "接尾") ||
 				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
-			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" {
+			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" || !keptForm[form] {
 				continue
 			}
 			// A single kanji after a word is a suffix far more often than
@@ -142,6 +142,12 @@ func ipadic() {
 	}
 	write("readings.txt", rs)
 }
+
+// keptForm are the inflected forms whose readings are kept: the stems
+// that examples write before ます, た, て, ない and ば (忘れ, 使え, 書い),
+// and the dictionary form. The rarer forms (命令形, 仮定縮約, …) would
+// double the list for little.
+var keptForm = map[string]bool{"*": true, "基本形": true, "連用形": true, "未然形": true, "連用タ接続": true, "連用テ接続": true, "仮定形": true, "体言接続": true, "ガル接続": true}
 
 func hasKanji(s string) bool {
 	for _, r := range s {

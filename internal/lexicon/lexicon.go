@@ -9,7 +9,7 @@
 // word list (package wamerican) and IPAdic 2.7.0 (package mecab-ipadic,
 // © NAIST, BSD-3-Clause with the ICOT terms). They are embedded sorted,
 // one entry a line, and searched in place: the package keeps only an
-// index of line starts (about 0.8 MB for the three lists).
+// index of line starts (about 0.6 MB for the three lists).
 package lexicon
 
 import (
