@@ -215,8 +215,12 @@ type store interface {
 // adapters into one handler. The catalogue is reloaded from cfg.intents.
 func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*app, error) {
 	m := metrics.New(reg)
-	onPanic := panicReporter(logger, m)
+	onPanic := func(p bot.Panic) {
+		m.Panics.Inc()
+		logger.Error("recovered from a panic", "op", p.Op, "panic", p.Value, "stack", string(p.Stack))
+	}
 	b.OnPanic(onPanic)
+	onEventPanic := func(v any, stack []byte) { onPanic(bot.NewPanic("event", v, stack)) }
 	rl := reload.New(logger, cfg.intents, b, m)
 	checks := []server.Check{{Name: "catalogue", Report: func(context.Context) any { return rl.Status() }}}
 	var st store = state.NewBoundedMemory(time.Now, state.DefaultMaxEntries, m.StateEvictions.Inc)
@@ -277,7 +281,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		if ho != nil {
 			la.EnableHandoff(ho.h)
 		}
-		q.Start(recovering(onPanic, la.Handle))
+		q.Start(intake.Recovering(onEventPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
 		creds.Add("line", lineAPI.CheckCredentials)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
@@ -302,7 +306,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 			}
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
-		q.Start(recovering(onPanic, sa.Handle))
+		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
 		if cfg.slack.SigningSecret != "" {
 			srv.Handle("POST /slack/events", sa.Events())
