@@ -66,7 +66,7 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
 	h, err := handoff.New(handoff.Options{
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
-		Answers: func(id string, lang catalogue.Lang) (string, bool) { return answerText(b, id, lang) },
+		Answers: b.AnswerText,
 		Key:     handles,
 		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
@@ -75,19 +75,4 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	}
 	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", rc != nil)
 	return &handoffWiring{h: h, desk: desk}, nil
-}
-
-// answerText is an intent's answer as staff send it with "Send this
-// answer": title, text and links, as plain text for a push message.
-func answerText(b *bot.Bot, id string, lang catalogue.Lang) (string, bool) {
-	if b.Index().Catalogue().Intent(id) == nil || id == bot.NoneChoice {
-		return "", false
-	}
-	r := b.Choose(id, lang)
-	var s strings.Builder
-	s.WriteString(r.Title + "\n" + r.Text)
-	for _, l := range r.Links {
-		s.WriteString("\n" + l.Label + ": " + l.URL)
-	}
-	return s.String(), true
 }
