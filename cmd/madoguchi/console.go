@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/server"
 )
 
 // consoleConfig is the web console's listener and sign-in; addr "" keeps
@@ -80,22 +79,8 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec reco
 	if err != nil {
 		return fmt.Errorf("console: listen on %s: %w", cc.addr, err)
 	}
-	// Changes run in the background (see console.background), so no
-	// request needs long.
-	srv := &http.Server{Handler: con, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	logger.Info("console listening", "addr", ln.Addr().String(), "slack_sign_in", cc.auth.ClientID != "", "password", cc.auth.PasswordHash != "")
-	a.background = append(a.background, func(ctx context.Context) error {
-		go func() {
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			srv.Shutdown(sctx)
-		}()
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("console: %w", err)
-		}
-		return nil
-	})
+	a.background = append(a.background, func(ctx context.Context) error { return server.ServeConsole(ctx, ln, con) })
 	return nil
 }
 
