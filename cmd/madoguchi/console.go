@@ -63,7 +63,7 @@ func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
 // beside the webhooks until serve stops. The console reads and audits
 // through the record when it is open, and lists the open handoffs when
 // handoffs is not nil.
-func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, handoffs console.Handoffs, intents string, cc consoleConfig, a *app) error {
+func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, handoffs console.Handoffs, intents string, cc consoleConfig, a *Main) error {
 	if cc.addr == "" {
 		return nil
 	}

@@ -93,7 +93,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := a.drain(ctx); err != nil {
+	if err := a.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	replied, reused, pushed := fake.Counts()
@@ -114,7 +114,7 @@ func TestBulkheadLINEHangs(t *testing.T) {
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fakeS.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	s := &slackApp{app: a, fake: fakeS, web: httptest.NewServer(a.handler)}
+	s := &slackApp{Main: a, fake: fakeS, web: httptest.NewServer(a.handler)}
 	defer s.web.Close()
 	busyLINE := 0
 	for i := range 10 { // 2 running, 4 queued, the rest 503 after waiting for room
@@ -172,7 +172,7 @@ func TestSlackUserIDsHashedInState(t *testing.T) {
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	s := &slackApp{app: a, fake: fake, web: httptest.NewServer(a.handler)}
+	s := &slackApp{Main: a, fake: fake, web: httptest.NewServer(a.handler)}
 	defer s.web.Close()
 	ev := mention("変更したい") // a clarifying question: the choices are stored
 	ev["user"] = "U0SECRETUSER"
@@ -209,7 +209,7 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	if err := a.drain(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
+	if err := a.Close(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
 		t.Errorf("drain = %v, want an error counting the dropped events", err)
 	}
 	replied, _, _ := fake.Counts()
@@ -234,7 +234,7 @@ func TestLINEExpiredToken(t *testing.T) {
 			web := httptest.NewServer(a.handler)
 			defer web.Close()
 			postLINE(t, web.URL, webhookBody(textEvent("old-1", "rt-old", "パスワードを忘れました")))
-			if err := a.drain(context.Background()); err != nil {
+			if err := a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			replied, _, pushed := fake.Counts()

@@ -73,7 +73,7 @@ func newFuzzServer(tb testing.TB, cfg serveConfig) fuzzServer {
 	}
 	reg := prometheus.NewRegistry()
 	cfg.intents, cfg.workers, cfg.queue = intentsDir, 2, 64
-	a, err := newApp(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), reg, cfg)
+	a, err := openMain(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), reg, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

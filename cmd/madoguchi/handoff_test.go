@@ -53,7 +53,7 @@ type handoffRig struct {
 	slack *testkit.Slack
 	lines []*lineApp
 	slks  []*slackApp
-	apps  []*app
+	apps  []*Main
 }
 
 // monday10 is 10:00 on a Monday in Tokyo, within the shipped office hours.
@@ -79,8 +79,8 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...
 		web := httptest.NewServer(a.handler)
 		t.Cleanup(web.Close)
 		r.apps = append(r.apps, a)
-		r.lines = append(r.lines, &lineApp{app: a, fake: r.line, web: web})
-		r.slks = append(r.slks, &slackApp{app: a, fake: r.slack, web: web})
+		r.lines = append(r.lines, &lineApp{Main: a, fake: r.line, web: web})
+		r.slks = append(r.slks, &slackApp{Main: a, fake: r.slack, web: web})
 	}
 	return r
 }
@@ -422,7 +422,7 @@ func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+	a, err := openMain(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

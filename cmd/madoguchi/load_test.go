@@ -240,7 +240,7 @@ func BenchmarkSlackLoad(b *testing.B) {
 // serveLoopback serves a on a free loopback port as serve does, and returns
 // its base URL and a stop function that shuts it down gracefully (draining
 // accepted events) and returns Serve's error.
-func serveLoopback(tb testing.TB, a *app) (string, func() error) {
+func serveLoopback(tb testing.TB, a *Main) (string, func() error) {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -249,6 +249,6 @@ func serveLoopback(tb testing.TB, a *app) (string, func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+	go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.Close) }()
 	return "http://" + ln.Addr().String(), func() error { cancel(); return <-done }
 }

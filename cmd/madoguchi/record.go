@@ -179,20 +179,15 @@ func (r recording) checks() []server.Check {
 	}}}
 }
 
-// after runs drain, then writes what the recorder still holds and closes
-// the database, so that a graceful shutdown loses no record either.
-func (r recording) after(drain func(context.Context) error) func(context.Context) error {
+// close writes what the recorder still holds and closes the database, so
+// that a graceful shutdown loses no record either.
+func (r recording) close(ctx context.Context) error {
 	if r.rec == nil {
-		return drain
+		return nil
 	}
-	return func(ctx context.Context) error {
-		err := drain(ctx)
-		if cerr := r.rec.Close(ctx); cerr != nil && err == nil {
-			err = cerr
-		}
-		r.db.Close()
-		return err
-	}
+	err := r.rec.Close(ctx)
+	r.db.Close()
+	return err
 }
 
 // runRecord manages the record: `record purge` deletes what is older than

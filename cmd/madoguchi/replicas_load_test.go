@@ -54,7 +54,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		writeGenerated(b, big, 1000)
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		var urls []string
-		var apps []*app
+		var apps []*Main
 		var stops []func() error
 		for i := range 2 {
 			dir := intentsDir

@@ -181,16 +181,36 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// app is a configured server: its handler, what runs beside it (Socket
-// Mode, the catalogue watcher), and how to finish its work.
-type app struct {
-	handler    http.Handler
+// Main is serve: Open builds its parts from Config in order, Close closes
+// them in reverse (the listeners are closed before, by server.Serve).
+type Main struct {
+	Config   serveConfig
+	Logger   *slog.Logger
+	Bot      *bot.Bot
+	Registry *prometheus.Registry
+
+	handler    http.Handler        // the public listener's routes
 	ops        http.Handler        // the operations listener's routes
 	creds      *credentials.Checks // start-up checks of the platforms' tokens
 	reloader   *reload.Reloader
-	background []func(context.Context) error
-	drain      func(context.Context) error
-	grace      time.Duration // for drain, and the HTTP server's last requests
+	background []func(context.Context) error // Socket Mode, the sweeper, the console
+	grace      time.Duration                 // for Close, and the HTTP server's last requests
+	closers    []func(context.Context) error // in the order opened
+}
+
+// onClose adds what Close must close, after everything opened later.
+func (a *Main) onClose(f func(context.Context) error) { a.closers = append(a.closers, f) }
+
+// Close closes what Open opened, in reverse: the queues (finishing the
+// events they hold), the record (writing what it holds), Redis. It
+// returns every error, and closes the rest whatever the errors.
+func (a *Main) Close(ctx context.Context) error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i](ctx))
+	}
+	a.closers = nil
+	return errors.Join(errs...)
 }
 
 // keys derives the per-purpose keys from the secrets configured.
@@ -211,9 +231,16 @@ type store interface {
 	bot.Store
 }
 
-// newApp wires the bot, the state store, the worker pool and the platform
-// adapters into one handler. The catalogue is reloaded from cfg.intents.
-func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*app, error) {
+// Open wires the bot, the state store, the record, the queues and the
+// platform adapters into one handler. The catalogue is reloaded from
+// Config.intents. When it fails, what it opened is closed.
+func (a *Main) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			a.Close(ctx)
+		}
+	}()
+	logger, b, reg, cfg := a.Logger, a.Bot, a.Registry, a.Config
 	m := metrics.New(reg)
 	onPanic := func(p bot.Panic) {
 		m.Panics.Inc()
@@ -227,10 +254,11 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	var rc *redis.Client
 	if cfg.redisURL != "" {
 		redis.SetLogger(logger.With("component", "redis"))
-		var err error
 		if rc, err = redis.Open(cfg.redisURL); err != nil {
-			return nil, err
+			return err
 		}
+		// Last: the queues and the handoff use the client until they end.
+		a.onClose(func(context.Context) error { return rc.Close() })
 		st = rc.State()
 		logger.Info("state shared through Redis")
 	}
@@ -241,11 +269,9 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	rec, err := startRecording(logger, b, m, reg, cfg, ks.Record())
 	if err != nil {
-		if rc != nil {
-			rc.Close()
-		}
-		return nil, err
+		return err
 	}
+	a.onClose(rec.close)
 	checks = append(checks, rec.checks()...)
 	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
 	srv := server.New(logger, b, reg, checks...)
@@ -257,7 +283,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	var lineAPI *line.Client
 	if cfg.line != nil {
 		if lineAPI, err = line.NewClient(*cfg.line, m); err != nil {
-			return nil, fmt.Errorf("LINE: %w", err)
+			return fmt.Errorf("LINE: %w", err)
 		}
 	}
 	var slackAPI *slack.Client
@@ -266,16 +292,18 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	}
 	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if ho != nil {
 		creds.Add("slack_handoff", ho.desk.Check)
 	}
+	a.handler, a.ops, a.creds, a.reloader, a.grace = srv, srv.Ops(), creds, rl, cfg.intake.shutdownGrace
 	qs := &queues{cfg: cfg, claims: st, redis: rc, keys: ks, m: m, logger: logger}
+	a.onClose(qs.shutdown)
 	if cfg.line != nil {
 		q, claims, err := qs.new("line")
 		if err != nil {
-			return nil, fmt.Errorf("LINE: %w", err)
+			return fmt.Errorf("LINE: %w", err)
 		}
 		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
@@ -286,16 +314,10 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 		creds.Add("line", lineAPI.CheckCredentials)
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
-	a := &app{handler: srv, ops: srv.Ops(), creds: creds, reloader: rl, drain: rec.after(qs.shutdown), grace: cfg.intake.shutdownGrace}
-	if rc != nil {
-		// Last: the queues and the handoff use the client until they end.
-		drain := a.drain
-		a.drain = func(ctx context.Context) error { return errors.Join(drain(ctx), rc.Close()) }
-	}
 	if cfg.slack != nil {
 		q, claims, err := qs.new("slack")
 		if err != nil {
-			return nil, fmt.Errorf("Slack: %w", err)
+			return fmt.Errorf("Slack: %w", err)
 		}
 		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
@@ -337,10 +359,7 @@ func newApp(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serve
 	if ho != nil {
 		handoffs = ho.h
 	}
-	if err := startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a)
 }
 
 func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
@@ -355,8 +374,8 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := newApp(logger, bot.New(x), reg, cfg)
-	if err != nil {
+	a := &Main{Config: cfg, Logger: logger, Bot: bot.New(x), Registry: reg}
+	if err := a.Open(ctx); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -398,7 +417,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 			}
 		}()
 	}
-	err = server.Serve(ctx, logger, ln, a.handler, a.grace, a.drain)
+	err = server.Serve(ctx, logger, ln, a.handler, a.grace, a.Close)
 	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}

@@ -25,15 +25,22 @@ import (
 
 const replyPath = "/v2/bot/message/reply"
 
+// openMain opens serve's Main for cfg, as runServe does; tests close it
+// when they need its queues finished.
+func openMain(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*Main, error) {
+	a := &Main{Config: cfg, Logger: logger, Bot: b, Registry: reg}
+	return a, a.Open(context.Background())
+}
+
 // testApp builds serve's app for cfg over the shipped catalogue, as
 // runServe does.
-func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
+func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *Main {
 	tb.Helper()
 	cat, err := catalogue.Load(intentsDir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+	a, err := openMain(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +55,7 @@ func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
 
 // lineApp is serve's handler with LINE pointed at a fake API.
 type lineApp struct {
-	*app
+	*Main
 	fake *testkit.LINE
 	web  *httptest.Server
 	logs *bytes.Buffer
@@ -70,7 +77,7 @@ func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 	a := testApp(t, slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug - 1})), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)
-	return &lineApp{app: a, fake: fake, web: web, logs: logs}
+	return &lineApp{Main: a, fake: fake, web: web, logs: logs}
 }
 
 // post sends a webhook body, signed unless sig is given.
@@ -96,7 +103,7 @@ func (l *lineApp) finish(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := l.drain(ctx); err != nil {
+	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -339,7 +346,7 @@ func TestLINENoPushWithoutFallback(t *testing.T) {
 func TestLINEGracefulShutdown(t *testing.T) {
 	l := newLineApp(t, func(c *serveConfig) { c.workers = 2 })
 	l.fake.SetDelay(20 * time.Millisecond)
-	base, stop := serveLoopback(t, l.app)
+	base, stop := serveLoopback(t, l.Main)
 	const n = 30
 	var wg sync.WaitGroup
 	accepted := make(chan int, n)
