@@ -15,49 +15,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
-	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 )
-
-// consoleConfig is the web console's listener and sign-in; addr "" keeps
-// it off.
-type consoleConfig struct {
-	addr string
-	auth console.Auth
-}
-
-// consoleFlag adds serve's --console-addr.
-func (c *cli) consoleFlag(fs *flag.FlagSet) *string {
-	return c.envFlag(fs, "console-addr", "MADOGUCHI_CONSOLE_ADDR", "", "serve the admins' web console on this `address`, e.g. 127.0.0.1:8081 (off when empty)")
-}
-
-// consoleConfig reads the console's sign-in from the environment.
-func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
-	cc := consoleConfig{addr: addr}
-	if addr == "" {
-		return cc, nil
-	}
-	if addr == webhookAddr {
-		return cc, usageError{"--console-addr must differ from --addr: the console never shares the webhook port"}
-	}
-	cc.auth = console.Auth{
-		PasswordHash: secret.Secret(c.getenv("MADOGUCHI_CONSOLE_PASSWORD_HASH")),
-		Issuer:       c.getenv("MADOGUCHI_CONSOLE_OIDC_ISSUER"),
-		ClientID:     c.getenv("SLACK_CLIENT_ID"),
-		ClientSecret: secret.Secret(c.getenv("SLACK_CLIENT_SECRET")),
-		Team:         c.getenv("MADOGUCHI_CONSOLE_TEAM"),
-		URL:          c.getenv("MADOGUCHI_CONSOLE_URL"),
-	}
-	for _, u := range strings.Split(c.getenv("MADOGUCHI_CONSOLE_USERS"), ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			cc.auth.Users = append(cc.auth.Users, u)
-		}
-	}
-	if cc.auth.URL == "" {
-		cc.auth.URL = console.LocalURL(addr)
-	}
-	return cc, nil
-}
 
 // startConsole builds the console and starts its own listener, served
 // beside the webhooks until serve stops. The console reads and audits

@@ -85,7 +85,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	fake := newTokenLINE(t, 300*time.Millisecond)
 	lc := lineConfig(fake.URL)
 	lc.PushFallback, lc.HTTPTimeout = true, 100*time.Millisecond
-	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 2, queue: 16, line: lc})
+	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 2, queue: 16, line: lc})
 	web := httptest.NewServer(a.handler)
 	defer web.Close()
 	for i := range 3 {
@@ -110,7 +110,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 func TestBulkheadLINEHangs(t *testing.T) {
 	fakeL := newTokenLINE(t, time.Hour) // hangs until the test ends
 	fakeS := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 4, line: lineConfig(fakeL.URL), slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 2, queue: 4, line: lineConfig(fakeL.URL), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fakeS.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
@@ -168,7 +168,7 @@ func TestSlackClickDeduplicated(t *testing.T) {
 func TestSlackUserIDsHashedInState(t *testing.T) {
 	srv := redistest.Start(t)
 	fake := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 16, redisURL: srv.URL(), slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 2, queue: 16, redisURL: srv.URL(), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
@@ -198,7 +198,7 @@ func TestSlackUserIDsHashedInState(t *testing.T) {
 // answered or counted as dropped, none vanishes.
 func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	fake := newTokenLINE(t, 200*time.Millisecond)
-	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 1, queue: 64, line: lineConfig(fake.URL)})
+	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 1, queue: 64, line: lineConfig(fake.URL)})
 	web := httptest.NewServer(a.handler)
 	defer web.Close()
 	accepted := 0
@@ -230,7 +230,7 @@ func TestLINEExpiredToken(t *testing.T) {
 			fake := newTokenLINE(t, 0)
 			lc := lineConfig(fake.URL)
 			lc.PushFallback, lc.ReplyTokenLife = fallback, time.Nanosecond
-			a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 1, queue: 4, line: lc})
+			a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 1, queue: 4, line: lc})
 			web := httptest.NewServer(a.handler)
 			defer web.Close()
 			postLINE(t, web.URL, webhookBody(textEvent("old-1", "rt-old", "パスワードを忘れました")))

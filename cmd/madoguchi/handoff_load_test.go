@@ -92,7 +92,7 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		var apps []*Main
 		var servers []*httptest.Server
 		for range replicas {
-			cfg := serveConfig{intents: intentsDir, workers: 8, queue: 512, redisURL: redisURL,
+			cfg := Config{intents: intentsDir, workers: 8, queue: 512, redisURL: redisURL,
 				line: &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"),
 					Endpoint: lineAPI.URL, RetryBase: time.Millisecond},
 				slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fs.URL + "/"},

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -15,64 +13,11 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redis"
 )
 
-// intakeConfig is how events are queued and how long they may take.
-type intakeConfig struct {
-	// shutdownGrace bounds the graceful shutdown: the HTTP server's last
-	// requests and the events still queued or held.
-	shutdownGrace time.Duration
-	// eventTimeout bounds the handling of one event (its API calls and
-	// their retries).
-	eventTimeout time.Duration
-	// claimIdle is how long an event may stay with a replica (Redis)
-	// before another takes it over; more than eventTimeout.
-	claimIdle time.Duration
-}
-
-// defaults fills what tests that build a serveConfig by hand leave out,
-// with the flags' defaults.
-func (ic *intakeConfig) defaults() {
-	if ic.shutdownGrace == 0 {
-		ic.shutdownGrace = 25 * time.Second
-	}
-	if ic.eventTimeout == 0 {
-		ic.eventTimeout = 20 * time.Second
-	}
-	if ic.claimIdle == 0 {
-		ic.claimIdle = 30 * time.Second
-	}
-}
-
-// intakeFlags registers the intake's flags; the returned function parses
-// their values once the flag set is parsed.
-func (c *cli) intakeFlags(fs *flag.FlagSet) func() (intakeConfig, error) {
-	grace := c.envFlag(fs, "shutdown-grace", "MADOGUCHI_SHUTDOWN_GRACE", "25s", "how long a shutdown may take to answer the events already accepted (a `duration`: 25s, 1m)")
-	timeout := c.envFlag(fs, "event-timeout", "MADOGUCHI_EVENT_TIMEOUT", "20s", "how long answering one event may take, retries included (a `duration`)")
-	idle := c.envFlag(fs, "claim-idle", "MADOGUCHI_CLAIM_IDLE", "30s", "with Redis: how long an event may stay with a replica before another takes it over (a `duration`)")
-	return func() (intakeConfig, error) {
-		var ic intakeConfig
-		for _, d := range []struct {
-			name string
-			s    *string
-			v    *time.Duration
-		}{{"--shutdown-grace", grace, &ic.shutdownGrace}, {"--event-timeout", timeout, &ic.eventTimeout}, {"--claim-idle", idle, &ic.claimIdle}} {
-			v, err := time.ParseDuration(*d.s)
-			if err != nil || v <= 0 {
-				return ic, usageError{fmt.Sprintf("%s must be a duration such as 30s, not %q", d.name, *d.s)}
-			}
-			*d.v = v
-		}
-		if ic.claimIdle <= ic.eventTimeout {
-			return ic, usageError{fmt.Sprintf("--claim-idle (%v) must be longer than --event-timeout (%v), or a live replica's events are taken from it", ic.claimIdle, ic.eventTimeout)}
-		}
-		return ic, nil
-	}
-}
-
 // queues makes one queue per platform (each with its own workers, so that
 // one platform's outage cannot take the other's capacity): in Redis when
 // REDIS_URL is set, in memory otherwise.
 type queues struct {
-	cfg     serveConfig
+	cfg     Config
 	claims  intake.Claimer // the state store, for the memory queue
 	redis   *redis.Client  // nil without REDIS_URL
 	keys    *keys.Set

@@ -26,7 +26,7 @@ import (
 // file --db, or PostgreSQL at DATABASE_URL; --record=off keeps none.
 type recordConfig struct {
 	path *string
-	mode *string
+	on   bool // serve's --record
 	url  string
 	// key signs feedback buttons and keys the recorded users' pseudonyms
 	// (MADOGUCHI_RECORD_KEY), else derived from the platform secrets (see
@@ -41,28 +41,6 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 		url:  c.getenv("DATABASE_URL"),
 		key:  c.getenv("MADOGUCHI_RECORD_KEY"),
 	}
-}
-
-// serveRecordFlags adds serve's --record (on or off) to recordFlags.
-func (c *cli) serveRecordFlags(fs *flag.FlagSet) recordConfig {
-	rc := c.recordFlags(fs)
-	rc.mode = c.envFlag(fs, "record", "MADOGUCHI_RECORD", "on", "record questions: on or off (`on|off`)")
-	return rc
-}
-
-// on reports whether recording is on, or a usage error for a bad value.
-// A config built in code without recordFlags (tests) records nothing.
-func (rc recordConfig) on() (bool, error) {
-	if rc.mode == nil {
-		return false, nil
-	}
-	switch *rc.mode {
-	case "on", "true":
-		return true, nil
-	case "off", "false":
-		return false, nil
-	}
-	return false, usageError{fmt.Sprintf("--record must be on or off, not %q", *rc.mode)}
 }
 
 // open opens (and migrates) the record's database.
@@ -104,13 +82,10 @@ type recording struct {
 // or writes failed or were dropped in the last minute, or its file was
 // deleted or replaced and opened again) and
 // madoguchi_record_reopened_total.
-func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg prometheus.Registerer, cfg serveConfig, key []byte) (recording, error) {
-	on, err := cfg.record.on()
-	if err != nil || !on {
-		if err == nil {
-			logger.Info("recording questions is off")
-		}
-		return recording{}, err
+func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg prometheus.Registerer, cfg Config, key []byte) (recording, error) {
+	if !cfg.record.on {
+		logger.Info("recording questions is off")
+		return recording{}, nil
 	}
 	var r recording
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

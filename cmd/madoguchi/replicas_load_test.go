@@ -61,7 +61,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 			if i == 0 {
 				dir = big // loaded at start with the shipped catalogue, reloaded under load
 			}
-			cfg := serveConfig{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
+			cfg := Config{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
 				ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 			}}
 			a := testApp(b, logger, cfg)

@@ -25,7 +25,7 @@ func replicas(t *testing.T, n int, redisURL string, fake *testkit.LINE) ([]*http
 	var webs []*httptest.Server
 	var apps []*Main
 	for range n {
-		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
+		cfg := Config{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL, RetryBase: time.Millisecond,
 		}}
 		a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -23,155 +21,14 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/credentials"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
-	"github.com/oumail-alumni/madoguchi/internal/keys"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
-	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 	"github.com/oumail-alumni/madoguchi/internal/state"
 )
-
-// serveConfig is everything serve needs, from flags and the environment.
-type serveConfig struct {
-	addr      string
-	opsAddr   string // the operations listener: probes and metrics
-	intents   string
-	logFormat string
-	logLevel  slog.Level
-	workers   int
-	queue     int
-	rateLimit int
-	redisURL  string
-	line      *line.Config  // nil when LINE is not configured
-	slack     *slack.Config // nil when Slack is not configured
-	intake    intakeConfig
-	record    recordConfig  // the record of questions (record.go)
-	console   consoleConfig // the admins' web console (console.go)
-	handoff   handoffConfig // the staff handoff (handoff.go)
-}
-
-// envFlag registers a string flag whose default comes from an environment
-// variable, so that a flag given on the command line wins.
-func (c *cli) envFlag(fs *flag.FlagSet, name, env, def, usage string) *string {
-	if v := c.getenv(env); v != "" {
-		def = v
-	}
-	return fs.String(name, def, fmt.Sprintf("%s (env %s)", usage, env))
-}
-
-func (c *cli) serveConfig(fs *flag.FlagSet, args []string) (serveConfig, error) {
-	var cfg serveConfig
-	addr := c.envFlag(fs, "addr", "MADOGUCHI_ADDR", ":8080", "listen `address`")
-	opsAddr := c.envFlag(fs, "ops-addr", "MADOGUCHI_OPS_ADDR", ":9090", "operations listen `address`: /healthz, /readyz with details, /metrics (keep it off the public port)")
-	intents := c.intentsFlag(fs)
-	logFormat := c.envFlag(fs, "log-format", "MADOGUCHI_LOG_FORMAT", "json", "log format: `json|text`")
-	logLevel := c.envFlag(fs, "log-level", "MADOGUCHI_LOG_LEVEL", "info", "log level: `debug|info|warn|error`")
-	nworkers := c.envFlag(fs, "workers", "MADOGUCHI_WORKERS", "8", "`number` of goroutines answering each platform's events")
-	rate := c.envFlag(fs, "rate-limit", "MADOGUCHI_RATE_LIMIT", "20", "the `number` of messages a user may send per minute (0: no limit)")
-	intakeCfg := c.intakeFlags(fs)
-	cfg.record = c.serveRecordFlags(fs)
-	consoleAddr := c.consoleFlag(fs)
-	if err := parse(fs, args); err != nil {
-		return cfg, err
-	}
-	ic, err := intakeCfg()
-	if err != nil {
-		return cfg, err
-	}
-	cfg.intake = ic
-	if err := noArgs(fs); err != nil {
-		return cfg, err
-	}
-	cfg.addr, cfg.intents, cfg.logFormat = *addr, *intents, *logFormat
-	cfg.opsAddr = *opsAddr
-	if cfg.logFormat != "json" && cfg.logFormat != "text" {
-		return cfg, usageError{fmt.Sprintf("--log-format must be json or text, not %q", cfg.logFormat)}
-	}
-	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
-		return cfg, usageError{fmt.Sprintf("--log-level must be debug, info, warn or error, not %q", *logLevel)}
-	}
-	n, err := strconv.Atoi(*nworkers)
-	if err != nil || n < 1 || n > 1024 {
-		return cfg, usageError{fmt.Sprintf("--workers must be a number from 1 to 1024, not %q", *nworkers)}
-	}
-	cfg.workers, cfg.queue = n, queueSize(n)
-	if cfg.rateLimit, err = strconv.Atoi(*rate); err != nil || cfg.rateLimit < 0 {
-		return cfg, usageError{fmt.Sprintf("--rate-limit must be a number of messages per minute (0 for none), not %q", *rate)}
-	}
-	if _, err := cfg.record.on(); err != nil {
-		return cfg, err
-	}
-	cfg.redisURL = c.getenv("REDIS_URL")
-	lc, err := c.lineConfig()
-	if err != nil {
-		return cfg, err
-	}
-	cfg.line = lc
-	sc, err := c.slackConfig()
-	if err != nil {
-		return cfg, err
-	}
-	cfg.slack = sc
-	if cfg.console, err = c.consoleConfig(*consoleAddr, cfg.addr); err != nil {
-		return cfg, err
-	}
-	if cfg.line == nil && cfg.slack == nil {
-		return cfg, fmt.Errorf("no platform configured: set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN for LINE, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN for Slack")
-	}
-	if cfg.handoff, err = c.handoffConfig(cfg); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
-}
-
-// slackConfig reads the Slack app from the environment: HTTP mode needs the
-// signing secret and the bot token; Socket Mode the app token and the bot
-// token.
-func (c *cli) slackConfig() (*slack.Config, error) {
-	sec, bot, app := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_APP_TOKEN")
-	switch {
-	case sec == "" && bot == "" && app == "":
-		return nil, nil
-	case bot == "":
-		return nil, fmt.Errorf("SLACK_BOT_TOKEN is not set: Slack needs it with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-	case sec == "" && app == "":
-		return nil, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is")
-	case app != "" && !strings.HasPrefix(app, "xapp-"):
-		return nil, fmt.Errorf("SLACK_APP_TOKEN must be an app-level token starting with xapp- (scope connections:write)")
-	}
-	sc := &slack.Config{SigningSecret: secret.Secret(sec), BotToken: secret.Secret(bot), AppToken: secret.Secret(app),
-		APIURL: c.getenv("SLACK_API_URL"), Command: c.getenv("SLACK_COMMAND")}
-	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
-		sc.APIURL += "/"
-	}
-	return sc, nil
-}
-
-// lineConfig reads the LINE channel from the environment: both secrets or
-// neither.
-func (c *cli) lineConfig() (*line.Config, error) {
-	sec, tok := c.getenv("LINE_CHANNEL_SECRET"), c.getenv("LINE_CHANNEL_TOKEN")
-	switch {
-	case sec == "" && tok == "":
-		return nil, nil
-	case sec == "":
-		return nil, fmt.Errorf("LINE_CHANNEL_TOKEN is set but LINE_CHANNEL_SECRET is not: set both to enable LINE, or neither")
-	case tok == "":
-		return nil, fmt.Errorf("LINE_CHANNEL_SECRET is set but LINE_CHANNEL_TOKEN is not: set both to enable LINE, or neither")
-	}
-	lc := &line.Config{ChannelSecret: secret.Secret(sec), ChannelToken: secret.Secret(tok), Endpoint: c.getenv("LINE_API_ENDPOINT")}
-	if v := c.getenv("LINE_PUSH_FALLBACK"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, fmt.Errorf("LINE_PUSH_FALLBACK must be true or false, not %q", v)
-		}
-		lc.PushFallback = b
-	}
-	return lc, nil
-}
 
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
@@ -184,7 +41,7 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // Main is serve: Open builds its parts from Config in order, Close closes
 // them in reverse (the listeners are closed before, by server.Serve).
 type Main struct {
-	Config   serveConfig
+	Config   Config
 	Logger   *slog.Logger
 	Bot      *bot.Bot
 	Registry *prometheus.Registry
@@ -211,18 +68,6 @@ func (a *Main) Close(ctx context.Context) error {
 	}
 	a.closers = nil
 	return errors.Join(errs...)
-}
-
-// keys derives the per-purpose keys from the secrets configured.
-func (cfg serveConfig) keys() *keys.Set {
-	s := keys.Secrets{RecordKey: secret.Secret(cfg.record.key)}
-	if cfg.line != nil {
-		s.LineChannelSecret = cfg.line.ChannelSecret
-	}
-	if cfg.slack != nil {
-		s.SlackSigningSecret, s.SlackBotToken = cfg.slack.SigningSecret, cfg.slack.BotToken
-	}
-	return keys.New(s)
 }
 
 // store is what both the adapters (event claims) and the dialog need.
@@ -277,7 +122,6 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	srv := server.New(logger, b, reg, checks...)
 	creds := credentials.New(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
-	cfg.intake.defaults()
 	// One client per outside service: the adapter, the handoff and the
 	// start-up check of each platform share it.
 	var lineAPI *line.Client
@@ -323,9 +167,6 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		if ho != nil {
 			sa.EnableHandoff(ho.h, cfg.handoff.channel)
 			every := cfg.handoff.sweepEvery
-			if every == 0 {
-				every = 5 * time.Minute
-			}
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
@@ -363,7 +204,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 }
 
 func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {
-	cfg, err := c.serveConfig(fs, args)
+	cfg, err := c.config(fs, args)
 	if err != nil {
 		return err
 	}
@@ -423,8 +264,3 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	}
 	return err
 }
-
-// queueSize is the memory queue's size for n workers: 64 events each, and
-// at least a whole LINE body, so that a large body is acknowledged at once
-// and answered after.
-func queueSize(n int) int { return max(64*n, line.MaxEvents) }

@@ -27,14 +27,30 @@ const replyPath = "/v2/bot/message/reply"
 
 // openMain opens serve's Main for cfg, as runServe does; tests close it
 // when they need its queues finished.
-func openMain(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg serveConfig) (*Main, error) {
-	a := &Main{Config: cfg, Logger: logger, Bot: b, Registry: reg}
+func openMain(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg Config) (*Main, error) {
+	a := &Main{Config: withDefaults(cfg), Logger: logger, Bot: b, Registry: reg}
 	return a, a.Open(context.Background())
+}
+
+// withDefaults fills what a test's Config leaves out (the intake's
+// durations, the handoff's clock and sweep) with defaultConfig's values.
+func withDefaults(cfg Config) Config {
+	d := defaultConfig()
+	if cfg.intake == (intakeConfig{}) {
+		cfg.intake = d.intake
+	}
+	if cfg.handoff.now == nil {
+		cfg.handoff.now = d.handoff.now
+	}
+	if cfg.handoff.sweepEvery == 0 {
+		cfg.handoff.sweepEvery = d.handoff.sweepEvery
+	}
+	return cfg
 }
 
 // testApp builds serve's app for cfg over the shipped catalogue, as
 // runServe does.
-func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *Main {
+func testApp(tb testing.TB, logger *slog.Logger, cfg Config) *Main {
 	tb.Helper()
 	cat, err := catalogue.Load(intentsDir)
 	if err != nil {
@@ -61,10 +77,10 @@ type lineApp struct {
 	logs *bytes.Buffer
 }
 
-func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
+func newLineApp(t *testing.T, tune func(*Config)) *lineApp {
 	t.Helper()
 	fake := testkit.NewLINE(t)
-	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
+	cfg := Config{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
 		ChannelToken:  secret.Secret("test-channel-token"),
 		Endpoint:      fake.URL,
@@ -313,7 +329,7 @@ func TestLINERetriesThenDelivers(t *testing.T) {
 }
 
 func TestLINEExpiredTokenPushFallback(t *testing.T) {
-	l := newLineApp(t, func(c *serveConfig) { c.line.PushFallback = true })
+	l := newLineApp(t, func(c *Config) { c.line.PushFallback = true })
 	l.fake.Answer(replyPath, http.StatusBadRequest)
 	l.fake.Answer("/v2/bot/message/push", 503, http.StatusConflict)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "I forgot my password")))
@@ -344,7 +360,7 @@ func TestLINENoPushWithoutFallback(t *testing.T) {
 // TestLINEGracefulShutdown sends events, then stops the server at once:
 // every accepted event must still be answered.
 func TestLINEGracefulShutdown(t *testing.T) {
-	l := newLineApp(t, func(c *serveConfig) { c.workers = 2 })
+	l := newLineApp(t, func(c *Config) { c.workers = 2 })
 	l.fake.SetDelay(20 * time.Millisecond)
 	base, stop := serveLoopback(t, l.Main)
 	const n = 30

@@ -39,10 +39,10 @@ type slackApp struct {
 
 // newSlackApp is serve's handler with Slack pointed at a fake API; tune,
 // when given, changes the config first.
-func newSlackApp(t *testing.T, appToken string, tune ...func(*serveConfig)) *slackApp {
+func newSlackApp(t *testing.T, appToken string, tune ...func(*Config)) *slackApp {
 	t.Helper()
 	fake := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
 	}}
