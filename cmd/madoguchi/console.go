@@ -14,6 +14,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/server"
 )
@@ -22,13 +23,13 @@ import (
 // beside the webhooks until serve stops. The console reads and audits
 // through the record when it is open, and lists the open handoffs when
 // handoffs is not nil.
-func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, handoffs console.Handoffs, intents string, cc consoleConfig, a *Main) error {
+func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *record.Service, handoffs console.Handoffs, intents string, cc consoleConfig, a *Main) error {
 	if cc.addr == "" {
 		return nil
 	}
 	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth}
-	if rec.db != nil {
-		o.Entries, o.Audit = rec.db, rec.db
+	if rec != nil && rec.DB != nil {
+		o.Entries, o.Audit = rec.DB, rec.DB
 	}
 	con, err := console.New(o)
 	if err != nil {

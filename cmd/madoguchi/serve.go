@@ -23,6 +23,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/server"
@@ -112,13 +113,22 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		m.StoreErrors.WithLabelValues(op).Inc()
 		logger.Warn("state store unavailable; answering without it", "op", op, "err", err)
 	}
-	rec, err := startRecording(logger, b, m, reg, cfg, ks.Record())
-	if err != nil {
-		return err
+	var rec *record.Service // nil when recording is off
+	var dialogOpts []bot.Option
+	if cfg.record.on {
+		rec = record.Start(ctx, logger, reg, *cfg.record.path, cfg.record.url, record.Options{
+			Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() },
+			Dropped:   func(reason string, n int) { m.RecordDropped.WithLabelValues(reason).Add(float64(n)) },
+		})
+		a.onClose(rec.Close)
+		checks = append(checks, server.Check{Name: "record", Report: rec.Report})
+		if rec.Recorder != nil {
+			dialogOpts = append(dialogOpts, bot.WithRecorder(rec.Recorder, ks.Record(), nil))
+		}
+	} else {
+		logger.Info("recording questions is off")
 	}
-	a.onClose(rec.close)
-	checks = append(checks, rec.checks()...)
-	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, rec.options()...)
+	dialog := bot.NewDialog(b, st, cfg.rateLimit, onStoreError, dialogOpts...)
 	srv := server.New(logger, b, reg, checks...)
 	creds := credentials.New(logger)
 	srv.AddCheck(server.Check{Name: "credentials", Ready: creds.Ready, Report: creds.Report})
