@@ -152,10 +152,28 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		creds.Add("slack_handoff", ho.desk.Check)
 	}
 	a.handler, a.ops, a.creds, a.reloader, a.grace = srv, srv.Ops(), creds, rl, cfg.intake.shutdownGrace
-	qs := &queues{cfg: cfg, claims: st, redis: rc, keys: ks, m: m, logger: logger}
-	a.onClose(qs.shutdown)
+	qs := &intake.Queues{Claims: st, Memory: intake.MemoryConfig{
+		Workers: cfg.workers, Size: cfg.queue, Wait: 500 * time.Millisecond, Timeout: cfg.intake.eventTimeout, Metrics: m, Log: logger,
+	}}
+	var durable []*redis.Queue // for /readyz
+	if rc != nil {
+		qs.Durable = func(platform string, log *slog.Logger) (intake.Queue, error) {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			r, err := rc.Queue(ctx, platform, redis.QueueConfig{
+				Workers: cfg.workers, Timeout: cfg.intake.eventTimeout, MinIdle: cfg.intake.claimIdle,
+				MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: m, Log: log, SealKey: ks.Seal(platform),
+			})
+			if err != nil {
+				return nil, err
+			}
+			durable = append(durable, r)
+			return r, nil
+		}
+	}
+	a.onClose(qs.Shutdown)
 	if cfg.line != nil {
-		q, claims, err := qs.new("line")
+		q, claims, err := qs.New("line")
 		if err != nil {
 			return fmt.Errorf("LINE: %w", err)
 		}
@@ -169,7 +187,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		logger.Info("LINE enabled", "endpoint", cfg.line.Endpoint, "push_fallback", cfg.line.PushFallback)
 	}
 	if cfg.slack != nil {
-		q, claims, err := qs.new("slack")
+		q, claims, err := qs.New("slack")
 		if err != nil {
 			return fmt.Errorf("Slack: %w", err)
 		}
@@ -202,7 +220,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	if rc != nil {
 		srv.AddCheck(server.Check{Name: "redis", Report: func(ctx context.Context) any { return rc.Health(ctx) }})
 		srv.AddCheck(server.Check{Name: "redis_persistence", Report: func(ctx context.Context) any { return rc.PersistenceHealth(ctx) }})
-		for _, q := range qs.durable {
+		for _, q := range durable {
 			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
 		}
 	}
