@@ -104,12 +104,12 @@ func (c *cli) config(fs *flag.FlagSet, args []string) (Config, error) {
 		return cfg, usageError{fmt.Sprintf("--record must be on or off, not %q", *recordMode)}
 	}
 	cfg.redisURL = c.getenv("REDIS_URL")
-	lc, err := c.lineConfig()
+	lc, err := line.ConfigFromEnv(c.getenv)
 	if err != nil {
 		return cfg, err
 	}
 	cfg.line = lc
-	sc, err := c.slackConfig()
+	sc, err := slack.ConfigFromEnv(c.getenv)
 	if err != nil {
 		return cfg, err
 	}
@@ -124,52 +124,6 @@ func (c *cli) config(fs *flag.FlagSet, args []string) (Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
-}
-
-// slackConfig reads the Slack app from the environment: HTTP mode needs the
-// signing secret and the bot token; Socket Mode the app token and the bot
-// token.
-func (c *cli) slackConfig() (*slack.Config, error) {
-	sec, bot, app := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_APP_TOKEN")
-	switch {
-	case sec == "" && bot == "" && app == "":
-		return nil, nil
-	case bot == "":
-		return nil, fmt.Errorf("SLACK_BOT_TOKEN is not set: Slack needs it with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-	case sec == "" && app == "":
-		return nil, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is")
-	case app != "" && !strings.HasPrefix(app, "xapp-"):
-		return nil, fmt.Errorf("SLACK_APP_TOKEN must be an app-level token starting with xapp- (scope connections:write)")
-	}
-	sc := &slack.Config{SigningSecret: secret.Secret(sec), BotToken: secret.Secret(bot), AppToken: secret.Secret(app),
-		APIURL: c.getenv("SLACK_API_URL"), Command: c.getenv("SLACK_COMMAND")}
-	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
-		sc.APIURL += "/"
-	}
-	return sc, nil
-}
-
-// lineConfig reads the LINE channel from the environment: both secrets or
-// neither.
-func (c *cli) lineConfig() (*line.Config, error) {
-	sec, tok := c.getenv("LINE_CHANNEL_SECRET"), c.getenv("LINE_CHANNEL_TOKEN")
-	switch {
-	case sec == "" && tok == "":
-		return nil, nil
-	case sec == "":
-		return nil, fmt.Errorf("LINE_CHANNEL_TOKEN is set but LINE_CHANNEL_SECRET is not: set both to enable LINE, or neither")
-	case tok == "":
-		return nil, fmt.Errorf("LINE_CHANNEL_SECRET is set but LINE_CHANNEL_TOKEN is not: set both to enable LINE, or neither")
-	}
-	lc := &line.Config{ChannelSecret: secret.Secret(sec), ChannelToken: secret.Secret(tok), Endpoint: c.getenv("LINE_API_ENDPOINT")}
-	if v := c.getenv("LINE_PUSH_FALLBACK"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, fmt.Errorf("LINE_PUSH_FALLBACK must be true or false, not %q", v)
-		}
-		lc.PushFallback = b
-	}
-	return lc, nil
 }
 
 // keys derives the per-purpose keys from the secrets configured.
