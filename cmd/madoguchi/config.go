@@ -198,22 +198,7 @@ func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
 	if addr == webhookAddr {
 		return cc, usageError{"--console-addr must differ from --addr: the console never shares the webhook port"}
 	}
-	cc.auth = console.Auth{
-		PasswordHash: secret.Secret(c.getenv("MADOGUCHI_CONSOLE_PASSWORD_HASH")),
-		Issuer:       c.getenv("MADOGUCHI_CONSOLE_OIDC_ISSUER"),
-		ClientID:     c.getenv("SLACK_CLIENT_ID"),
-		ClientSecret: secret.Secret(c.getenv("SLACK_CLIENT_SECRET")),
-		Team:         c.getenv("MADOGUCHI_CONSOLE_TEAM"),
-		URL:          c.getenv("MADOGUCHI_CONSOLE_URL"),
-	}
-	for _, u := range strings.Split(c.getenv("MADOGUCHI_CONSOLE_USERS"), ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			cc.auth.Users = append(cc.auth.Users, u)
-		}
-	}
-	if cc.auth.URL == "" {
-		cc.auth.URL = console.LocalURL(addr)
-	}
+	cc.auth = console.AuthFromEnv(c.getenv, addr)
 	return cc, nil
 }
 

@@ -3,14 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"strings"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
@@ -58,17 +55,10 @@ func runConsolePassword(ctx context.Context, c *cli, fs *flag.FlagSet, args []st
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read the password: %w", err)
 	}
-	pw := strings.TrimRight(sc.Text(), "\r")
-	switch {
-	case len([]rune(pw)) < 12:
-		return errors.New("the password must be at least 12 characters long")
-	case len(pw) > 72:
-		return errors.New("the password must be at most 72 bytes long (bcrypt ignores the rest)")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), 12)
+	hash, err := console.HashPassword(strings.TrimRight(sc.Text(), "\r"))
 	if err != nil {
-		return fmt.Errorf("hash the password: %w", err)
+		return err
 	}
-	fmt.Fprintln(c.stdout, string(hash))
+	fmt.Fprintln(c.stdout, hash)
 	return nil
 }
