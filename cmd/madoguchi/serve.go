@@ -247,6 +247,10 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err := a.Open(ctx); err != nil {
 		return err
 	}
+	// When serve stops before serving (a listener or a token refused),
+	// what Open built is closed all the same; after server.Serve has
+	// closed it, this does nothing.
+	defer a.Close(context.Background())
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
