@@ -40,7 +40,7 @@ func runAsk(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error 
 		if *explain {
 			printExplain(c.stdout, x, q)
 		}
-		printReply(c.stdout, asker.ask(q))
+		bot.WriteText(c.stdout, asker.ask(q))
 		return nil
 	}
 	return interactive(ctx, c, asker, x, *explain)
@@ -85,44 +85,8 @@ func interactive(ctx context.Context, c *cli, b cliAsker, x *match.Index, explai
 			}
 			last = b.ask(q)
 		}
-		printReply(c.stdout, last)
+		bot.WriteText(c.stdout, last)
 	}
-}
-
-// printReply renders a reply as plain text, as a user would read it.
-func printReply(w io.Writer, r bot.Reply) {
-	if r.Title != "" {
-		fmt.Fprintf(w, "■ %s\n", r.Title)
-	}
-	fmt.Fprintln(w, r.Text)
-	n := 0
-	for _, ch := range r.Choices {
-		n++
-		fmt.Fprintf(w, "  %d) %s\n", n, ch.Label)
-	}
-	for _, l := range r.Links {
-		fmt.Fprintf(w, "→ %s: %s\n", l.Label, l.URL)
-	}
-	if ct := r.Contact; ct != nil {
-		fmt.Fprintf(w, "\n%s: %s\n  %s\n", ct.Label, ct.Name, ct.URL)
-		for _, extra := range []string{ct.Email, ct.Phone} {
-			if extra != "" {
-				fmt.Fprintf(w, "  %s\n", extra)
-			}
-		}
-		fmt.Fprintln(w, indent(ct.Details, "  "))
-	}
-	if len(r.Related) > 0 {
-		fmt.Fprintf(w, "\n%s:\n", r.RelatedLabel)
-		for _, ch := range r.Related {
-			n++
-			fmt.Fprintf(w, "  %d) %s\n", n, ch.Label)
-		}
-	}
-}
-
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
 
 // printExplain shows how the matcher saw a question.

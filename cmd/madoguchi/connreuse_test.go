@@ -37,7 +37,7 @@ func countingServer(tb testing.TB, h http.Handler) (*httptest.Server, *atomic.In
 // for most answers (Go's default transport keeps only two idle per host).
 func TestAPIConnectionsReused(t *testing.T) {
 	const events, workers = 400, 8
-	send := func(t *testing.T, cfg serveConfig, path string, body func(i int) []byte, signReq func(*http.Request, []byte), answered func() int64) {
+	send := func(t *testing.T, cfg Config, path string, body func(i int) []byte, signReq func(*http.Request, []byte), answered func() int64) {
 		t.Helper()
 		a := testApp(t, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 		base, stop := serveLoopback(t, a)
@@ -56,7 +56,7 @@ func TestAPIConnectionsReused(t *testing.T) {
 	t.Run("line", func(t *testing.T) {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake, conns := countingServer(t, rc)
-		cfg := serveConfig{intents: intentsDir, workers: workers, queue: events, line: &line.Config{
+		cfg := Config{intents: intentsDir, workers: workers, queue: events, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 		}}
 		send(t, cfg, "/line/webhook",
@@ -80,7 +80,7 @@ func TestAPIConnectionsReused(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 		}))
-		cfg := serveConfig{intents: intentsDir, workers: workers, queue: events, slack: &slack.Config{
+		cfg := Config{intents: intentsDir, workers: workers, queue: events, slack: &slack.Config{
 			SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb"), APIURL: fake.URL + "/",
 		}}
 		send(t, cfg, "/slack/events",

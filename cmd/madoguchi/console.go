@@ -3,74 +3,30 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
-	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
-	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/server"
 )
-
-// consoleConfig is the web console's listener and sign-in; addr "" keeps
-// it off.
-type consoleConfig struct {
-	addr string
-	auth console.Auth
-}
-
-// consoleFlag adds serve's --console-addr.
-func (c *cli) consoleFlag(fs *flag.FlagSet) *string {
-	return c.envFlag(fs, "console-addr", "MADOGUCHI_CONSOLE_ADDR", "", "serve the admins' web console on this `address`, e.g. 127.0.0.1:8081 (off when empty)")
-}
-
-// consoleConfig reads the console's sign-in from the environment.
-func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
-	cc := consoleConfig{addr: addr}
-	if addr == "" {
-		return cc, nil
-	}
-	if addr == webhookAddr {
-		return cc, usageError{"--console-addr must differ from --addr: the console never shares the webhook port"}
-	}
-	cc.auth = console.Auth{
-		PasswordHash: secret.Secret(c.getenv("MADOGUCHI_CONSOLE_PASSWORD_HASH")),
-		Issuer:       c.getenv("MADOGUCHI_CONSOLE_OIDC_ISSUER"),
-		ClientID:     c.getenv("SLACK_CLIENT_ID"),
-		ClientSecret: secret.Secret(c.getenv("SLACK_CLIENT_SECRET")),
-		Team:         c.getenv("MADOGUCHI_CONSOLE_TEAM"),
-		URL:          c.getenv("MADOGUCHI_CONSOLE_URL"),
-	}
-	for _, u := range strings.Split(c.getenv("MADOGUCHI_CONSOLE_USERS"), ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			cc.auth.Users = append(cc.auth.Users, u)
-		}
-	}
-	if cc.auth.URL == "" {
-		cc.auth.URL = console.LocalURL(addr)
-	}
-	return cc, nil
-}
 
 // startConsole builds the console and starts its own listener, served
 // beside the webhooks until serve stops. The console reads and audits
 // through the record when it is open, and lists the open handoffs when
 // handoffs is not nil.
-func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec recording, handoffs console.Handoffs, intents string, cc consoleConfig, a *app) error {
+func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *record.Service, handoffs console.Handoffs, intents string, cc consoleConfig, a *Main) error {
 	if cc.addr == "" {
 		return nil
 	}
 	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth}
-	if rec.db != nil {
-		o.Entries, o.Audit = rec.db, rec.db
+	if rec != nil && rec.DB != nil {
+		o.Entries, o.Audit = rec.DB, rec.DB
 	}
 	con, err := console.New(o)
 	if err != nil {
@@ -80,22 +36,8 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec reco
 	if err != nil {
 		return fmt.Errorf("console: listen on %s: %w", cc.addr, err)
 	}
-	// Changes run in the background (see console.background), so no
-	// request needs long.
-	srv := &http.Server{Handler: con, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	logger.Info("console listening", "addr", ln.Addr().String(), "slack_sign_in", cc.auth.ClientID != "", "password", cc.auth.PasswordHash != "")
-	a.background = append(a.background, func(ctx context.Context) error {
-		go func() {
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			srv.Shutdown(sctx)
-		}()
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("console: %w", err)
-		}
-		return nil
-	})
+	a.background = append(a.background, func(ctx context.Context) error { return server.ServeConsole(ctx, ln, con) })
 	return nil
 }
 
@@ -113,17 +55,10 @@ func runConsolePassword(ctx context.Context, c *cli, fs *flag.FlagSet, args []st
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read the password: %w", err)
 	}
-	pw := strings.TrimRight(sc.Text(), "\r")
-	switch {
-	case len([]rune(pw)) < 12:
-		return errors.New("the password must be at least 12 characters long")
-	case len(pw) > 72:
-		return errors.New("the password must be at most 72 bytes long (bcrypt ignores the rest)")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), 12)
+	hash, err := console.HashPassword(strings.TrimRight(sc.Text(), "\r"))
 	if err != nil {
-		return fmt.Errorf("hash the password: %w", err)
+		return err
 	}
-	fmt.Fprintln(c.stdout, string(hash))
+	fmt.Fprintln(c.stdout, hash)
 	return nil
 }

@@ -85,7 +85,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	fake := newTokenLINE(t, 300*time.Millisecond)
 	lc := lineConfig(fake.URL)
 	lc.PushFallback, lc.HTTPTimeout = true, 100*time.Millisecond
-	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 2, queue: 16, line: lc})
+	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 2, queue: 16, line: lc})
 	web := httptest.NewServer(a.handler)
 	defer web.Close()
 	for i := range 3 {
@@ -93,7 +93,7 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := a.drain(ctx); err != nil {
+	if err := a.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	replied, reused, pushed := fake.Counts()
@@ -110,11 +110,11 @@ func TestLINEPushOnlyWhenCertainlyUndelivered(t *testing.T) {
 func TestBulkheadLINEHangs(t *testing.T) {
 	fakeL := newTokenLINE(t, time.Hour) // hangs until the test ends
 	fakeS := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 4, line: lineConfig(fakeL.URL), slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 2, queue: 4, line: lineConfig(fakeL.URL), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fakeS.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	s := &slackApp{app: a, fake: fakeS, web: httptest.NewServer(a.handler)}
+	s := &slackApp{Main: a, fake: fakeS, web: httptest.NewServer(a.handler)}
 	defer s.web.Close()
 	busyLINE := 0
 	for i := range 10 { // 2 running, 4 queued, the rest 503 after waiting for room
@@ -168,11 +168,11 @@ func TestSlackClickDeduplicated(t *testing.T) {
 func TestSlackUserIDsHashedInState(t *testing.T) {
 	srv := redistest.Start(t)
 	fake := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 2, queue: 16, redisURL: srv.URL(), slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 2, queue: 16, redisURL: srv.URL(), slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/",
 	}}
 	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	s := &slackApp{app: a, fake: fake, web: httptest.NewServer(a.handler)}
+	s := &slackApp{Main: a, fake: fake, web: httptest.NewServer(a.handler)}
 	defer s.web.Close()
 	ev := mention("変更したい") // a clarifying question: the choices are stored
 	ev["user"] = "U0SECRETUSER"
@@ -198,7 +198,7 @@ func TestSlackUserIDsHashedInState(t *testing.T) {
 // answered or counted as dropped, none vanishes.
 func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	fake := newTokenLINE(t, 200*time.Millisecond)
-	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 1, queue: 64, line: lineConfig(fake.URL)})
+	a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 1, queue: 64, line: lineConfig(fake.URL)})
 	web := httptest.NewServer(a.handler)
 	defer web.Close()
 	accepted := 0
@@ -209,7 +209,7 @@ func TestMemoryShutdownCountsUnanswered(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	if err := a.drain(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
+	if err := a.Close(ctx); err == nil || !strings.Contains(err.Error(), "dropped") {
 		t.Errorf("drain = %v, want an error counting the dropped events", err)
 	}
 	replied, _, _ := fake.Counts()
@@ -230,11 +230,11 @@ func TestLINEExpiredToken(t *testing.T) {
 			fake := newTokenLINE(t, 0)
 			lc := lineConfig(fake.URL)
 			lc.PushFallback, lc.ReplyTokenLife = fallback, time.Nanosecond
-			a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), serveConfig{intents: intentsDir, workers: 1, queue: 4, line: lc})
+			a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{intents: intentsDir, workers: 1, queue: 4, line: lc})
 			web := httptest.NewServer(a.handler)
 			defer web.Close()
 			postLINE(t, web.URL, webhookBody(textEvent("old-1", "rt-old", "パスワードを忘れました")))
-			if err := a.drain(context.Background()); err != nil {
+			if err := a.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			replied, _, pushed := fake.Counts()

@@ -381,7 +381,7 @@ func serveReads(t *testing.T) map[string]bool {
 	c := &cli{getenv: func(k string) string { read[k] = true; return set[k] }, stdout: io.Discard, stderr: io.Discard}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	if _, err := c.serveConfig(fs, nil); err != nil {
+	if _, err := c.config(fs, nil); err != nil {
 		t.Fatalf("serve's configuration with both platforms and the console: %v", err)
 	}
 	return read

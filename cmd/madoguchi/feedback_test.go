@@ -24,9 +24,8 @@ const (
 
 // recordingTo is a serve config tuning that records into the SQLite file
 // db.
-func recordingTo(db string) func(*serveConfig) {
-	on := "on"
-	return func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} }
+func recordingTo(db string) func(*Config) {
+	return func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} }
 }
 
 // recorded reads what the record holds: the entries, and the rows of the

@@ -65,7 +65,7 @@ type fuzzServer struct {
 	reg *prometheus.Registry
 }
 
-func newFuzzServer(tb testing.TB, cfg serveConfig) fuzzServer {
+func newFuzzServer(tb testing.TB, cfg Config) fuzzServer {
 	tb.Helper()
 	cat, err := catalogue.Load(intentsDir)
 	if err != nil {
@@ -73,7 +73,7 @@ func newFuzzServer(tb testing.TB, cfg serveConfig) fuzzServer {
 	}
 	reg := prometheus.NewRegistry()
 	cfg.intents, cfg.workers, cfg.queue = intentsDir, 2, 64
-	a, err := newApp(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), reg, cfg)
+	a, err := openMain(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), reg, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func FuzzLINEWebhook(f *testing.F) {
 		got.record(body.ReplyToken, problem)
 	}))
 	f.Cleanup(api.Close)
-	s := newFuzzServer(f, serveConfig{line: &line.Config{
+	s := newFuzzServer(f, Config{line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
 		ChannelToken:  secret.Secret("test-channel-token"),
 		Endpoint:      api.URL,
@@ -253,7 +253,7 @@ func FuzzSlackEvents(f *testing.F) {
 		got.record(r.PostForm.Get("thread_ts"), problem)
 	}))
 	f.Cleanup(api.Close)
-	s := newFuzzServer(f, serveConfig{slack: &slack.Config{
+	s := newFuzzServer(f, Config{slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: api.URL + "/",
 	}})
 	for _, m := range fuzzMessages {

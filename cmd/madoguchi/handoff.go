@@ -1,10 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
-	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -15,29 +12,6 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/redis"
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
-
-// handoffConfig is the staff handoff's part of serve's configuration.
-type handoffConfig struct {
-	// channel is the Slack channel id of the tickets (SLACK_HANDOFF_CHANNEL);
-	// empty turns the handoff off.
-	channel string
-	// now is the handoff's clock (office hours, inactivity); time.Now
-	// when nil. Tests set it.
-	now func() time.Time
-	// sweepEvery is how often conversations are checked for inactivity;
-	// 5 minutes when 0. Tests shorten it.
-	sweepEvery time.Duration
-}
-
-// handoffConfig reads SLACK_HANDOFF_CHANNEL; setting it without both
-// platforms is a mistake worth stopping for, since nothing would happen.
-func (c *cli) handoffConfig(cfg serveConfig) (handoffConfig, error) {
-	ch := strings.TrimSpace(c.getenv("SLACK_HANDOFF_CHANNEL"))
-	if ch != "" && (cfg.line == nil || cfg.slack == nil) {
-		return handoffConfig{}, fmt.Errorf("SLACK_HANDOFF_CHANNEL is set, but the staff handoff needs both LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_TOKEN) and Slack (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)")
-	}
-	return handoffConfig{channel: ch}, nil
-}
 
 // handoffWiring is a running handoff and what serve does with it besides
 // the adapters: check the desk at start, sweep quiet conversations.
@@ -50,7 +24,7 @@ type handoffWiring struct {
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
 // replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg serveConfig, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -66,7 +40,7 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
 	h, err := handoff.New(handoff.Options{
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
-		Answers: func(id string, lang catalogue.Lang) (string, bool) { return answerText(b, id, lang) },
+		Answers: b.AnswerText,
 		Key:     handles,
 		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
@@ -75,19 +49,4 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	}
 	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", rc != nil)
 	return &handoffWiring{h: h, desk: desk}, nil
-}
-
-// answerText is an intent's answer as staff send it with "Send this
-// answer": title, text and links, as plain text for a push message.
-func answerText(b *bot.Bot, id string, lang catalogue.Lang) (string, bool) {
-	if b.Index().Catalogue().Intent(id) == nil || id == bot.NoneChoice {
-		return "", false
-	}
-	r := b.Choose(id, lang)
-	var s strings.Builder
-	s.WriteString(r.Title + "\n" + r.Text)
-	for _, l := range r.Links {
-		s.WriteString("\n" + l.Label + ": " + l.URL)
-	}
-	return s.String(), true
 }

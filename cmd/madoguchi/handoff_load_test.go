@@ -89,10 +89,10 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		fs.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
 		clock := &testClock{t: monday10}
 		var webs []string
-		var apps []*app
+		var apps []*Main
 		var servers []*httptest.Server
 		for range replicas {
-			cfg := serveConfig{intents: intentsDir, workers: 8, queue: 512, redisURL: redisURL,
+			cfg := Config{intents: intentsDir, workers: 8, queue: 512, redisURL: redisURL,
 				line: &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"),
 					Endpoint: lineAPI.URL, RetryBase: time.Millisecond},
 				slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fs.URL + "/"},
@@ -158,7 +158,7 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		}
 		b.StopTimer()
 		for i, a := range apps {
-			a.drain(b.Context())
+			a.Close(b.Context())
 			servers[i].Close()
 		}
 		lineAPI.Close()

@@ -53,20 +53,20 @@ type handoffRig struct {
 	slack *testkit.Slack
 	lines []*lineApp
 	slks  []*slackApp
-	apps  []*app
+	apps  []*Main
 }
 
 // monday10 is 10:00 on a Monday in Tokyo, within the shipped office hours.
 var monday10 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
 
-func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...func(*serveConfig)) *handoffRig {
+func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...func(*Config)) *handoffRig {
 	t.Helper()
 	r := &handoffRig{line: testkit.NewLINE(t), slack: testkit.NewSlack(t)}
 	r.slack.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
 	r.slack.SetMembers("USTAFF") // the staff channel's members: USTAFF answers in these tests
 	clock := &testClock{t: now}
 	for range n {
-		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL,
+		cfg := Config{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL,
 			line: &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("test-channel-token"),
 				Endpoint: r.line.URL, RetryBase: time.Millisecond},
 			slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: r.slack.URL + "/"},
@@ -79,8 +79,8 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...
 		web := httptest.NewServer(a.handler)
 		t.Cleanup(web.Close)
 		r.apps = append(r.apps, a)
-		r.lines = append(r.lines, &lineApp{app: a, fake: r.line, web: web})
-		r.slks = append(r.slks, &slackApp{app: a, fake: r.slack, web: web})
+		r.lines = append(r.lines, &lineApp{Main: a, fake: r.line, web: web})
+		r.slks = append(r.slks, &slackApp{Main: a, fake: r.slack, web: web})
 	}
 	return r
 }
@@ -413,7 +413,7 @@ func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	fake := testkit.NewSlack(t)
 	fake.SetMember(false)
 	lf := testkit.NewLINE(t)
-	cfg := serveConfig{intents: intentsDir, workers: 1, queue: 8,
+	cfg := Config{intents: intentsDir, workers: 1, queue: 8,
 		line:    &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: lf.URL},
 		slack:   &slack.Config{SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"), APIURL: fake.URL + "/"},
 		handoff: handoffConfig{channel: deskChannel},
@@ -422,7 +422,7 @@ func TestHandoffDeskCheckStopsServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+	a, err := openMain(slog.New(slog.NewJSONHandler(io.Discard, nil)), bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -611,7 +611,7 @@ func TestHandoffAfterThumbsDown(t *testing.T) {
 // bot answers the user again.
 func TestHandoffInactivityClose(t *testing.T) {
 	clock := &testClock{t: monday10}
-	r := newHandoffRig(t, 1, "", monday10, func(cfg *serveConfig) {
+	r := newHandoffRig(t, 1, "", monday10, func(cfg *Config) {
 		cfg.handoff.now, cfg.handoff.sweepEvery = clock.Now, 10*time.Millisecond
 	})
 	r.open(t, 0)

@@ -66,7 +66,7 @@ func TestServeReportsPanics(t *testing.T) {
 	b := bot.New(match.New(cat))
 	var logs bytes.Buffer
 	reg := prometheus.NewRegistry()
-	if _, err := newApp(slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, nil)), b, reg, serveConfig{intents: intentsDir, workers: 1, queue: 1}); err != nil {
+	if _, err := openMain(slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, nil)), b, reg, Config{intents: intentsDir, workers: 1, queue: 1}); err != nil {
 		t.Fatal(err)
 	}
 	const text = "私のパスワードは hunter2 です"

@@ -99,7 +99,7 @@ func postLarge(tb testing.TB, base string, body []byte) (int, time.Duration) {
 // largeBodyApp starts serve's handler with serve's default workers and
 // queue, in memory or (redisURL set) in Redis, with LINE at fake.
 func largeBodyApp(tb testing.TB, fake *httptest.Server, redisURL string) (string, func() error) {
-	cfg := serveConfig{intents: intentsDir, workers: 8, queue: queueSize(8), redisURL: redisURL, line: &line.Config{
+	cfg := Config{intents: intentsDir, workers: 8, queue: queueSize(8), redisURL: redisURL, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 	}}
 	return serveLoopback(tb, testApp(tb, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg))

@@ -65,7 +65,6 @@ func BenchmarkLINELoad(b *testing.B) { lineLoad(b, nil, nil) }
 // to a SQLite file and to a PostgreSQL server on loopback: recording must
 // not slow answering.
 func BenchmarkLINELoadRecorded(b *testing.B) {
-	on := "on"
 	// recorded reports how many questions the database holds.
 	recorded := func(path, url string) func(b *testing.B) {
 		return func(b *testing.B) {
@@ -86,24 +85,24 @@ func BenchmarkLINELoadRecorded(b *testing.B) {
 	}
 	b.Run("sqlite", func(b *testing.B) {
 		db := filepath.Join(b.TempDir(), "record.db")
-		lineLoad(b, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} }, recorded(db, ""))
+		lineLoad(b, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} }, recorded(db, ""))
 	})
 	b.Run("postgres", func(b *testing.B) {
 		pg := pgtest.Start(b)
 		db := ""
-		lineLoad(b, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on, url: pg.URL()} }, recorded("", pg.URL()))
+		lineLoad(b, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true, url: pg.URL()} }, recorded("", pg.URL()))
 	})
 }
 
 // lineLoad sends loadEvents signed LINE events to serve's handler; tune
 // (may be nil) changes the configuration, after (may be nil) checks what
 // the run left once serve has stopped.
-func lineLoad(b *testing.B, tune func(*serveConfig), after func(*testing.B)) {
+func lineLoad(b *testing.B, tune func(*Config), after func(*testing.B)) {
 	questions := []string{"パスワードを忘れました", "I forgot my password", "変更したい", "転送先を変えたい", "学食のメニューは？", "IMAPは使えますか"}
 	for b.Loop() {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake := httptest.NewServer(rc)
-		cfg := serveConfig{intents: intentsDir, workers: 8, queue: 4096, line: &line.Config{
+		cfg := Config{intents: intentsDir, workers: 8, queue: 4096, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 		}}
 		if tune != nil {
@@ -210,7 +209,7 @@ func BenchmarkSlackLoad(b *testing.B) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 		}))
-		cfg := serveConfig{intents: intentsDir, workers: 8, queue: 4096, slack: &slack.Config{
+		cfg := Config{intents: intentsDir, workers: 8, queue: 4096, slack: &slack.Config{
 			SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb"), APIURL: fake.URL + "/",
 		}}
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -240,7 +239,7 @@ func BenchmarkSlackLoad(b *testing.B) {
 // serveLoopback serves a on a free loopback port as serve does, and returns
 // its base URL and a stop function that shuts it down gracefully (draining
 // accepted events) and returns Serve's error.
-func serveLoopback(tb testing.TB, a *app) (string, func() error) {
+func serveLoopback(tb testing.TB, a *Main) (string, func() error) {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -249,6 +248,6 @@ func serveLoopback(tb testing.TB, a *app) (string, func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.drain) }()
+	go func() { done <- server.Serve(ctx, logger, ln, a.handler, 30*time.Second, a.Close) }()
 	return "http://" + ln.Addr().String(), func() error { cancel(); return <-done }
 }

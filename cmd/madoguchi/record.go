@@ -12,13 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/record"
-	"github.com/oumail-alumni/madoguchi/internal/server"
 	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
@@ -26,7 +22,7 @@ import (
 // file --db, or PostgreSQL at DATABASE_URL; --record=off keeps none.
 type recordConfig struct {
 	path *string
-	mode *string
+	on   bool // serve's --record
 	url  string
 	// key signs feedback buttons and keys the recorded users' pseudonyms
 	// (MADOGUCHI_RECORD_KEY), else derived from the platform secrets (see
@@ -41,28 +37,6 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 		url:  c.getenv("DATABASE_URL"),
 		key:  c.getenv("MADOGUCHI_RECORD_KEY"),
 	}
-}
-
-// serveRecordFlags adds serve's --record (on or off) to recordFlags.
-func (c *cli) serveRecordFlags(fs *flag.FlagSet) recordConfig {
-	rc := c.recordFlags(fs)
-	rc.mode = c.envFlag(fs, "record", "MADOGUCHI_RECORD", "on", "record questions: on or off (`on|off`)")
-	return rc
-}
-
-// on reports whether recording is on, or a usage error for a bad value.
-// A config built in code without recordFlags (tests) records nothing.
-func (rc recordConfig) on() (bool, error) {
-	if rc.mode == nil {
-		return false, nil
-	}
-	switch *rc.mode {
-	case "on", "true":
-		return true, nil
-	case "off", "false":
-		return false, nil
-	}
-	return false, usageError{fmt.Sprintf("--record must be on or off, not %q", *rc.mode)}
 }
 
 // open opens (and migrates) the record's database.
@@ -84,115 +58,6 @@ func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
 		}
 	}
 	return rc.open(ctx)
-}
-
-// recording is serve's record: what the dialog, the readiness check and
-// the shutdown need. Its zero value records nothing.
-type recording struct {
-	rec *record.Recorder
-	db  *record.DB
-	key []byte
-	// failed says why the record could not be opened at start-up.
-	failed string
-}
-
-// startRecording opens the record for serve and starts its writer; its
-// retention follows the served catalogue's retention_days.
-//
-// Its health is exported on reg for alerting: madoguchi_record_healthy (1
-// when writes reach the database, 0 when the record could not be opened,
-// or writes failed or were dropped in the last minute, or its file was
-// deleted or replaced and opened again) and
-// madoguchi_record_reopened_total.
-func startRecording(logger *slog.Logger, b *bot.Bot, m *metrics.Metrics, reg prometheus.Registerer, cfg serveConfig, key []byte) (recording, error) {
-	on, err := cfg.record.on()
-	if err != nil || !on {
-		if err == nil {
-			logger.Info("recording questions is off")
-		}
-		return recording{}, err
-	}
-	var r recording
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "madoguchi_record_healthy",
-		Help: "1 when the record's writes reach its database; 0 when it could not be opened, writes failed or were dropped in the last minute, or its SQLite file was deleted or replaced (see /readyz on the operations port).",
-	}, func() float64 {
-		if r.health().Status == record.StatusOK {
-			return 1
-		}
-		return 0
-	}))
-	reopened := prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "madoguchi_record_reopened_total",
-		Help: "Times the record's SQLite file was deleted or replaced while open, and its path opened again.",
-	})
-	reg.MustRegister(reopened)
-	db, err := cfg.record.open(context.Background())
-	if err != nil {
-		// The record must never stop the bot answering: serve without it,
-		// and say so in the log and in /readyz.
-		logger.Error("the record of questions is unavailable; answering without recording", "err", err)
-		r.failed = err.Error()
-		return r, nil
-	}
-	rec := record.New(logger, db, record.Options{
-		Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() },
-		Dropped:   func(reason string, n int) { m.RecordDropped.WithLabelValues(reason).Add(float64(n)) },
-		Reopened:  reopened.Inc,
-	})
-	logger.Info("recording questions", "db", db.Where)
-	r.rec, r.db, r.key = rec, db, key
-	return r, nil
-}
-
-// health is the record's health without pinging the database: failing
-// when it could not be opened at start-up.
-func (r *recording) health() record.Health {
-	if r.rec == nil {
-		return record.Health{Status: record.StatusFailing, Problem: "not recording (restart once the database is reachable): " + r.failed}
-	}
-	return r.rec.Health()
-}
-
-// options are the dialog's options: the recorder, when recording.
-func (r recording) options() []bot.Option {
-	if r.rec == nil {
-		return nil
-	}
-	return []bot.Option{bot.WithRecorder(r.rec, r.key, nil)}
-}
-
-// checks adds the database to the readiness report.
-func (r recording) checks() []server.Check {
-	if r.failed != "" {
-		return []server.Check{{Name: "record", Report: func(context.Context) any { return r.health() }}}
-	}
-	if r.db == nil {
-		return nil
-	}
-	return []server.Check{{Name: "record", Report: func(ctx context.Context) any {
-		h := r.health()
-		if err := r.db.Ping(ctx); err != nil {
-			h.Status, h.Problem = record.StatusFailing, "unreachable (questions are not recorded meanwhile): "+err.Error()
-		}
-		return h
-	}}}
-}
-
-// after runs drain, then writes what the recorder still holds and closes
-// the database, so that a graceful shutdown loses no record either.
-func (r recording) after(drain func(context.Context) error) func(context.Context) error {
-	if r.rec == nil {
-		return drain
-	}
-	return func(ctx context.Context) error {
-		err := drain(ctx)
-		if cerr := r.rec.Close(ctx); cerr != nil && err == nil {
-			err = cerr
-		}
-		r.db.Close()
-		return err
-	}
 }
 
 // runRecord manages the record: `record purge` deletes what is older than

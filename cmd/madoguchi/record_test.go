@@ -18,8 +18,7 @@ import (
 // redacted, and the record's commands read it.
 func TestServeRecords(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "record.db")
-	on := "on"
-	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l := newLineApp(t, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました。連絡先は taro@example.com です")))
 	l.fake.Next(t)
 	l.finish(t) // drains the workers, then writes the record and closes it
@@ -113,8 +112,7 @@ func TestParseAge(t *testing.T) {
 // the bot answering; /readyz says why nothing is recorded.
 func TestServeWithoutDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "no-such-dir", "record.db")
-	on := "on"
-	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l := newLineApp(t, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
 	if c := l.fake.Next(t); c.Path != replyPath {
 		t.Errorf("call %s, want a reply", c.Path)

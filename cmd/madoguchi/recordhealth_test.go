@@ -26,8 +26,7 @@ func (l *lineApp) opsGet(path string) string {
 // can be read.
 func TestServeRecordFileDeleted(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "record.db")
-	on := "on"
-	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l := newLineApp(t, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} })
 	l.post(t, webhookBody(textEvent("e1", "rt1", "パスワードを忘れました")))
 	l.fake.Next(t)
 	if body := l.opsGet("/readyz"); !strings.Contains(body, `"record":{"status":"ok"`) {
@@ -86,8 +85,7 @@ func TestServeRecordFileDeleted(t *testing.T) {
 // start-up is reported failing, and the metric is 0.
 func TestServeRecordUnavailableMetric(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "no-such-dir", "record.db")
-	on := "on"
-	l := newLineApp(t, func(cfg *serveConfig) { cfg.record = recordConfig{path: &db, mode: &on} })
+	l := newLineApp(t, func(cfg *Config) { cfg.record = recordConfig{path: &db, on: true} })
 	if body := l.opsGet("/readyz"); !strings.Contains(body, `"record":{"status":"failing"`) {
 		t.Errorf("/readyz: %s, want the record failing", body)
 	}

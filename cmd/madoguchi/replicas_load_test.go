@@ -54,14 +54,14 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		writeGenerated(b, big, 1000)
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		var urls []string
-		var apps []*app
+		var apps []*Main
 		var stops []func() error
 		for i := range 2 {
 			dir := intentsDir
 			if i == 0 {
 				dir = big // loaded at start with the shipped catalogue, reloaded under load
 			}
-			cfg := serveConfig{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
+			cfg := Config{intents: dir, workers: 8, queue: 4096, redisURL: srv.URL(), line: &line.Config{
 				ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL,
 			}}
 			a := testApp(b, logger, cfg)

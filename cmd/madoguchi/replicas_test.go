@@ -20,12 +20,12 @@ import (
 
 // replicas starts n instances of serve's handler sharing one Redis and one
 // fake LINE API.
-func replicas(t *testing.T, n int, redisURL string, fake *testkit.LINE) ([]*httptest.Server, []*app) {
+func replicas(t *testing.T, n int, redisURL string, fake *testkit.LINE) ([]*httptest.Server, []*Main) {
 	t.Helper()
 	var webs []*httptest.Server
-	var apps []*app
+	var apps []*Main
 	for range n {
-		cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
+		cfg := Config{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL, line: &line.Config{
 			ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("t"), Endpoint: fake.URL, RetryBase: time.Millisecond,
 		}}
 		a := testApp(t, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
@@ -66,7 +66,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	webs, apps := replicas(t, 2, srv.URL(), fake)
 	drain := func() {
 		for _, a := range apps {
-			a.drain(t.Context())
+			a.Close(t.Context())
 		}
 	}
 

@@ -25,15 +25,38 @@ import (
 
 const replyPath = "/v2/bot/message/reply"
 
+// openMain opens serve's Main for cfg, as runServe does; tests close it
+// when they need its queues finished.
+func openMain(logger *slog.Logger, b *bot.Bot, reg *prometheus.Registry, cfg Config) (*Main, error) {
+	a := &Main{Config: withDefaults(cfg), Logger: logger, Bot: b, Registry: reg}
+	return a, a.Open(context.Background())
+}
+
+// withDefaults fills what a test's Config leaves out (the intake's
+// durations, the handoff's clock and sweep) with defaultConfig's values.
+func withDefaults(cfg Config) Config {
+	d := defaultConfig()
+	if cfg.intake == (intakeConfig{}) {
+		cfg.intake = d.intake
+	}
+	if cfg.handoff.now == nil {
+		cfg.handoff.now = d.handoff.now
+	}
+	if cfg.handoff.sweepEvery == 0 {
+		cfg.handoff.sweepEvery = d.handoff.sweepEvery
+	}
+	return cfg
+}
+
 // testApp builds serve's app for cfg over the shipped catalogue, as
 // runServe does.
-func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
+func testApp(tb testing.TB, logger *slog.Logger, cfg Config) *Main {
 	tb.Helper()
 	cat, err := catalogue.Load(intentsDir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := newApp(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
+	a, err := openMain(logger, bot.New(match.New(cat)), prometheus.NewRegistry(), cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,16 +71,16 @@ func testApp(tb testing.TB, logger *slog.Logger, cfg serveConfig) *app {
 
 // lineApp is serve's handler with LINE pointed at a fake API.
 type lineApp struct {
-	*app
+	*Main
 	fake *testkit.LINE
 	web  *httptest.Server
 	logs *bytes.Buffer
 }
 
-func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
+func newLineApp(t *testing.T, tune func(*Config)) *lineApp {
 	t.Helper()
 	fake := testkit.NewLINE(t)
-	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
+	cfg := Config{intents: intentsDir, workers: 4, queue: 64, line: &line.Config{
 		ChannelSecret: secret.Secret(testChannelSecret),
 		ChannelToken:  secret.Secret("test-channel-token"),
 		Endpoint:      fake.URL,
@@ -70,7 +93,7 @@ func newLineApp(t *testing.T, tune func(*serveConfig)) *lineApp {
 	a := testApp(t, slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug - 1})), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)
-	return &lineApp{app: a, fake: fake, web: web, logs: logs}
+	return &lineApp{Main: a, fake: fake, web: web, logs: logs}
 }
 
 // post sends a webhook body, signed unless sig is given.
@@ -96,7 +119,7 @@ func (l *lineApp) finish(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := l.drain(ctx); err != nil {
+	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -306,7 +329,7 @@ func TestLINERetriesThenDelivers(t *testing.T) {
 }
 
 func TestLINEExpiredTokenPushFallback(t *testing.T) {
-	l := newLineApp(t, func(c *serveConfig) { c.line.PushFallback = true })
+	l := newLineApp(t, func(c *Config) { c.line.PushFallback = true })
 	l.fake.Answer(replyPath, http.StatusBadRequest)
 	l.fake.Answer("/v2/bot/message/push", 503, http.StatusConflict)
 	l.post(t, webhookBody(textEvent("e1", "rt1", "I forgot my password")))
@@ -337,9 +360,9 @@ func TestLINENoPushWithoutFallback(t *testing.T) {
 // TestLINEGracefulShutdown sends events, then stops the server at once:
 // every accepted event must still be answered.
 func TestLINEGracefulShutdown(t *testing.T) {
-	l := newLineApp(t, func(c *serveConfig) { c.workers = 2 })
+	l := newLineApp(t, func(c *Config) { c.workers = 2 })
 	l.fake.SetDelay(20 * time.Millisecond)
-	base, stop := serveLoopback(t, l.app)
+	base, stop := serveLoopback(t, l.Main)
 	const n = 30
 	var wg sync.WaitGroup
 	accepted := make(chan int, n)

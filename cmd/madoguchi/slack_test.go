@@ -32,17 +32,17 @@ func slackError(e string) func(int) (int, string) {
 }
 
 type slackApp struct {
-	*app
+	*Main
 	fake *testkit.Slack
 	web  *httptest.Server
 }
 
 // newSlackApp is serve's handler with Slack pointed at a fake API; tune,
 // when given, changes the config first.
-func newSlackApp(t *testing.T, appToken string, tune ...func(*serveConfig)) *slackApp {
+func newSlackApp(t *testing.T, appToken string, tune ...func(*Config)) *slackApp {
 	t.Helper()
 	fake := testkit.NewSlack(t)
-	cfg := serveConfig{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
+	cfg := Config{intents: intentsDir, workers: 4, queue: 64, slack: &slack.Config{
 		SigningSecret: secret.Secret(testSigningSecret), BotToken: secret.Secret("xoxb-test"),
 		AppToken: secret.Secret(appToken), APIURL: fake.URL + "/",
 	}}
@@ -52,7 +52,7 @@ func newSlackApp(t *testing.T, appToken string, tune ...func(*serveConfig)) *sla
 	a := testApp(t, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 	web := httptest.NewServer(a.handler)
 	t.Cleanup(web.Close)
-	return &slackApp{app: a, fake: fake, web: web}
+	return &slackApp{Main: a, fake: fake, web: web}
 }
 
 // signSlack returns Slack's signature headers for a body.
@@ -95,7 +95,7 @@ func (s *slackApp) event(t *testing.T, id string, inner map[string]any, header m
 func (s *slackApp) finish(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.drain(ctx); err != nil {
+	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

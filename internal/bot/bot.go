@@ -125,6 +125,22 @@ func (b *Bot) Choose(id string, lang catalogue.Lang) (r Reply) {
 	return escalate(cat, lang, false)
 }
 
+// AnswerText is an intent's answer as staff send it with "Send this
+// answer" in a handoff: title, text and links, as plain text for a push
+// message; false when there is no such intent.
+func (b *Bot) AnswerText(id string, lang catalogue.Lang) (string, bool) {
+	if b.Index().Catalogue().Intent(id) == nil || id == NoneChoice {
+		return "", false
+	}
+	r := b.Choose(id, lang)
+	var s strings.Builder
+	s.WriteString(r.Title + "\n" + r.Text)
+	for _, l := range r.Links {
+		s.WriteString("\n" + l.Label + ": " + l.URL)
+	}
+	return s.String(), true
+}
+
 // Greeting welcomes a new user, offering the help menu's topics.
 func (b *Bot) Greeting(lang catalogue.Lang) Reply {
 	cat := b.Index().Catalogue()

@@ -202,3 +202,22 @@ func TestSwapIsAtomic(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+func TestAnswerText(t *testing.T) {
+	b := New(match.New(shipped(t)))
+	for _, id := range []string{NoneChoice, "no-such-intent"} {
+		if s, ok := b.AnswerText(id, catalogue.English); ok {
+			t.Errorf("AnswerText(%q) = %q, true; want false", id, s)
+		}
+	}
+	r := b.Choose("forward-change", catalogue.English)
+	s, ok := b.AnswerText("forward-change", catalogue.English)
+	if !ok || !strings.HasPrefix(s, r.Title+"\n"+r.Text) {
+		t.Errorf("AnswerText(forward-change) = %q, %v; want the title and text first", s, ok)
+	}
+	for _, l := range r.Links {
+		if !strings.Contains(s, "\n"+l.Label+": "+l.URL) {
+			t.Errorf("AnswerText(forward-change) = %q, want the link %s: %s", s, l.Label, l.URL)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -207,4 +208,21 @@ func ServeOps(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.
 		err = errors.Join(err, serr)
 	}
 	return err
+}
+
+// ServeConsole serves the admins' console on its own listener until ctx
+// ends, then gives its requests 10 seconds to finish. Its changes run in
+// the background (see console's jobs), so no request needs long.
+func ServeConsole(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,51 @@
+package console
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/oumail-alumni/madoguchi/internal/secret"
+)
+
+// AuthFromEnv reads the console's sign-in from the environment for a
+// console listening on addr: a password hash, Slack's OpenID Connect, the
+// users let in, and the console's URL (on loopback, LocalURL by default).
+func AuthFromEnv(getenv func(string) string, addr string) Auth {
+	a := Auth{
+		PasswordHash: secret.Secret(getenv("MADOGUCHI_CONSOLE_PASSWORD_HASH")),
+		Issuer:       getenv("MADOGUCHI_CONSOLE_OIDC_ISSUER"),
+		ClientID:     getenv("SLACK_CLIENT_ID"),
+		ClientSecret: secret.Secret(getenv("SLACK_CLIENT_SECRET")),
+		Team:         getenv("MADOGUCHI_CONSOLE_TEAM"),
+		URL:          getenv("MADOGUCHI_CONSOLE_URL"),
+	}
+	for _, u := range strings.Split(getenv("MADOGUCHI_CONSOLE_USERS"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			a.Users = append(a.Users, u)
+		}
+	}
+	if a.URL == "" {
+		a.URL = LocalURL(addr)
+	}
+	return a
+}
+
+// HashPassword returns the bcrypt hash of an admin password, for
+// MADOGUCHI_CONSOLE_PASSWORD_HASH, or a sentence saying why the password
+// will not do.
+func HashPassword(pw string) (string, error) {
+	switch {
+	case len([]rune(pw)) < 12:
+		return "", errors.New("the password must be at least 12 characters long")
+	case len(pw) > 72:
+		return "", errors.New("the password must be at most 72 bytes long (bcrypt ignores the rest)")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), 12)
+	if err != nil {
+		return "", fmt.Errorf("hash the password: %w", err)
+	}
+	return string(hash), nil
+}
