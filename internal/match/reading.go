@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/oumail-alumni/madoguchi/internal/lexicon"
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
 )
 
 // readingOf returns normalised Japanese text with each word written in
@@ -55,12 +56,9 @@ func readingOf(norm string) (string, bool) {
 	if !read {
 		return "", false
 	}
-	return textnormFold(b.String()), true
+	// Readings keep their long-vowel marks (めーる): normalise them away.
+	return textnorm.Normalize(b.String()), true
 }
-
-// textnormFold drops the long-vowel marks that readings keep (めーる):
-// normalised text has none.
-func textnormFold(s string) string { return strings.ReplaceAll(s, "ー", "") }
 
 func hasHan(s string) bool {
 	for _, r := range s {
