@@ -62,7 +62,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		sets = append(sets, evalSet{filepath.Base(f), evaluate.Run(x, cases), cat.Settings.Test})
 	}
 	if *sweep {
-		printSweep(c.stdout, sets)
+		printSweep(c.stdout, sets, cat.Settings.Matching)
 		return nil
 	}
 	fmt.Fprintf(c.stdout, "thresholds: %s\n", cat.Settings.Matching)
@@ -76,7 +76,7 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	}
 	printInScope(c.stdout, "leave-one-out examples, each without the keywords only it mentions (stricter; no floor)", evaluate.Summarize(strict))
 	if *folds > 1 {
-		printCrossValidation(c.stdout, sets, *folds)
+		printCrossValidation(c.stdout, sets, *folds, cat.Settings.Matching)
 	}
 	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
 	if len(failed) > 0 {
@@ -183,12 +183,12 @@ func describe(r match.Result) string {
 // printCrossValidation prints each set's figures with every question
 // decided by thresholds chosen on the other folds, and the separation
 // (AUROC) of in-scope from out-of-scope questions by the top score.
-func printCrossValidation(w io.Writer, sets []evalSet, k int) {
+func printCrossValidation(w io.Writer, sets []evalSet, k int, shipped catalogue.Thresholds) {
 	all := make([][]evaluate.Outcome, len(sets))
 	for i, s := range sets {
 		all[i] = s.outcomes
 	}
-	held, chosen := evaluate.CrossValidate(all, k, evaluate.ThresholdGrid())
+	held, chosen := evaluate.CrossValidate(all, k, chooser(shipped))
 	fmt.Fprintf(w, "\ncross-validated: thresholds chosen on %d of %d folds of all the sets together, figures on the fold left out\n", k-1, k)
 	for i, s := range sets {
 		r := evaluate.Summarize(held[i])
@@ -199,7 +199,7 @@ func printCrossValidation(w io.Writer, sets []evalSet, k int) {
 		if r.Handoffs > 0 {
 			line += fmt.Sprintf("  person %d of %d", r.Heard, r.Handoffs)
 		}
-		if auc, ok := evaluate.AUROC(s.outcomes); ok {
+		if auc, ok := evaluate.AUROC(held[i]); ok {
 			line += fmt.Sprintf("  AUROC %.3f", auc)
 		}
 		fmt.Fprintln(w, line)
@@ -209,17 +209,33 @@ func printCrossValidation(w io.Writer, sets []evalSet, k int) {
 	}
 }
 
+// chooser is how thresholds are chosen for a catalogue: a confidence model
+// fitted when its settings have one, the best of the grid of score rules
+// otherwise.
+func chooser(shipped catalogue.Thresholds) func([]evaluate.Outcome) catalogue.Thresholds {
+	if shipped.Confidence.On() {
+		return evaluate.Calibrate(shipped)
+	}
+	return evaluate.Grid(evaluate.ThresholdGrid())
+}
+
 // printSweep chooses the thresholds that do best on all the sets together
 // (evaluate.Choose) and prints them with each set's figures under them.
 // Figures on the sets they were chosen on overstate: the cross-validated
 // ones are the estimate.
-func printSweep(w io.Writer, sets []evalSet) {
+func printSweep(w io.Writer, sets []evalSet, shipped catalogue.Thresholds) {
 	var all []evaluate.Outcome
 	for _, s := range sets {
 		all = append(all, s.outcomes...)
 	}
-	t := evaluate.Choose(all, evaluate.ThresholdGrid())
+	t := chooser(shipped)(all)
 	fmt.Fprintf(w, "thresholds chosen on all the sets: %s\n", t)
+	if t.Confidence.On() {
+		fmt.Fprintf(w, "  confidence:\n    sure: %.2f\n    ask: %.2f\n    weights:\n", t.Confidence.Sure, t.Confidence.Ask)
+		for _, name := range catalogue.ConfidenceEvidence {
+			fmt.Fprintf(w, "      %s: %g\n", name, t.Confidence.Weights[name])
+		}
+	}
 	for _, s := range sets {
 		r := evaluate.Summarize(evaluate.Redecide(s.outcomes, t))
 		fmt.Fprintf(w, "  %-24s correct %5.1f%%  wrong %4.1f%%  out of scope not answered %5.1f%%  (on the sets chosen on: not an estimate)\n",
