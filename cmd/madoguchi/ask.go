@@ -128,5 +128,15 @@ func printExplain(w io.Writer, x *match.Index, q string) {
 			fmt.Fprintln(w)
 		}
 	}
+	if t := x.Catalogue().Settings.Matching; t.Confidence.On() && len(e.Result.Candidates) > 0 {
+		f := match.Features(e.Result)
+		fmt.Fprint(w, "evidence (value × weight):")
+		for i, name := range catalogue.ConfidenceEvidence {
+			if wt := t.Confidence.Weights[name]; f[i] != 0 && wt != 0 {
+				fmt.Fprintf(w, " %s %.2f×%.2f", name, f[i], wt)
+			}
+		}
+		fmt.Fprintf(w, "\nconfidence that %s is right: %.2f\n", e.Result.Candidates[0].Intent.ID, e.Result.Confidence)
+	}
 	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
 }

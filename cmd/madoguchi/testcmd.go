@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/evaluate"
@@ -79,15 +80,76 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		printCrossValidation(c.stdout, sets, *folds, cat.Settings.Matching)
 	}
 	printSharedKeywords(c.stdout, evaluate.SharedKeywords(x))
+	var named []evaluate.Set
+	for _, s := range sets {
+		named = append(named, evaluate.Set{Name: s.name, Outcomes: s.outcomes})
+	}
+	snap := evaluate.TakeSnapshot(cat, named, time.Now())
+	memory := snapshotPath(c.getenv, dir)
 	if len(failed) > 0 {
 		fmt.Fprintln(c.stdout, "\nFAIL")
 		for _, f := range failed {
 			fmt.Fprintln(c.stdout, "  "+f)
 		}
+		if last, ok, err := evaluate.LoadSnapshot(memory); err != nil {
+			fmt.Fprintln(c.stderr, "warning:", err)
+		} else if ok {
+			printChanges(c.stdout, snap, last)
+		}
 		return failError{"quality floors missed"}
 	}
 	fmt.Fprintln(c.stdout, "\nPASS")
+	if memory != "" {
+		if err := snap.Save(memory); err != nil {
+			fmt.Fprintln(c.stderr, "warning: could not keep this run to compare the next with:", err)
+		}
+	}
 	return nil
+}
+
+// snapshotPath is where the last passing run of the catalogue in dir is
+// kept: the user's cache directory ($XDG_CACHE_HOME, else ~/.cache), or ""
+// when there is none.
+func snapshotPath(getenv env, dir string) string {
+	cache := getenv("XDG_CACHE_HOME")
+	if cache == "" && getenv("HOME") != "" {
+		cache = filepath.Join(getenv("HOME"), ".cache")
+	}
+	if cache == "" {
+		return ""
+	}
+	p, err := evaluate.SnapshotPath(cache, dir)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// maxChanges is how many changed decisions a failing run lists.
+const maxChanges = 30
+
+// printChanges names what moved since the last passing run: the intents
+// whose examples changed and the questions decided differently.
+func printChanges(w io.Writer, now, last evaluate.Snapshot) {
+	intents, changes := now.Compare(last)
+	fmt.Fprintf(w, "\nsince the last passing run (%s):\n", last.When.Format("2006-01-02 15:04 MST"))
+	if len(intents) == 0 && len(changes) == 0 {
+		fmt.Fprintln(w, "  no intent's examples and no decision changed: the settings or the query files did")
+		return
+	}
+	if len(intents) > 0 {
+		fmt.Fprintf(w, "  intents whose examples changed: %s\n", strings.Join(intents, ", "))
+	}
+	if len(changes) > 0 {
+		fmt.Fprintf(w, "  %d questions decided differently:\n", len(changes))
+	}
+	for i, ch := range changes {
+		if i == maxChanges {
+			fmt.Fprintf(w, "    … and %d more\n", len(changes)-maxChanges)
+			break
+		}
+		fmt.Fprintf(w, "    %s: %q  %s → %s\n", ch.Set, ch.Query, ch.Before, ch.After)
+	}
 }
 
 func readCases(path string) ([]evaluate.Case, error) {
