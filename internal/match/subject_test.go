@@ -40,6 +40,11 @@ func TestSubject(t *testing.T) {
 		{"Chromeにログインできません", "", "Chrome"},
 		{"I cannot sign in to Safari", "", "Safari"},
 		{"Outlookにログインできません", "outlook-trouble", ""},
+		// A katakana word the dictionary knows only as a firm's name is
+		// one, though its pieces (ソフト, バン) are words the catalogue uses.
+		{"ドコモのメールのパスワードを忘れました", "", "ドコモ"},
+		{"ソフトバンクのメールが受信できない", "", "ソフトバンク"},
+		{"スマホでメールが受信できない", "smartphone-app", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
