@@ -175,6 +175,11 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 					addSubstrings(sub.kana, string(buf))
 				case scriptKanji:
 					addSubstrings(sub.kanji, run)
+					// A word it writes in kanji is known in kana too
+					// (ソツギョウ is 卒業).
+					if r, ok := readingOf(run); ok && !hasHan(r) {
+						addSubstrings(sub.kana, r)
+					}
 				}
 			})
 		}
