@@ -141,7 +141,7 @@ func New(o Options) (*Console, error) {
 	// the browser's Sec-Fetch-Site or Origin header says so, and a
 	// cross-site POST is refused with 403 before any handler runs.
 	cop := http.NewCrossOriginProtection()
-	c.h = securityHeaders(cop.Handler(c.mux))
+	c.h = gzipped(securityHeaders(cop.Handler(c.mux)))
 	return c, nil
 }
 
