@@ -24,7 +24,7 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *rec
 	if cc.addr == "" {
 		return nil
 	}
-	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth}
+	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth, Location: cc.location}
 	if rec != nil && rec.DB != nil {
 		o.Entries, o.Audit = rec.DB, rec.DB
 	}

@@ -20,12 +20,20 @@ type day struct {
 // Total is the day's questions.
 func (d day) Total() int { return d.Answered + d.Clarified + d.Escalated }
 
-// perDay counts the questions (not picked choices) of each UTC day from
-// since to now, days without questions included, oldest first.
+// startOfDay is the midnight that begins t's day in t's location.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// perDay counts the questions (not picked choices) of each day, in since's
+// location, from since to now, days without questions included, oldest
+// first.
 func perDay(entries []record.Entry, since, now time.Time) []day {
 	var days []day
 	index := map[string]int{}
-	for t := since.UTC().Truncate(24 * time.Hour); !t.After(now.UTC()); t = t.Add(24 * time.Hour) {
+	loc := since.Location()
+	for t := startOfDay(since); !t.After(now); t = t.AddDate(0, 0, 1) {
 		k := t.Format(time.DateOnly)
 		index[k] = len(days)
 		days = append(days, day{Day: k})
@@ -34,7 +42,7 @@ func perDay(entries []record.Entry, since, now time.Time) []day {
 		if e.Kind == bot.KindChoice {
 			continue
 		}
-		i, ok := index[e.Time.UTC().Format(time.DateOnly)]
+		i, ok := index[e.Time.In(loc).Format(time.DateOnly)]
 		if !ok {
 			continue
 		}

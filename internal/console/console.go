@@ -82,6 +82,10 @@ type Options struct {
 	Audit      AuditLog
 	Handoffs   Handoffs
 	Auth       Auth
+	// Location is the office's time zone for the times and days the pages
+	// show, when the settings' handoff time_zone does not name one (serve
+	// passes the TZ environment's zone); UTC when nil.
+	Location *time.Location
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -133,7 +137,7 @@ func New(o Options) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
-	if c.pages, err = parsePages(); err != nil {
+	if c.pages, err = parsePages(c.location); err != nil {
 		return nil, err
 	}
 	c.routes()
@@ -145,8 +149,9 @@ func New(o Options) (*Console, error) {
 	return c, nil
 }
 
-// parsePages parses each page with the layout.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses each page with the layout; loc is the office's time
+// zone, asked at each time shown (a reload may change it).
+func parsePages(loc func() *time.Location) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -155,7 +160,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"pct1":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"date":  func(t time.Time) string { return t.In(loc()).Format("2006-01-02 15:04 MST") },
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
@@ -191,6 +196,19 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
+}
+
+// location is the office's time zone: the one its settings give office
+// hours in, else Options.Location, else UTC. Admins read the record's
+// times as the office's clock shows them, not the server's.
+func (c *Console) location() *time.Location {
+	if loc := c.o.Bot.Index().Catalogue().Settings.Handoff.Location; loc != nil {
+		return loc
+	}
+	if c.o.Location != nil {
+		return c.o.Location
+	}
+	return time.UTC
 }
 
 // ServeHTTP serves the console.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -48,4 +49,19 @@ func HashPassword(pw string) (string, error) {
 		return "", fmt.Errorf("hash the password: %w", err)
 	}
 	return string(hash), nil
+}
+
+// LocationFromEnv reads the time zone of TZ (as "Asia/Tokyo" or
+// ":Asia/Tokyo"), for Options.Location; nil when TZ is unset. The office's
+// settings (handoff time_zone) take precedence where they name one.
+func LocationFromEnv(getenv func(string) string) (*time.Location, error) {
+	tz := strings.TrimPrefix(getenv("TZ"), ":")
+	if tz == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("TZ %q is not a known time zone; write an IANA name such as Asia/Tokyo: %w", tz, err)
+	}
+	return loc, nil
 }

@@ -50,7 +50,7 @@ type periodData struct {
 // wrong for the admin.
 func (c *Console) entries(r *http.Request, days int) ([]record.Entry, time.Time, int, string) {
 	tr := translator(r)
-	since := c.o.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
+	since := startOfDay(c.o.Now().In(c.location())).AddDate(0, 0, -(days - 1))
 	if c.o.Entries == nil {
 		return nil, since, http.StatusOK, tr.S("record.off")
 	}
