@@ -137,7 +137,7 @@ func New(o Options) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
-	if c.pages, err = parsePages(c.location); err != nil {
+	if c.pages, err = c.parsePages(); err != nil {
 		return nil, err
 	}
 	c.routes()
@@ -149,9 +149,10 @@ func New(o Options) (*Console, error) {
 	return c, nil
 }
 
-// parsePages parses each page with the layout; loc is the office's time
-// zone, asked at each time shown (a reload may change it).
-func parsePages(loc func() *time.Location) (map[string]*template.Template, error) {
+// parsePages parses each page with the layout. The functions that read
+// the catalogue (the office's time zone, an intent's title) ask for it at
+// each use: a reload may change it.
+func (c *Console) parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -160,7 +161,8 @@ func parsePages(loc func() *time.Location) (map[string]*template.Template, error
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"pct1":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
-		"date":  func(t time.Time) string { return t.In(loc()).Format("2006-01-02 15:04 MST") },
+		"date":  func(t time.Time) string { return t.In(c.location()).Format("2006-01-02 15:04 MST") },
+		"title": c.title,
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
@@ -209,6 +211,17 @@ func (c *Console) location() *time.Location {
 		return c.o.Location
 	}
 	return time.UTC
+}
+
+// title is an intent's title in lang, for pages that name an intent; the
+// id when the served catalogue no longer has it.
+func (c *Console) title(id string, lang catalogue.Lang) string {
+	if in := c.o.Bot.Index().Catalogue().Intent(id); in != nil {
+		if t := in.Title.In(lang); t != "" {
+			return t
+		}
+	}
+	return id
 }
 
 // ServeHTTP serves the console.
