@@ -132,11 +132,22 @@ func New(o Options) (*Console, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	var dev *devProvider
+	if o.Auth.DevOIDC {
+		var err error
+		if dev, err = devSignIn(&o.Auth); err != nil {
+			return nil, err
+		}
+		o.Logger.Warn("console: development sign-in is on: anyone who can reach the console signs in, as a made-up Slack user", "url", o.Auth.URL)
+	}
 	a, err := newAuthenticator(o.Logger, o.Auth, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
+	if dev != nil {
+		c.mux.Handle(devPath+"/", dev)
+	}
 	if c.pages, err = c.parsePages(); err != nil {
 		return nil, err
 	}

@@ -86,6 +86,7 @@ var messages = map[string][2]string{
 	"signin":                    {"Sign in", "ログイン"},
 	"signin.slack":              {"Sign in with Slack", "Slackでログイン"},
 	"signin.password":           {"Admin password", "管理者パスワード"},
+	"signin.dev":                {"Development sign-in: no Slack is asked, anyone on this machine signs in as a made-up user (MADOGUCHI_CONSOLE_DEV_OIDC).", "開発用のログインです。Slackには接続せず、このマシンからは誰でも架空の利用者としてログインできます（MADOGUCHI_CONSOLE_DEV_OIDC）。"},
 	"signin.or":                 {"or", "または"},
 	"err.nopassword":            {"Password sign-in is not enabled.", "パスワードでのログインは有効ではありません。"},
 	"err.noslack":               {"Sign in with Slack is not enabled.", "Slackでのログインは有効ではありません。"},
