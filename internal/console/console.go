@@ -31,7 +31,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/parts/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -180,7 +180,8 @@ func (c *Console) parsePages() (map[string]*template.Template, error) {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		// Every page may use the parts (forms more than one page shows).
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("console: parse %s: %w", n, err)
 		}
@@ -201,7 +202,7 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /{$}", c.signedIn(c.overview))
 	c.mux.Handle("GET /review", c.signedIn(c.reviewPage))
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
-	c.mux.Handle("POST /review/new", c.signedIn(c.reviewNew))
+	c.mux.Handle("POST /review/new", c.signedIn(c.newIntent))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
 	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))

@@ -150,6 +150,8 @@ var messages = map[string][2]string{
 	"sugg.out-of-scope":         {"out of scope", "対象外"},
 	"id":                        {"Id (file name)", "ID（ファイル名）"},
 	"title.ja":                  {"Title (Japanese)", "題名（日本語）"},
+	"title.max":                 {"(at most %d characters)", "（%d文字まで）"},
+	"nav.newintent":             {"New intent", "新しいインテント"},
 	"title.en":                  {"Title (English)", "題名（英語）"},
 	"examples.ja":               {"Examples in Japanese, one a line", "日本語の例文（1行に1つ）"},
 	"examples.en":               {"Examples in English, one a line", "英語の例文（1行に1つ）"},

@@ -117,6 +117,8 @@ func TestJapanesePagesInJapanese(t *testing.T) {
 	pages["new intent"] = submit(t, c, f.srv.URL, "/review/new", url.Values{"id": {"library-hours"}, "title_ja": {"図書館の開館時間"},
 		"title_en": {"Library opening hours"}, "answer_ja": {"図書館のページをご覧ください。"}, "answer_en": {"See the library's page."},
 		"examples_ja": {"図書館は何時まで開いていますか\n図書館の開館時間を教えて"}, "examples_en": {"When does the library open?"}}, ja...)
+	pages["refused new intent"] = do(t, c, "POST", f.srv.URL+"/review/new", url.Values{"id": {"library-news"}, "title_ja": {strings.Repeat("図書館", 20)},
+		"title_en": {"Library news"}, "answer_ja": {"<b>図書館</b>"}, "answer_en": {"See the library's page."}, "examples_ja": {"図書館のお知らせ"}}, ja...)
 	get("/audit")
 	get("/intents/library-hours")
 	pages["signed out"] = do(t, client(t), "GET", f.srv.URL+"/login", nil, ja...)
