@@ -14,7 +14,9 @@ func Advice(c *Catalogue) Problems {
 	for _, in := range c.Intents {
 		for _, l := range Langs {
 			if n := len(in.Examples.In(l)); n < RecommendedExamples {
-				ps = append(ps, Problem{File: in.File, Msg: fmt.Sprintf("%d examples (%s); write %d or more, the ways people really ask, so the matcher can tell this intent from others", n, l, RecommendedExamples)})
+				ps = append(ps, Problem{File: in.File,
+					Msg:   fmt.Sprintf("%d examples (%s); write %d or more, the ways people really ask, so the matcher can tell this intent from others", n, l, RecommendedExamples),
+					MsgJA: fmt.Sprintf("例文 (%s) が %d 件です。ほかのインテントと区別できるよう、実際の尋ね方を %d 件以上書いてください", l, n, RecommendedExamples)})
 			}
 		}
 	}

@@ -184,18 +184,19 @@ func Load(dir string) (*Catalogue, error) {
 		case name == SettingsFile:
 			data, err := os.ReadFile(path)
 			if err != nil {
-				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error()})
+				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error(), MsgJA: "ファイルを読めません: " + errors.Unwrap(err).Error()})
 				continue
 			}
 			s, sp := ParseSettings(path, data)
 			ps = append(ps, sp...)
 			settings, sawSet = s, true
 		case ext == ".yml":
-			ps = append(ps, Problem{File: path, Msg: `intent files must end in ".yaml"; rename it to ` + strings.TrimSuffix(name, ext) + ".yaml"})
+			ps = append(ps, Problem{File: path, Msg: `intent files must end in ".yaml"; rename it to ` + strings.TrimSuffix(name, ext) + ".yaml",
+				MsgJA: `インテントのファイル名は ".yaml" で終わる必要があります。` + strings.TrimSuffix(name, ext) + ".yaml に名前を変えてください"})
 		case ext == ".yaml":
 			data, err := os.ReadFile(path)
 			if err != nil {
-				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error()})
+				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error(), MsgJA: "ファイルを読めません: " + errors.Unwrap(err).Error()})
 				continue
 			}
 			in, p, ip := parseIntent(path, data)
@@ -207,10 +208,11 @@ func Load(dir string) (*Catalogue, error) {
 		}
 	}
 	if !sawSet {
-		ps = append(ps, Problem{File: filepath.Join(dir, SettingsFile), Msg: "the settings file is missing; copy it from the shipped intents directory"})
+		ps = append(ps, Problem{File: filepath.Join(dir, SettingsFile), Msg: "the settings file is missing; copy it from the shipped intents directory",
+			MsgJA: "設定ファイルがありません。配布された intents ディレクトリからコピーしてください"})
 	}
 	if len(intents) == 0 && len(ps) == 0 {
-		ps = append(ps, Problem{File: dir, Msg: "no intent files (*.yaml) found"})
+		ps = append(ps, Problem{File: dir, Msg: "no intent files (*.yaml) found", MsgJA: "インテントのファイル（*.yaml）がありません"})
 	}
 	c, cross := assemble(intents, settings, pos)
 	ps = append(ps, cross...)
@@ -242,6 +244,7 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 		if prev, ok := byID[in.ID]; ok {
 			p := at(in, func(p *positions) position { return p.id })
 			p.Msg = fmt.Sprintf("duplicate id %q: %s already uses it; give each intent its own id", in.ID, prev.File)
+			p.MsgJA = fmt.Sprintf("id %q は %s ですでに使われています。インテントごとに別の id にしてください", in.ID, prev.File)
 			ps = append(ps, p)
 			continue
 		}
@@ -257,6 +260,7 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 			if byID[id] == nil {
 				p := at(in, func(p *positions) position { return p.related[i] })
 				p.Msg = fmt.Sprintf("related intent %q does not exist%s", id, suggest(id, keys(byID)))
+				p.MsgJA = fmt.Sprintf("関連インテント %q はありません%s", id, suggestJA(id, keys(byID)))
 				ps = append(ps, p)
 			}
 		}
@@ -267,8 +271,10 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 					p := at(in, func(p *positions) position { return p.examples[li][i] })
 					if prev.in == in {
 						p.Msg = fmt.Sprintf("example %q is written twice in this intent; remove one", ex)
+						p.MsgJA = fmt.Sprintf("例文 %q がこのインテントに2回書かれています。1つを消してください", ex)
 					} else {
 						p.Msg = fmt.Sprintf("example %q is also an example of intent %q (%s); an example may belong to one intent only", ex, prev.in.ID, prev.in.File)
+						p.MsgJA = fmt.Sprintf("例文 %q はインテント %q（%s）の例文でもあります。1つの例文は1つのインテントにだけ書けます", ex, prev.in.ID, prev.in.File)
 					}
 					ps = append(ps, p)
 					continue

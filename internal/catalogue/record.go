@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -108,7 +109,7 @@ func (w *walker) recordSettings(n *yaml.Node) RecordSettings {
 func (w *walker) days(n *yaml.Node, what string) int {
 	f, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || f != math.Trunc(f) || f < 1 || f > maxRetentionDays {
-		w.addf(n, "%s must be a whole number of days from 1 to %d", what, maxRetentionDays)
+		w.addJA(n, fmt.Sprintf("%s must be a whole number of days from 1 to %d", what, maxRetentionDays), fmt.Sprintf("%s には 1 から %d までの日数（整数）を書いてください", what, maxRetentionDays))
 		return DefaultRecord().RetentionDays
 	}
 	return int(f)

@@ -189,7 +189,8 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				{"confidence", false, func(v *yaml.Node) { t.Confidence = w.confidence(v) }},
 			})
 			if t.Floor > t.Answer {
-				w.addf(v, "matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer)
+				w.addJA(v, fmt.Sprintf("matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer),
+					fmt.Sprintf("matching floor (%g) は matching answer (%g) 以下にしてください", t.Floor, t.Answer))
 			}
 		}},
 		{"test", true, func(v *yaml.Node) {
@@ -271,7 +272,7 @@ func (t Thresholds) String() string {
 // two; a word may belong to one group only.
 func (w *walker) synonyms(n *yaml.Node) [][]string {
 	if n.Kind != yaml.SequenceNode {
-		w.addf(n, "synonyms must be a list of groups, each written [word, other word, …]")
+		w.addJA(n, "synonyms must be a list of groups, each written [word, other word, …]", "synonyms はグループのリストで、各グループを [語, 別の語, …] と書いてください")
 		return nil
 	}
 	var groups [][]string
@@ -279,14 +280,15 @@ func (w *walker) synonyms(n *yaml.Node) [][]string {
 	for _, g := range n.Content {
 		words, pos := w.strList(g, "a synonym group")
 		if g.Kind == yaml.SequenceNode && len(g.Content) < 2 {
-			w.addf(g, "a synonym group needs at least two words")
+			w.addJA(g, "a synonym group needs at least two words", "同義語のグループには2語以上が必要です")
 			continue
 		}
 		for i, word := range words {
 			key := normalizeExample(word)
 			if p, ok := seen[key]; ok {
 				w.ps = append(w.ps, Problem{File: w.file, Line: pos[i].line, Col: pos[i].col,
-					Msg: fmt.Sprintf("%q is already in the synonym group on line %d; a word may belong to one group only", word, p.line)})
+					Msg:   fmt.Sprintf("%q is already in the synonym group on line %d; a word may belong to one group only", word, p.line),
+					MsgJA: fmt.Sprintf("%q はすでに %d 行目の同義語グループにあります。1つの語は1つのグループにだけ書けます", word, p.line)})
 				continue
 			}
 			seen[key] = pos[i]

@@ -137,8 +137,8 @@ func TestBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("try: %v", err)
 	}
-	if got, intent := text("#decision"), text("#intent"); got != "answer" || intent != "forward-change" {
-		t.Errorf("try after applying: %s %s, want answer forward-change", got, intent)
+	if got, intent := text("#decision"), text("#intent"); got != "answer" || intent != "Changing the forwarding address" {
+		t.Errorf("try after applying: %s %q, want answer with forward-change's title", got, intent)
 	}
 
 	// The other pages, for the screenshots, and Japanese through the

@@ -31,7 +31,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/parts/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -82,6 +82,10 @@ type Options struct {
 	Audit      AuditLog
 	Handoffs   Handoffs
 	Auth       Auth
+	// Location is the office's time zone for the times and days the pages
+	// show, when the settings' handoff time_zone does not name one (serve
+	// passes the TZ environment's zone); UTC when nil.
+	Location *time.Location
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -128,12 +132,23 @@ func New(o Options) (*Console, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	var dev *devProvider
+	if o.Auth.DevOIDC {
+		var err error
+		if dev, err = devSignIn(&o.Auth); err != nil {
+			return nil, err
+		}
+		o.Logger.Warn("console: development sign-in is on: anyone who can reach the console signs in, as a made-up Slack user", "url", o.Auth.URL)
+	}
 	a, err := newAuthenticator(o.Logger, o.Auth, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
-	if c.pages, err = parsePages(); err != nil {
+	if dev != nil {
+		c.mux.Handle(devPath+"/", dev)
+	}
+	if c.pages, err = c.parsePages(); err != nil {
 		return nil, err
 	}
 	c.routes()
@@ -141,12 +156,14 @@ func New(o Options) (*Console, error) {
 	// the browser's Sec-Fetch-Site or Origin header says so, and a
 	// cross-site POST is refused with 403 before any handler runs.
 	cop := http.NewCrossOriginProtection()
-	c.h = securityHeaders(cop.Handler(c.mux))
+	c.h = gzipped(securityHeaders(cop.Handler(c.mux)))
 	return c, nil
 }
 
-// parsePages parses each page with the layout.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses each page with the layout. The functions that read
+// the catalogue (the office's time zone, an intent's title) ask for it at
+// each use: a reload may change it.
+func (c *Console) parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -155,14 +172,16 @@ func parsePages() (map[string]*template.Template, error) {
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"pct1":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"date":  func(t time.Time) string { return t.In(c.location()).Format("2006-01-02 15:04 MST") },
+		"title": c.title,
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		// Every page may use the parts (forms more than one page shows).
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("console: parse %s: %w", n, err)
 		}
@@ -183,7 +202,7 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /{$}", c.signedIn(c.overview))
 	c.mux.Handle("GET /review", c.signedIn(c.reviewPage))
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
-	c.mux.Handle("POST /review/new", c.signedIn(c.reviewNew))
+	c.mux.Handle("POST /review/new", c.signedIn(c.newIntent))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
 	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))
@@ -191,6 +210,30 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
+}
+
+// location is the office's time zone: the one its settings give office
+// hours in, else Options.Location, else UTC. Admins read the record's
+// times as the office's clock shows them, not the server's.
+func (c *Console) location() *time.Location {
+	if loc := c.o.Bot.Index().Catalogue().Settings.Handoff.Location; loc != nil {
+		return loc
+	}
+	if c.o.Location != nil {
+		return c.o.Location
+	}
+	return time.UTC
+}
+
+// title is an intent's title in lang, for pages that name an intent; the
+// id when the served catalogue no longer has it.
+func (c *Console) title(id string, lang catalogue.Lang) string {
+	if in := c.o.Bot.Index().Catalogue().Intent(id); in != nil {
+		if t := in.Title.In(lang); t != "" {
+			return t
+		}
+	}
+	return id
 }
 
 // ServeHTTP serves the console.

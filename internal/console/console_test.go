@@ -456,8 +456,9 @@ func TestApplyReloadsAndAudits(t *testing.T) {
 	if err != nil || len(log) != 1 || log[0].Who != "admin" || log[0].Action != "review.add-examples" || !strings.Contains(log[0].Detail, "forward-change") {
 		t.Errorf("audit log %+v (%v), want one add-examples by admin", log, err)
 	}
-	if r := do(t, c, "GET", f.srv.URL+"/audit", nil); !strings.Contains(r.body, "review.add-examples") {
-		t.Error("the audit page does not show the change")
+	want := "<strong>Examples added</strong> 2 examples added to “Changing the forwarding address”"
+	if r := do(t, c, "GET", f.srv.URL+"/audit", nil, "Accept-Language", "en"); !strings.Contains(r.body, want) {
+		t.Errorf("the audit page does not show the change as %q", want)
 	}
 }
 
