@@ -227,19 +227,22 @@ func (w *walker) confidence(v *yaml.Node) Confidence {
 		{"ask", true, func(v *yaml.Node) { c.Ask = w.fraction(v, "matching confidence ask") }},
 		{"weights", true, func(v *yaml.Node) {
 			if v.Kind != yaml.MappingNode {
-				w.addf(v, "matching confidence weights must be a list of name: weight")
+				w.addJA(v, "matching confidence weights must be a list of name: weight", "matching confidence weights には「名前: 重み」の組を並べてください")
 				return
 			}
 			c.Weights = map[string]float64{}
 			for i := 0; i+1 < len(v.Content); i += 2 {
 				k, val := v.Content[i], v.Content[i+1]
 				if !slices.Contains(ConfidenceEvidence, k.Value) {
-					w.addf(k, "matching confidence weights: %q is not evidence the matcher knows (%s)", k.Value, strings.Join(ConfidenceEvidence, ", "))
+					known := strings.Join(ConfidenceEvidence, ", ")
+					w.addJA(k, fmt.Sprintf("matching confidence weights: %q is not evidence the matcher knows (%s)", k.Value, known),
+						fmt.Sprintf("matching confidence weights: %q は照合が扱う根拠ではありません（%s）", k.Value, known))
 					continue
 				}
 				f, err := strconv.ParseFloat(val.Value, 64)
 				if val.Kind != yaml.ScalarNode || err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxWeight {
-					w.addf(val, "matching confidence weight %s must be a number between -%g and %g", k.Value, maxWeight, maxWeight)
+					w.addJA(val, fmt.Sprintf("matching confidence weight %s must be a number between -%g and %g", k.Value, maxWeight, maxWeight),
+						fmt.Sprintf("matching confidence weight %s には -%g から %g までの数を書いてください", k.Value, maxWeight, maxWeight))
 					continue
 				}
 				c.Weights[k.Value] = f
@@ -247,7 +250,8 @@ func (w *walker) confidence(v *yaml.Node) Confidence {
 		}},
 	})
 	if c.Ask > c.Sure {
-		w.addf(v, "matching confidence ask (%g) must not be above sure (%g)", c.Ask, c.Sure)
+		w.addJA(v, fmt.Sprintf("matching confidence ask (%g) must not be above sure (%g)", c.Ask, c.Sure),
+			fmt.Sprintf("matching confidence ask（%g）は sure（%g）以下にしてください", c.Ask, c.Sure))
 	}
 	return c
 }
