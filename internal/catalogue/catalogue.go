@@ -251,6 +251,7 @@ func Load(dir string) (*Catalogue, error) {
 	ps = append(ps, cross...)
 	sort.Slice(drafts, func(i, j int) bool { return drafts[i].File < drafts[j].File })
 	c.Drafts = drafts
+	noteOverlaps(c)
 	if len(ps) > 0 {
 		return nil, ps.sorted()
 	}

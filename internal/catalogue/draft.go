@@ -43,3 +43,24 @@ func draftAdvice(drafts []*Intent) Problems {
 	}
 	return ps
 }
+
+// noteOverlaps adds to each draft's needs the examples that a published
+// intent already has: the question may be answered already (merge the
+// draft into that intent), and publishing the draft as it is would fail.
+func noteOverlaps(c *Catalogue) {
+	owner := map[string]*Intent{}
+	for _, in := range c.Intents {
+		for _, ex := range in.Examples.All() {
+			owner[normalizeExample(ex)] = in
+		}
+	}
+	for _, d := range c.Drafts {
+		for _, ex := range d.Examples.All() {
+			if in := owner[normalizeExample(ex)]; in != nil {
+				d.Needs = append(d.Needs, Problem{File: d.File,
+					Msg:   fmt.Sprintf("example %q is already an example of intent %q (%s): that intent may answer this question already; add what is new there, or write the example differently", ex, in.ID, in.File),
+					MsgJA: fmt.Sprintf("例文「%s」はインテント %q（%s）の例文にもあります。すでにそのインテントで答えられるかもしれません。新しい内容はそちらに加えるか、例文を変えてください", ex, in.ID, in.File)})
+			}
+		}
+	}
+}

@@ -48,6 +48,7 @@ func TestUnfinished(t *testing.T) {
 		want []string
 	}{
 		{"login-how", []string{
+			`login-how.yaml: example "パスワードを忘れました" is already an example of intent "forgot-password" (testdata/drafts/forgot-password.yaml): that intent may answer this question already; add what is new there, or write the example differently`,
 			"login-how.yaml: 1 examples (ja); write 8 or more, the ways people really ask",
 			"login-how.yaml:9:7: title (en) is empty",
 			"login-how.yaml:13:7: examples (en) is empty; write at least one way people ask",
@@ -92,7 +93,7 @@ func TestAdviceListsDrafts(t *testing.T) {
 	}
 	text := strings.Join(lines, "\n")
 	for _, want := range []string{
-		"login-how.yaml: draft, not answered until finished: 6 things to do below",
+		"login-how.yaml: draft, not answered until finished: 7 things to do below",
 		"login-how.yaml:9:7: draft needs: title (en) is empty",
 		`mailbox-size.yaml: draft, not answered: it is complete; remove its "draft: true" line to publish it`,
 	} {
