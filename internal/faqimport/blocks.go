@@ -50,7 +50,9 @@ func fromBlocks(blocks []*block) []Item {
 				starts[i] = true
 			}
 		}
-		stopAt = func(b *block) bool { return b.kind == heading || (b.kind == para && len(b.lines) > 0 && qMark.MatchString(b.lines[0])) }
+		stopAt = func(b *block) bool {
+			return b.kind == heading || (b.kind == para && len(b.lines) > 0 && qMark.MatchString(b.lines[0]))
+		}
 	}
 	if len(starts) == 0 {
 		level := questionLevel(blocks)

@@ -155,7 +155,8 @@ func question(lines []string, c candidate, end int) (string, int) {
 		}
 		text := strings.Join(q, "")
 		englishHeading := unicode.IsUpper(firstRune(next)) && !wide(lastRune(text))
-		goesOn := parenthesised(text) || // a note before the question
+		open := strings.Count(text, "(")+strings.Count(text, "（") > strings.Count(text, ")")+strings.Count(text, "）")
+		goesOn := parenthesised(text) || open || // a note before the question, or one not closed
 			(endsSentence(text) && parenthesised(next)) || // a note after it
 			(!endsSentence(text) && !englishHeading) // a line broken mid sentence
 		if !goesOn {

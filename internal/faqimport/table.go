@@ -152,11 +152,18 @@ func readTable(path string, data []byte, comma rune) ([]Item, catalogue.Problems
 				it.More = append(it.More, nonBlank(strings.Split(rec[i], "\n"))...)
 			}
 		}
-		for _, u := range strings.FieldsFunc(get(rec, colURL), func(r rune) bool { return r == ' ' || r == '\n' || r == ';' || r == ',' || r == '　' }) {
+		links := strings.FieldsFunc(get(rec, colURL), func(r rune) bool { return r == ' ' || r == '\n' || r == ';' || r == ',' || r == '　' })
+		var bad []string
+		for _, u := range links {
 			if len(urls(u)) == 0 {
-				ps = append(ps, problemf(path, line, "%q in the URL column is not a web address; write it in full (https://…)", u))
-				continue
+				bad = append(bad, u)
 			}
+		}
+		if len(bad) > 0 {
+			ps = append(ps, problemf(path, line, "the URL column has %s, not a web address; write each address in full (https://…), separated by spaces", strings.Join(quoted(bad), ", ")))
+			continue
+		}
+		for _, u := range links {
 			it.addLink(u, "")
 		}
 		it.linkText(it.Answer)

@@ -102,7 +102,10 @@ func (it *Item) addLink(rawURL, label string) {
 		}
 	}
 	var t catalogue.Text
-	if label = strings.TrimSpace(label); label != "" && label != rawURL {
+	label = strings.TrimSpace(label)
+	if label == strings.TrimPrefix(rawURL, "mailto:") {
+		t = catalogue.Text{JA: label, EN: label} // an address reads the same in both
+	} else if label != "" && label != rawURL {
 		if language(label) == catalogue.Japanese {
 			t.JA = label
 		} else {
@@ -129,7 +132,7 @@ func (it *Item) linkText(s string) {
 
 // bullet matches a line that starts a point of its own: a list item, a
 // note, a numbered step, a heading in brackets.
-var bullet = regexp.MustCompile(`^(?:[-*+・●○■□◆◇※＊•▶→①②③④⑤⑥⑦⑧⑨⑩【〔<＜>＞]|\d+[.．)）、]|[（(]\d+[)）]|https?://|mailto:)`)
+var bullet = regexp.MustCompile(`^(?:[-*+・●○■□◆◇※＊•▶→①②③④⑤⑥⑦⑧⑨⑩【〔<＜>＞]|\d+[.．)）、]|[（(]\d+[)）])`)
 
 // joinLines makes one text of lines a document wrapped at its page width:
 // a line goes on the previous one unless that one ended a sentence or
