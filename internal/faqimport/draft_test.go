@@ -30,7 +30,7 @@ func TestRomaji(t *testing.T) {
 func TestBaseID(t *testing.T) {
 	tests := []struct{ question, want string }{
 		{"How do I change my forwarding address?", "change-forwarding-address"},
-		{"パスワードを忘れました", "pasuwado-wasure"},        // 忘れ read by the lexicon
+		{"パスワードを忘れました", "pasuwado-wasure"},           // 忘れ read by the lexicon
 		{"転送先を変更できますか？", "tensou-saki-henkou"},       // kanji words, particles dropped
 		{"OUMailのパスワードを変えたい", "oumail-pasuwado-kae"}, // Latin kept, lower case
 		{"@#!?", ""},
