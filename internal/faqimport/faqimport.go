@@ -68,12 +68,23 @@ func Read(path string, data []byte) ([]Item, catalogue.Problems) {
 		}
 		items = readPlain(text)
 	}
-	for i := range items {
-		items[i].File = filepath.Base(path)
-		if items[i].Lang == "" {
-			items[i].Lang = language(items[i].Question + items[i].Answer)
+	// An item is updated by its key on the next import: two items of one
+	// key would write over each other's draft.
+	seen := map[string]int{}
+	kept := items[:0]
+	for _, it := range items {
+		if line, ok := seen[it.Key]; ok {
+			ps = append(ps, problemf(path, it.Line, "the item %q is also on line %d; give each its own number or question", clip(it.Key), line))
+			continue
 		}
+		seen[it.Key] = it.Line
+		it.File = filepath.Base(path)
+		if it.Lang == "" {
+			it.Lang = language(it.Question + it.Answer)
+		}
+		kept = append(kept, it)
 	}
+	items = kept
 	if len(items) == 0 && len(ps) == 0 {
 		ps = append(ps, catalogue.Problem{File: path, Msg: "no FAQ items found: write each question as a heading, a numbered line, a \"Q.\" paragraph or a row with a question column"})
 	}
