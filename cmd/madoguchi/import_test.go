@@ -1,8 +1,11 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // TestImportCommand runs import as the README shows it: the flag before
@@ -15,7 +18,8 @@ func TestImportCommand(t *testing.T) {
 		ja     = "../../internal/faqimport/testdata/faq-ja.csv"
 		broken = "../../internal/faqimport/testdata/broken.csv"
 	)
-	dir := t.TempDir()
+	// Into a copy of the shipped intents, as the README does it.
+	dir := testkit.CopyIntents(t, os.DirFS(intentsDir))
 	tests := []struct {
 		name string
 		args []string
@@ -31,6 +35,10 @@ func TestImportCommand(t *testing.T) {
 		{"again", []string{"import", "--out", dir, en, ja}, 0, []string{
 			en + ": 3 items: 0 new drafts, 0 updated, 3 unchanged",
 			ja + ": 3 items: 0 new drafts, 0 updated, 3 unchanged",
+		}},
+		{"lint lists the drafts", []string{"lint", dir}, 0, []string{
+			"pasuwado-wasure.yaml: draft, not answered until finished",
+			"no problems, 6 drafts (not answered)",
 		}},
 		{"broken rows", []string{"import", "--out", dir, broken}, 1, []string{
 			broken + ":3: the question is empty",
