@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf16"
 
@@ -84,7 +83,10 @@ type existing struct {
 	f    intentFile
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	notIDChar = regexp.MustCompile(`[^a-z0-9]+`)
+)
 
 // Import writes each item as a draft intent file in dir. An item imported
 // before (the same document's base name and item key) updates its draft,
@@ -156,7 +158,6 @@ func Import(dir string, items []Item) (Result, error) {
 		bySource[src] = &existing{path, data, f}
 		res.Written = append(res.Written, path)
 	}
-	sort.Strings(res.Updated)
 	return res, nil
 }
 
@@ -211,16 +212,18 @@ func dedupe(ss []string) []string {
 }
 
 // title is the question, cut with "…" where it is longer than a title
-// may be.
+// may be (in UTF-16 units, as the catalogue counts).
 func title(q string) string {
-	rs := []rune(q)
-	for len(utf16.Encode(rs)) > catalogue.MaxTitleLen {
-		rs = rs[:len(rs)-1]
-		if len(utf16.Encode(rs)) < catalogue.MaxTitleLen {
-			return string(rs) + "…"
+	if len(utf16.Encode([]rune(q))) <= catalogue.MaxTitleLen {
+		return q
+	}
+	n := 0
+	for i, r := range q {
+		if n += utf16.RuneLen(r); n > catalogue.MaxTitleLen-1 {
+			return q[:i] + "…"
 		}
 	}
-	return string(rs)
+	return q
 }
 
 // newID is the id a new draft asks for, before it is made unique.
@@ -231,23 +234,21 @@ func newID(it Item) string {
 	if id := baseID(it.Question); id != "" {
 		return id
 	}
-	key := strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(ascii(it.Key)), "-"), "-")
+	key := strings.Trim(notIDChar.ReplaceAllString(strings.ToLower(ascii(it.Key)), "-"), "-")
 	if key == "" || len(key) > 20 {
 		key = fmt.Sprint(it.Line)
 	}
 	return "faq-" + key
 }
 
-// uniqueID is id, or id with the first free "-2", "-3"… suffix.
+// uniqueID is id, or id with the first free "-2", "-3"… suffix (one is
+// free among the first len(taken)+1).
 func uniqueID(id string, taken map[string]bool) string {
-	if !taken[id] {
-		return id
+	c := id
+	for n := 2; taken[c] && n <= len(taken)+2; n++ {
+		c = fmt.Sprintf("%s-%d", id, n)
 	}
-	for n := 2; ; n++ {
-		if c := fmt.Sprintf("%s-%d", id, n); !taken[c] {
-			return c
-		}
-	}
+	return c
 }
 
 // encode writes a draft's YAML after a comment saying what it is.

@@ -254,3 +254,29 @@ test:
 		t.Errorf("got %d drafts, want the %d written", got, written)
 	}
 }
+
+func TestTitle(t *testing.T) {
+	long := strings.Repeat("あ", 60)
+	tests := []struct{ q, want string }{
+		{"Where do I sign in?", "Where do I sign in?"},
+		{strings.Repeat("a", 50), strings.Repeat("a", 50)},
+		{strings.Repeat("a", 51), strings.Repeat("a", 49) + "…"},
+		{long, strings.Repeat("あ", 49) + "…"},
+		{"😀" + long, "😀" + strings.Repeat("あ", 47) + "…"}, // an emoji is two UTF-16 units
+	}
+	for _, tt := range tests {
+		if got := title(tt.q); got != tt.want {
+			t.Errorf("title(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestUniqueID(t *testing.T) {
+	taken := map[string]bool{"sign": true, "sign-2": true, "other": true}
+	tests := []struct{ id, want string }{{"new", "new"}, {"sign", "sign-3"}, {"other", "other-2"}}
+	for _, tt := range tests {
+		if got := uniqueID(tt.id, taken); got != tt.want {
+			t.Errorf("uniqueID(%q) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}

@@ -123,7 +123,7 @@ func readTable(path string, data []byte, comma rune) ([]Item, catalogue.Problems
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		q, a := joinLines(strings.Split(get(rec, colQuestion), "\n")), get(rec, colAnswer)
+		q, a := oneLine(strings.Split(get(rec, colQuestion), "\n")), get(rec, colAnswer)
 		switch {
 		case len(rec) < len(head) && (q == "" || a == ""):
 			ps = append(ps, problemf(path, line, "the row has %d columns, the header %d: a separator (%s) is missing, or a cell with a line break or a %q is not in double quotes", len(rec), len(head), sepName(comma), comma))

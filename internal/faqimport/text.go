@@ -191,7 +191,7 @@ func firstRune(s string) rune {
 // wide reports whether r is a full-width (CJK) character, after which a
 // wrapped line goes on without a space.
 func wide(r rune) bool {
-	return isJapanese(r) || unicode.In(r, unicode.Han) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+	return isJapanese(r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
 // questionLike reports whether s reads as a question rather than a
