@@ -48,11 +48,17 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	}
 	if lang == catalogue.Japanese {
 		fmt.Fprintf(c.stdout, "%s: インテント %d 件、問題なし", dir, len(cat.Intents))
+		if len(cat.Drafts) > 0 {
+			fmt.Fprintf(c.stdout, "、下書き %d 件（回答に使われません）", len(cat.Drafts))
+		}
 		if len(warnings) > 0 {
 			fmt.Fprintf(c.stdout, "、注意 %d 件", len(warnings))
 		}
 	} else {
 		fmt.Fprintf(c.stdout, "%s: %s, no problems", dir, count(len(cat.Intents), "intent"))
+		if len(cat.Drafts) > 0 {
+			fmt.Fprintf(c.stdout, ", %s (not answered)", count(len(cat.Drafts), "draft"))
+		}
 		if len(warnings) > 0 {
 			fmt.Fprintf(c.stdout, ", %s", count(len(warnings), "warning"))
 		}

@@ -87,6 +87,7 @@ func commands() []command {
 		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
 		{"lint", "[--kustomize] [--lang ja] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
 		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
+		{"import", "--out DIR FILE...", "write draft intents from the office's FAQ documents (CSV, TSV, Markdown, HTML, text)", runImport},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--ops-addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},

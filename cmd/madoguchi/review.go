@@ -37,6 +37,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		}
 	} else {
 		review.WriteClusters(c.stdout, clusters)
+		review.WriteDrafts(c.stdout, review.Drafts(x.Catalogue()))
 	}
 	if *write == "" {
 		return nil

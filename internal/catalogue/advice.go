@@ -8,7 +8,8 @@ import "fmt"
 const RecommendedExamples = 8
 
 // Advice lists what is allowed but worth improving in a valid catalogue,
-// in the same form as Problems, so that lint can warn without failing.
+// in the same form as Problems, so that lint can warn without failing:
+// the intents with few examples, then each draft and what it still needs.
 func Advice(c *Catalogue) Problems {
 	var ps Problems
 	for _, in := range c.Intents {
@@ -20,5 +21,5 @@ func Advice(c *Catalogue) Problems {
 			}
 		}
 	}
-	return ps.sorted()
+	return append(ps.sorted(), draftAdvice(c.Drafts)...)
 }

@@ -96,6 +96,24 @@ type Intent struct {
 	Kind Kind
 	// File is the path the intent was loaded from.
 	File string
+	// Draft marks an intent that is not finished ("draft: true", as
+	// madoguchi import writes them): the catalogue keeps it in Drafts,
+	// never in Intents, so nothing answers from it.
+	Draft bool
+	// Source says where an imported intent came from, so that importing
+	// the same source again updates it; zero for an intent written by hand.
+	Source Source
+	// Needs lists, for a draft, what it still needs before it can be
+	// published: the problems Load would report without "draft: true".
+	Needs Problems
+}
+
+// Source is the place in an office's FAQ document that an intent was
+// imported from: the file's base name and the item's key in it (its
+// number or id when the document gives one, else its question).
+type Source struct {
+	File string
+	Item string
 }
 
 // Kind is what sort of thing an intent recognises.
@@ -128,7 +146,12 @@ func (in *Intent) IsSmallTalk() bool { return in.Kind == SmallTalk }
 // Catalogue is a validated, immutable set of intents and the bot settings.
 type Catalogue struct {
 	// Intents are sorted by ID. Callers must not modify them.
-	Intents  []*Intent
+	Intents []*Intent
+	// Drafts are the unfinished intents of the directory, sorted by file:
+	// loaded aside so that the matcher never sees them (a half-written
+	// intent with one example in one language would be answered with
+	// confidence it has not earned), listed for the admins to finish.
+	Drafts   []*Intent
 	Settings Settings
 	byID     map[string]*Intent
 }
@@ -163,6 +186,7 @@ func Load(dir string) (*Catalogue, error) {
 	var (
 		ps       Problems
 		intents  []*Intent
+		drafts   []*Intent
 		pos      = map[*Intent]*positions{}
 		settings Settings
 		sawSet   bool
@@ -200,6 +224,13 @@ func Load(dir string) (*Catalogue, error) {
 				continue
 			}
 			in, p, ip := parseIntent(path, data)
+			if in != nil && in.Draft {
+				// A draft's problems are what it still needs; only the
+				// ones that keep it from being read at all fail Load.
+				in.Needs = ip
+				drafts = append(drafts, in)
+				continue
+			}
 			ps = append(ps, ip...)
 			if in != nil {
 				intents = append(intents, in)
@@ -212,10 +243,18 @@ func Load(dir string) (*Catalogue, error) {
 			MsgJA: "設定ファイルがありません。配布された intents ディレクトリからコピーしてください"})
 	}
 	if len(intents) == 0 && len(ps) == 0 {
-		ps = append(ps, Problem{File: dir, Msg: "no intent files (*.yaml) found", MsgJA: "インテントのファイル（*.yaml）がありません"})
+		msg, msgJA := "no intent files (*.yaml) found", "インテントのファイル（*.yaml）がありません"
+		if len(drafts) > 0 {
+			msg = fmt.Sprintf("no published intents, only %d drafts; finish one and remove its \"draft: true\" line", len(drafts))
+			msgJA = fmt.Sprintf("公開されたインテントがなく、下書きが%d件だけです。どれかを仕上げて「draft: true」の行を消してください", len(drafts))
+		}
+		ps = append(ps, Problem{File: dir, Msg: msg, MsgJA: msgJA})
 	}
 	c, cross := assemble(intents, settings, pos)
 	ps = append(ps, cross...)
+	sort.Slice(drafts, func(i, j int) bool { return drafts[i].File < drafts[j].File })
+	c.Drafts = drafts
+	noteOverlaps(c)
 	if len(ps) > 0 {
 		return nil, ps.sorted()
 	}

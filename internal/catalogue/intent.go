@@ -88,6 +88,13 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 		{"handoff", false, func(v *yaml.Node) { in.Handoff = w.boolean(v, "handoff") }},
 		{"related", false, func(v *yaml.Node) { in.Related, pos.related = w.strList(v, "related") }},
 		{"kind", false, func(v *yaml.Node) { in.Kind = w.kind(v) }},
+		{"draft", false, func(v *yaml.Node) { in.Draft = w.boolean(v, "draft") }},
+		{"source", false, func(v *yaml.Node) {
+			w.fields(v, "source", []field{
+				{"file", true, func(v *yaml.Node) { in.Source.File, _ = w.str(v, "source file") }},
+				{"item", true, func(v *yaml.Node) { in.Source.Item, _ = w.str(v, "source item") }},
+			})
+		}},
 	})
 	if in.Handoff && in.Kind != FAQ {
 		w.addJA(root, fmt.Sprintf("a handoff intent must be of kind %q, not %q: it asks for a person", FAQ, in.Kind),

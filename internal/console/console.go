@@ -208,6 +208,7 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))
 	c.mux.Handle("GET /intents", c.signedIn(c.intentsPage))
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
+	c.mux.Handle("GET /intents/drafts", c.signedIn(c.draftsPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
 }

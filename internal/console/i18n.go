@@ -228,4 +228,12 @@ var messages = map[string][2]string{
 	"audit.created":             {"Intent “%[1]s” (%[2]s) created with %[3]d examples", "インテント「%[1]s」（%[2]s）を作成（例文 %[3]d 件）"},
 	"audit.readonly":            {"(read-only catalogue: offered as a download)", "（カタログが読み取り専用のため、ダウンロードで提供）"},
 	"record.off":                {"The record of questions is off: figures need it (serve --record=on).", "質問の記録がオフです。指標には記録が必要です（serve --record=on）。"},
+	"feedback.ratio":            {"Helpful", "役立った"},
+	"nav.intent-drafts":         {"Drafts", "下書き"},
+	"drafts.intro":              {"Imported intents that the bot does not answer from yet. Write what each still needs in its file, then delete its \"draft: true\" line.", "取り込んだインテントの下書きです。ボットはまだ回答に使いません。各ファイルに残りの内容を書き、\"draft: true\" の行を削除してください。"},
+	"drafts.file":               {"Draft", "下書き"},
+	"drafts.source":             {"Imported from", "取り込み元"},
+	"drafts.needs":              {"Still needs", "残りの作業"},
+	"drafts.ready":              {"Ready: delete \"draft: true\" to publish it", "完成: \"draft: true\" を削除すると公開されます"},
+	"drafts.none":               {"No drafts. madoguchi import writes drafts from the office's FAQ documents.", "下書きはありません。madoguchi import で、既存のFAQ文書から下書きを作れます。"},
 }
