@@ -277,6 +277,7 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 			}
 		}
 	}
+	ps = append(ps, checkRichMenu(settings.RichMenu, byID)...)
 	return &Catalogue{Intents: intents, Settings: settings, byID: byID}, ps
 }
 
