@@ -98,3 +98,25 @@ func TestMenus(t *testing.T) {
 		}
 	})
 }
+
+func TestDescribeHours(t *testing.T) {
+	set := testSettings()
+	set.Weekly[time.Wednesday] = []catalogue.Span{{Open: 9 * time.Hour, Close: 12 * time.Hour}, {Open: 13 * time.Hour, Close: 17 * time.Hour}}
+	saturday := time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC) // 12:00 in Tokyo
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		lang catalogue.Lang
+		want string
+	}{
+		{"open en", monday10, catalogue.English, "Office hours (Asia/Tokyo)\nMon–Tue: 09:00-17:00\nWed: 09:00-12:00, 13:00-17:00\nThu–Fri: 09:00-17:00\nSat–Sun: closed\nStaff are in now."},
+		{"closed ja", saturday, catalogue.Japanese, "受付時間 (Asia/Tokyo)\n月〜火: 09:00-17:00\n水: 09:00-12:00, 13:00-17:00\n木〜金: 09:00-17:00\n土〜日: 休み\nただいま受付時間外です。次の受付は 11月30日(月) 09:00 からです。"},
+		{"closed en", saturday, catalogue.English, "Office hours (Asia/Tokyo)\nMon–Tue: 09:00-17:00\nWed: 09:00-12:00, 13:00-17:00\nThu–Fri: 09:00-17:00\nSat–Sun: closed\nClosed now; staff are in from Mon 30 Nov 09:00."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DescribeHours(set, tc.now, tc.lang); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
