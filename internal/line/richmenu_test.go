@@ -220,7 +220,6 @@ func checkMenuLimits(raw []byte) []string {
 	return bad
 }
 
-
 // shippedMenu is the shipped settings' rich menu.
 func shippedMenu(t testing.TB) catalogue.RichMenu {
 	t.Helper()
