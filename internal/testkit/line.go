@@ -176,7 +176,8 @@ func (f *LINE) SetDelay(d time.Duration) {
 
 // Next waits at most 5 s for the next message call the fake accepted
 // (200, or 409 for a push already accepted) and returns it; the start-up
-// check of the token (LINEBotInfoPath) is not one.
+// check of the token (LINEBotInfoPath) and the rich menu calls are not
+// ones.
 func (f *LINE) Next(tb testing.TB) LINECall {
 	tb.Helper()
 	deadline := time.After(5 * time.Second)
