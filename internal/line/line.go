@@ -225,9 +225,10 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		r := a.dialog.Message(ctx, platform+":"+user, q)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
-			err := a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, a.messages(r)))
+			if err := a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, a.messages(r))); err != nil {
+				return err // ctx ended: no time for the menu either
+			}
 			a.followMenu(ctx, e.Source, r.Lang)
-			return err
 		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
