@@ -140,3 +140,28 @@ func TestRichMenuUnknownIntent(t *testing.T) {
 		t.Errorf("got Japanese %q, want it to name the missing intent", ps[0].In(Japanese))
 	}
 }
+
+// TestShippedRichMenu: the shipped settings have a full main menu that
+// offers the help menu and the staff, and a staff menu that ends the
+// conversation.
+func TestShippedRichMenu(t *testing.T) {
+	c, err := Load("../../intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm := c.Settings.RichMenu
+	has := func(m Menu, act MenuAction) bool {
+		for _, a := range m.Areas {
+			if a.Action == act {
+				return true
+			}
+		}
+		return false
+	}
+	if !rm.Configured || len(rm.Main.Areas) != 6 || !has(rm.Main, MenuHelp) || !has(rm.Main, MenuStaff) {
+		t.Errorf("main menu = %+v, want 6 areas with help and staff", rm.Main)
+	}
+	if len(rm.Staff.Areas) != 3 || !has(rm.Staff, MenuEnd) || !has(rm.Staff, MenuHours) {
+		t.Errorf("staff menu = %+v, want 3 areas with end and hours", rm.Staff)
+	}
+}
