@@ -95,14 +95,14 @@ type Options struct {
 	Store     Store
 	Messenger Messenger
 	Desk      Desk
+	// Menus switches the user's chat menu while they talk with staff;
+	// nil leaves menus alone.
+	Menus Menus
 	// Settings returns the current handoff settings (they change on reload).
 	Settings func() catalogue.Handoff
 	// Answers returns an intent's answer in a language, for "Send this
 	// answer"; nil disables the button's effect.
 	Answers func(intentID string, lang catalogue.Lang) (string, bool)
-	// Menus switches the user's chat menu while they talk with staff;
-	// nil leaves menus alone.
-	Menus Menus
 	// Key keys the pseudonymous handles shown to staff.
 	Key []byte
 	// Now is the clock (time.Now when nil).
