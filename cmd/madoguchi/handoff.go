@@ -23,8 +23,9 @@ type handoffWiring struct {
 // newHandoff builds the staff handoff when LINE and Slack are configured,
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
-// replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
+// replica sees every conversation. menus, when not nil, switches the
+// user's rich menu during a conversation.
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, menus *line.Menus, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -38,7 +39,12 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 		store = rc.Handoff()
 	}
 	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
+	var hm handoff.Menus // a nil *line.Menus would not be a nil interface
+	if menus != nil {
+		hm = menus
+	}
 	h, err := handoff.New(handoff.Options{
+		Menus: hm,
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
 		Answers: b.AnswerText,
 		Key:     handles,

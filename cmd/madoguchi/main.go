@@ -95,6 +95,7 @@ func commands() []command {
 		{"stats", "[--since 30d] [--json]", "figures from the record of questions", runStats},
 		{"review", "[--since 30d] [--json] [--write DIR]", "group the questions that went wrong and suggest intent changes", runReview},
 		{"record", "purge [--older-than 90d] [--yes]", "delete recorded questions older than the retention", runRecord},
+		{"line", "richmenu apply --image menu.png [--staff-image staff.png] | show | remove", "make, show or remove the LINE rich menu of the settings' rich_menu", runLine},
 		{"console-password", "< password", "print the bcrypt hash of a password read from stdin, for MADOGUCHI_CONSOLE_PASSWORD_HASH", runConsolePassword},
 	}
 }

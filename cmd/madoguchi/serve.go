@@ -135,16 +135,20 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	// One client per outside service: the adapter, the handoff and the
 	// start-up check of each platform share it.
 	var lineAPI *line.Client
+	var menus *line.Menus // with a rich_menu block in the settings
 	if cfg.line != nil {
 		if lineAPI, err = line.NewClient(*cfg.line, m); err != nil {
 			return fmt.Errorf("LINE: %w", err)
+		}
+		if b.Index().Catalogue().Settings.RichMenu.Configured {
+			menus = line.NewMenus(lineAPI, nil)
 		}
 	}
 	var slackAPI *slack.Client
 	if cfg.slack != nil {
 		slackAPI = slack.NewClient(*cfg.slack, m)
 	}
-	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, menus, slackAPI, rc, ks.Handles())
 	if err != nil {
 		return err
 	}
@@ -180,6 +184,9 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
 			la.EnableHandoff(ho.h)
+		}
+		if menus != nil {
+			la.EnableRichMenus(menus)
 		}
 		q.Start(intake.Recovering(onEventPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)

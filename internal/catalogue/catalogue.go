@@ -322,6 +322,11 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 			}
 		}
 	}
+	if pos != nil {
+		// Only a loaded settings file's menu: catalogues built in code
+		// (New) often take the shipped settings with a few intents.
+		ps = append(ps, checkRichMenu(settings.RichMenu, byID)...)
+	}
 	return &Catalogue{Intents: intents, Settings: settings, byID: byID}, ps
 }
 

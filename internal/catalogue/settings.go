@@ -32,6 +32,8 @@ type Settings struct {
 	// Record is the optional record block: retention, forget-me phrases,
 	// feedback sentences.
 	Record RecordSettings
+	// RichMenu is the optional LINE rich menu.
+	RichMenu RichMenu
 }
 
 // Office is the alumni office people are handed to.
@@ -152,6 +154,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 	}
 	m := &s.Messages
 	s.Record = DefaultRecord()
+	var richMenu *yaml.Node // read after handoff, whose block it needs
 	msg := func(name string, t *Text) field {
 		return field{name, true, func(v *yaml.Node) { *t = w.text(v, "messages "+name) }}
 	}
@@ -201,7 +204,11 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		}},
 		{"handoff", false, func(v *yaml.Node) { s.Handoff = w.parseHandoff(v) }},
 		{"record", false, func(v *yaml.Node) { s.Record = w.recordSettings(v) }},
+		{"rich_menu", false, func(v *yaml.Node) { richMenu = v }},
 	})
+	if richMenu != nil {
+		s.RichMenu = w.parseRichMenu(richMenu, s.Handoff.Configured)
+	}
 	return s, w.ps
 }
 

@@ -38,6 +38,7 @@ func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason)
 	h.metrics.closed.WithLabelValues(string(reason)).Inc()
 	h.o.Log.Info("handoff closed", "ticket", t.ID, "handle", t.Handle, "reason", reason)
 	t.Status, t.ClosedBy, t.Reason, t.Closed = StatusClosed, by, reason, now
+	h.switchMenu(ctx, t, false)
 	var errs []error
 	if err := h.o.Desk.UpdateTicket(ctx, t.Desk, t.view(false)); err != nil {
 		errs = append(errs, fmt.Errorf("update ticket: %w", err))

@@ -95,6 +95,9 @@ type Options struct {
 	Store     Store
 	Messenger Messenger
 	Desk      Desk
+	// Menus switches the user's chat menu while they talk with staff;
+	// nil leaves menus alone.
+	Menus Menus
 	// Settings returns the current handoff settings (they change on reload).
 	Settings func() catalogue.Handoff
 	// Answers returns an intent's answer in a language, for "Send this

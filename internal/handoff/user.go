@@ -119,6 +119,7 @@ func (h *Handoff) Start(ctx context.Context, u UserRef) (Reply, error) {
 	if err := h.o.Store.Release(ctx, consentKey(handle)); err != nil {
 		h.o.Log.Warn("handoff: consent not cleared", "ticket", t.ID, "err", err)
 	}
+	h.switchMenu(ctx, t, true)
 	text := tx.Opened.In(u.Lang)
 	if closed {
 		text += "\n" + h.outOfHours(set, t.Opened, u.Lang)
