@@ -130,7 +130,8 @@ func (w *walker) menuFields(n *yaml.Node, what string, m *Menu, extra ...field) 
 		return nil
 	}
 	if areas.Kind != yaml.SequenceNode {
-		w.addf(areas, "%s areas must be a list of areas, each starting with \"- \"", what)
+		w.addJA(areas, fmt.Sprintf("%s areas must be a list of areas, each starting with \"- \"", what),
+			fmt.Sprintf("%s の areas は「- 」で始まる項目の並びにしてください", what))
 		return nil
 	}
 	for _, a := range areas.Content {
@@ -225,15 +226,6 @@ func checkRichMenu(rm RichMenu, byID map[string]*Intent) Problems {
 		}
 	}
 	return ps
-}
-
-// addJA records a problem written in English and Japanese.
-func (w *walker) addJA(n *yaml.Node, en, ja string) {
-	p := Problem{File: w.file, Msg: en, MsgJA: ja}
-	if n != nil {
-		p.Line, p.Col = n.Line, n.Column
-	}
-	w.ps = append(w.ps, p)
 }
 
 // units is the length of s as LINE counts it, in UTF-16 units.
