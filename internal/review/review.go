@@ -433,6 +433,14 @@ func skeleton(c *Cluster) string {
 			en = append(en, t)
 		}
 	}
+	// Lint wants an example in each language: a placeholder to replace
+	// where the questions were all in one.
+	if len(ja) == 0 {
+		ja = []string{"（例文：この内容の質問を日本語で）"}
+	}
+	if len(en) == 0 {
+		en = []string{"(example: this question in English)"}
+	}
 	f, err := catalogue.IntentFile("new-intent", catalogue.Text{JA: "（題名）", EN: "(title)"}, catalogue.Text{JA: "（回答）", EN: "(answer)"}, ja, en)
 	if err != nil {
 		return fmt.Sprintf("# %v\n", err)
