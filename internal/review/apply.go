@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -357,4 +358,32 @@ func writeFile(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// Pending drops the questions an admin already applied or dismissed
+// (marks, by question id), so that a group leaves the review once done
+// and comes back only with new questions.
+func Pending(entries []record.Entry, marks map[string]record.ReviewMark) []record.Entry {
+	if len(marks) == 0 {
+		return entries
+	}
+	out := make([]record.Entry, 0, len(entries))
+	for _, e := range entries {
+		if _, done := marks[e.ID]; !done {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Marks are the review marks for the chosen questions, applied by who at
+// the given time.
+func Marks(choices []Choice, who string, at time.Time) []record.ReviewMark {
+	var out []record.ReviewMark
+	for _, c := range choices {
+		for _, id := range c.IDs {
+			out = append(out, record.ReviewMark{QuestionID: id, At: at, Who: who, Action: record.Applied, Intent: c.Intent})
+		}
+	}
+	return out
 }
