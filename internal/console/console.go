@@ -80,8 +80,11 @@ type Options struct {
 	Reloader   Reloader
 	Entries    Entries
 	Audit      AuditLog
-	Handoffs   Handoffs
-	Auth       Auth
+	// Marks keeps what admins did with reviewed questions; nil shows
+	// every question that went wrong, done or not.
+	Marks    Marks
+	Handoffs Handoffs
+	Auth     Auth
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -182,7 +185,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /lang", c.setLang)
 	c.mux.Handle("GET /{$}", c.signedIn(c.overview))
 	c.mux.Handle("GET /review", c.signedIn(c.reviewPage))
+	c.mux.Handle("POST /review/check", c.signedIn(c.reviewCheck))
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
+	c.mux.Handle("POST /review/dismiss", c.signedIn(c.reviewDismiss))
 	c.mux.Handle("POST /review/new", c.signedIn(c.reviewNew))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
 	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))

@@ -2,8 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,11 +9,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/evaluate"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
@@ -23,35 +24,69 @@ import (
 // clusterView is a review cluster with what its forms need.
 type clusterView struct {
 	*review.Cluster
-	Key        string
-	Preselect  string
+	// Items are its questions, each with its form fields' key.
+	Items      []itemView
 	ExamplesJA string
 	ExamplesEN string
 }
 
+// itemView is one question of a cluster: a checkbox (never preselected),
+// the text as it will be written (editable: a personal one must be edited
+// before it can be added), and the intent, the suggestion's if any.
+type itemView struct {
+	*review.Item
+	Key string
+}
+
 type choice struct{ ID, Title string }
+
+// clustersPerPage bounds a review page: each cluster lists every one of
+// its questions, and the page one list of intents.
+const clustersPerPage = 10
 
 type reviewData struct {
 	periodData
 	Clusters []clusterView
-	Intents  []choice
+	// NotOurs are the questions asked that the catalogue rightly does
+	// not answer.
+	NotOurs []string
+	Intents []choice
+	// Page is this page (1-based) of Pages.
+	Page, Pages int
+	PrevPage    int
+	NextPage    int
 }
 
-// clusterKey names a cluster by its texts, so that a form applies to the
-// questions the admin saw, not to whatever cluster now has that place.
-func clusterKey(c *review.Cluster) string {
-	texts := slices.Clone(c.Texts)
-	slices.Sort(texts)
-	sum := sha256.Sum256([]byte(strings.Join(texts, "\x00")))
-	return hex.EncodeToString(sum[:8])
+// itemKey names a question in the forms by its first recorded question,
+// so that a form applies to the question the admin saw.
+func itemKey(it *review.Item) string { return it.IDs[0] }
+
+// Marks keeps what admins did with reviewed questions (record.DB).
+type Marks interface {
+	ReviewMarks(ctx context.Context, since time.Time) (map[string]record.ReviewMark, error)
+	MarkReviewed(ctx context.Context, marks []record.ReviewMark) error
 }
 
-func (c *Console) clusters(r *http.Request, days int) ([]*review.Cluster, int, string) {
-	es, _, status, msg := c.entries(r, days)
+var _ Marks = (*record.DB)(nil)
+
+// clusters reviews the period's record, without the questions already
+// applied or dismissed; it also returns the whole record, for a change's
+// effect.
+func (c *Console) clusters(r *http.Request, days int) ([]*review.Cluster, []record.Entry, int, string) {
+	es, since, status, msg := c.entries(r, days)
 	if msg != "" {
-		return nil, status, msg
+		return nil, nil, status, msg
 	}
-	return review.Review(c.o.Bot.Index(), es), http.StatusOK, ""
+	pending := es
+	if c.o.Marks != nil {
+		marks, err := c.o.Marks.ReviewMarks(r.Context(), since)
+		if err != nil {
+			c.o.Logger.Error("console: read the review marks", "err", err)
+			return nil, nil, http.StatusInternalServerError, translator(r).S("err.readrecord")
+		}
+		pending = review.Pending(es, marks)
+	}
+	return review.Review(c.o.Bot.Index(), pending), es, http.StatusOK, ""
 }
 
 func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -60,18 +95,39 @@ func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session)
 		c.fail(w, r, s, http.StatusBadRequest, translator(r).S("err.period"), nil)
 		return
 	}
-	cs, status, msg := c.clusters(r, days)
+	cs, _, status, msg := c.clusters(r, days)
 	lang := translator(r).lang
 	d := reviewData{periodData: periodData{days, periods}}
 	for _, in := range c.o.Bot.Index().Catalogue().Intents {
 		d.Intents = append(d.Intents, choice{in.ID, in.Title.In(lang)})
 	}
+	var shown []*review.Cluster
 	for _, cl := range cs {
-		v := clusterView{Cluster: cl, Key: clusterKey(cl), Preselect: cl.Intent}
-		if v.Preselect == "" {
-			v.Preselect = cl.Nearest
+		if cl.Suggestion == review.OutOfScope {
+			d.NotOurs = append(d.NotOurs, cl.Texts...)
+			continue
 		}
-		ja, en := splitLangs(cl.Texts)
+		shown = append(shown, cl)
+	}
+	d.Pages = max(1, (len(shown)+clustersPerPage-1)/clustersPerPage)
+	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	d.Page = min(max(d.Page, 1), d.Pages)
+	if d.Page > 1 {
+		d.PrevPage = d.Page - 1
+	}
+	if d.Page < d.Pages {
+		d.NextPage = d.Page + 1
+	}
+	for _, cl := range shown[min((d.Page-1)*clustersPerPage, len(shown)):min(d.Page*clustersPerPage, len(shown))] {
+		v := clusterView{Cluster: cl}
+		var texts []string
+		for _, it := range cl.Items {
+			v.Items = append(v.Items, itemView{Item: it, Key: itemKey(it)})
+			if it.Personal == "" {
+				texts = append(texts, it.Text)
+			}
+		}
+		ja, en := splitLangs(texts)
 		v.ExamplesJA, v.ExamplesEN = strings.Join(ja, "\n"), strings.Join(en, "\n")
 		d.Clusters = append(d.Clusters, v)
 	}
@@ -106,15 +162,17 @@ type appliedData struct {
 	Problems []string
 }
 
-// outcome is what a change came to: the page to show and its status.
+// outcome is what a change came to: the page to show, its status, and
+// its template ("applied" when empty).
 type outcome struct {
 	status int
 	p      page
+	tmpl   string
 }
 
 // refused is a change refused, with lint's file:line sentences if any.
 func refused(status int, msg string, problems []string) outcome {
-	return outcome{status, page{Error: msg, Data: appliedData{Problems: problems}}}
+	return outcome{status: status, p: page{Error: msg, Data: appliedData{Problems: problems}}}
 }
 
 // refuse shows at once why a change was refused.
@@ -123,40 +181,124 @@ func (c *Console) refuse(w http.ResponseWriter, r *http.Request, s *session, sta
 	c.render(w, r, s, o.status, "applied", o.p)
 }
 
-// reviewApply adds a cluster's questions to the examples of the intent
-// the admin chose. The change is made and checked (lint, leave-one-out) in
-// a copy of the intents; only when it passes and the audit log has it are
-// the files replaced and the bot reloaded, or, for a read-only directory,
-// the changed file offered for download.
-func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session) {
+// reviewForm reads a review form: the period, and the checked questions
+// (pick) as choices, each with its text as edited (text.KEY) and, when
+// intents is set, its intent (intent.KEY). A question that looks personal
+// is refused until edited. It shows the refusal itself and returns false.
+func (c *Console) reviewForm(w http.ResponseWriter, r *http.Request, s *session, intents bool) ([]review.Choice, []record.Entry, bool) {
 	tr := translator(r)
 	days, ok := period(r)
 	if !ok {
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.period"), nil)
-		return
+		return nil, nil, false
 	}
 	if c.o.Audit == nil {
 		c.refuse(w, r, s, http.StatusForbidden, tr.S("err.noaudit"), nil)
-		return
+		return nil, nil, false
 	}
-	intent := r.PostFormValue("intent")
-	if c.o.Bot.Index().Catalogue().Intent(intent) == nil {
-		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nointent"), nil)
-		return
+	keys := r.PostForm["pick"]
+	if len(keys) == 0 {
+		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nopick"), nil)
+		return nil, nil, false
 	}
-	cs, status, msg := c.clusters(r, days)
+	cs, es, status, msg := c.clusters(r, days)
 	if msg != "" {
 		c.refuse(w, r, s, status, msg, nil)
+		return nil, nil, false
+	}
+	byKey := map[string]*review.Item{}
+	for _, cl := range cs {
+		for _, it := range cl.Items {
+			byKey[itemKey(it)] = it
+		}
+	}
+	var choices []review.Choice
+	for _, key := range keys {
+		it := byKey[key]
+		if it == nil {
+			c.refuse(w, r, s, http.StatusConflict, tr.S("err.cluster"), nil)
+			return nil, nil, false
+		}
+		ch := review.Choice{Text: strings.Join(strings.Fields(r.PostFormValue("text."+key)), " "), IDs: it.IDs}
+		if ch.Text == "" {
+			ch.Text = it.Text
+		}
+		if intents {
+			ch.Intent = r.PostFormValue("intent." + key)
+			if c.o.Bot.Index().Catalogue().Intent(ch.Intent) == nil {
+				c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nointent"), []string{ch.Text})
+				return nil, nil, false
+			}
+			if why := review.Personal(ch.Text); why != "" {
+				c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.personal"), []string{ch.Text + ": " + why})
+				return nil, nil, false
+			}
+		}
+		choices = append(choices, ch)
+	}
+	return choices, es, true
+}
+
+// planData is a change's effect, shown before it is written, with the
+// form that writes it.
+type planData struct {
+	Days     int
+	Choices  []review.Choice
+	Added    int
+	Shifts   []review.Shift
+	Figures  []figure
+	Refusals []string
+}
+
+// changeFigures are a change's figures before and after.
+func changeFigures(tr tr, ch *review.Change) []figure {
+	b, a := ch.Before, ch.After
+	return []figure{
+		{tr.S("loo"), fmt.Sprintf("%d / %d", b.LeaveOneOut.Correct, b.LeaveOneOut.InScope), fmt.Sprintf("%d / %d", a.LeaveOneOut.Correct, a.LeaveOneOut.InScope)},
+		{tr.S("loo.wrong"), fmt.Sprintf("%d / %d", b.LeaveOneOut.Wrong, b.LeaveOneOut.InScope), fmt.Sprintf("%d / %d", a.LeaveOneOut.Wrong, a.LeaveOneOut.InScope)},
+		{tr.S("reviewed"), fmt.Sprintf("%d / %d", b.Suggested, b.Reviewed), fmt.Sprintf("%d / %d", a.Suggested, a.Reviewed)},
+	}
+}
+
+// reviewCheck shows what adding the checked questions would do, before
+// anything is written: the recorded questions answered differently
+// (before → after), the figures, and why it is refused, if it is; its
+// page carries the form that writes it.
+func (c *Console) reviewCheck(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, es, ok := c.reviewForm(w, r, s, true)
+	if !ok {
 		return
 	}
-	key := r.PostFormValue("key")
-	i := slices.IndexFunc(cs, func(cl *review.Cluster) bool { return clusterKey(cl) == key })
-	if i < 0 {
-		c.refuse(w, r, s, http.StatusConflict, tr.S("err.cluster"), nil)
+	days, _ := period(r)
+	c.background(w, r, s, func(ctx context.Context) outcome {
+		if err := ctx.Err(); err != nil {
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		ch, err := review.Plan(c.o.IntentsDir, es, choices, nil)
+		if err != nil {
+			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, c.o.IntentsDir))
+		}
+		d := planData{Days: days, Choices: choices, Added: ch.Added, Shifts: ch.Shifts, Figures: changeFigures(tr, ch), Refusals: ch.Refusals}
+		return outcome{status: http.StatusOK, p: page{Data: d}, tmpl: "reviewplan"}
+	})
+}
+
+// reviewApply adds the checked questions to the examples of the intents
+// the admin chose. The change is made and checked (lint, the effect on
+// the record, leave-one-out) in a copy of the intents; a change that
+// makes the catalogue worse is refused unless the admin overrides it
+// explicitly. Only when it passes and the audit log has it are the files
+// replaced, the bot reloaded (or, for a read-only directory, the changed
+// file offered for download) and the questions marked applied, so that
+// they leave the review.
+func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, es, ok := c.reviewForm(w, r, s, true)
+	if !ok {
 		return
 	}
-	cl := *cs[i]
-	cl.Suggestion, cl.Intent = review.AddExamples, intent
+	override := r.PostFormValue("override") == "1"
 	c.background(w, r, s, func(ctx context.Context) outcome {
 		c.changing.Lock()
 		defer c.changing.Unlock()
@@ -166,18 +308,59 @@ func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 		defer os.RemoveAll(tmp)
-		a, err := review.Apply(tmp, []*review.Cluster{&cl})
+		ch, err := review.Plan(tmp, es, choices, nil)
 		if err != nil {
 			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
 		}
-		d := appliedData{Added: a.Added, Figures: []figure{
-			{tr.S("loo"), pct1(a.Before.LeaveOneOut.Accuracy()), pct1(a.After.LeaveOneOut.Accuracy())},
-			{tr.S("loo.wrong"), pct1(a.Before.LeaveOneOut.WrongRate()), pct1(a.After.LeaveOneOut.WrongRate())},
-			{tr.S("reviewed"), fmt.Sprintf("%d / %d", a.Before.Suggested, a.Before.Reviewed), fmt.Sprintf("%d / %d", a.After.Suggested, a.After.Reviewed)},
-		}}
-		what := fmt.Sprintf("added %d examples to %s: %q", a.Added, intent, cl.Texts)
-		return c.commit(ctx, tr, s, a.Files, "review.add-examples", what, d)
+		if len(ch.Refusals) > 0 && !override {
+			return refused(http.StatusConflict, tr.S("err.worse"), ch.Refusals)
+		}
+		files, err := ch.Write(tmp, true)
+		if err != nil {
+			c.o.Logger.Error("console: write the change", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		d := appliedData{Added: ch.Added, Figures: changeFigures(tr, ch)}
+		var what []string
+		for _, ch := range choices {
+			what = append(what, ch.Intent+" ← 「"+ch.Text+"」")
+		}
+		detail := fmt.Sprintf("added %d examples: %s", ch.Added, strings.Join(what, ", "))
+		if override && len(ch.Refusals) > 0 {
+			detail += fmt.Sprintf(" (overriding %d refusals)", len(ch.Refusals))
+		}
+		out := c.commit(ctx, tr, s, files, "review.add-examples", detail, d)
+		if out.status == http.StatusOK && c.o.Marks != nil {
+			if err := c.o.Marks.MarkReviewed(ctx, review.Marks(choices, s.user, c.o.Now())); err != nil {
+				c.o.Logger.Error("console: mark the applied questions", "err", err)
+			}
+		}
+		return out
 	})
+}
+
+// reviewDismiss marks the checked questions as looked at and not wanted:
+// they leave the review.
+func (c *Console) reviewDismiss(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, _, ok := c.reviewForm(w, r, s, false)
+	if !ok {
+		return
+	}
+	if c.o.Marks == nil {
+		c.refuse(w, r, s, http.StatusForbidden, tr.S("err.noaudit"), nil)
+		return
+	}
+	if err := c.o.Marks.MarkReviewed(r.Context(), review.Dismissals(choices, s.user, c.o.Now())); err != nil {
+		c.o.Logger.Error("console: mark the dismissed questions", "err", err)
+		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
+		return
+	}
+	if err := c.audit(r.Context(), s, "review.dismiss", fmt.Sprintf("dismissed %d questions", len(choices))); err != nil {
+		c.o.Logger.Error("console: audit", "err", err)
+	}
+	days, _ := period(r)
+	http.Redirect(w, r, fmt.Sprintf("/review?days=%d", days), http.StatusSeeOther)
 }
 
 // commit writes the changed files (paths in a temporary copy) into the
@@ -215,7 +398,7 @@ func (c *Console) commit(ctx context.Context, tr tr, s *session, files []string,
 		d.Reload = &st
 	}
 	c.o.Logger.Info("console: change applied", "action", action, "files", d.Files, "read_only", d.ReadOnly)
-	return outcome{http.StatusOK, page{Data: d}}
+	return outcome{status: http.StatusOK, p: page{Data: d}}
 }
 
 // problemLines turns an error from Apply or Load into lint's sentences,
@@ -268,6 +451,12 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
+	for _, ex := range append(slices.Clone(exJA), exEN...) {
+		if why := review.Personal(ex); why != "" {
+			c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.personal"), []string{ex + ": " + why})
+			return
+		}
+	}
 	name := id + ".yaml"
 	if _, err := os.Stat(filepath.Join(c.o.IntentsDir, name)); err == nil || c.o.Bot.Index().Catalogue().Intent(id) != nil {
 		c.refuse(w, r, s, http.StatusConflict, tr.S("err.exists"), nil)
@@ -300,6 +489,23 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		if err != nil {
 			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
 		}
+		files := []string{path}
+		// The Kustomization beside the intents lists every file (for
+		// Kubernetes): the new one joins it, or lint --kustomize fails.
+		kpath := filepath.Join(tmp, catalogue.KustomizationFile)
+		if k, err := os.ReadFile(kpath); err == nil {
+			k, err = review.AddToKustomization(k, name)
+			if err == nil {
+				err = os.WriteFile(kpath, k, 0o644)
+			}
+			if err != nil {
+				return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), []string{catalogue.KustomizationFile + ": " + err.Error()})
+			}
+			if ps := catalogue.KustomizationProblems(tmp); len(ps) > 0 {
+				return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(ps, tmp))
+			}
+			files = append(files, kpath)
+		}
 		before, err := leaveOneOut(ctx, c.o.Bot.Index().Catalogue())
 		if err != nil {
 			c.o.Logger.Error("console: leave-one-out", "err", err)
@@ -314,7 +520,7 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 			{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
 			{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
 		}}
-		return c.commit(ctx, tr, s, []string{path}, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
+		return c.commit(ctx, tr, s, files, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
 	})
 }
 

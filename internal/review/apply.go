@@ -379,10 +379,24 @@ func Pending(entries []record.Entry, marks map[string]record.ReviewMark) []recor
 // Marks are the review marks for the chosen questions, applied by who at
 // the given time.
 func Marks(choices []Choice, who string, at time.Time) []record.ReviewMark {
+	return marks(choices, who, at, record.Applied)
+}
+
+// Dismissals are the review marks for suggestions the admin does not
+// want, dismissed by who at the given time.
+func Dismissals(choices []Choice, who string, at time.Time) []record.ReviewMark {
+	return marks(choices, who, at, record.Dismissed)
+}
+
+func marks(choices []Choice, who string, at time.Time, action string) []record.ReviewMark {
 	var out []record.ReviewMark
 	for _, c := range choices {
 		for _, id := range c.IDs {
-			out = append(out, record.ReviewMark{QuestionID: id, At: at, Who: who, Action: record.Applied, Intent: c.Intent})
+			m := record.ReviewMark{QuestionID: id, At: at, Who: who, Action: action}
+			if action == record.Applied {
+				m.Intent = c.Intent
+			}
+			out = append(out, m)
 		}
 	}
 	return out
