@@ -338,9 +338,12 @@ func (c *Cluster) suggest(x *match.Index) {
 		v := c.votes[ids[0]]
 		c.Nearest, c.Score, c.Picked = ids[0], v.score/float64(v.n), v.picked > 0
 	}
-	counts := map[string]int{}
 	for _, it := range c.Items {
 		it.suggest(x)
+	}
+	confirm(x, c.Items)
+	counts := map[string]int{}
+	for _, it := range c.Items {
 		if it.Intent != "" {
 			counts[it.Intent]++
 		}
@@ -368,19 +371,18 @@ func Suggestable(in *catalogue.Intent) bool {
 	return in != nil && in.Kind == catalogue.FAQ && !in.Handoff
 }
 
-// suggest decides the item's intent by the matcher's own decision on it
-// now. An intent users picked when asked back is suggested when the
-// matcher still offers it (at least the floor); otherwise only a question
-// the matcher asks back about, whose best candidate clears the answering
-// threshold (it lost only on the margin to a rival), and not one an
-// answer to which got a 👎. Escalated questions are never suggested for
-// their nearest intent: below the floor it is too often wrong, and a
-// wrong confident answer is worse than an honest escalation.
+// suggest picks the item's candidate intent: one users picked when asked
+// back, most picked first, when the matcher still offers it (at least the
+// floor), it is an FAQ answer, and no answer to it got a 👎. The matcher's
+// scores alone are not enough (measured on the development sets, the best
+// candidate of a question asked back is the right intent little more than
+// half the time), nor is an escalated question's nearest intent: a wrong
+// confident answer is worse than an honest escalation. Cluster.suggest
+// then keeps the candidate only if the matcher would answer the question
+// with it once added (see confirm).
 func (it *Item) suggest(x *match.Index) {
 	t := x.Catalogue().Settings.Matching
 	e := x.Explain(it.Text)
-	r := e.Result
-	var pick *match.Candidate
 	picked := make([]string, 0, len(it.picked))
 	for id := range it.picked {
 		picked = append(picked, id)
@@ -390,26 +392,65 @@ func (it *Item) suggest(x *match.Index) {
 		return a > b || a == b && picked[i] < picked[j]
 	})
 	for _, id := range picked {
-		i := slices.IndexFunc(r.Candidates, func(c match.Candidate) bool { return c.Intent.ID == id })
-		if i >= 0 && Suggestable(r.Candidates[i].Intent) && r.Candidates[i].Score >= t.Floor && !it.rejected[id] {
-			pick = &r.Candidates[i]
-			break
+		i := slices.IndexFunc(e.Result.Candidates, func(c match.Candidate) bool { return c.Intent.ID == id })
+		if i < 0 {
+			continue
 		}
-	}
-	if pick == nil && r.Decision == match.Clarify && len(r.Candidates) > 0 {
-		top := &r.Candidates[0]
-		if Suggestable(top.Intent) && !top.Doubt && top.Score >= t.Answer && !it.rejected[top.Intent.ID] {
-			pick = top
+		c := e.Result.Candidates[i]
+		if !Suggestable(c.Intent) || c.Score < t.Floor || it.rejected[id] {
+			continue
 		}
-	}
-	if pick == nil {
+		it.Intent, it.Confidence = id, c.Score
+		it.Evidence = &Evidence{Picked: it.picked[id]}
+		for _, ec := range e.Candidates {
+			if ec.Intent == id {
+				it.Evidence.Example, it.Evidence.Similarity, it.Evidence.Matched = ec.BestExample, ec.Best, ec.Matched
+			}
+		}
 		return
 	}
-	it.Intent, it.Confidence = pick.Intent.ID, pick.Score
-	it.Evidence = &Evidence{Picked: it.picked[it.Intent]}
-	for _, ec := range e.Candidates {
-		if ec.Intent == it.Intent {
-			it.Evidence.Example, it.Evidence.Similarity, it.Evidence.Matched = ec.BestExample, ec.Best, ec.Matched
+}
+
+// confirm keeps the items' suggestions that the matcher itself would
+// answer: each intent's suggested questions are added to its examples in
+// a copy of the catalogue, and a question that is then not answered with
+// that intent (another intent's examples stay as close, or it already is
+// an example) loses its suggestion.
+func confirm(x *match.Index, items []*Item) {
+	byIntent := map[string][]*Item{}
+	var ids []string
+	for _, it := range items {
+		if it.Intent == "" {
+			continue
+		}
+		if byIntent[it.Intent] == nil {
+			ids = append(ids, it.Intent)
+		}
+		byIntent[it.Intent] = append(byIntent[it.Intent], it)
+	}
+	cat := x.Catalogue()
+	for _, id := range ids {
+		its := byIntent[id]
+		intents := slices.Clone(cat.Intents)
+		i := slices.IndexFunc(intents, func(in *catalogue.Intent) bool { return in.ID == id })
+		in := *intents[i]
+		in.Examples.JA, in.Examples.EN = slices.Clone(in.Examples.JA), slices.Clone(in.Examples.EN)
+		for _, it := range its {
+			if bot.LangOf(it.Text) == catalogue.Japanese {
+				in.Examples.JA = append(in.Examples.JA, it.Text)
+			} else {
+				in.Examples.EN = append(in.Examples.EN, it.Text)
+			}
+		}
+		intents[i] = &in
+		var after *match.Index
+		if c, err := catalogue.New(intents, cat.Settings); err == nil {
+			after = match.New(c)
+		}
+		for _, it := range its {
+			if after == nil || after.Match(it.Text).Intent() == nil || after.Match(it.Text).Intent().ID != id {
+				it.Intent, it.Confidence, it.Evidence = "", 0, nil
+			}
 		}
 	}
 }
