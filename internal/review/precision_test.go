@@ -90,7 +90,7 @@ type precision struct {
 	// before and all are the cases' figures before and with every
 	// suggestion applied; kept are those with the groups whose change
 	// does not lower a figure (as Plan refuses one), kept of groups.
-	before, all, kept evaluate.Report
+	before, all, kept  evaluate.Report
 	groups, keptGroups int
 }
 
