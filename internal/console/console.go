@@ -100,6 +100,9 @@ type Console struct {
 	// writable reports whether the intents directory can be written; a
 	// field so that tests running as root can see a read-only one.
 	writable func(dir string) bool
+	// perPage is how many groups a review page shows (clustersPerPage;
+	// a field so that tests can page a small record).
+	perPage int
 
 	// changing serializes changes to the intents: each is tried on a
 	// fresh copy of the directory, so two admins applying at once must
@@ -135,7 +138,7 @@ func New(o Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
+	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable, perPage: clustersPerPage}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

@@ -109,7 +109,8 @@ func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session)
 		}
 		shown = append(shown, cl)
 	}
-	d.Pages = max(1, (len(shown)+clustersPerPage-1)/clustersPerPage)
+	per := c.perPage
+	d.Pages = max(1, (len(shown)+per-1)/per)
 	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	d.Page = min(max(d.Page, 1), d.Pages)
 	if d.Page > 1 {
@@ -118,7 +119,7 @@ func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session)
 	if d.Page < d.Pages {
 		d.NextPage = d.Page + 1
 	}
-	for _, cl := range shown[min((d.Page-1)*clustersPerPage, len(shown)):min(d.Page*clustersPerPage, len(shown))] {
+	for _, cl := range shown[min((d.Page-1)*per, len(shown)):min(d.Page*per, len(shown))] {
 		v := clusterView{Cluster: cl}
 		var texts []string
 		for _, it := range cl.Items {
