@@ -175,6 +175,14 @@ func Review(x *match.Index, entries []record.Entry) []*Cluster {
 		}
 		best.add(x, p, terms, known, total)
 	}
+	var items []*Item
+	for _, c := range clusters {
+		for _, it := range c.Items {
+			it.suggest(x)
+			items = append(items, it)
+		}
+	}
+	confirm(x, items)
 	for _, c := range clusters {
 		c.suggest(x)
 	}
@@ -313,9 +321,9 @@ func (c *Cluster) vote(id string) *vote {
 // questions are in words the catalogue does not use: out of scope.
 const knownShare = 0.5
 
-// suggest picks the nearest intent, a suggestion for each question, and
-// what to do with the cluster: add its questions to the intent most of
-// its suggestions name; else, when its questions were escalated to topics
+// suggest picks the nearest intent and, its questions' suggestions made
+// (Item.suggest, confirm), what to do with the cluster: add its questions
+// to the intent most of its suggestions name; else, when its questions were escalated to topics
 // handled elsewhere or are in words the catalogue does not use (or far
 // below the floor), it is asked, not ours; else it needs a new intent.
 func (c *Cluster) suggest(x *match.Index) {
@@ -338,10 +346,6 @@ func (c *Cluster) suggest(x *match.Index) {
 		v := c.votes[ids[0]]
 		c.Nearest, c.Score, c.Picked = ids[0], v.score/float64(v.n), v.picked > 0
 	}
-	for _, it := range c.Items {
-		it.suggest(x)
-	}
-	confirm(x, c.Items)
 	counts := map[string]int{}
 	for _, it := range c.Items {
 		if it.Intent != "" {
@@ -377,10 +381,13 @@ func Suggestable(in *catalogue.Intent) bool {
 // scores alone are not enough (measured on the development sets, the best
 // candidate of a question asked back is the right intent little more than
 // half the time), nor is an escalated question's nearest intent: a wrong
-// confident answer is worse than an honest escalation. Cluster.suggest
-// then keeps the candidate only if the matcher would answer the question
-// with it once added (see confirm).
+// confident answer is worse than an honest escalation. Review then keeps
+// the candidate only if the matcher would answer the question with it
+// once added (see confirm).
 func (it *Item) suggest(x *match.Index) {
+	if len(it.picked) == 0 {
+		return
+	}
 	t := x.Catalogue().Settings.Matching
 	e := x.Explain(it.Text)
 	picked := make([]string, 0, len(it.picked))
@@ -412,45 +419,61 @@ func (it *Item) suggest(x *match.Index) {
 }
 
 // confirm keeps the items' suggestions that the matcher itself would
-// answer: each intent's suggested questions are added to its examples in
-// a copy of the catalogue, and a question that is then not answered with
-// that intent (another intent's examples stay as close, or it already is
-// an example) loses its suggestion.
+// answer: the suggested questions are added to their intents' examples in
+// a copy of the catalogue (all at once: one index to build, and what the
+// admin gets who applies them all), and a question that is then not
+// answered with its intent (another intent's examples stay as close, or
+// it already is an example) loses its suggestion. When the copy does not
+// validate (a question another intent has as an example), each intent's
+// questions are tried apart.
 func confirm(x *match.Index, items []*Item) {
-	byIntent := map[string][]*Item{}
-	var ids []string
+	var suggested []*Item
 	for _, it := range items {
-		if it.Intent == "" {
-			continue
+		if it.Intent != "" {
+			suggested = append(suggested, it)
 		}
-		if byIntent[it.Intent] == nil {
-			ids = append(ids, it.Intent)
-		}
-		byIntent[it.Intent] = append(byIntent[it.Intent], it)
+	}
+	if len(suggested) == 0 {
+		return
 	}
 	cat := x.Catalogue()
-	for _, id := range ids {
-		its := byIntent[id]
-		intents := slices.Clone(cat.Intents)
-		i := slices.IndexFunc(intents, func(in *catalogue.Intent) bool { return in.ID == id })
-		in := *intents[i]
-		in.Examples.JA, in.Examples.EN = slices.Clone(in.Examples.JA), slices.Clone(in.Examples.EN)
-		for _, it := range its {
-			if bot.LangOf(it.Text) == catalogue.Japanese {
-				in.Examples.JA = append(in.Examples.JA, it.Text)
-			} else {
-				in.Examples.EN = append(in.Examples.EN, it.Text)
-			}
+	intents := slices.Clone(cat.Intents)
+	copied := map[string]*catalogue.Intent{}
+	for _, it := range suggested {
+		in := copied[it.Intent]
+		if in == nil {
+			i := slices.IndexFunc(intents, func(in *catalogue.Intent) bool { return in.ID == it.Intent })
+			c := *intents[i]
+			c.Examples.JA, c.Examples.EN = slices.Clone(c.Examples.JA), slices.Clone(c.Examples.EN)
+			in, intents[i], copied[it.Intent] = &c, &c, &c
 		}
-		intents[i] = &in
-		var after *match.Index
-		if c, err := catalogue.New(intents, cat.Settings); err == nil {
-			after = match.New(c)
+		if bot.LangOf(it.Text) == catalogue.Japanese {
+			in.Examples.JA = append(in.Examples.JA, it.Text)
+		} else {
+			in.Examples.EN = append(in.Examples.EN, it.Text)
 		}
-		for _, it := range its {
-			if after == nil || after.Match(it.Text).Intent() == nil || after.Match(it.Text).Intent().ID != id {
+	}
+	c, err := catalogue.New(intents, cat.Settings)
+	if err != nil {
+		if len(copied) == 1 {
+			for _, it := range suggested {
 				it.Intent, it.Confidence, it.Evidence = "", 0, nil
 			}
+			return
+		}
+		byIntent := map[string][]*Item{}
+		for _, it := range suggested {
+			byIntent[it.Intent] = append(byIntent[it.Intent], it)
+		}
+		for _, its := range byIntent {
+			confirm(x, its)
+		}
+		return
+	}
+	after := match.New(c)
+	for _, it := range suggested {
+		if in := after.Match(it.Text).Intent(); in == nil || in.ID != it.Intent {
+			it.Intent, it.Confidence, it.Evidence = "", 0, nil
 		}
 	}
 }
