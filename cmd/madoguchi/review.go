@@ -19,7 +19,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	only := fs.String("only", "", "the suggestion `numbers` to write (1,4,7)")
 	dismiss := fs.String("dismiss", "", "mark the suggestion `numbers` as looked at and not wanted (1,4,7)")
 	force := fs.Bool("force", false, "write even when the change would make a figure worse or answer a rightly escalated question")
-	by := fs.String("by", "cli", "who decided, for the review marks")
+	by := fs.String("by", "cli", "`who` decided, for the review marks")
 	var files queryFiles
 	fs.Var(&files, "queries", "a labelled query `file` whose figures the change must not lower (as in test); may be repeated")
 	if err := parse(fs, args); err != nil {
