@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/review"
@@ -17,6 +19,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	asJSON := fs.Bool("json", false, "print JSON")
 	write := fs.String("write", "", "add the suggestions chosen with --only to the intent files in `DIR`, if lint passes and nothing gets worse")
 	only := fs.String("only", "", "the suggestion `numbers` to write (1,4,7)")
+	newIntent := fs.String("new", "", "with --write, add the intent `file` written from a group's skeleton (and list it in DIR's Kustomization)")
 	dismiss := fs.String("dismiss", "", "mark the suggestion `numbers` as looked at and not wanted (1,4,7)")
 	force := fs.Bool("force", false, "write even when the change would make a figure worse or answer a rightly escalated question")
 	by := fs.String("by", "cli", "`who` decided, for the review marks")
@@ -28,8 +31,8 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *write != "" && *only == "" {
-		return usageError{"--write needs --only: choose the numbered suggestions to write"}
+	if *write != "" && (*only == "") == (*newIntent == "") {
+		return usageError{"--write needs --only (the numbered suggestions to write) or --new (an intent file to add), not both"}
 	}
 	age, err := parseAge(*since)
 	if err != nil {
@@ -78,10 +81,6 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if *write == "" {
 		return nil
 	}
-	choices, err := chosen(clusters, *only)
-	if err != nil {
-		return err
-	}
 	var sets []review.QuerySet
 	for _, f := range files {
 		cases, err := readCases(f)
@@ -90,9 +89,24 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		}
 		sets = append(sets, review.QuerySet{Name: f, Cases: cases})
 	}
-	ch, err := review.Plan(*write, es, choices, sets)
-	if err != nil {
-		return err
+	var choices []review.Choice
+	var ch *review.Change
+	if *newIntent != "" {
+		data, err := os.ReadFile(*newIntent)
+		if err != nil {
+			return err
+		}
+		ch, err = review.PlanIntent(*write, es, filepath.Base(*newIntent), data, sets)
+		if err != nil {
+			return err
+		}
+	} else {
+		if choices, err = chosen(clusters, *only); err != nil {
+			return err
+		}
+		if ch, err = review.Plan(*write, es, choices, sets); err != nil {
+			return err
+		}
 	}
 	review.WriteChange(out, ch)
 	if _, err := ch.Write(*write, *force); err != nil {

@@ -119,4 +119,41 @@ func TestReviewAcceptance(t *testing.T) {
 	if out, _ := cmd("review", "--db", db, "--intents", dir); strings.Contains(out, "[1]") {
 		t.Errorf("after --write, the review still numbers suggestions:\n%s", out)
 	}
+
+	// A new intent written from a group's skeleton joins the
+	// Kustomization, so that lint --kustomize passes.
+	k := "kind: Kustomization\nconfigMapGenerator:\n  - name: madoguchi-intents\n    files:\n"
+	files, _ = filepath.Glob(filepath.Join(dir, "*.yaml"))
+	for _, f := range files {
+		k += "      - " + filepath.Base(f) + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Kustomization"), []byte(k), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	newFile := filepath.Join(t.TempDir(), "block-sender.yaml")
+	if err := os.WriteFile(newFile, []byte(blockSender), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cmd("review", "--db", db, "--intents", dir, "--write", dir, "--new", newFile)
+	if err != nil || !strings.Contains(out, "Adding the intent block-sender.yaml with 2 example(s)") || !strings.Contains(out, "Written.") {
+		t.Fatalf("review --write --new: %v\n%s", err, out)
+	}
+	if out, err := cmd("lint", "--kustomize", dir); err != nil {
+		t.Errorf("lint --kustomize after --new: %v\n%s", err, out)
+	}
 }
+
+// blockSender is a new intent as an admin writes it from a skeleton.
+const blockSender = `id: block-sender
+title:
+  ja: 受信拒否の設定
+  en: Blocking a sender
+examples:
+  ja:
+    - 迷惑メールの送信者を受信拒否したい
+  en:
+    - how do I block a sender
+answer:
+  ja: 設定の「受信拒否」から送信者を追加してください。
+  en: Add the sender under Settings, Blocked senders.
+`

@@ -3,6 +3,7 @@ package review
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,6 +117,8 @@ type Change struct {
 	Choices []Choice
 	// Added counts the examples added (a text an intent has is skipped).
 	Added int
+	// NewIntent is the new intent file's name, for PlanIntent.
+	NewIntent string
 	// Files are the changed intent files' new contents, by base name.
 	Files         map[string][]byte
 	Before, After Figures
@@ -166,6 +169,62 @@ func Plan(dir string, entries []record.Entry, choices []Choice, sets []QuerySet)
 	if ch.Added == 0 {
 		return ch, nil
 	}
+	if _, err := ch.try(dir, cat, entries, func(*catalogue.Catalogue) ([]evaluate.Case, error) { return reviewed, nil }, sets); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// PlanIntent plans adding a new intent file (name, with data: an intent
+// started from a group's skeleton) to the intents in dir, with the
+// Kustomization beside them, if any, listing it, and measures it as Plan
+// does. Its examples must not look personal.
+func PlanIntent(dir string, entries []record.Entry, name string, data []byte, sets []QuerySet) (*Change, error) {
+	cat, err := catalogue.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the intents in %s do not load: %w", dir, err)
+	}
+	if filepath.Base(name) != name || filepath.Ext(name) != ".yaml" || strings.HasPrefix(name, "_") {
+		return nil, fmt.Errorf("%q is not an intent file name (id.yaml)", name)
+	}
+	if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		return nil, fmt.Errorf("%s already exists in %s", name, dir)
+	}
+	ch := &Change{Files: map[string][]byte{name: data}, NewIntent: name}
+	if k, err := os.ReadFile(filepath.Join(dir, catalogue.KustomizationFile)); err == nil {
+		if ch.Files[catalogue.KustomizationFile], err = AddToKustomization(k, name); err != nil {
+			return nil, err
+		}
+	}
+	examples := func(after *catalogue.Catalogue) ([]evaluate.Case, error) {
+		var cases []evaluate.Case
+		for _, in := range after.Intents {
+			if filepath.Base(in.File) != name {
+				continue
+			}
+			for _, ex := range append(slices.Clone(in.Examples.JA), in.Examples.EN...) {
+				if why := Personal(ex); why != "" {
+					return nil, fmt.Errorf("%s: %q cannot be an example: %s; edit it first", name, ex, why)
+				}
+				cases = append(cases, evaluate.Case{Query: ex, Accept: []string{in.ID}, Kind: evaluate.InScope, Source: name})
+			}
+		}
+		ch.Added = len(cases)
+		return cases, nil
+	}
+	if _, err := ch.try(dir, cat, entries, examples, sets); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// try loads the intents in dir with the change's files in a temporary
+// copy (lint, and the Kustomization's check when the change has one),
+// then fills in the recorded questions answered differently, the figures
+// before and after over the examples of the catalogue before and over
+// reviewed (the cases the change is for, read from the changed
+// catalogue), and the refusals.
+func (ch *Change) try(dir string, cat *catalogue.Catalogue, entries []record.Entry, reviewed func(*catalogue.Catalogue) ([]evaluate.Case, error), sets []QuerySet) (*catalogue.Catalogue, error) {
 	tmp, err := os.MkdirTemp("", "madoguchi-review")
 	if err != nil {
 		return nil, fmt.Errorf("try the change: %w", err)
@@ -182,6 +241,18 @@ func Plan(dir string, entries []record.Entry, choices []Choice, sets []QuerySet)
 		}
 		return nil, fmt.Errorf("the changed intents do not load, so nothing was written: %w", err)
 	}
+	if k, ok := ch.Files[catalogue.KustomizationFile]; ok {
+		if err := os.WriteFile(filepath.Join(tmp, catalogue.KustomizationFile), k, 0o644); err != nil {
+			return nil, fmt.Errorf("try the change: %w", err)
+		}
+		if ps := catalogue.KustomizationProblems(tmp); len(ps) > 0 {
+			return nil, fmt.Errorf("the changed Kustomization fails lint --kustomize, so nothing was written:\n%s", strings.ReplaceAll(ps.Error(), tmp+string(filepath.Separator), ""))
+		}
+	}
+	cases, err := reviewed(after)
+	if err != nil {
+		return nil, err
+	}
 	bx, ax := match.New(cat), match.New(after)
 	ch.Shifts = shifts(bx, ax, entries)
 	for _, s := range ch.Shifts {
@@ -189,14 +260,14 @@ func Plan(dir string, entries []record.Entry, choices []Choice, sets []QuerySet)
 			ch.Refusals = append(ch.Refusals, fmt.Sprintf("%q was rightly escalated (asked, not ours) and would now get %s", s.Text, s.After))
 		}
 	}
-	if ch.Before, err = measure(bx, reviewed, sets); err != nil {
+	if ch.Before, err = measure(bx, cases, sets); err != nil {
 		return nil, err
 	}
-	if ch.After, err = measure(ax, reviewed, sets); err != nil {
+	if ch.After, err = measure(ax, cases, sets); err != nil {
 		return nil, err
 	}
 	ch.Refusals = append(ch.Refusals, lower(cat.Settings, ch.Before, ch.After)...)
-	return ch, nil
+	return after, nil
 }
 
 func kindOf(in *catalogue.Intent) string {
@@ -321,11 +392,16 @@ func (ch *Change) Write(dir string, force bool) ([]string, error) {
 }
 
 // copyYAML copies dir's YAML files into tmp, with changed contents where
-// given.
+// given, and the changed YAML files dir does not have yet.
 func copyYAML(dir, tmp string, changed map[string][]byte) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return err
+	}
+	for name := range changed {
+		if path := filepath.Join(dir, name); filepath.Ext(name) == ".yaml" && !slices.Contains(files, path) {
+			files = append(files, path)
+		}
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
@@ -343,14 +419,19 @@ func copyYAML(dir, tmp string, changed map[string][]byte) error {
 }
 
 // writeFile replaces path in one step (a temporary file renamed over it),
-// so that a running bot's watcher never reads half a file.
+// so that a running bot's watcher never reads half a file; a new file is
+// created readable by all.
 func writeFile(path string, data []byte) error {
+	perm := os.FileMode(0o644)
 	info, err := os.Stat(path)
-	if err != nil {
+	switch {
+	case err == nil:
+		perm = info.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, info.Mode().Perm()); err != nil {
+	if err := os.WriteFile(tmp, data, perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

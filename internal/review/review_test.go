@@ -341,3 +341,51 @@ func TestSkeletonLints(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanIntent: a new intent file is added with the Kustomization in
+// step; one with a personal example is refused until edited.
+func TestPlanIntent(t *testing.T) {
+	t.Parallel()
+	dir := testkit.Intents(t)
+	k := "kind: Kustomization\nconfigMapGenerator:\n  - name: madoguchi-intents\n    files:\n"
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	for _, f := range files {
+		k += "      - " + filepath.Base(f) + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, catalogue.KustomizationFile), []byte(k), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	intent := func(exJA string) []byte {
+		f, err := catalogue.IntentFile("block-sender", catalogue.Text{JA: "受信拒否", EN: "Blocking a sender"}, catalogue.Text{JA: "設定から追加してください。", EN: "Add it in the settings."},
+			[]string{exJA}, []string{"how do I block a sender"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if _, err := PlanIntent(dir, nil, "block-sender.yaml", intent("<name>からのメールを受信拒否したい"), nil); err == nil || !strings.Contains(err.Error(), "edit it first") {
+		t.Errorf("PlanIntent with a placeholder = %v, want a refusal", err)
+	}
+	if _, err := PlanIntent(dir, nil, "../block-sender.yaml", intent("迷惑メールを受信拒否したい"), nil); err == nil {
+		t.Error("PlanIntent accepted a path for a name")
+	}
+	ch, err := PlanIntent(dir, nil, "block-sender.yaml", intent("迷惑メールを受信拒否したい"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Added != 2 || ch.After.Suggested != 2 || len(ch.Refusals) != 0 {
+		t.Errorf("added %d, answered %d of the new examples, refusals %q; want 2, 2, none", ch.Added, ch.After.Suggested, ch.Refusals)
+	}
+	if _, err := ch.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if ps := catalogue.KustomizationProblems(dir); len(ps) != 0 {
+		t.Errorf("after: %v", ps)
+	}
+	if cat, err := catalogue.Load(dir); err != nil || cat.Intent("block-sender") == nil {
+		t.Errorf("after: %v, want block-sender loaded", err)
+	}
+	if _, err := PlanIntent(dir, nil, "block-sender.yaml", intent("迷惑メールを受信拒否したい"), nil); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("PlanIntent over an existing file = %v", err)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
 
 // WriteClusters prints the review's clusters for an admin: each group's
@@ -82,7 +84,14 @@ func WriteChange(w io.Writer, ch *Change) {
 		fmt.Fprintln(w, "Nothing to write: the intents already have these examples.")
 		return
 	}
-	fmt.Fprintf(w, "Adding %d example(s); lint passed.\n", ch.Added)
+	if ch.NewIntent != "" {
+		fmt.Fprintf(w, "Adding the intent %s with %d example(s); lint passed.\n", ch.NewIntent, ch.Added)
+		if _, ok := ch.Files[catalogue.KustomizationFile]; ok {
+			fmt.Fprintf(w, "  and listing it in %s (lint --kustomize passes)\n", catalogue.KustomizationFile)
+		}
+	} else {
+		fmt.Fprintf(w, "Adding %d example(s); lint passed.\n", ch.Added)
+	}
 	for _, c := range ch.Choices {
 		fmt.Fprintf(w, "  %s ← %q\n", c.Intent, c.Text)
 	}
