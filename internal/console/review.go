@@ -15,7 +15,6 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/evaluate"
 	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/review"
@@ -416,8 +415,6 @@ func problemLines(err error, tmp string) []string {
 	return strings.Split(strings.ReplaceAll(err.Error(), tmp+string(filepath.Separator), ""), "\n")
 }
 
-func pct1(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-
 // intentID is what an intent id may be: it becomes a file name.
 var intentID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
@@ -432,8 +429,10 @@ func lines(s string) []string {
 	return out
 }
 
-// reviewNew writes a new intent from the form, after lint and the
-// leave-one-out test passed on a copy of the intents with it.
+// reviewNew writes a new intent from the form (and lists it in the
+// Kustomization beside the intents), after lint and the measures of
+// review.PlanIntent passed on a copy of the intents with it: a change
+// that makes the catalogue worse needs the admin's explicit override.
 func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) {
 	tr := translator(r)
 	if c.o.Audit == nil {
@@ -468,6 +467,17 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
+	days, ok := period(r)
+	if !ok {
+		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.period"), nil)
+		return
+	}
+	es, _, status, msg := c.entries(r, days)
+	if status != http.StatusOK {
+		c.refuse(w, r, s, status, msg, nil)
+		return
+	}
+	override := r.PostFormValue("override") == "1"
 	c.background(w, r, s, func(ctx context.Context) outcome {
 		c.changing.Lock()
 		defer c.changing.Unlock()
@@ -481,60 +491,27 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 		defer os.RemoveAll(tmp)
-		path := filepath.Join(tmp, name)
-		if err := os.WriteFile(path, file, 0o644); err != nil {
-			c.o.Logger.Error("console: write the new intent", "err", err)
-			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
-		}
-		after, err := catalogue.Load(tmp)
+		// Linted and measured as review --write --new does, with the
+		// Kustomization beside the intents (for Kubernetes) listing it.
+		ch, err := review.PlanIntent(tmp, es, name, file, nil)
 		if err != nil {
 			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
 		}
-		files := []string{path}
-		// The Kustomization beside the intents lists every file (for
-		// Kubernetes): the new one joins it, or lint --kustomize fails.
-		kpath := filepath.Join(tmp, catalogue.KustomizationFile)
-		if k, err := os.ReadFile(kpath); err == nil {
-			k, err = review.AddToKustomization(k, name)
-			if err == nil {
-				err = os.WriteFile(kpath, k, 0o644)
-			}
-			if err != nil {
-				return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), []string{catalogue.KustomizationFile + ": " + err.Error()})
-			}
-			if ps := catalogue.KustomizationProblems(tmp); len(ps) > 0 {
-				return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(ps, tmp))
-			}
-			files = append(files, kpath)
+		if len(ch.Refusals) > 0 && !override {
+			return refused(http.StatusConflict, tr.S("err.worse"), ch.Refusals)
 		}
-		before, err := leaveOneOut(ctx, c.o.Bot.Index().Catalogue())
+		files, err := ch.Write(tmp, true)
 		if err != nil {
-			c.o.Logger.Error("console: leave-one-out", "err", err)
+			c.o.Logger.Error("console: write the new intent", "err", err)
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
-		a, err := leaveOneOut(ctx, after)
-		if err != nil {
-			c.o.Logger.Error("console: leave-one-out", "err", err)
-			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		d := appliedData{Added: ch.Added, Figures: changeFigures(tr, ch)}
+		detail := fmt.Sprintf("created intent %s with %d examples", id, d.Added)
+		if override && len(ch.Refusals) > 0 {
+			detail += fmt.Sprintf(" (overriding %d refusals)", len(ch.Refusals))
 		}
-		d := appliedData{Added: len(exJA) + len(exEN), Figures: []figure{
-			{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
-			{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
-		}}
-		return c.commit(ctx, tr, s, files, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
+		return c.commit(ctx, tr, s, files, "review.new-intent", detail, d)
 	})
-}
-
-// leaveOneOut runs the leave-one-out test of a catalogue.
-func leaveOneOut(ctx context.Context, cat *catalogue.Catalogue) (evaluate.Report, error) {
-	if err := ctx.Err(); err != nil {
-		return evaluate.Report{}, err
-	}
-	loo, _, err := evaluate.LeaveOneOut(cat)
-	if err != nil {
-		return evaluate.Report{}, fmt.Errorf("leave-one-out: %w", err)
-	}
-	return evaluate.Summarize(loo), nil
 }
 
 // copyIntents copies the intents directory's files into a new temporary
