@@ -35,7 +35,7 @@ func WriteClusters(w io.Writer, clusters []*Cluster) {
 		case AddExamples:
 			fmt.Fprintf(w, "   → add the numbered questions you choose as examples (review --write DIR --only N,…)\n")
 		case NewIntent:
-			fmt.Fprintf(w, "   → a new intent, for example intents/new-intent.yaml (also add it to intents/Kustomization):\n%s", indentLines(c.Skeleton, "       "))
+			fmt.Fprintf(w, "   → a new intent: save this as new-intent.yaml, write its id, titles and answer, then review --write DIR --new new-intent.yaml (which lists it in the Kustomization too):\n%s", indentLines(c.Skeleton, "       "))
 		}
 		fmt.Fprintln(w)
 	}
