@@ -279,3 +279,34 @@ func TestPrecisionDevSets(t *testing.T) {
 		measurePrecision(t, shipped, all, picks).check(t, fmt.Sprintf("%d development sets together, picks %v", len(files), picks))
 	}
 }
+
+// BenchmarkReview reviews a record of about 1,000 questions (the labelled
+// record's, asked again and again by different users, who pick when asked
+// back) over the shipped catalogue, as the console's Review page does on
+// each visit; it reports the time per recorded question.
+func BenchmarkReview(b *testing.B) {
+	f, err := os.Open("testdata/labelled.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases, err := evaluate.ReadQueries(f, "labelled.tsv")
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := catalogue.Load(shipped)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := match.New(cat)
+	var many []evaluate.Case
+	for len(many) < 1000 {
+		many = append(many, cases...)
+	}
+	es := recordOf(x, many, true)
+	b.ResetTimer()
+	for b.Loop() {
+		Review(x, es)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(es)), "ns/question")
+}
