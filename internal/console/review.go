@@ -39,6 +39,10 @@ type itemView struct {
 
 type choice struct{ ID, Title string }
 
+// maxNotOurs bounds the questions asked, not ours, that a review page
+// lists: nothing is done with them here, they are material to read.
+const maxNotOurs = 100
+
 // clustersPerPage bounds a review page: each cluster lists every one of
 // its questions, and the page one list of intents.
 const clustersPerPage = 10
@@ -47,8 +51,9 @@ type reviewData struct {
 	periodData
 	Clusters []clusterView
 	// NotOurs are the questions asked that the catalogue rightly does
-	// not answer.
-	NotOurs []string
+	// not answer (the first maxNotOurs), of NotOursTotal.
+	NotOurs      []string
+	NotOursTotal int
 	Intents []choice
 	// Page is this page (1-based) of Pages.
 	Page, Pages int
@@ -103,7 +108,8 @@ func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session)
 	var shown []*review.Cluster
 	for _, cl := range cs {
 		if cl.Suggestion == review.OutOfScope {
-			d.NotOurs = append(d.NotOurs, cl.Texts...)
+			d.NotOursTotal += len(cl.Texts)
+			d.NotOurs = append(d.NotOurs, cl.Texts[:min(len(cl.Texts), maxNotOurs-len(d.NotOurs))]...)
 			continue
 		}
 		shown = append(shown, cl)
