@@ -54,7 +54,7 @@ type reviewData struct {
 	// not answer (the first maxNotOurs), of NotOursTotal.
 	NotOurs      []string
 	NotOursTotal int
-	Intents []choice
+	Intents      []choice
 	// Page is this page (1-based) of Pages.
 	Page, Pages int
 	PrevPage    int
