@@ -93,7 +93,7 @@ func commands() []command {
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
 		{"version", "", "print the version", runVersion},
 		{"stats", "[--since 30d] [--json]", "figures from the record of questions", runStats},
-		{"review", "[--since 30d] [--json] [--write DIR]", "group the questions that went wrong and suggest intent changes", runReview},
+		{"review", "[--since 30d] [--json] [--write DIR (--only 1,4,7 | --new FILE) [--force]] [--dismiss 2,3]", "group the questions that went wrong and suggest intent changes", runReview},
 		{"record", "purge [--older-than 90d] [--yes]", "delete recorded questions older than the retention", runRecord},
 		{"line", "richmenu apply --image menu.png [--staff-image staff.png] | show | remove", "make, show or remove the LINE rich menu of the settings' rich_menu", runLine},
 		{"console-password", "< password", "print the bcrypt hash of a password read from stdin, for MADOGUCHI_CONSOLE_PASSWORD_HASH", runConsolePassword},

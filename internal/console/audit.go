@@ -25,6 +25,8 @@ type auditRow struct {
 // back to say them in the page's language with the intent's title.
 var (
 	auditAdded    = regexp.MustCompile(`^added (\d+) examples to (\S+): (.*)$`)
+	auditPicked   = regexp.MustCompile(`^added (\d+) examples: (.*)$`)
+	auditPick     = regexp.MustCompile(`([a-z0-9][a-z0-9-]*) ← 「`)
 	auditCreated  = regexp.MustCompile(`^created intent (\S+) with (\d+) examples$`)
 	auditReadOnly = " (read-only catalogue: offered as a download)"
 )
@@ -43,6 +45,16 @@ func (c *Console) auditRows(t tr, log []record.AuditEntry) []auditRow {
 		case m != nil:
 			n, _ := strconv.Atoi(m[1]) // the pattern's digits
 			r.Detail = fmt.Sprintf(t.S("audit.added"), c.title(m[2], t.lang), n, m[3])
+		case auditPicked.MatchString(detail):
+			// "added 2 examples: forward-change ← 「…」, …": each intent
+			// by its title.
+			m := auditPicked.FindStringSubmatch(detail)
+			n, _ := strconv.Atoi(m[1])
+			picks := auditPick.ReplaceAllStringFunc(m[2], func(p string) string {
+				id := strings.TrimSuffix(p, " ← 「")
+				return "“" + c.title(id, t.lang) + "” ← 「"
+			})
+			r.Detail = fmt.Sprintf(t.S("audit.picked"), n, picks)
 		default:
 			if m := auditCreated.FindStringSubmatch(detail); m != nil {
 				n, _ := strconv.Atoi(m[2])

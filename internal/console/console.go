@@ -80,8 +80,11 @@ type Options struct {
 	Reloader   Reloader
 	Entries    Entries
 	Audit      AuditLog
-	Handoffs   Handoffs
-	Auth       Auth
+	// Marks keeps what admins did with reviewed questions; nil shows
+	// every question that went wrong, done or not.
+	Marks    Marks
+	Handoffs Handoffs
+	Auth     Auth
 	// Location is the office's time zone for the times and days the pages
 	// show, when the settings' handoff time_zone does not name one (serve
 	// passes the TZ environment's zone); UTC when nil.
@@ -101,6 +104,9 @@ type Console struct {
 	// writable reports whether the intents directory can be written; a
 	// field so that tests running as root can see a read-only one.
 	writable func(dir string) bool
+	// perPage is how many groups a review page shows (clustersPerPage;
+	// a field so that tests can page a small record).
+	perPage int
 
 	// changing serializes changes to the intents: each is tried on a
 	// fresh copy of the directory, so two admins applying at once must
@@ -144,7 +150,7 @@ func New(o Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
+	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable, perPage: clustersPerPage}
 	if dev != nil {
 		c.mux.Handle(devPath+"/", dev)
 	}
@@ -201,7 +207,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /lang", c.setLang)
 	c.mux.Handle("GET /{$}", c.signedIn(c.overview))
 	c.mux.Handle("GET /review", c.signedIn(c.reviewPage))
+	c.mux.Handle("POST /review/check", c.signedIn(c.reviewCheck))
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
+	c.mux.Handle("POST /review/dismiss", c.signedIn(c.reviewDismiss))
 	c.mux.Handle("POST /review/new", c.signedIn(c.newIntent))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
 	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))

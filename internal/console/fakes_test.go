@@ -77,7 +77,7 @@ func newFixture(t testing.TB, edit func(o *Options, url string)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Logger: quiet(), Bot: f.bot, IntentsDir: f.dir, Entries: f.db, Audit: f.db,
+	o := Options{Logger: quiet(), Bot: f.bot, IntentsDir: f.dir, Entries: f.db, Audit: f.db, Marks: f.db,
 		Reloader: reload.New(quiet(), f.dir, f.bot, metrics.New(prometheus.NewRegistry())),
 		Auth:     Auth{PasswordHash: secret.Secret(hash)}}
 	// The console's URL (for the OpenID redirect) is known once its

@@ -102,7 +102,6 @@ func TestJapanesePagesInJapanese(t *testing.T) {
 	ja := []string{"Accept-Language", "ja"}
 	c := f.signIn(t)
 	const asked = "メールの転送先を変更してログインしたい"
-	key := clusterKey(clusterOf(t, f, asked))
 
 	pages := map[string]response{}
 	get := func(path string) {
@@ -113,7 +112,7 @@ func TestJapanesePagesInJapanese(t *testing.T) {
 		"/intents", "/intents/forward-change", "/intents/mailbox-quota", "/intents/nope", "/handoffs", "/download/x", "/jobs/x", "/?days=365"} {
 		get(p)
 	}
-	pages["apply"] = submit(t, c, f.srv.URL, "/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}, ja...)
+	pages["apply"] = submit(t, c, f.srv.URL, "/review/apply", picks(t, f, "forward-change", asked), ja...)
 	pages["new intent"] = submit(t, c, f.srv.URL, "/review/new", url.Values{"id": {"library-hours"}, "title_ja": {"図書館の開館時間"},
 		"title_en": {"Library opening hours"}, "answer_ja": {"図書館のページをご覧ください。"}, "answer_en": {"See the library's page."},
 		"examples_ja": {"図書館は何時まで開いていますか\n図書館の開館時間を教えて"}, "examples_en": {"When does the library open?"}}, ja...)
@@ -156,7 +155,7 @@ func TestJapanesePagesInJapanese(t *testing.T) {
 			t.Errorf("%s: the change was not made:\n%s", name, pages[name].body)
 		}
 	}
-	for _, want := range []string{"<strong>例文を追加</strong> 「転送先の変更」に例文を 2 件追加", "<strong>インテントを作成</strong> インテント「図書館の開館時間」（library-hours）を作成（例文 3 件）"} {
+	for _, want := range []string{"<strong>例文を追加</strong> 例文を 1 件追加: “転送先の変更” ← 「" + asked + "」", "<strong>インテントを作成</strong> インテント「図書館の開館時間」（library-hours）を作成（例文 3 件）"} {
 		if !strings.Contains(pages["GET /audit"].body, want) {
 			t.Errorf("the audit page lacks %q:\n%s", want, pages["GET /audit"].body)
 		}

@@ -220,7 +220,7 @@ func boolInt(b bool) int {
 }
 
 // deleteWhere deletes the questions matching cond (with args) and their
-// feedback and handoffs, in one transaction; it returns how many
+// feedback, handoffs and review marks, in one transaction; it returns how many
 // questions went.
 func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -228,7 +228,7 @@ func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, 
 		return 0, err
 	}
 	defer tx.Rollback()
-	for _, table := range []string{"feedback", "handoffs"} {
+	for _, table := range []string{"feedback", "handoffs", "review_marks"} {
 		q := "DELETE FROM " + table + " WHERE question_id IN (SELECT id FROM questions WHERE " + cond + ")"
 		if _, err := tx.ExecContext(ctx, d.bind(q), args...); err != nil {
 			return 0, err
@@ -242,22 +242,29 @@ func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, 
 	return n, tx.Commit()
 }
 
-// Forget deletes every record of user (a pseudonymous key), and scrubs
-// the database so that none of their text stays readable in its files.
+// Forget deletes every record of user (a pseudonymous key), takes their
+// questions' texts out of the audit log's details, and scrubs the
+// database so that none of their text stays readable in its files.
+// Review reads the record, so their questions leave it too.
 func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
+	audited, err := d.forgetInAudit(ctx, user)
+	if err != nil {
+		return 0, fmt.Errorf("forget a user in the audit log: %w", err)
+	}
 	n, err := d.deleteWhere(ctx, "user_key = ?", user)
 	if err != nil {
 		return 0, fmt.Errorf("forget a user: %w", err)
 	}
-	if n > 0 {
-		if err := d.scrub(ctx); err != nil {
+	if n > 0 || audited {
+		if err := d.scrub(ctx, audited); err != nil {
 			return n, fmt.Errorf("forget a user: %w", err)
 		}
 	}
 	return n, nil
 }
 
-// scrub makes deleted rows unreadable in the database's files.
+// scrub makes deleted rows unreadable in the database's files (with
+// audit, the audit details Forget rewrote too).
 //
 // SQLite: secure_delete (set on every connection) zeroes the deleted
 // cells, but in WAL mode the zeroed pages go to the write-ahead log while
@@ -276,10 +283,15 @@ func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
 // while it runs (the recorder's writes wait in its buffer, reads wait);
 // feedback and handoffs hold no text. What PostgreSQL's write-ahead log
 // and the operator's backups hold ages out with them (see the README).
-func (d *DB) scrub(ctx context.Context) error {
+func (d *DB) scrub(ctx context.Context, audit bool) error {
 	if d.postgres {
 		if _, err := d.db.ExecContext(ctx, "VACUUM FULL questions"); err != nil {
 			return fmt.Errorf("rewrite the questions table without the deleted rows: %w", err)
+		}
+		if audit {
+			if _, err := d.db.ExecContext(ctx, "VACUUM FULL audit"); err != nil {
+				return fmt.Errorf("rewrite the audit table without the forgotten texts: %w", err)
+			}
 		}
 		return nil
 	}
@@ -308,7 +320,7 @@ func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 		}
 	}
 	if n > 0 {
-		if err := d.scrub(ctx); err != nil {
+		if err := d.scrub(ctx, false); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
 	}
