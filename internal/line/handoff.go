@@ -58,6 +58,9 @@ func (a *Adapter) handoffText(ctx context.Context, qe intake.Event, e webhook.Me
 		return false, nil
 	}
 	r, herr := a.ho.h.FromUser(ctx, u, text)
+	if herr == nil {
+		a.keepReadToken(ctx, u, qe.Payload)
+	}
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
 
@@ -79,6 +82,9 @@ func (a *Adapter) handoffNonText(ctx context.Context, qe intake.Event, e webhook
 		kind = e.Message.GetType()
 	}
 	r, herr := a.ho.h.FromUserNonText(ctx, u, kind)
+	if herr == nil {
+		a.keepReadToken(ctx, u, qe.Payload)
+	}
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
 
