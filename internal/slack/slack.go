@@ -130,6 +130,16 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 		Type string `json:"type"`
 	}
 	json.Unmarshal(ev.Payload, &head)
+	if head.Type == string(slack.InteractionTypeMessageAction) {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
+			return a.unreadable(ev, err)
+		}
+		if req, ok := a.draftShortcut(cb); ok {
+			return a.shortcutDraft(ctx, cb, req)
+		}
+		return nil
+	}
 	if head.Type == string(slack.InteractionTypeBlockActions) {
 		var cb slack.InteractionCallback
 		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
