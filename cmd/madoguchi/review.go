@@ -29,14 +29,19 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		return err
 	}
 	clusters := review.Review(x, es)
+	drafts, err := c.drafts(ctx, rc)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(clusters); err != nil {
+		if err := enc.Encode(review.Report{Clusters: clusters, FromStaff: drafts}); err != nil {
 			return err
 		}
 	} else {
 		review.WriteClusters(c.stdout, clusters)
+		review.WriteDrafts(c.stdout, drafts)
 	}
 	if *write == "" {
 		return nil
