@@ -81,7 +81,9 @@ type Options struct {
 	Entries    Entries
 	Audit      AuditLog
 	Handoffs   Handoffs
-	Auth       Auth
+	// Drafts are the FAQ drafts from staff; nil shows them as off.
+	Drafts StaffDrafts
+	Auth   Auth
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -190,6 +192,9 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /intents", c.signedIn(c.intentsPage))
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
+	c.mux.Handle("GET /drafts", c.signedIn(c.draftsPage))
+	c.mux.Handle("POST /drafts/{id}/publish", c.signedIn(c.draftPublish))
+	c.mux.Handle("POST /drafts/{id}/discard", c.signedIn(c.draftDiscard))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
 }
 
