@@ -200,6 +200,9 @@ func (a *Main) Open(ctx context.Context) (err error) {
 			every := cfg.handoff.sweepEvery
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
+		if rec != nil && rec.DB != nil {
+			sa.EnableHome(newHomeFigures(rec.DB, b, cfg.console))
+		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
 		if cfg.slack.SigningSecret != "" {
