@@ -36,7 +36,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(review.Report{Clusters: clusters, FromStaff: drafts}); err != nil {
+		if err := enc.Encode(review.NewReport(clusters, drafts)); err != nil {
 			return err
 		}
 	} else {

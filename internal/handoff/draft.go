@@ -15,6 +15,11 @@ import (
 // message shortcut on a staff reply takes that reply.
 const ActionDraft = "madoguchi_handoff_draft"
 
+// UserNotePrefix starts the note of a user's message in a ticket's thread,
+// which is how the desk tells the user's words from the bot's other notes
+// when it reads a thread back (ThreadReader).
+const UserNotePrefix = "💬 "
+
 // Bounds of a draft: enough of a conversation for an admin to judge,
 // never a whole day's chat.
 const (

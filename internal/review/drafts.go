@@ -26,6 +26,18 @@ type Report struct {
 	FromStaff []record.Draft `json:"from_staff"`
 }
 
+// NewReport is the report of clusters and drafts, with empty lists
+// rather than null when there are none.
+func NewReport(clusters []*Cluster, drafts []record.Draft) Report {
+	if clusters == nil {
+		clusters = []*Cluster{}
+	}
+	if drafts == nil {
+		drafts = []record.Draft{}
+	}
+	return Report{Clusters: clusters, FromStaff: drafts}
+}
+
 // WriteDrafts prints the drafts from staff for admins, after the
 // clusters.
 func WriteDrafts(w io.Writer, drafts []record.Draft) {

@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,6 +106,23 @@ func TestWriteDrafts(t *testing.T) {
 	for _, want := range []string{"From staff: 1 FAQ draft", "draft d1 (en, saved 2026-12-01 09:00 UTC)", `Q: "over quota?"`, `A: "Delete old mail."`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("got %q, want it to contain %q", b.String(), want)
+		}
+	}
+}
+
+func TestReportJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    Report
+		want string
+	}{
+		{"empty", NewReport(nil, nil), `{"clusters":[],"from_staff":[]}`},
+		{"a draft", NewReport(nil, []record.Draft{{ID: "d1", At: time.UnixMilli(0).UTC(), Lang: catalogue.Japanese, Questions: []string{"q"}, Answer: "a"}}),
+			`{"clusters":[],"from_staff":[{"id":"d1","at":"1970-01-01T00:00:00Z","source":"","ticket":"","lang":"ja","questions":["q"],"answer":"a","saved_by":""}]}`},
+	} {
+		got, err := json.Marshal(tc.r)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: got %s (%v), want %s", tc.name, got, err, tc.want)
 		}
 	}
 }

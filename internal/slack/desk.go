@@ -181,7 +181,7 @@ func ticketBlocks(v handoff.View) []slack.Block {
 		var b strings.Builder
 		b.WriteString("*最近の会話 / Recent conversation*\n")
 		for _, e := range v.Recent {
-			b.WriteString("> 👤 " + ticketLine(e.User) + "\n")
+			b.WriteString(recentUserPrefix + ticketLine(e.User) + "\n")
 			if e.Bot != "" {
 				b.WriteString("🤖 " + ticketLine(e.Bot) + "\n")
 			}

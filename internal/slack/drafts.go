@@ -39,7 +39,7 @@ func (d *Desk) Thread(ctx context.Context, ref handoff.DeskRef) ([]handoff.Threa
 		case m.Timestamp == ref.TS:
 			out = append(out, ticketQuestions(m)...)
 		case m.BotID != "":
-			if text, ok := strings.CutPrefix(m.Text, userNotePrefix); ok {
+			if text, ok := strings.CutPrefix(m.Text, handoff.UserNotePrefix); ok {
 				out = append(out, handoff.ThreadMessage{TS: m.Timestamp, FromUser: true, Text: unescaper.Replace(text)})
 			}
 		case m.User != "" && relayed[m.SubType]:
@@ -49,11 +49,8 @@ func (d *Desk) Thread(ctx context.Context, ref handoff.DeskRef) ([]handoff.Threa
 	return out, nil
 }
 
-// userNotePrefix starts the handoff's note of a user's message.
-const userNotePrefix = "💬 "
-
 // recentUserPrefix starts a user's line in a ticket's recent conversation
-// (ticketBlocks).
+// (ticketBlocks), which Thread reads back.
 const recentUserPrefix = "> 👤 "
 
 // ticketQuestions are the user's lines of the ticket message's recent
