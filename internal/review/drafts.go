@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -102,6 +103,13 @@ func PublishDraft(dir string, ch DraftChange) (Applied, error) {
 		}
 		changed[ch.Intent+".yaml"] = file
 		a.Added = len(reviewed)
+		// Kubernetes sees only the files its Kustomization lists.
+		kpath := filepath.Join(dir, catalogue.KustomizationFile)
+		if k, err := os.ReadFile(kpath); err == nil {
+			changed[catalogue.KustomizationFile] = listFile(k, ch.Intent+".yaml")
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return a, fmt.Errorf("read %s: %w", kpath, err)
+		}
 	} else {
 		in := cat.Intent(ch.Intent)
 		if in == nil {
@@ -224,4 +232,46 @@ func createFile(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// kustomizationItem is a file listed in a Kustomization: its indent and
+// name.
+var kustomizationItem = regexp.MustCompile(`^(\s*)- (\S+\.ya?ml)\s*(#.*)?$`)
+
+// listFile returns a Kustomization with name added to its list of files,
+// in order, with the list's indent; every other line stays as it was. A
+// Kustomization that lists no file is returned unchanged (lint
+// --kustomize then says what is missing).
+func listFile(src []byte, name string) []byte {
+	lines := strings.SplitAfter(string(src), "\n")
+	type item struct {
+		line           int
+		indent, listed string
+	}
+	var items []item
+	for i, l := range lines {
+		if m := kustomizationItem.FindStringSubmatch(strings.TrimRight(l, "\r\n")); m != nil {
+			if m[2] == name {
+				return src
+			}
+			items = append(items, item{i, m[1], m[2]})
+		}
+	}
+	if len(items) == 0 {
+		return src
+	}
+	// Before the first listed file that sorts after name, else after the last.
+	last := items[len(items)-1]
+	at, indent := last.line+1, last.indent
+	for _, it := range items {
+		if it.listed > name {
+			at, indent = it.line, it.indent
+			break
+		}
+	}
+	if !strings.HasSuffix(lines[at-1], "\n") {
+		lines[at-1] += "\n"
+	}
+	out := append(append(append([]string{}, lines[:at]...), indent+"- "+name+"\n"), lines[at:]...)
+	return []byte(strings.Join(out, ""))
 }

@@ -126,3 +126,46 @@ func TestReportJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestListFile(t *testing.T) {
+	const k = "configMapGenerator:\n  - name: x\n    files:\n      - _settings.yaml\n      - b.yaml # b\n      - d.yaml\n"
+	for _, tc := range []struct{ name, src, add, want string }{
+		{"middle", k, "c.yaml", "configMapGenerator:\n  - name: x\n    files:\n      - _settings.yaml\n      - b.yaml # b\n      - c.yaml\n      - d.yaml\n"},
+		{"after a commented item", k, "a.yaml", "configMapGenerator:\n  - name: x\n    files:\n      - _settings.yaml\n      - a.yaml\n      - b.yaml # b\n      - d.yaml\n"},
+		{"last", k, "e.yaml", k + "      - e.yaml\n"},
+		{"first", "files:\n  - b.yaml\n", "a.yaml", "files:\n  - a.yaml\n  - b.yaml\n"},
+		{"no final newline", "files:\n  - a.yaml", "b.yaml", "files:\n  - a.yaml\n  - b.yaml\n"},
+		{"listed already", k, "d.yaml", k},
+		{"no list", "resources: []\n", "a.yaml", "resources: []\n"},
+	} {
+		if got := string(listFile([]byte(tc.src), tc.add)); got != tc.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestPublishDraftListsNewIntent: a new intent is added to the
+// Kustomization beside the intents, so that lint --kustomize stays clean.
+func TestPublishDraftListsNewIntent(t *testing.T) {
+	dir := testkit.Intents(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	k := "configMapGenerator:\n  - name: madoguchi-intents\n    files:\n"
+	for _, f := range files {
+		k += "      - " + filepath.Base(f) + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, catalogue.KustomizationFile), []byte(k), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := PublishDraft(dir, DraftChange{Intent: "graduation-certificate", New: true, Examples: []string{"how do I get a graduation certificate", "卒業証明書の取り方"},
+		Title:  catalogue.Text{JA: "卒業証明書", EN: "Graduation certificate"},
+		Answer: catalogue.Text{JA: "学務課に郵送で請求してください。", EN: "Request it from the academic affairs office by post."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Files) != 2 || filepath.Base(a.Files[0]) != catalogue.KustomizationFile {
+		t.Errorf("got files %q, want the Kustomization and the new intent", a.Files)
+	}
+	if ps := catalogue.KustomizationProblems(dir); len(ps) != 0 {
+		t.Errorf("lint --kustomize after publishing: %v", ps)
+	}
+}
