@@ -121,7 +121,7 @@ var messages = map[string][2]string{
 	"drafts.existing":   {"An existing intent (add the questions as examples)", "既存のインテント（質問を例文に追加）"},
 	"drafts.replace":    {"and replace its answer with the one below", "回答も下記に置き換える"},
 	"drafts.new":        {"A new intent", "新しいインテント"},
-	"drafts.examples":   {"Examples, one a line (each goes to its language)", "例文（1行に1つ、言語ごとに振り分け）"},
+	"drafts.examples":   {"Examples, one a line (each goes to its language; a new intent needs one in each)", "例文（1行に1つ、言語ごとに振り分け。新しいインテントには日英それぞれ1つ以上）"},
 	"drafts.write":      {"write this language", "この言語を記入"},
 	"drafts.publish":    {"Check and publish", "確認して公開"},
 	"drafts.discard":    {"Discard", "破棄"},
