@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/record"
+	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
@@ -161,4 +164,42 @@ func consolePage(t *testing.T, db, path string) string {
 		t.Fatalf("sign in ended at %s (%d), want %s", res.Request.URL.Path, res.StatusCode, path)
 	}
 	return html.UnescapeString(string(body))
+}
+
+// TestMarkAsReadAcrossReplicas: the token a message leaves on one replica
+// is used once by the other, through Redis, when staff reply to the same
+// message on both (a retried event): one mark-as-read call, with the
+// latest token.
+func TestMarkAsReadAcrossReplicas(t *testing.T) {
+	srv := redistest.Start(t)
+	r := newHandoffRig(t, 2, srv.URL(), monday10)
+	r.open(t, 0)
+	thread := "1700000001.000001"
+	for i, tok := range []string{"mart-a", "mart-b"} {
+		ev := textEvent(fmt.Sprintf("m-u%d", i), fmt.Sprintf("rt-m-u%d", i), fmt.Sprintf("message %d", i))
+		ev["message"].(map[string]any)["markAsReadToken"] = tok
+		// The second gets no receipt (one per five minutes): wait for
+		// the thread, not for LINE.
+		if res := r.lines[0].post(t, webhookBody(ev)); res.StatusCode != 200 {
+			t.Fatalf("webhook status %d", res.StatusCode)
+		}
+		r.slack.Next(t)
+	}
+	var wg sync.WaitGroup
+	for k, s := range r.slks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.event(t, fmt.Sprintf("EvM-%d", k), staffEvent(thread, "1700000100.000100", "reply"), nil)
+		}()
+	}
+	wg.Wait()
+	r.slack.NextReaction(t)
+	for _, s := range r.slks {
+		s.finish(t)
+	}
+	marks := r.line.Calls(markAsReadPath)
+	if len(marks) != 1 || marks[0].Body["markAsReadToken"] != "mart-b" {
+		t.Errorf("got mark-as-read calls %+v, want one with the latest token", marks)
+	}
 }

@@ -57,10 +57,10 @@ func (a *Adapter) handoffText(ctx context.Context, qe intake.Event, e webhook.Me
 	if !ok || u.Group {
 		return false, nil
 	}
+	// The token is kept before staff can see the message, so that taking
+	// the ticket or replying to it marks it read.
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUser(ctx, u, text)
-	if herr == nil {
-		a.keepReadToken(ctx, u, qe.Payload)
-	}
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
 
@@ -81,10 +81,8 @@ func (a *Adapter) handoffNonText(ctx context.Context, qe intake.Event, e webhook
 	if e.Message != nil {
 		kind = e.Message.GetType()
 	}
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUserNonText(ctx, u, kind)
-	if herr == nil {
-		a.keepReadToken(ctx, u, qe.Payload)
-	}
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
 
