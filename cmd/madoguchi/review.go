@@ -57,17 +57,22 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		return err
 	}
 	clusters := review.Review(x, review.Pending(es, marks))
+	drafts, err := db.Drafts(ctx)
+	if err != nil {
+		return err
+	}
 	out := c.stdout
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(clusters); err != nil {
+		if err := enc.Encode(review.NewReport(clusters, drafts)); err != nil {
 			return err
 		}
 		out = c.stderr // keep stdout one JSON document
 	} else {
 		review.WriteClusters(c.stdout, clusters)
-		review.WriteDrafts(c.stdout, review.Drafts(x.Catalogue()))
+		review.WriteDrafts(c.stdout, drafts)
+		review.WriteCatalogueDrafts(c.stdout, review.CatalogueDrafts(x.Catalogue()))
 	}
 	if *dismiss != "" {
 		choices, err := chosen(clusters, *dismiss)

@@ -201,8 +201,14 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
 			sa.EnableHandoff(ho.h, cfg.handoff.channel)
+			if rec != nil && rec.DB != nil {
+				sa.EnableDrafts(ho.h.Drafts(draftRecord{rec.DB}, ho.desk))
+			}
 			every := cfg.handoff.sweepEvery
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
+		}
+		if rec != nil && rec.DB != nil {
+			sa.EnableHome(newHomeFigures(rec.DB, b, cfg.console))
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)

@@ -84,7 +84,9 @@ type Options struct {
 	// every question that went wrong, done or not.
 	Marks    Marks
 	Handoffs Handoffs
-	Auth     Auth
+	// Drafts are the FAQ drafts from staff; nil shows them as off.
+	Drafts StaffDrafts
+	Auth   Auth
 	// Location is the office's time zone for the times and days the pages
 	// show, when the settings' handoff time_zone does not name one (serve
 	// passes the TZ environment's zone); UTC when nil.
@@ -216,8 +218,11 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))
 	c.mux.Handle("GET /intents", c.signedIn(c.intentsPage))
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
-	c.mux.Handle("GET /intents/drafts", c.signedIn(c.draftsPage))
+	c.mux.Handle("GET /intents/drafts", c.signedIn(c.intentDraftsPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
+	c.mux.Handle("GET /drafts", c.signedIn(c.draftsPage))
+	c.mux.Handle("POST /drafts/{id}/publish", c.signedIn(c.draftPublish))
+	c.mux.Handle("POST /drafts/{id}/discard", c.signedIn(c.draftDiscard))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
 }
 

@@ -89,6 +89,7 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	}
 	now := h.o.Now()
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
+	h.markRead(ctx, t)
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
 	}
@@ -148,6 +149,7 @@ func (h *Handoff) StaffAction(ctx context.Context, a Action) error {
 			return fmt.Errorf("handoff take: %w", err)
 		}
 		t.Taker = a.Staff
+		h.markRead(ctx, t)
 		return h.o.Desk.UpdateTicket(ctx, t.Desk, t.view(false))
 	case ActionClose:
 		_, err := h.close(ctx, t, a.Staff, ReasonStaff)
@@ -179,6 +181,7 @@ func (h *Handoff) sendAnswer(ctx context.Context, t Ticket, a Action) error {
 		return h.o.Desk.Post(ctx, t.Desk, Note{Text: "⚠️ 回答を届けられませんでした。 / The answer was not delivered: " + err.Error()})
 	}
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
+	h.markRead(ctx, t)
 	now := h.o.Now()
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())

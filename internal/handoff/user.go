@@ -195,7 +195,7 @@ func (h *Handoff) FromUser(ctx context.Context, u UserRef, text string) (Reply, 
 	if endWords[strings.ToLower(strings.TrimSpace(text))] {
 		return h.Close(ctx, u)
 	}
-	if err := h.o.Desk.Post(ctx, t.Desk, Note{Text: "💬 " + text}); err != nil {
+	if err := h.o.Desk.Post(ctx, t.Desk, Note{Text: UserNotePrefix + text}); err != nil {
 		return h.notSent(t, u.Lang, err), nil
 	}
 	h.metrics.relayed.WithLabelValues("to_staff").Inc()

@@ -57,6 +57,9 @@ func (a *Adapter) handoffText(ctx context.Context, qe intake.Event, e webhook.Me
 	if !ok || u.Group {
 		return false, nil
 	}
+	// The token is kept before staff can see the message, so that taking
+	// the ticket or replying to it marks it read.
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUser(ctx, u, text)
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
@@ -78,6 +81,7 @@ func (a *Adapter) handoffNonText(ctx context.Context, qe intake.Event, e webhook
 	if e.Message != nil {
 		kind = e.Message.GetType()
 	}
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUserNonText(ctx, u, kind)
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }

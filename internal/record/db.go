@@ -314,7 +314,8 @@ func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("purge the record: %w", err)
 	}
-	for _, table := range []string{"feedback", "handoffs"} {
+	// Drafts an admin left past the retention go as the questions do.
+	for _, table := range []string{"feedback", "handoffs", "drafts"} {
 		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
