@@ -160,6 +160,15 @@ const insertFeedback = `INSERT INTO feedback (question_id, good, at) VALUES (?, 
 const insertHandoff = `INSERT INTO handoffs (question_id, at)
 SELECT id, ? FROM questions WHERE user_key = ? ORDER BY at DESC LIMIT 1 ON CONFLICT (question_id) DO NOTHING`
 
+const (
+	insertTicket = `INSERT INTO tickets (id, opened) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
+	// updateReply keeps the first reply. A reply whose ticket row is not
+	// written yet (another replica's batch still waiting) is lost: the
+	// figure is a median, and staff reply minutes after a ticket opens.
+	updateReply  = `UPDATE tickets SET first_reply = ? WHERE id = ? AND first_reply IS NULL`
+	insertRating = `INSERT INTO ratings (ticket_id, score, levels, at) VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING`
+)
+
 // write stores a batch in one transaction: its questions first, in
 // multi-row inserts, then feedback and handoffs (which may name those
 // questions). Question texts must already be redacted.
@@ -207,9 +216,27 @@ func (d *DB) write(ctx context.Context, batch []op) error {
 			if _, err := tx.ExecContext(ctx, d.bind(insertHandoff), o.handoff.at.UnixMilli(), o.handoff.user); err != nil {
 				return err
 			}
+		case o.ticket != nil:
+			if err := d.writeTicket(ctx, tx, o.ticket); err != nil {
+				return err
+			}
 		}
 	}
 	return tx.Commit()
+}
+
+// writeTicket stores one moment of a conversation with staff.
+func (d *DB) writeTicket(ctx context.Context, tx *sql.Tx, t *ticketOp) error {
+	var err error
+	switch {
+	case t.score > 0:
+		_, err = tx.ExecContext(ctx, d.bind(insertRating), t.id, t.score, t.levels, t.at.UnixMilli())
+	case t.replied:
+		_, err = tx.ExecContext(ctx, d.bind(updateReply), t.at.UnixMilli(), t.id)
+	default:
+		_, err = tx.ExecContext(ctx, d.bind(insertTicket), t.id, t.at.UnixMilli())
+	}
+	return err
 }
 
 func boolInt(b bool) int {
@@ -295,15 +322,16 @@ func (d *DB) scrub(ctx context.Context) error {
 
 // Purge deletes the questions recorded before cutoff, with their feedback
 // and handoffs, and feedback whose question was never written (dropped),
-// and scrubs the database as Forget does.
+// and the tickets opened and ratings given before cutoff, and scrubs the database as Forget does.
 func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	ms := cutoff.UnixMilli()
 	n, err := d.deleteWhere(ctx, "at < ?", ms)
 	if err != nil {
 		return 0, fmt.Errorf("purge the record: %w", err)
 	}
-	for _, table := range []string{"feedback", "handoffs"} {
-		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
+	for _, q := range []string{"DELETE FROM feedback WHERE at < ?", "DELETE FROM handoffs WHERE at < ?",
+		"DELETE FROM tickets WHERE opened < ?", "DELETE FROM ratings WHERE at < ?"} {
+		if _, err := d.db.ExecContext(ctx, d.bind(q), ms); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
 	}
@@ -362,6 +390,57 @@ WHERE q.at >= ? ORDER BY q.at, q.kind DESC, q.id`), since.UnixMilli())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the record: %w", err)
+	}
+	return out, nil
+}
+
+// Ticket is a conversation with staff as the record keeps it, for the
+// figures: no staff member and no user is named.
+type Ticket struct {
+	ID     string
+	Opened time.Time
+	// FirstReply is when staff first replied (zero: not yet, or never).
+	FirstReply time.Time
+	// Rating is the user's rating after it closed, 1..Levels (0: none).
+	Rating, Levels int
+	// Rated is when the rating was given.
+	Rated time.Time
+}
+
+// Tickets returns, in no particular order, the conversations with staff
+// opened since the given time, and the ratings given since then of tickets opened
+// before it (Opened zero), so that every rating of the period counts.
+func (d *DB) Tickets(ctx context.Context, since time.Time) ([]Ticket, error) {
+	ms := since.UnixMilli()
+	rows, err := d.db.QueryContext(ctx, d.bind(`SELECT t.id, t.opened, t.first_reply, r.score, r.levels, r.at
+FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id WHERE t.opened >= ?
+UNION ALL
+SELECT r.ticket_id, NULL, NULL, r.score, r.levels, r.at
+FROM ratings r WHERE r.at >= ? AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = r.ticket_id AND t.opened >= ?)`), ms, ms, ms)
+	if err != nil {
+		return nil, fmt.Errorf("read the tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []Ticket
+	for rows.Next() {
+		var t Ticket
+		var opened, reply, score, levels, rated sql.NullInt64
+		if err := rows.Scan(&t.ID, &opened, &reply, &score, &levels, &rated); err != nil {
+			return nil, fmt.Errorf("read the tickets: %w", err)
+		}
+		if opened.Valid {
+			t.Opened = time.UnixMilli(opened.Int64)
+		}
+		if reply.Valid {
+			t.FirstReply = time.UnixMilli(reply.Int64)
+		}
+		if score.Valid {
+			t.Rating, t.Levels, t.Rated = int(score.Int64), int(levels.Int64), time.UnixMilli(rated.Int64)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the tickets: %w", err)
 	}
 	return out, nil
 }
