@@ -56,14 +56,23 @@ func ParseRate(data string) (ticket string, score, levels int, ok bool) {
 // false when the office turned it off or no staff member replied in t
 // (there is no help to rate).
 func (h *Handoff) rating(t Ticket) (Reply, bool) {
-	s := h.o.Settings().Satisfaction
-	labels := ratingLabels[s.Levels][t.Lang]
-	if !s.Ask || labels == nil || t.FirstReply.IsZero() {
+	if t.FirstReply.IsZero() {
 		return Reply{}, false
 	}
-	r := Reply{Text: s.Question.In(t.Lang)}
+	return RatingQuestion(t.ID, h.o.Settings().Satisfaction, t.Lang)
+}
+
+// RatingQuestion is the rating question of ticket in lang, with one
+// button per level, best first; ok is false when s does not ask. The
+// adapters' conformance tests render it.
+func RatingQuestion(ticket string, s catalogue.Satisfaction, lang catalogue.Lang) (Reply, bool) {
+	labels := ratingLabels[s.Levels][lang]
+	if !s.Ask || labels == nil {
+		return Reply{}, false
+	}
+	r := Reply{Text: s.Question.In(lang)}
 	for i, l := range labels {
-		r.Buttons = append(r.Buttons, Button{Label: l, Data: rateData(t.ID, s.Levels-i, s.Levels)})
+		r.Buttons = append(r.Buttons, Button{Label: l, Data: rateData(ticket, s.Levels-i, s.Levels)})
 	}
 	return r, true
 }
