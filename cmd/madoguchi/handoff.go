@@ -23,8 +23,9 @@ type handoffWiring struct {
 // newHandoff builds the staff handoff when LINE and Slack are configured,
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
-// replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
+// replica sees every conversation; journal (the record, or nil) keeps
+// what the figures need of each conversation.
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte, journal handoff.Journal) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -40,9 +41,9 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	desk := slack.NewDesk(slackAPI, cfg.handoff.channel)
 	h, err := handoff.New(handoff.Options{
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
-		Answers: b.AnswerText,
-		Key:     handles,
-		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
+		Answers: b.AnswerText, Journal: journal,
+		Key: handles,
+		Now: cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
 	if err != nil {
 		return nil, err

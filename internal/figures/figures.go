@@ -48,8 +48,9 @@ type Figures struct {
 	Pending    int `json:"self_resolution_pending"`
 	ConfirmedN int `json:"confirmed_n"`
 	AssumedN   int `json:"assumed_n"`
-	// HelpfulShare is the share of "solved" among the rated answers.
+	// HelpfulShare is the share of "solved" among the Rated answers.
 	HelpfulShare float64 `json:"helpful_share"`
+	Rated        int     `json:"rated_answers"`
 	// FirstReplyMedian is the median time from a conversation with staff
 	// opening to the first staff reply, in seconds, over Replied tickets
 	// (0 when none).
@@ -152,7 +153,7 @@ func Compute(entries []record.Entry, tickets []record.Ticket, since, now time.Ti
 	f.EscalationRate, f.HandoffRate = share(escalated, questions), share(handoffs, questions)
 	f.Confirmed, f.Assumed = share(f.ConfirmedN, f.Judged), share(f.AssumedN, f.Judged)
 	f.SelfResolutionRate = share(f.ConfirmedN+f.AssumedN, f.Judged)
-	f.HelpfulShare = share(helpful, rated)
+	f.HelpfulShare, f.Rated = share(helpful, rated), rated
 	f.HandoffsPerDay = float64(handoffs) / math.Max(1, math.Ceil(now.Sub(since).Hours()/24))
 
 	var waits []float64
