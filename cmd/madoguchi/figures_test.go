@@ -197,3 +197,37 @@ func TestHandoffRatingOff(t *testing.T) {
 		t.Errorf("close pushed %q with %v, want no rating", txt, quickData(lastMessage(push)))
 	}
 }
+
+// TestServeFigureGauges: serve with a record refreshes the figures'
+// gauges from it in the background.
+func TestServeFigureGauges(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "record.db")
+	l := newLineApp(t, recordingTo(db))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, run := range l.Main.background {
+		go run(ctx)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		families, err := l.Main.Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := map[string]float64{}
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				found[f.GetName()] = m.GetGauge().GetValue()
+			}
+		}
+		_, rates := found["madoguchi_resolution_rate"]
+		_, self := found["madoguchi_self_resolution_rate"]
+		if found["madoguchi_figures_updated_timestamp_seconds"] > 0 && rates && self {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the figures' gauges were not refreshed within 10s: %v", found)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

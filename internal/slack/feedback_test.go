@@ -17,7 +17,7 @@ func TestFeedbackBlock(t *testing.T) {
 	r := bot.Reply{Feedback: &bot.Feedback{Token: "id.t.en.mac", Helpful: "Solved", NotHelpful: "Not solved"}}
 	b := feedbackBlock(r)
 	data, _ := json.Marshal(b)
-	for _, want := range []string{`"action_id":"feedback-good"`, `"action_id":"feedback-bad"`, "Solved", "fb:good:id.t.en.mac"} {
+	for _, want := range []string{`"action_id":"feedback-good"`, `"action_id":"feedback-bad"`, `"text":"Solved"`, `"text":"Not solved"`, `"style":"primary"`, "fb:good:id.t.en.mac"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("block %s lacks %s", data, want)
 		}
