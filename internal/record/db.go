@@ -1,6 +1,9 @@
 // Package record keeps the record of the questions alumni ask, so that
 // admins can see what went unanswered: each question's redacted text, the
-// decision and the candidates, and later its feedback and handoff. It
+// decision and the candidates, and later its feedback and handoff; and,
+// for the office's figures, when each conversation with staff opened, its
+// first staff reply and the user's rating after it (no staff member and
+// no user named). It
 // stores them in a SQLite file by default, or in PostgreSQL when several
 // replicas write to one place, with one schema migrated at start-up.
 //
