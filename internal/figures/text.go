@@ -27,7 +27,7 @@ func WriteText(w io.Writer, f Figures) {
 	if f.Replied > 0 {
 		reply = time.Duration(f.FirstReplyMedian * float64(time.Second)).Round(time.Second).String()
 	}
-	fmt.Fprintf(w, "  handoffs per day %.1f; median time to the first staff reply %s (%d conversations)\n", f.HandoffsPerDay, reply, f.Replied)
+	fmt.Fprintf(w, "  handoffs per day %.2f; median time to the first staff reply %s (%d conversations)\n", f.HandoffsPerDay, reply, f.Replied)
 	csat := "-"
 	if f.Ratings > 0 {
 		csat = pct(f.CSAT)
