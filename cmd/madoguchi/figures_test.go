@@ -52,10 +52,10 @@ func TestStatsJSONFigures(t *testing.T) {
 	q("q6", "line:f", 5*day, match.Answer)             // asked again an hour later
 	q("q7", "line:f", 5*day-time.Hour, match.Escalate) // …escalated
 	rec.TicketOpened("t1", now.Add(-8*day))
-	rec.TicketReplied("t1", now.Add(-8*day+20*time.Minute))
+	rec.TicketReplied("t1", now.Add(-8*day), now.Add(-8*day+20*time.Minute))
 	rec.Rated("t1", 2, 3, now.Add(-7*day))
 	rec.TicketOpened("t2", now.Add(-4*day))
-	rec.TicketReplied("t2", now.Add(-4*day+40*time.Minute))
+	rec.TicketReplied("t2", now.Add(-4*day), now.Add(-4*day+40*time.Minute))
 	rec.Rated("t2", 5, 5, now.Add(-3*day))
 	if err := rec.Close(ctx); err != nil {
 		t.Fatal(err)

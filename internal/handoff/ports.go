@@ -77,7 +77,7 @@ func (t Ticket) view(outOfHours bool) View {
 // staff member nor the user. Its methods queue the write and return.
 type Journal interface {
 	TicketOpened(id string, at time.Time)
-	TicketReplied(id string, at time.Time)
+	TicketReplied(id string, opened, at time.Time)
 	Rated(id string, score, levels int, at time.Time)
 }
 

@@ -45,7 +45,7 @@ func (j *journal) add(format string, args ...any) {
 func (j *journal) TicketOpened(id string, at time.Time) {
 	j.add("opened %s %s", id, at.Format(time.TimeOnly))
 }
-func (j *journal) TicketReplied(id string, at time.Time) {
+func (j *journal) TicketReplied(id string, _, at time.Time) {
 	j.add("replied %s %s", id, at.Format(time.TimeOnly))
 }
 func (j *journal) Rated(id string, score, levels int, at time.Time) {

@@ -106,7 +106,7 @@ func (h *Handoff) firstReply(ctx context.Context, t Ticket, now time.Time) {
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
 		if h.o.Journal != nil {
-			h.o.Journal.TicketReplied(t.ID, now)
+			h.o.Journal.TicketReplied(t.ID, t.Opened, now)
 		}
 	}
 }

@@ -165,10 +165,10 @@ SELECT id, ? FROM questions WHERE user_key = ? ORDER BY at DESC LIMIT 1 ON CONFL
 
 const (
 	insertTicket = `INSERT INTO tickets (id, opened) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
-	// updateReply keeps the first reply. A reply whose ticket row is not
-	// written yet (another replica's batch still waiting) is lost: the
-	// figure is a median, and staff reply minutes after a ticket opens.
-	updateReply  = `UPDATE tickets SET first_reply = ? WHERE id = ? AND first_reply IS NULL`
+	// upsertReply keeps the first reply. It writes the opening too, so
+	// that the order in which replicas' batches arrive does not matter.
+	upsertReply = `INSERT INTO tickets (id, opened, first_reply) VALUES (?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET first_reply = COALESCE(tickets.first_reply, excluded.first_reply)`
 	insertRating = `INSERT INTO ratings (ticket_id, score, levels, at) VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING`
 )
 
@@ -234,8 +234,8 @@ func (d *DB) writeTicket(ctx context.Context, tx *sql.Tx, t *ticketOp) error {
 	switch {
 	case t.score > 0:
 		_, err = tx.ExecContext(ctx, d.bind(insertRating), t.id, t.score, t.levels, t.at.UnixMilli())
-	case t.replied:
-		_, err = tx.ExecContext(ctx, d.bind(updateReply), t.at.UnixMilli(), t.id)
+	case !t.replied.IsZero():
+		_, err = tx.ExecContext(ctx, d.bind(upsertReply), t.id, t.at.UnixMilli(), t.replied.UnixMilli())
 	default:
 		_, err = tx.ExecContext(ctx, d.bind(insertTicket), t.id, t.at.UnixMilli())
 	}

@@ -92,12 +92,12 @@ type handoffOp struct {
 	at   time.Time
 }
 
-// ticketOp is one moment of a conversation with staff: opened, first
-// replied to, or rated (score > 0).
+// ticketOp is one moment of a conversation with staff: opened at at,
+// first replied to (replied set, at the opening), or rated (score > 0,
+// at the rating).
 type ticketOp struct {
 	id            string
-	at            time.Time
-	replied       bool
+	at, replied   time.Time
 	score, levels int
 }
 
@@ -159,10 +159,11 @@ func (r *Recorder) TicketOpened(id string, at time.Time) {
 	r.enqueue(op{ticket: &ticketOp{id: id, at: at}})
 }
 
-// TicketReplied notes the first staff reply in ticket id (a later call for
-// the same ticket changes nothing); it never blocks.
-func (r *Recorder) TicketReplied(id string, at time.Time) {
-	r.enqueue(op{ticket: &ticketOp{id: id, at: at, replied: true}})
+// TicketReplied notes the first staff reply, at at, in ticket id opened
+// at opened (a later call for the same ticket changes nothing); it never
+// blocks.
+func (r *Recorder) TicketReplied(id string, opened, at time.Time) {
+	r.enqueue(op{ticket: &ticketOp{id: id, at: opened, replied: at}})
 }
 
 // Rated stores the user's rating (1..levels) of a closed conversation;

@@ -20,8 +20,12 @@ func TestTickets(t *testing.T) {
 			rec := New(quiet(), db, Options{})
 			rec.TicketOpened("old", now.Add(-48*time.Hour))
 			rec.TicketOpened("t1", now)
-			rec.TicketReplied("t1", now.Add(5*time.Minute))
-			rec.TicketReplied("t1", now.Add(9*time.Minute)) // not the first
+			// The reply may be written before the opening (another
+			// replica's batch): the same ticket either way.
+			rec.TicketReplied("t3", now.Add(time.Minute), now.Add(3*time.Minute))
+			rec.TicketOpened("t3", now.Add(time.Minute))
+			rec.TicketReplied("t1", now, now.Add(5*time.Minute))
+			rec.TicketReplied("t1", now, now.Add(9*time.Minute)) // not the first
 			rec.Rated("t1", 3, 3, now.Add(time.Hour))
 			rec.Rated("t1", 1, 3, now.Add(2*time.Hour)) // the first tap counts
 			rec.TicketOpened("t2", now.Add(time.Second))
@@ -39,6 +43,7 @@ func TestTickets(t *testing.T) {
 				{ID: "old", Rating: 4, Levels: 5, Rated: now.Add(time.Minute)},
 				{ID: "t1", Opened: now, FirstReply: now.Add(5 * time.Minute), Rating: 3, Levels: 3, Rated: now.Add(time.Hour)},
 				{ID: "t2", Opened: now.Add(time.Second)},
+				{ID: "t3", Opened: now.Add(time.Minute), FirstReply: now.Add(3 * time.Minute)},
 			}
 			if len(got) != len(want) {
 				t.Fatalf("got %d tickets %+v, want %d", len(got), got, len(want))
