@@ -2,8 +2,8 @@
 -- opened, when staff first replied, and the user's rating after it closed.
 -- Neither the staff member nor the user is stored: the figures are an
 -- aggregate of the office, not a ranking of people. Portable SQL, as in
--- 00001; times are Unix milliseconds. (Numbered 24, after the issue, so
--- that migrations added beside it do not take the same number.)
+-- 00001; times are Unix milliseconds. (Numbered 124, apart from the
+-- numbers that migrations written beside it took: 00024, 00220.)
 
 -- +goose Up
 CREATE TABLE tickets (
