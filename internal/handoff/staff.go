@@ -90,7 +90,10 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	}
 	now := h.o.Now()
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
-	h.firstReply(ctx, t, now)
+	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
+		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
+	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		h.o.Log.Warn("handoff touch failed", "ticket", t.ID, "err", err)
 	}
@@ -100,14 +103,10 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	return nil
 }
 
-// firstReply notes the first staff reply to t, in the metric and the
-// journal; later replies change nothing.
-func (h *Handoff) firstReply(ctx context.Context, t Ticket, now time.Time) {
-	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
-		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
-		if h.o.Journal != nil {
-			h.o.Journal.TicketReplied(t.ID, t.Opened, now)
-		}
+// journalReply notes the first staff reply to t in the journal.
+func (h *Handoff) journalReply(t Ticket, now time.Time) {
+	if h.o.Journal != nil {
+		h.o.Journal.TicketReplied(t.ID, t.Opened, now)
 	}
 }
 
@@ -195,7 +194,10 @@ func (h *Handoff) sendAnswer(ctx context.Context, t Ticket, a Action) error {
 	}
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
 	now := h.o.Now()
-	h.firstReply(ctx, t, now)
+	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
+		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
+	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		return fmt.Errorf("handoff send answer: %w", err)
 	}

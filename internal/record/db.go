@@ -332,8 +332,13 @@ func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("purge the record: %w", err)
 	}
-	for _, q := range []string{"DELETE FROM feedback WHERE at < ?", "DELETE FROM handoffs WHERE at < ?",
-		"DELETE FROM tickets WHERE opened < ?", "DELETE FROM ratings WHERE at < ?"} {
+	for _, table := range []string{"feedback", "handoffs"} {
+		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
+			return n, fmt.Errorf("purge the record: %w", err)
+		}
+	}
+
+	for _, q := range []string{"DELETE FROM tickets WHERE opened < ?", "DELETE FROM ratings WHERE at < ?"} {
 		if _, err := d.db.ExecContext(ctx, d.bind(q), ms); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
