@@ -62,7 +62,7 @@ func Open(ctx context.Context, path, url string) (*DB, error) {
 		// busy_timeout makes a second writer (a purge) wait, not fail;
 		// secure_delete zeroes what a delete frees, so that a forgotten
 		// question's text does not stay readable in the file (see scrub).
-		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)")
+		d.db, err = sql.Open("sqlite", "file:"+uriPath(path)+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the record (%s): %w", d.Where, err)
@@ -111,6 +111,14 @@ func (d *DB) Close() error { return d.db.Close() }
 
 // Ping reports whether the database answers, for the readiness check.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// uriPath escapes what a SQLite URI filename reads as syntax: a '#' or
+// '?' in the path would end the filename (a test directory named
+// "TestX#00…" opened the shared file "TestX" instead, without its
+// pragmas), and '%' starts an escape.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(path)
+}
 
 // redactURL drops the password from a database URL.
 func redactURL(u string) string {

@@ -2,6 +2,8 @@ package record
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -63,6 +65,36 @@ func TestTickets(t *testing.T) {
 			}
 			if len(got) != 1 || got[0].ID != "t1" || got[0].Rating != 3 || !got[0].Opened.IsZero() {
 				t.Errorf("after the purge got %+v, want only t1's rating (its ticket opened before the cutoff)", got)
+			}
+		})
+	}
+}
+
+// TestOpenPathWithURISyntax: a SQLite path holding '#', '?' or '%' (as
+// the temporary directory of a subtest named "#00" does) opens that very
+// file, not one its URI cuts short.
+func TestOpenPathWithURISyntax(t *testing.T) {
+	for _, name := range []string{"a#00", "b?x=1", "c%41"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, name, "record.db")
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			db := openSQLite(t, path)
+			if err := db.Ping(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("no database at %s: %v", path, err)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 || entries[0].Name() != name {
+				var got []string
+				for _, e := range entries {
+					got = append(got, e.Name())
+				}
+				t.Errorf("%s holds %q, want only %q", dir, got, name)
 			}
 		})
 	}
