@@ -102,7 +102,8 @@ func (h *Handoff) Rate(ctx context.Context, u UserRef, ticket string, score, lev
 		return Reply{}, fmt.Errorf("handoff rate: %w", err)
 	}
 	if !ok || t.Handle != h.handle(u) || t.Status != StatusClosed {
-		h.o.Log.Info("handoff rating ignored", "ticket", ticket, "known", ok)
+		// The ticket id came from the button: not logged, it may be forged.
+		h.o.Log.Info("handoff rating ignored: not a closed ticket of this user", "known", ok)
 		return Reply{}, nil
 	}
 	first, err := h.o.Store.Claim(ctx, "rate:"+t.ID, ClosedRetention)
