@@ -93,9 +93,11 @@ const (
 func Compute(entries []record.Entry, tickets []record.Ticket, since, now time.Time) Figures {
 	var f Figures
 	type dayCount struct{ questions, answered, judged, resolved, handoffs int }
-	days := map[string]*dayCount{}
+	// Days are keyed by their number since 1970 (UTC): formatting a date
+	// per entry would cost more than the rest.
+	days := map[int64]*dayCount{}
 	dayOf := func(t time.Time) *dayCount {
-		k := t.UTC().Format(time.DateOnly)
+		k := t.Unix() / 86400 // the record holds no time before 1970
 		d := days[k]
 		if d == nil {
 			d = &dayCount{}
@@ -138,7 +140,7 @@ func Compute(entries []record.Entry, tickets []record.Ticket, since, now time.Ti
 			continue
 		}
 		f.Judged++
-		d := dayOf(ep.entries[0].Time)
+		d := dayOf(ep.first().Time)
 		d.judged++
 		switch v {
 		case confirmed:
@@ -173,7 +175,7 @@ func Compute(entries []record.Entry, tickets []record.Ticket, since, now time.Ti
 	f.CSAT = share(satisfied, f.Ratings)
 
 	for k, d := range days {
-		f.Trend = append(f.Trend, Day{Day: k, Questions: d.questions, AnswerRate: share(d.answered, d.questions),
+		f.Trend = append(f.Trend, Day{Day: time.Unix(k*86400, 0).UTC().Format(time.DateOnly), Questions: d.questions, AnswerRate: share(d.answered, d.questions),
 			SelfResolutionRate: share(d.resolved, d.judged), Handoffs: d.handoffs})
 	}
 	sort.Slice(f.Trend, func(i, j int) bool { return f.Trend[i].Day < f.Trend[j].Day })
@@ -184,10 +186,14 @@ func Compute(entries []record.Entry, tickets []record.Ticket, since, now time.Ti
 // their next question: picking a "did you mean…?" button or a related
 // question goes on the same need.
 type episode struct {
-	entries []record.Entry
+	all []record.Entry
+	// at are the indexes of the episode's entries in all.
+	at []int
 	// next is the user's next question, zero when there is none.
 	next time.Time
 }
+
+func (ep *episode) first() *record.Entry { return &ep.all[ep.at[0]] }
 
 // episodes groups the entries (oldest first, as Entries returns them) by
 // user into episodes. Choices before a user's first question in the
@@ -195,18 +201,19 @@ type episode struct {
 func episodes(entries []record.Entry) []*episode {
 	var out []*episode
 	open := map[string]*episode{}
-	for _, e := range entries {
+	for i := range entries {
+		e := &entries[i]
 		cur := open[e.User]
 		if e.Kind == bot.KindChoice {
 			if cur != nil {
-				cur.entries = append(cur.entries, e)
+				cur.at = append(cur.at, i)
 			}
 			continue
 		}
 		if cur != nil {
 			cur.next = e.Time
 		}
-		ep := &episode{entries: []record.Entry{e}}
+		ep := &episode{all: entries, at: []int{i}}
 		open[e.User] = ep
 		out = append(out, ep)
 	}
@@ -221,7 +228,8 @@ func episodes(entries []record.Entry) []*episode {
 // this episode or on a further question).
 func (ep *episode) verdict(now time.Time) verdict {
 	answered, feedback := false, 0
-	for _, e := range ep.entries {
+	for _, i := range ep.at {
+		e := &ep.all[i]
 		if e.Handoff {
 			return unresolved
 		}
@@ -232,7 +240,7 @@ func (ep *episode) verdict(now time.Time) verdict {
 			feedback = e.Feedback
 		}
 	}
-	last := ep.entries[len(ep.entries)-1].Time
+	last := ep.all[ep.at[len(ep.at)-1]].Time
 	switch {
 	case !answered || feedback < 0:
 		return unresolved
