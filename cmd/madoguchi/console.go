@@ -26,7 +26,7 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *rec
 	}
 	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth, Location: cc.location}
 	if rec != nil && rec.DB != nil {
-		o.Entries, o.Audit, o.Marks, o.Drafts = rec.DB, rec.DB, rec.DB, rec.DB
+		o.Entries, o.Tickets, o.Audit, o.Marks, o.Drafts = rec.DB, rec.DB, rec.DB, rec.DB, rec.DB
 	}
 	con, err := console.New(o)
 	if err != nil {

@@ -24,8 +24,9 @@ type handoffWiring struct {
 // SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
 // nil otherwise. Its state is in Redis when serve has one, so that every
 // replica sees every conversation. menus, when not nil, switches the
-// user's rich menu during a conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, menus *line.Menus, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
+// user's rich menu during a conversation; journal (the record, or nil)
+// keeps what the figures need of each conversation.
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, menus *line.Menus, slackAPI *slack.Client, rc *redis.Client, handles []byte, journal handoff.Journal) (*handoffWiring, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
 		return nil, nil
 	}
@@ -46,9 +47,9 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 	h, err := handoff.New(handoff.Options{
 		Menus: hm,
 		Store: store, Messenger: line.NewMessenger(lineAPI), Desk: desk, Settings: settings,
-		Answers: b.AnswerText,
-		Key:     handles,
-		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
+		Answers: b.AnswerText, Journal: journal,
+		Key: handles,
+		Now: cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
 	if err != nil {
 		return nil, err

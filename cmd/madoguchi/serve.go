@@ -20,6 +20,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/credentials"
+	"github.com/oumail-alumni/madoguchi/internal/figures"
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
@@ -124,6 +126,8 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		checks = append(checks, server.Check{Name: "record", Report: rec.Report})
 		if rec.Recorder != nil {
 			dialogOpts = append(dialogOpts, bot.WithRecorder(rec.Recorder, ks.Record(), nil))
+			g := figures.NewGauges(reg)
+			a.background = append(a.background, func(ctx context.Context) error { g.Refresh(ctx, logger, rec.DB, nil); return nil })
 		}
 	} else {
 		logger.Info("recording questions is off")
@@ -148,7 +152,11 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	if cfg.slack != nil {
 		slackAPI = slack.NewClient(*cfg.slack, m)
 	}
-	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, menus, slackAPI, rc, ks.Handles())
+	var journal handoff.Journal // a nil *record.Recorder would not be a nil interface
+	if rec != nil && rec.Recorder != nil {
+		journal = rec.Recorder
+	}
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, menus, slackAPI, rc, ks.Handles(), journal)
 	if err != nil {
 		return err
 	}

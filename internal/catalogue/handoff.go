@@ -35,6 +35,9 @@ type Handoff struct {
 	// one user cannot flood the staff channel with tickets.
 	TicketsPerHour int
 	Texts          HandoffTexts
+	// Satisfaction is the rating asked after staff helped (see
+	// DefaultSatisfaction; zero, as in a Handoff built in code: not asked).
+	Satisfaction Satisfaction
 }
 
 // DefaultTicketsPerHour is TicketsPerHour when the settings do not say:
@@ -95,7 +98,7 @@ type HandoffTexts struct {
 // parseHandoff reads the optional handoff block.
 func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute,
-		TicketsPerHour: DefaultTicketsPerHour}
+		TicketsPerHour: DefaultTicketsPerHour, Satisfaction: DefaultSatisfaction()}
 	t := &h.Texts
 	t.TooMany = DefaultTooMany
 	// Where each text and the time zone were written, for problems found
@@ -113,6 +116,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 		{"receipt_every", false, func(v *yaml.Node) { h.ReceiptEvery = w.duration(v, "handoff receipt_every", 0) }},
 		{"show_display_name", false, func(v *yaml.Node) { h.ShowName = w.boolean(v, "handoff show_display_name") }},
 		{"tickets_per_hour", false, func(v *yaml.Node) { h.TicketsPerHour = w.ticketsPerHour(v) }},
+		{"satisfaction", false, func(v *yaml.Node) { h.Satisfaction = w.satisfaction(v) }},
 		{"texts", true, func(v *yaml.Node) {
 			w.fields(v, "handoff texts", []field{
 				text("offer", &t.Offer), text("consent", &t.Consent), text("start", &t.Start),

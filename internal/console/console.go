@@ -42,6 +42,12 @@ type Entries interface {
 	Entries(ctx context.Context, since time.Time) ([]record.Entry, error)
 }
 
+// Tickets reads the conversations with staff and their ratings, for the
+// figures (record.DB).
+type Tickets interface {
+	Tickets(ctx context.Context, since time.Time) ([]record.Ticket, error)
+}
+
 // AuditLog keeps who changed what (record.DB).
 type AuditLog interface {
 	Audit(ctx context.Context, e record.AuditEntry) error
@@ -64,6 +70,7 @@ type Handoffs interface {
 // The implementations serve wires in.
 var (
 	_ Entries  = (*record.DB)(nil)
+	_ Tickets  = (*record.DB)(nil)
 	_ AuditLog = (*record.DB)(nil)
 	_ Reloader = (*reload.Reloader)(nil)
 	_ Handoffs = (*handoff.Handoff)(nil)
@@ -71,7 +78,8 @@ var (
 
 // Options are what the console shows and changes. Bot and IntentsDir are
 // required; a nil Entries or Audit shows the record as off and refuses
-// changes (a change must be audited); a nil Handoffs shows handoffs as not
+// changes (a change must be audited); a nil Tickets leaves the figures
+// of conversations with staff out; a nil Handoffs shows handoffs as not
 // enabled.
 type Options struct {
 	Logger     *slog.Logger
@@ -79,6 +87,7 @@ type Options struct {
 	IntentsDir string
 	Reloader   Reloader
 	Entries    Entries
+	Tickets    Tickets
 	Audit      AuditLog
 	// Marks keeps what admins did with reviewed questions; nil shows
 	// every question that went wrong, done or not.
@@ -182,6 +191,9 @@ func (c *Console) parsePages() (map[string]*template.Template, error) {
 		"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
 		"date":  func(t time.Time) string { return t.In(c.location()).Format("2006-01-02 15:04 MST") },
 		"title": c.title,
+		"seconds": func(s float64) string {
+			return time.Duration(s * float64(time.Second)).Round(time.Minute).String()
+		},
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/figures"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/match"
@@ -70,6 +71,9 @@ type overviewData struct {
 	Chart        template.HTML
 	FeedbackRate float64
 	Top          []review.IntentCount
+	// Figures are the resolution figures, Trend their daily lines.
+	Figures figures.Figures
+	Trend   template.HTML
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
@@ -86,6 +90,16 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		d.FeedbackRate = float64(st.Helpful) / float64(n)
 	}
 	d.Top = st.Intents[:min(10, len(st.Intents))]
+	var ts []record.Ticket
+	if c.o.Tickets != nil && status == http.StatusOK {
+		var err error
+		if ts, err = c.o.Tickets.Tickets(r.Context(), since); err != nil {
+			c.o.Logger.Error("console: read the tickets", "err", err)
+			status, msg = http.StatusInternalServerError, translator(r).S("err.readrecord")
+		}
+	}
+	d.Figures = figures.Compute(es, ts, since, c.o.Now())
+	d.Trend = trendChart(d.Figures.Trend, translator(r))
 	c.render(w, r, s, status, "overview", page{Error: msg, Data: d})
 }
 

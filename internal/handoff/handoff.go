@@ -14,7 +14,7 @@
 // The files follow the conversation: user.go (offer, consent, start, the
 // user's messages), limits.go (consent required, tickets per hour),
 // staff.go (staff replies and buttons), close.go (closing and the
-// sweeper), recent.go (what the ticket shows of the conversation before).
+// sweeper), rating.go (the user's rating once staff helped), recent.go (what the ticket shows of the conversation before).
 package handoff
 
 import (
@@ -103,6 +103,9 @@ type Options struct {
 	// Answers returns an intent's answer in a language, for "Send this
 	// answer"; nil disables the button's effect.
 	Answers func(intentID string, lang catalogue.Lang) (string, bool)
+	// Journal keeps the moments of each conversation the office's figures
+	// need (the record); nil keeps nothing.
+	Journal Journal
 	// Key keys the pseudonymous handles shown to staff.
 	Key []byte
 	// Now is the clock (time.Now when nil).

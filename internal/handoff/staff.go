@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -92,6 +93,7 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	h.markRead(ctx, t)
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
 	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		h.o.Log.Warn("handoff touch failed", "ticket", t.ID, "err", err)
@@ -100,6 +102,13 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 		return fmt.Errorf("handoff from staff: react: %w", err)
 	}
 	return nil
+}
+
+// journalReply notes the first staff reply to t in the journal.
+func (h *Handoff) journalReply(t Ticket, now time.Time) {
+	if h.o.Journal != nil {
+		h.o.Journal.TicketReplied(t.ID, t.Opened, now)
+	}
 }
 
 // refuse marks a staff message ⚠️ and says why in the thread.
@@ -121,12 +130,17 @@ func (h *Handoff) note(ctx context.Context, ref DeskRef, n Note) {
 // push sends text to the ticket's user, after whatever this replica pushed
 // to them before.
 func (h *Handoff) push(ctx context.Context, t Ticket, text, key string) error {
-	f := fnv.New32a()
-	f.Write([]byte(t.ID))
-	mu := &h.locks[f.Sum32()%uint32(len(h.locks))]
+	mu := h.lock(t)
 	mu.Lock()
 	defer mu.Unlock()
 	return h.o.Messenger.Push(ctx, t.To, text, key)
+}
+
+// lock is the stripe that serialises t's pushes.
+func (h *Handoff) lock(t Ticket) *sync.Mutex {
+	f := fnv.New32a()
+	f.Write([]byte(t.ID))
+	return &h.locks[f.Sum32()%uint32(len(h.locks))]
 }
 
 // StaffAction handles a ticket button: take it, close it, or send one of
@@ -185,6 +199,7 @@ func (h *Handoff) sendAnswer(ctx context.Context, t Ticket, a Action) error {
 	now := h.o.Now()
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
 	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		return fmt.Errorf("handoff send answer: %w", err)

@@ -152,6 +152,9 @@ func (h *Handoff) openTicket(ctx context.Context, u UserRef, handle string, set 
 		return Ticket{}, false, fmt.Errorf("handoff start: save ticket: %w", err)
 	}
 	h.metrics.opened.Inc()
+	if h.o.Journal != nil {
+		h.o.Journal.TicketOpened(t.ID, now)
+	}
 	h.o.Log.Info("handoff opened", "ticket", t.ID, "handle", handle, "platform", u.Platform, "out_of_hours", closed)
 	return t, closed, nil
 }

@@ -104,8 +104,8 @@ func (a *Adapter) handoffDone(ctx context.Context, qe intake.Event, token string
 	return true, nil
 }
 
-// handoffPostback answers the handoff's buttons: the offer, start, cancel
-// and end.
+// handoffPostback answers the handoff's buttons: the offer, start, cancel,
+// end, and the rating after a conversation closed.
 func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhook.PostbackEvent) error {
 	data, l, _ := strings.Cut(e.Postback.Data, langSep)
 	lang := catalogue.Japanese
@@ -136,6 +136,10 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 	case handoff.PostbackEnd:
 		r, err = a.ho.h.Close(ctx, u)
 	default:
+		if ticket, score, levels, ok := handoff.ParseRate(data); ok {
+			r, err = a.ho.h.Rate(ctx, u, ticket, score, levels)
+			break
+		}
 		err = errors.New("unknown handoff button " + data)
 	}
 	_, derr := a.handoffDone(ctx, qe, e.ReplyToken, e.Source, lang, r, err)
