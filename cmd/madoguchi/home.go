@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/oumail-alumni/madoguchi/internal/figures"
 	"strings"
 	"sync"
 	"time"
@@ -87,9 +88,15 @@ func (h *homeFigures) compute(ctx context.Context, now time.Time) (slack.Home, e
 		}
 	}
 	s := review.Summarize(today, midnight)
-	// SelfResolved stays nil until review.Stats measures the
-	// self-resolution rate; set it from there.
 	home := slack.Home{Questions: s.Questions, Answered: s.Answered, Escalated: s.Escalated, ReviewURL: h.reviewURL}
+	// Self-resolution is judged a day after the answer: the week's rate.
+	ts, err := h.db.Tickets(ctx, now.Add(-homeWeek))
+	if err != nil {
+		return slack.Home{}, fmt.Errorf("home figures: %w", err)
+	}
+	if f := figures.Compute(es, ts, now.Add(-homeWeek), now); f.Judged > 0 {
+		home.SelfResolved = &f.SelfResolutionRate
+	}
 	for _, c := range review.Review(h.b.Index(), es[max(0, len(es)-homeGrouped):]) {
 		ex := ""
 		if len(c.Examples) > 0 {

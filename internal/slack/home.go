@@ -24,8 +24,8 @@ type Home struct {
 	// Questions, Answered and Escalated count today's questions (since
 	// midnight in the office's time zone).
 	Questions, Answered, Escalated int
-	// SelfResolved is today's self-resolution rate (自己解決率) when the
-	// record measures it; nil shows it as not measured.
+	// SelfResolved is the last week's self-resolution rate (自己解決率:
+	// an answer is judged a day later); nil shows it as not measured.
 	SelfResolved *float64
 	// Groups are the largest groups of questions that went wrong lately,
 	// largest first.
@@ -191,7 +191,7 @@ func figureBlocks(h Home) []slack.Block {
 	fields := []*slack.TextBlockObject{
 		mrkdwn(fmt.Sprintf("*質問 / Questions*\n%d", h.Questions)),
 		mrkdwn(fmt.Sprintf("*回答率 / Answer rate*\n%s", rate(h.Answered))),
-		mrkdwn(fmt.Sprintf("*自己解決率 / Self-resolution*\n%s", self)),
+		mrkdwn(fmt.Sprintf("*自己解決率（7日） / Self-resolution (7 days)*\n%s", self)),
 		mrkdwn(fmt.Sprintf("*窓口案内 / Escalations*\n%d", h.Escalated)),
 	}
 	blocks := []slack.Block{slack.NewDividerBlock(), header("今日 / Today"), slack.NewSectionBlock(nil, fields, nil),

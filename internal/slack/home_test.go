@@ -73,7 +73,7 @@ func TestPublishHome(t *testing.T) {
 		user string
 		want []string
 	}{
-		{"USTAFF", []string{"Open handoffs: 1", "1h ago", "not taken", "https://alumni.slack.com/archives/CDESK/p", "Answer rate*\\n70%", "Self-resolution*\\n42%", "Escalations*\\n2", "3×* inbox &lt;full&gt;", "https://console.example.ac.jp/review"}},
+		{"USTAFF", []string{"Open handoffs: 1", "1h ago", "not taken", "https://alumni.slack.com/archives/CDESK/p", "Answer rate*\\n70%", "Self-resolution (7 days)*\\n42%", "Escalations*\\n2", "3×* inbox &lt;full&gt;", "https://console.example.ac.jp/review"}},
 		{"UOUTSIDER", []string{"for the members of the staff channel"}},
 	} {
 		t.Run(tc.user, func(t *testing.T) {
