@@ -142,10 +142,12 @@ func CrossValidate(sets [][]Outcome, k int, choose func([]Outcome) catalogue.Thr
 	return held, chosen
 }
 
-// AUROC is the area under the ROC curve of the confidence (see topScore) as a
-// test of whether a question is in scope: the chance that an in-scope
-// question scores above an out-of-scope one (ties count half). Requests for
-// a person take no part. ok is false when the outcomes lack either kind.
+// AUROC is the area under the ROC curve of the FAQ confidence (see
+// topScore) as a test of whether a question is in scope: the chance that
+// an in-scope question scores above an out-of-scope one (ties count half).
+// Requests for a person take no part, nor chat labelled as chat (a
+// greeting whose accepted intent is small talk). ok is false when the
+// outcomes lack either kind.
 func AUROC(outcomes []Outcome) (auc float64, ok bool) {
 	type scored struct {
 		score float64
@@ -156,6 +158,9 @@ func AUROC(outcomes []Outcome) (auc float64, ok bool) {
 	for _, o := range outcomes {
 		switch o.Kind {
 		case InScope:
+			if c := o.Result.Candidates; len(c) > 0 && c[0].Intent.IsSmallTalk() && slices.Contains(o.Accept, c[0].Intent.ID) {
+				continue // chat labelled as chat: no FAQ question
+			}
 			nIn++
 			all = append(all, scored{topScore(o.Result), true})
 		case OutOfScope:
@@ -187,11 +192,12 @@ func AUROC(outcomes []Outcome) (auc float64, ok bool) {
 }
 
 // topScore is the confidence, or without a confidence model the score, of
-// the best FAQ candidate: an out-of-scope or handoff intent on top says the
-// question is not an FAQ, so it counts 0.
+// the best FAQ candidate: an out-of-scope, handoff or small-talk intent on
+// top says the question is not an FAQ (a greeting answered by a greeting
+// is no OUMail answer), so it counts 0.
 func topScore(r match.Result) float64 {
 	for _, c := range r.Candidates {
-		if c.Intent.IsOutOfScope() || c.Intent.Handoff {
+		if c.Intent.IsOutOfScope() || c.Intent.Handoff || c.Intent.IsSmallTalk() {
 			return 0
 		}
 		if r.Confidence > 0 {

@@ -44,6 +44,21 @@ func TestAUROC(t *testing.T) {
 	}
 }
 
+// A greeting answered by small talk is no FAQ answer: off topic, it counts
+// 0 however high its score; labelled as chat, it takes no part.
+func TestAUROCChat(t *testing.T) {
+	faq := &catalogue.Intent{ID: "faq"}
+	hello := &catalogue.Intent{ID: "hello", Kind: catalogue.SmallTalk}
+	os := []Outcome{
+		outcome(InScope, "q", faq, 0.5),
+		outcome(OutOfScope, "hi", hello, 0.99),
+		outcome(InScope, "good morning", hello, 0.01), // chat labelled as chat
+	}
+	if got, ok := AUROC(os); !ok || got != 1 {
+		t.Errorf("AUROC = %.3f, %v; want 1 (the greeting counts 0, the labelled one takes no part)", got, ok)
+	}
+}
+
 // TestCrossValidateHoldsOut checks that each fold is decided by thresholds
 // chosen without it: a fold whose questions alone would pull the choice
 // elsewhere is decided as the other folds want.
