@@ -66,7 +66,8 @@ type Result struct {
 	Evidence Evidence
 	// Confidence is the chance that the best candidate is right, when the
 	// thresholds have a confidence model (catalogue.Confidence); 0
-	// otherwise.
+	// otherwise, and for a top score under the floor (escalated whatever
+	// the evidence: the model is fitted above it).
 	Confidence float64
 	// answered is the position in Candidates of the answered intent.
 	answered int
@@ -431,7 +432,7 @@ func (x *Index) hasKeyword(i int32, norm string, qrunes runeSet) bool {
 // scored.
 func (r *Result) Apply(t catalogue.Thresholds) {
 	r.Confidence = 0
-	if t.Confidence.On() {
+	if t.Confidence.On() && len(r.Candidates) > 0 && r.Candidates[0].Score >= t.Floor {
 		r.Confidence = Probability(t.Confidence, Features(*r))
 	}
 	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, r.Confidence, t)
