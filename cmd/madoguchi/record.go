@@ -144,25 +144,18 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// cliAsker is how ask puts questions: straight to the bot, or through a
-// recording dialog with --record.
-type cliAsker struct {
-	ask    func(q string) bot.Reply
-	choose func(id string, lang catalogue.Lang) bot.Reply
-	menu   func(lang catalogue.Lang) bot.Reply
-	close  func()
-}
-
 // cliUser is the user key of questions asked in a terminal.
 const cliUser = "cli:local"
 
-func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (cliAsker, error) {
+// asker is how ask puts questions: straight to the bot, or through a
+// recording dialog with --record; the function returned closes the record.
+func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (bot.Terminal, func(), error) {
 	if !recordIt {
-		return cliAsker{ask: b.Ask, choose: b.Choose, menu: b.Menu, close: func() {}}, nil
+		return bot.Terminal{Ask: b.Ask, Choose: b.Choose, Menu: b.Menu}, func() {}, nil
 	}
 	db, err := rc.open(ctx)
 	if err != nil {
-		return cliAsker{}, err
+		return bot.Terminal{}, nil, err
 	}
 	logger := newLogger(c.stderr, "text", slog.LevelWarn)
 	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
@@ -173,17 +166,17 @@ func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt b
 		key = []byte("madoguchi ask")
 	}
 	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
-	return cliAsker{
-		ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
-		choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
-		menu:   b.Menu,
-		close: func() {
-			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := rec.Close(cctx); err != nil {
-				fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
-			}
-			db.Close()
-		},
+	term := bot.Terminal{
+		Ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
+		Choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
+		Menu:   b.Menu,
+	}
+	return term, func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := rec.Close(cctx); err != nil {
+			fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
+		}
+		db.Close()
 	}, nil
 }
