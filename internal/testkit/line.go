@@ -81,8 +81,7 @@ func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls = append(f.calls, c)
 	if c.Path != LINEBotInfoPath && (c.Status == http.StatusOK || c.Status == http.StatusConflict) {
 		f.accepted = append(f.accepted, c)
-		close(f.arrived)
-		f.arrived = make(chan struct{})
+		notify(&f.arrived)
 	}
 	delay := f.delay
 	f.mu.Unlock()
@@ -163,24 +162,16 @@ func (f *LINE) SetDelay(d time.Duration) {
 // check of the token (LINEBotInfoPath) is not one.
 func (f *LINE) Next(tb testing.TB) LINECall {
 	tb.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		f.mu.Lock()
-		if f.seen < len(f.accepted) {
-			c := f.accepted[f.seen]
-			f.seen++
-			f.mu.Unlock()
-			return c
+	var c LINECall
+	await(tb, &f.mu, &f.arrived, "no call reached the fake LINE API within 5s", func() bool {
+		if f.seen == len(f.accepted) {
+			return false
 		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-deadline:
-			tb.Fatal("no call reached the fake LINE API within 5s")
-			return LINECall{}
-		}
-	}
+		c = f.accepted[f.seen]
+		f.seen++
+		return true
+	})
+	return c
 }
 
 // Calls returns the calls made to path, or every call when path is "".
