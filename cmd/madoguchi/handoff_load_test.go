@@ -87,7 +87,7 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		lineAPI := testkit.NewLINE(b)
 		fs := testkit.NewSlack(b)
 		fs.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
-		clock := &testClock{t: monday10}
+		clock := testkit.NewClock(monday10)
 		var webs []string
 		var apps []*Main
 		var servers []*httptest.Server

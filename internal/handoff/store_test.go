@@ -4,13 +4,15 @@ import (
 	"context"
 	"sync"
 	"testing"
+
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // stores runs f against the in-memory store. The store's own contract is
 // handofftest's (store_contract_test.go), which Redis runs too.
-func stores(t *testing.T, f func(t *testing.T, s Store, clk *clock)) {
+func stores(t *testing.T, f func(t *testing.T, s Store, clk *testkit.Clock)) {
 	t.Run("memory", func(t *testing.T) {
-		clk := &clock{now: monday10}
+		clk := testkit.NewClock(monday10)
 		f(t, NewMemory(clk.Now), clk)
 	})
 }
@@ -18,7 +20,7 @@ func stores(t *testing.T, f func(t *testing.T, s Store, clk *clock)) {
 // TestConcurrentStarts: a user tapping "Connect" on two replicas at once
 // gets one ticket.
 func TestConcurrentStarts(t *testing.T) {
-	stores(t, func(t *testing.T, s Store, clk *clock) {
+	stores(t, func(t *testing.T, s Store, clk *testkit.Clock) {
 		f := newFixture(t, s, clk)
 		if _, err := f.h.Consent(context.Background(), alice); err != nil {
 			t.Fatal(err)

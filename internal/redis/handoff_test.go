@@ -13,6 +13,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/handoff/handofftest"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // monday10 is a time the office is open.
@@ -22,24 +23,6 @@ var monday10 = handofftest.Monday10
 // real redis-server.
 func TestHandoffStore(t *testing.T) {
 	handofftest.RunStore(t, open(t, redistest.Start(t).URL()).Handoff())
-}
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // messenger is a fake LINE that accepts each retry key once, as LINE does.
@@ -131,7 +114,7 @@ var alice = handoff.UserRef{Platform: "line", ID: "U-alice-raw", Lang: catalogue
 
 // replica is one replica's handoff on its own client to srv, sharing LINE
 // and Slack with the others.
-func replica(t *testing.T, srv *redistest.Server, clk *clock, msg *messenger, dsk *desk) (*handoff.Handoff, *HandoffStore) {
+func replica(t *testing.T, srv *redistest.Server, clk *testkit.Clock, msg *messenger, dsk *desk) (*handoff.Handoff, *HandoffStore) {
 	t.Helper()
 	s := open(t, srv.URL()).Handoff()
 	h, err := handoff.New(handoff.Options{Store: s, Messenger: msg, Desk: dsk, Now: clk.Now,
@@ -150,7 +133,7 @@ func replica(t *testing.T, srv *redistest.Server, clk *clock, msg *messenger, ds
 func TestHandoffReplicas(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	a, store := replica(t, srv, clk, msg, dsk)
 	b, _ := replica(t, srv, clk, msg, dsk)
@@ -217,7 +200,7 @@ func TestHandoffReplicas(t *testing.T) {
 // at once gets one ticket.
 func TestHandoffConcurrentStarts(t *testing.T) {
 	srv := redistest.Start(t)
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	var hs []*handoff.Handoff
 	var store *HandoffStore
@@ -252,7 +235,7 @@ func TestHandoffConcurrentStarts(t *testing.T) {
 func TestHandoffOutage(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	h, store := replica(t, srv, clk, msg, dsk)
 	h.Consent(ctx, alice)
