@@ -13,25 +13,18 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/slack"
 )
 
-// handoffWiring is a running handoff and what serve does with it besides
-// the adapters: check the desk at start, sweep quiet conversations.
-type handoffWiring struct {
-	h    *handoff.Handoff
-	desk *slack.Desk
-}
-
-// newHandoff builds the staff handoff when LINE and Slack are configured,
-// SLACK_HANDOFF_CHANNEL is set and the settings file has a handoff block;
-// nil otherwise. Its state is in Redis when serve has one, so that every
+// newHandoff builds the staff handoff and its desk (checked at start) when
+// LINE and Slack are configured, SLACK_HANDOFF_CHANNEL is set and the
+// settings file has a handoff block; nil otherwise. Its state is in Redis when serve has one, so that every
 // replica sees every conversation.
-func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoffWiring, error) {
+func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg Config, lineAPI *line.Client, slackAPI *slack.Client, rc *redis.Client, handles []byte) (*handoff.Handoff, *slack.Desk, error) {
 	if cfg.handoff.channel == "" || cfg.line == nil || cfg.slack == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	settings := func() catalogue.Handoff { return b.Index().Catalogue().Settings.Handoff }
 	if !settings().Configured {
 		logger.Warn("SLACK_HANDOFF_CHANNEL is set but intents/_settings.yaml has no handoff block; the staff handoff is off")
-		return nil, nil
+		return nil, nil, nil
 	}
 	var store handoff.Store = handoff.NewMemory(cfg.handoff.now)
 	if rc != nil {
@@ -45,8 +38,8 @@ func newHandoff(logger *slog.Logger, b *bot.Bot, reg prometheus.Registerer, cfg 
 		Now:     cfg.handoff.now, Log: logger.With("component", "handoff"), Registerer: reg,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	logger.Info("staff handoff enabled", "channel", cfg.handoff.channel, "shared", rc != nil)
-	return &handoffWiring{h: h, desk: desk}, nil
+	return h, desk, nil
 }

@@ -144,12 +144,12 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	if cfg.slack != nil {
 		slackAPI = slack.NewClient(*cfg.slack, m)
 	}
-	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
+	ho, desk, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
 	if err != nil {
 		return err
 	}
 	if ho != nil {
-		creds.Add("slack_handoff", ho.desk.Check)
+		creds.Add("slack_handoff", desk.Check)
 	}
 	a.handler, a.ops, a.creds, a.reloader, a.grace = srv, srv.Ops(), creds, rl, cfg.intake.shutdownGrace
 	qs := &intake.Queues{Claims: st, Memory: intake.MemoryConfig{
@@ -179,7 +179,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		}
 		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
-			la.EnableHandoff(ho.h)
+			la.EnableHandoff(ho)
 		}
 		q.Start(intake.Recovering(onEventPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
@@ -193,9 +193,9 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		}
 		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
-			sa.EnableHandoff(ho.h, cfg.handoff.channel)
+			sa.EnableHandoff(ho, cfg.handoff.channel)
 			every := cfg.handoff.sweepEvery
-			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
+			a.background = append(a.background, func(ctx context.Context) error { ho.RunSweeper(ctx, every); return nil })
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
@@ -208,12 +208,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		if cfg.slack.AppToken != "" {
 			sm := sa.SocketMode()
 			a.background = append(a.background, sm.Run)
-			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: func(ctx context.Context) any {
-				if err := sm.Ready(ctx); err != nil {
-					return err.Error()
-				}
-				return "connected"
-			}})
+			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: sm.Report})
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}
@@ -226,7 +221,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	}
 	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
 	if ho != nil {
-		handoffs = ho.h
+		handoffs = ho
 	}
 	return startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a)
 }
