@@ -206,6 +206,13 @@ func (f *LINE) Answered(token string) bool {
 	return f.tokens[token]
 }
 
+// WaitAnswered waits at most 5 s for a reply with the token to be
+// accepted: the event that carried the token has been handled.
+func (f *LINE) WaitAnswered(tb testing.TB, token string) {
+	tb.Helper()
+	await(tb, &f.mu, &f.arrived, "no reply with token "+token+" reached the fake LINE API within 5s", func() bool { return f.tokens[token] })
+}
+
 // PushedTexts returns the text messages of the pushes the fake accepted
 // (200), each with the times it arrived: a text that arrived twice was
 // pushed twice under different retry keys.
