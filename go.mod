@@ -20,6 +20,7 @@ require (
 	github.com/sethvargo/go-retry v0.5.0
 	github.com/slack-go/slack v0.34.0
 	golang.org/x/crypto v0.58.0
+	golang.org/x/net v0.62.0
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/text v0.43.0
 	gopkg.in/yaml.v3 v3.0.1

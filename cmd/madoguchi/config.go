@@ -182,6 +182,9 @@ func (c *cli) intakeFlags(fs *flag.FlagSet, def intakeConfig) func() (intakeConf
 type consoleConfig struct {
 	addr string
 	auth console.Auth
+	// location is TZ's zone, for the console's times where the settings
+	// name none.
+	location *time.Location
 }
 
 // consoleFlag adds serve's --console-addr.
@@ -199,6 +202,11 @@ func (c *cli) consoleConfig(addr, webhookAddr string) (consoleConfig, error) {
 		return cc, usageError{"--console-addr must differ from --addr: the console never shares the webhook port"}
 	}
 	cc.auth = console.AuthFromEnv(c.getenv, addr)
+	loc, err := console.LocationFromEnv(c.getenv)
+	if err != nil {
+		return cc, usageError{err.Error()}
+	}
+	cc.location = loc
 	return cc, nil
 }
 

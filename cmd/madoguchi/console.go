@@ -24,9 +24,9 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *rec
 	if cc.addr == "" {
 		return nil
 	}
-	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth}
+	o := console.Options{Logger: logger.With("component", "console"), Bot: b, IntentsDir: intents, Reloader: rl, Handoffs: handoffs, Auth: cc.auth, Location: cc.location}
 	if rec != nil && rec.DB != nil {
-		o.Entries, o.Audit = rec.DB, rec.DB
+		o.Entries, o.Tickets, o.Audit, o.Marks, o.Drafts = rec.DB, rec.DB, rec.DB, rec.DB, rec.DB
 	}
 	con, err := console.New(o)
 	if err != nil {
@@ -36,7 +36,7 @@ func startConsole(logger *slog.Logger, b *bot.Bot, rl *reload.Reloader, rec *rec
 	if err != nil {
 		return fmt.Errorf("console: listen on %s: %w", cc.addr, err)
 	}
-	logger.Info("console listening", "addr", ln.Addr().String(), "slack_sign_in", cc.auth.ClientID != "", "password", cc.auth.PasswordHash != "")
+	logger.Info("console listening", "addr", ln.Addr().String(), "slack_sign_in", cc.auth.ClientID != "", "dev_sign_in", cc.auth.DevOIDC, "password", cc.auth.PasswordHash != "")
 	a.background = append(a.background, func(ctx context.Context) error { return server.ServeConsole(ctx, ln, con) })
 	return nil
 }

@@ -163,7 +163,7 @@ func TestServeConsoleHandoffs(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	page := string(body)
-	if resp.StatusCode != http.StatusOK || strings.Contains(page, `id="handoffs-off"`) || !strings.Contains(page, "<td>line ") {
+	if resp.StatusCode != http.StatusOK || strings.Contains(page, `id="handoffs-off"`) || !strings.Contains(page, `<td data-label="Platform">LINE `) {
 		t.Errorf("Handoffs page: %d, want the open LINE conversation listed:\n%s", resp.StatusCode, page)
 	}
 	if strings.Contains(page, testUser) {

@@ -90,7 +90,7 @@ func TestLINEFeedback(t *testing.T) {
 	if len(items) != 4 {
 		t.Fatalf("quick replies %v, want 👍, 👎 and the 2 related questions", items)
 	}
-	for i, want := range []string{"👍 解決しました", "👎 解決しません"} {
+	for i, want := range []string{"解決しました", "解決しない"} {
 		if got := path(items[i], "action", "label"); got != want || path(items[i], "type") != "action" || path(items[i], "action", "type") != "postback" {
 			t.Errorf("quick reply %d = %v, want the %s postback", i, items[i], want)
 		}
@@ -139,7 +139,7 @@ func TestLINEChoiceRecorded(t *testing.T) {
 	l := newLineApp(t, recordingTo(db))
 	l.post(t, webhookBody(postback("e1", "rt1", "U1", "intent=forward-change&lang=ja", false)))
 	items, _ := path(l.fake.Next(t).Body, "messages", 0, "quickReply", "items").([]any)
-	if len(items) < 2 || path(items[0], "action", "label") != "👍 解決しました" {
+	if len(items) < 2 || path(items[0], "action", "label") != "解決しました" {
 		t.Errorf("quick replies %v, want 👍 first", items)
 	}
 	l.finish(t)
@@ -179,7 +179,7 @@ func feedbackValues(t *testing.T, blocks string) (good, bad string) {
 		if i != len(bl)-2 || path(bl[i+1], "block_id") != "staff" {
 			t.Errorf("the feedback block is block %d of %d, want just before the staff line", i, len(bl))
 		}
-		if path(b, "elements", 0, "text", "text") != "👍 解決しました" || path(b, "elements", 1, "text", "text") != "👎 解決しません" {
+		if path(b, "elements", 0, "text", "text") != "解決しました" || path(b, "elements", 1, "text", "text") != "解決しない" {
 			t.Fatalf("feedback block %v", b)
 		}
 		good, _ = path(b, "elements", 0, "value").(string)

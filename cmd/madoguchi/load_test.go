@@ -44,6 +44,12 @@ func (rc *replyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeBotInfo(w)
 		return
 	}
+	if r.URL.Path != "/v2/bot/message/reply" {
+		// Not an answer: the rich menus an English question looks up.
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"richmenus":[]}`))
+		return
+	}
 	var body struct {
 		ReplyToken string `json:"replyToken"`
 	}

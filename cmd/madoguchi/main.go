@@ -87,13 +87,15 @@ func commands() []command {
 		{"match", "< questions.txt", "match one question per line, print one JSON object per line", runMatch},
 		{"lint", "[--kustomize] [--lang ja] [--intents DIR | DIR]", "check the intent files and report every problem", runLint},
 		{"test", "[--queries FILE.tsv] [--sweep] [--intents DIR | DIR]", "measure the matcher on the examples (leave-one-out) and labelled queries", runTest},
+		{"import", "--out DIR FILE...", "write draft intents from the office's FAQ documents (CSV, TSV, Markdown, HTML, text)", runImport},
 		{"search", "WORDS", "find intents by a few letters of their id or title", runSearch},
 		{"serve", "[--addr ADDR] [--ops-addr ADDR] [--intents DIR]", "serve LINE and Slack, health checks and metrics", runServe},
 		{"healthcheck", "[--addr ADDR]", "ask the local server whether it is alive (for containers)", runHealthcheck},
 		{"version", "", "print the version", runVersion},
 		{"stats", "[--since 30d] [--json]", "figures from the record of questions", runStats},
-		{"review", "[--since 30d] [--json] [--write DIR]", "group the questions that went wrong and suggest intent changes", runReview},
+		{"review", "[--since 30d] [--json] [--write DIR (--only 1,4,7 | --new FILE) [--force]] [--dismiss 2,3]", "group the questions that went wrong and suggest intent changes", runReview},
 		{"record", "purge [--older-than 90d] [--yes]", "delete recorded questions older than the retention", runRecord},
+		{"line", "richmenu apply --image menu.png [--staff-image staff.png] | show | remove", "make, show or remove the LINE rich menu of the settings' rich_menu", runLine},
 		{"console-password", "< password", "print the bcrypt hash of a password read from stdin, for MADOGUCHI_CONSOLE_PASSWORD_HASH", runConsolePassword},
 	}
 }

@@ -57,7 +57,7 @@ func TestAsk(t *testing.T) {
 func TestAskExplain(t *testing.T) {
 	t.Parallel()
 	out, _, code := runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "forgot my passwrod")
-	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") {
+	if code != 0 || !strings.Contains(out, `read "passwrod" as "password"`) || !strings.Contains(out, "decision: answer") || !strings.Contains(out, "confidence that forgot-id-password is right: 0.") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
 	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "I graduated in 2017. pasuwado wo wasureta. dou sureba ii?")

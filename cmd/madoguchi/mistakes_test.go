@@ -25,6 +25,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"healthcheck", "now"}, `unexpected argument "now"`, "healthcheck"},
 		{[]string{"stats", "extra"}, `unexpected argument "extra"`, "stats"},
 		{[]string{"review", "extra"}, `unexpected argument "extra"`, "review"},
+		{[]string{"review", "--write", "intents"}, "--write needs --only", "review"},
 		{[]string{"stats", "--since", "soon"}, `--since: "soon" is not an age`, "stats"},
 		{[]string{"record", "tidy"}, "record takes one action: purge", "record"},
 		{[]string{"serve", "--log-format", "xml"}, "--log-format must be json or text", "serve"},

@@ -121,11 +121,15 @@ func TestReviewWriteRoundTrip(t *testing.T) {
 	if out := cmd(q+"\n2\n", "ask", "--record", "--db", db, "--intents", dir); !strings.Contains(out, "転送先の変更") {
 		t.Fatalf("asking and picking 2:\n%s", out)
 	}
-	out := cmd("", "review", "--db", db, "--intents", dir, "--write", dir)
-	for _, want := range []string{"→ add as examples to forward-change", "Added 1 examples", "lint passed", "0 → 1 of 1"} {
+	out := cmd("", "review", "--db", db, "--intents", dir, "--write", dir, "--only", "1")
+	for _, want := range []string{"[1] \"" + q + "\" → forward-change", "Adding 1 example(s); lint passed", "0 → 1 of 1", "Written."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("review --write lacks %q:\n%s", want, out)
 		}
+	}
+	// Done: the question leaves the review.
+	if out := cmd("", "review", "--db", db, "--intents", dir); strings.Contains(out, q) {
+		t.Errorf("after --write, the review still lists %q:\n%s", q, out)
 	}
 	if out := cmd("", "ask", "--intents", dir, q); !strings.HasPrefix(out, "■ 転送先の変更") {
 		t.Errorf("after --write, %q is answered:\n%s", q, out)

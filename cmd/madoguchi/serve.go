@@ -20,6 +20,8 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/credentials"
+	"github.com/oumail-alumni/madoguchi/internal/figures"
+	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/intake"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
@@ -124,6 +126,8 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		checks = append(checks, server.Check{Name: "record", Report: rec.Report})
 		if rec.Recorder != nil {
 			dialogOpts = append(dialogOpts, bot.WithRecorder(rec.Recorder, ks.Record(), nil))
+			g := figures.NewGauges(reg)
+			a.background = append(a.background, func(ctx context.Context) error { g.Refresh(ctx, logger, rec.DB, nil); return nil })
 		}
 	} else {
 		logger.Info("recording questions is off")
@@ -135,21 +139,29 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	// One client per outside service: the adapter, the handoff and the
 	// start-up check of each platform share it.
 	var lineAPI *line.Client
+	var menus *line.Menus // with a rich_menu block in the settings
 	if cfg.line != nil {
 		if lineAPI, err = line.NewClient(*cfg.line, m); err != nil {
 			return fmt.Errorf("LINE: %w", err)
+		}
+		if b.Index().Catalogue().Settings.RichMenu.Configured {
+			menus = line.NewMenus(lineAPI, nil)
 		}
 	}
 	var slackAPI *slack.Client
 	if cfg.slack != nil {
 		slackAPI = slack.NewClient(*cfg.slack, m)
 	}
-	ho, desk, err := newHandoff(logger, b, reg, cfg, lineAPI, slackAPI, rc, ks.Handles())
+	var journal handoff.Journal // a nil *record.Recorder would not be a nil interface
+	if rec != nil && rec.Recorder != nil {
+		journal = rec.Recorder
+	}
+	ho, err := newHandoff(logger, b, reg, cfg, lineAPI, menus, slackAPI, rc, ks.Handles(), journal)
 	if err != nil {
 		return err
 	}
 	if ho != nil {
-		creds.Add("slack_handoff", desk.Check)
+		creds.Add("slack_handoff", ho.desk.Check)
 	}
 	a.handler, a.ops, a.creds, a.reloader, a.grace = srv, srv.Ops(), creds, rl, cfg.intake.shutdownGrace
 	qs := &intake.Queues{Claims: st, Memory: intake.MemoryConfig{
@@ -179,7 +191,10 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		}
 		la := line.New(logger, dialog, claims, q, m, lineAPI, *cfg.line)
 		if ho != nil {
-			la.EnableHandoff(ho)
+			la.EnableHandoff(ho.h)
+		}
+		if menus != nil {
+			la.EnableRichMenus(menus)
 		}
 		q.Start(intake.Recovering(onEventPanic, la.Handle))
 		srv.Handle("POST /line/webhook", la)
@@ -193,9 +208,15 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		}
 		sa := slack.New(logger, dialog, claims, q, m, slackAPI, *cfg.slack)
 		if ho != nil {
-			sa.EnableHandoff(ho, cfg.handoff.channel)
+			sa.EnableHandoff(ho.h, cfg.handoff.channel)
+			if rec != nil && rec.DB != nil {
+				sa.EnableDrafts(ho.h.Drafts(draftRecord{rec.DB}, ho.desk))
+			}
 			every := cfg.handoff.sweepEvery
-			a.background = append(a.background, func(ctx context.Context) error { ho.RunSweeper(ctx, every); return nil })
+			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
+		}
+		if rec != nil && rec.DB != nil {
+			sa.EnableHome(newHomeFigures(rec.DB, b, cfg.console))
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
@@ -221,7 +242,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	}
 	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
 	if ho != nil {
-		handoffs = ho
+		handoffs = ho.h
 	}
 	return startConsole(logger, b, rl, rec, handoffs, cfg.intents, cfg.console, a)
 }

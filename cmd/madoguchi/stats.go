@@ -6,6 +6,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/oumail-alumni/madoguchi/internal/figures"
 	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
@@ -41,16 +42,38 @@ func runStats(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	es, from, err := c.entries(ctx, rc, *since)
+	d, err := parseAge(*since)
+	if err != nil {
+		return usageError{"--since: " + err.Error()}
+	}
+	db, err := rc.openExisting(ctx)
 	if err != nil {
 		return err
 	}
-	s := review.Summarize(es, from)
+	defer db.Close()
+	now := time.Now()
+	from := now.Add(-d)
+	es, err := db.Entries(ctx, from)
+	if err != nil {
+		return err
+	}
+	ts, err := db.Tickets(ctx, from)
+	if err != nil {
+		return err
+	}
+	s, f := review.Summarize(es, from), figures.Compute(es, ts, from, now)
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		// The counts and the figures side by side: their JSON names differ.
+		return enc.Encode(struct {
+			review.Stats
+			figures.Figures
+		}{s, f})
 	}
 	review.WriteStats(c.stdout, s)
+	if s.Questions > 0 {
+		figures.WriteText(c.stdout, f)
+	}
 	return nil
 }

@@ -96,6 +96,24 @@ type Intent struct {
 	Kind Kind
 	// File is the path the intent was loaded from.
 	File string
+	// Draft marks an intent that is not finished ("draft: true", as
+	// madoguchi import writes them): the catalogue keeps it in Drafts,
+	// never in Intents, so nothing answers from it.
+	Draft bool
+	// Source says where an imported intent came from, so that importing
+	// the same source again updates it; zero for an intent written by hand.
+	Source Source
+	// Needs lists, for a draft, what it still needs before it can be
+	// published: the problems Load would report without "draft: true".
+	Needs Problems
+}
+
+// Source is the place in an office's FAQ document that an intent was
+// imported from: the file's base name and the item's key in it (its
+// number or id when the document gives one, else its question).
+type Source struct {
+	File string
+	Item string
 }
 
 // Kind is what sort of thing an intent recognises.
@@ -128,7 +146,12 @@ func (in *Intent) IsSmallTalk() bool { return in.Kind == SmallTalk }
 // Catalogue is a validated, immutable set of intents and the bot settings.
 type Catalogue struct {
 	// Intents are sorted by ID. Callers must not modify them.
-	Intents  []*Intent
+	Intents []*Intent
+	// Drafts are the unfinished intents of the directory, sorted by file:
+	// loaded aside so that the matcher never sees them (a half-written
+	// intent with one example in one language would be answered with
+	// confidence it has not earned), listed for the admins to finish.
+	Drafts   []*Intent
 	Settings Settings
 	byID     map[string]*Intent
 }
@@ -163,6 +186,7 @@ func Load(dir string) (*Catalogue, error) {
 	var (
 		ps       Problems
 		intents  []*Intent
+		drafts   []*Intent
 		pos      = map[*Intent]*positions{}
 		settings Settings
 		sawSet   bool
@@ -184,21 +208,29 @@ func Load(dir string) (*Catalogue, error) {
 		case name == SettingsFile:
 			data, err := os.ReadFile(path)
 			if err != nil {
-				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error()})
+				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error(), MsgJA: "ファイルを読めません: " + errors.Unwrap(err).Error()})
 				continue
 			}
 			s, sp := ParseSettings(path, data)
 			ps = append(ps, sp...)
 			settings, sawSet = s, true
 		case ext == ".yml":
-			ps = append(ps, Problem{File: path, Msg: `intent files must end in ".yaml"; rename it to ` + strings.TrimSuffix(name, ext) + ".yaml"})
+			ps = append(ps, Problem{File: path, Msg: `intent files must end in ".yaml"; rename it to ` + strings.TrimSuffix(name, ext) + ".yaml",
+				MsgJA: `インテントのファイル名は ".yaml" で終わる必要があります。` + strings.TrimSuffix(name, ext) + ".yaml に名前を変えてください"})
 		case ext == ".yaml":
 			data, err := os.ReadFile(path)
 			if err != nil {
-				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error()})
+				ps = append(ps, Problem{File: path, Msg: "cannot read file: " + errors.Unwrap(err).Error(), MsgJA: "ファイルを読めません: " + errors.Unwrap(err).Error()})
 				continue
 			}
 			in, p, ip := parseIntent(path, data)
+			if in != nil && in.Draft {
+				// A draft's problems are what it still needs; only the
+				// ones that keep it from being read at all fail Load.
+				in.Needs = ip
+				drafts = append(drafts, in)
+				continue
+			}
 			ps = append(ps, ip...)
 			if in != nil {
 				intents = append(intents, in)
@@ -207,13 +239,22 @@ func Load(dir string) (*Catalogue, error) {
 		}
 	}
 	if !sawSet {
-		ps = append(ps, Problem{File: filepath.Join(dir, SettingsFile), Msg: "the settings file is missing; copy it from the shipped intents directory"})
+		ps = append(ps, Problem{File: filepath.Join(dir, SettingsFile), Msg: "the settings file is missing; copy it from the shipped intents directory",
+			MsgJA: "設定ファイルがありません。配布された intents ディレクトリからコピーしてください"})
 	}
 	if len(intents) == 0 && len(ps) == 0 {
-		ps = append(ps, Problem{File: dir, Msg: "no intent files (*.yaml) found"})
+		msg, msgJA := "no intent files (*.yaml) found", "インテントのファイル（*.yaml）がありません"
+		if len(drafts) > 0 {
+			msg = fmt.Sprintf("no published intents, only %d drafts; finish one and remove its \"draft: true\" line", len(drafts))
+			msgJA = fmt.Sprintf("公開されたインテントがなく、下書きが%d件だけです。どれかを仕上げて「draft: true」の行を消してください", len(drafts))
+		}
+		ps = append(ps, Problem{File: dir, Msg: msg, MsgJA: msgJA})
 	}
 	c, cross := assemble(intents, settings, pos)
 	ps = append(ps, cross...)
+	sort.Slice(drafts, func(i, j int) bool { return drafts[i].File < drafts[j].File })
+	c.Drafts = drafts
+	noteOverlaps(c)
 	if len(ps) > 0 {
 		return nil, ps.sorted()
 	}
@@ -242,6 +283,7 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 		if prev, ok := byID[in.ID]; ok {
 			p := at(in, func(p *positions) position { return p.id })
 			p.Msg = fmt.Sprintf("duplicate id %q: %s already uses it; give each intent its own id", in.ID, prev.File)
+			p.MsgJA = fmt.Sprintf("id %q は %s ですでに使われています。インテントごとに別の id にしてください", in.ID, prev.File)
 			ps = append(ps, p)
 			continue
 		}
@@ -257,6 +299,7 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 			if byID[id] == nil {
 				p := at(in, func(p *positions) position { return p.related[i] })
 				p.Msg = fmt.Sprintf("related intent %q does not exist%s", id, suggest(id, keys(byID)))
+				p.MsgJA = fmt.Sprintf("関連インテント %q はありません%s", id, suggestJA(id, keys(byID)))
 				ps = append(ps, p)
 			}
 		}
@@ -267,8 +310,10 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 					p := at(in, func(p *positions) position { return p.examples[li][i] })
 					if prev.in == in {
 						p.Msg = fmt.Sprintf("example %q is written twice in this intent; remove one", ex)
+						p.MsgJA = fmt.Sprintf("例文 %q がこのインテントに2回書かれています。1つを消してください", ex)
 					} else {
 						p.Msg = fmt.Sprintf("example %q is also an example of intent %q (%s); an example may belong to one intent only", ex, prev.in.ID, prev.in.File)
+						p.MsgJA = fmt.Sprintf("例文 %q はインテント %q（%s）の例文でもあります。1つの例文は1つのインテントにだけ書けます", ex, prev.in.ID, prev.in.File)
 					}
 					ps = append(ps, p)
 					continue
@@ -276,6 +321,11 @@ func assemble(intents []*Intent, settings Settings, pos map[*Intent]*positions) 
 				seen[key] = seenAt{in, ex}
 			}
 		}
+	}
+	if pos != nil {
+		// Only a loaded settings file's menu: catalogues built in code
+		// (New) often take the shipped settings with a few intents.
+		ps = append(ps, checkRichMenu(settings.RichMenu, byID)...)
 	}
 	return &Catalogue{Intents: intents, Settings: settings, byID: byID}, ps
 }

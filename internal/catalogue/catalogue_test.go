@@ -12,7 +12,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestLintGolden loads each broken catalogue under testdata/lint and
-// compares every problem reported with the golden file beside it.
+// compares every problem reported with the golden files beside it: in
+// English (name.golden) and as the console's Japanese pages show them
+// (name.ja.golden).
 func TestLintGolden(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/lint/*")
 	if err != nil {
@@ -28,19 +30,23 @@ func TestLintGolden(t *testing.T) {
 			if !errors.As(err, &ps) {
 				t.Fatalf("Load(%s) = %v, want Problems", dir, err)
 			}
-			got := ps.Error() + "\n"
-			golden := dir + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
+			for _, g := range []struct {
+				golden string
+				lang   Lang
+			}{{dir + ".golden", English}, {dir + ".ja.golden", Japanese}} {
+				got := ps.In(g.lang) + "\n"
+				if *update {
+					if err := os.WriteFile(g.golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run go test -update): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("problems differ from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+				want, err := os.ReadFile(g.golden)
+				if err != nil {
+					t.Fatalf("read golden file (run go test -update): %v", err)
+				}
+				if got != string(want) {
+					t.Errorf("problems differ from %s:\ngot:\n%s\nwant:\n%s", g.golden, got, want)
+				}
 			}
 		})
 	}

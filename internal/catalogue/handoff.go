@@ -35,6 +35,9 @@ type Handoff struct {
 	// one user cannot flood the staff channel with tickets.
 	TicketsPerHour int
 	Texts          HandoffTexts
+	// Satisfaction is the rating asked after staff helped (see
+	// DefaultSatisfaction; zero, as in a Handoff built in code: not asked).
+	Satisfaction Satisfaction
 }
 
 // DefaultTicketsPerHour is TicketsPerHour when the settings do not say:
@@ -95,7 +98,7 @@ type HandoffTexts struct {
 // parseHandoff reads the optional handoff block.
 func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	h := Handoff{Configured: true, TimeZone: "Asia/Tokyo", Inactivity: 24 * time.Hour, ReceiptEvery: 5 * time.Minute,
-		TicketsPerHour: DefaultTicketsPerHour}
+		TicketsPerHour: DefaultTicketsPerHour, Satisfaction: DefaultSatisfaction()}
 	t := &h.Texts
 	t.TooMany = DefaultTooMany
 	// Where each text and the time zone were written, for problems found
@@ -113,6 +116,7 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 		{"receipt_every", false, func(v *yaml.Node) { h.ReceiptEvery = w.duration(v, "handoff receipt_every", 0) }},
 		{"show_display_name", false, func(v *yaml.Node) { h.ShowName = w.boolean(v, "handoff show_display_name") }},
 		{"tickets_per_hour", false, func(v *yaml.Node) { h.TicketsPerHour = w.ticketsPerHour(v) }},
+		{"satisfaction", false, func(v *yaml.Node) { h.Satisfaction = w.satisfaction(v) }},
 		{"texts", true, func(v *yaml.Node) {
 			w.fields(v, "handoff texts", []field{
 				text("offer", &t.Offer), text("consent", &t.Consent), text("start", &t.Start),
@@ -127,7 +131,8 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	})
 	loc, err := time.LoadLocation(h.TimeZone)
 	if err != nil || h.TimeZone == "Local" {
-		w.addf(at["time_zone"], "handoff time_zone %q is not a known time zone; write an IANA name such as Asia/Tokyo", h.TimeZone)
+		w.addJA(at["time_zone"], fmt.Sprintf("handoff time_zone %q is not a known time zone; write an IANA name such as Asia/Tokyo", h.TimeZone),
+			fmt.Sprintf("handoff time_zone %q というタイムゾーンはありません。Asia/Tokyo のような IANA の名前を書いてください", h.TimeZone))
 		loc = time.UTC
 	}
 	h.Location = loc
@@ -140,11 +145,13 @@ func (w *walker) parseHandoff(n *yaml.Node) Handoff {
 	for _, l := range Langs {
 		for name, s := range map[string]string{"opened": t.Opened.In(l), "receipt": t.Receipt.In(l)} {
 			if strings.Contains(s, "{next}") {
-				w.addf(at[name], "handoff texts %s (%s): {next} belongs in out_of_hours only", name, l)
+				w.addJA(at[name], fmt.Sprintf("handoff texts %s (%s): {next} belongs in out_of_hours only", name, l),
+					fmt.Sprintf("handoff texts %s (%s): {next} は out_of_hours にだけ書けます", name, l))
 			}
 		}
 		if s := t.OutOfHours.In(l); s != "" && !strings.Contains(s, "{next}") {
-			w.addf(at["out_of_hours"], "handoff texts out_of_hours (%s) must say when the office opens with {next}", l)
+			w.addJA(at["out_of_hours"], fmt.Sprintf("handoff texts out_of_hours (%s) must say when the office opens with {next}", l),
+				fmt.Sprintf("handoff texts out_of_hours (%s) には、次に窓口が開く日時を {next} で書いてください", l))
 		}
 	}
 	return h
@@ -160,14 +167,15 @@ var spanRE = regexp.MustCompile(`^(\d\d):(\d\d)-(\d\d):(\d\d)$`)
 func (w *walker) weekly(n *yaml.Node) [7][]Span {
 	var week [7][]Span
 	if n.Kind != yaml.MappingNode {
-		w.addf(n, "handoff hours must be a set of days, like mon: \"09:00-17:00\"")
+		w.addJA(n, "handoff hours must be a set of days, like mon: \"09:00-17:00\"", "handoff hours には mon: \"09:00-17:00\" のように曜日ごとに書いてください")
 		return week
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		day, ok := weekdays[k.Value]
 		if !ok {
-			w.addf(k, "handoff hours: %q is not a weekday; write mon, tue, wed, thu, fri, sat or sun", k.Value)
+			w.addJA(k, fmt.Sprintf("handoff hours: %q is not a weekday; write mon, tue, wed, thu, fri, sat or sun", k.Value),
+				fmt.Sprintf("handoff hours: %q は曜日ではありません。mon, tue, wed, thu, fri, sat, sun のどれかを書いてください", k.Value))
 			continue
 		}
 		s, ok := w.str(v, "handoff hours "+k.Value)
@@ -185,7 +193,8 @@ func (w *walker) weekly(n *yaml.Node) [7][]Span {
 				}
 			}
 			if m == nil || !ok || sp.Open >= sp.Close || sp.Open < last {
-				w.addf(v, "handoff hours %s: %q must be opening spans in order, like \"09:00-17:00\" or \"09:00-12:00, 13:00-17:00\", or closed", k.Value, s)
+				w.addJA(v, fmt.Sprintf("handoff hours %s: %q must be opening spans in order, like \"09:00-17:00\" or \"09:00-12:00, 13:00-17:00\", or closed", k.Value, s),
+					fmt.Sprintf("handoff hours %s: %q は \"09:00-17:00\" や \"09:00-12:00, 13:00-17:00\" のように受付時間を早い順に書くか、closed と書いてください", k.Value, s))
 				break
 			}
 			last = sp.Close
@@ -212,7 +221,8 @@ func (w *walker) dates(n *yaml.Node) []string {
 	for i, d := range ds {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
 			w.ps = append(w.ps, Problem{File: w.file, Line: pos[i].line, Col: pos[i].col,
-				Msg: fmt.Sprintf("handoff closed_dates: %q is not a date written YYYY-MM-DD", d)})
+				Msg:   fmt.Sprintf("handoff closed_dates: %q is not a date written YYYY-MM-DD", d),
+				MsgJA: fmt.Sprintf("handoff closed_dates: %q は YYYY-MM-DD の形の日付ではありません", d)})
 			continue
 		}
 		out = append(out, d)
@@ -224,7 +234,8 @@ func (w *walker) dates(n *yaml.Node) []string {
 func (w *walker) ticketsPerHour(n *yaml.Node) int {
 	i, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil || i < 1 || i > maxTicketsPerHour {
-		w.addf(n, "handoff tickets_per_hour must be a whole number from 1 to %d", maxTicketsPerHour)
+		w.addJA(n, fmt.Sprintf("handoff tickets_per_hour must be a whole number from 1 to %d", maxTicketsPerHour),
+			fmt.Sprintf("handoff tickets_per_hour には 1 から %d までの整数を書いてください", maxTicketsPerHour))
 		return DefaultTicketsPerHour
 	}
 	return i
@@ -238,7 +249,9 @@ func (w *walker) duration(n *yaml.Node, what string, least time.Duration) time.D
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 || d < least {
-		w.addf(n, "%s %q must be a duration of at least %s, like \"24h\" or \"30m\"", what, s, strings.TrimSuffix(max(least, time.Second).String(), "0s"))
+		least := strings.TrimSuffix(max(least, time.Second).String(), "0s")
+		w.addJA(n, fmt.Sprintf("%s %q must be a duration of at least %s, like \"24h\" or \"30m\"", what, s, least),
+			fmt.Sprintf("%s %q には \"24h\" や \"30m\" のように %s 以上の長さを書いてください", what, s, least))
 		return 0
 	}
 	return d

@@ -78,7 +78,8 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 			w.noMarkup(v, "answer")
 			for _, l := range Langs {
 				if n := len(utf16.Encode([]rune(in.Answer.In(l)))); n > MaxAnswerLen {
-					w.addf(v, "answer (%s) is %d characters long; LINE shows at most %d: shorten it or split it into related intents", l, n, MaxAnswerLen)
+					w.addJA(v, fmt.Sprintf("answer (%s) is %d characters long; LINE shows at most %d: shorten it or split it into related intents", l, n, MaxAnswerLen),
+						fmt.Sprintf("answer (%s) が %d 文字あります。LINEで表示できるのは %d 文字までです。短くするか、関連するインテントに分けてください", l, n, MaxAnswerLen))
 				}
 			}
 		}},
@@ -87,9 +88,17 @@ func parseIntent(path string, data []byte) (*Intent, *positions, Problems) {
 		{"handoff", false, func(v *yaml.Node) { in.Handoff = w.boolean(v, "handoff") }},
 		{"related", false, func(v *yaml.Node) { in.Related, pos.related = w.strList(v, "related") }},
 		{"kind", false, func(v *yaml.Node) { in.Kind = w.kind(v) }},
+		{"draft", false, func(v *yaml.Node) { in.Draft = w.boolean(v, "draft") }},
+		{"source", false, func(v *yaml.Node) {
+			w.fields(v, "source", []field{
+				{"file", true, func(v *yaml.Node) { in.Source.File, _ = w.str(v, "source file") }},
+				{"item", true, func(v *yaml.Node) { in.Source.Item, _ = w.str(v, "source item") }},
+			})
+		}},
 	})
 	if in.Handoff && in.Kind != FAQ {
-		w.addf(root, "a handoff intent must be of kind %q, not %q: it asks for a person", FAQ, in.Kind)
+		w.addJA(root, fmt.Sprintf("a handoff intent must be of kind %q, not %q: it asks for a person", FAQ, in.Kind),
+			fmt.Sprintf("handoff のインテントは kind を %q ではなく %q にしてください（担当者を呼ぶためのものです）", in.Kind, FAQ))
 	}
 	return in, pos, w.ps
 }
@@ -100,7 +109,8 @@ func (w *walker) limitedText(n *yaml.Node, what string, max int) Text {
 	t := w.text(n, what)
 	for _, l := range Langs {
 		if got := len(utf16.Encode([]rune(t.In(l)))); got > max {
-			w.addf(n, "%s (%s) is %d characters long; at most %d fit on the buttons and cards it appears on: shorten it", what, l, got, max)
+			w.addJA(n, fmt.Sprintf("%s (%s) is %d characters long; at most %d fit on the buttons and cards it appears on: shorten it", what, l, got, max),
+				fmt.Sprintf("%s (%s) が %d 文字あります。ボタンやカードに収まるのは %d 文字までです。短くしてください", what, l, got, max))
 		}
 	}
 	return t
@@ -119,14 +129,15 @@ func (w *walker) kind(v *yaml.Node) Kind {
 	for i, k := range Kinds {
 		names[i] = string(k)
 	}
-	w.addf(v, "kind %q is not one of %s", s, strings.Join(names, ", "))
+	w.addJA(v, fmt.Sprintf("kind %q is not one of %s", s, strings.Join(names, ", ")), fmt.Sprintf("kind %q は %s のどれでもありません", s, strings.Join(names, ", ")))
 	return FAQ
 }
 
 // exampleList reads one language's examples, which may not be empty.
 func (w *walker) exampleList(v *yaml.Node, what string) ([]string, []position) {
 	if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
-		w.addf(v, "%s is empty; write at least one way people ask", what)
+		w.addJA(v, fmt.Sprintf("%s is empty; write at least one way people ask", what),
+			fmt.Sprintf("%s が空です。利用者の尋ね方を1つ以上書いてください", what))
 	}
 	return w.strList(v, what)
 }
@@ -138,18 +149,20 @@ func (w *walker) intentID(v *yaml.Node, path string) string {
 		return ""
 	}
 	if !idPattern.MatchString(id) {
-		w.addf(v, "id %q may use only lowercase letters, digits and single hyphens (like forgot-id-password)", id)
+		w.addJA(v, fmt.Sprintf("id %q may use only lowercase letters, digits and single hyphens (like forgot-id-password)", id),
+			fmt.Sprintf("id %q に使えるのは英小文字、数字、1つずつのハイフンだけです（forgot-id-password のように）", id))
 		return ""
 	}
 	if base := strings.TrimSuffix(filepath.Base(path), ".yaml"); base != id {
-		w.addf(v, "id %q differs from the file name %q; rename the file to %s.yaml or change the id", id, filepath.Base(path), id)
+		w.addJA(v, fmt.Sprintf("id %q differs from the file name %q; rename the file to %s.yaml or change the id", id, filepath.Base(path), id),
+			fmt.Sprintf("id %q がファイル名 %q と違います。ファイル名を %s.yaml にするか、id を直してください", id, filepath.Base(path), id))
 	}
 	return id
 }
 
 func (w *walker) links(n *yaml.Node) []Link {
 	if n.Kind != yaml.SequenceNode {
-		w.addf(n, "links must be a list of {label: …, url: …}")
+		w.addJA(n, "links must be a list of {label: …, url: …}", "links は {label: …, url: …} のリストで書いてください")
 		return nil
 	}
 	var out []Link

@@ -18,7 +18,8 @@ type LintOptions struct {
 
 // Lint loads the catalogue in dir and writes an admin's report to w
 // (`madoguchi lint`): every problem and their count, or the advice and a
-// line saying the catalogue is fine. It reports whether there were no
+// line saying the catalogue is fine (with its drafts, which are not
+// answered). It reports whether there were no
 // problems; the error is one that stopped the load itself (an unreadable
 // directory), reported before anything is written.
 func Lint(w io.Writer, dir string, o LintOptions) (ok bool, err error) {
@@ -46,11 +47,17 @@ func Lint(w io.Writer, dir string, o LintOptions) (ok bool, err error) {
 	}
 	if ja {
 		fmt.Fprintf(w, "%s: インテント %d 件、問題なし", dir, len(cat.Intents))
+		if len(cat.Drafts) > 0 {
+			fmt.Fprintf(w, "、下書き %d 件（回答に使われません）", len(cat.Drafts))
+		}
 		if len(warnings) > 0 {
 			fmt.Fprintf(w, "、注意 %d 件", len(warnings))
 		}
 	} else {
 		fmt.Fprintf(w, "%s: %s, no problems", dir, count(len(cat.Intents), "intent"))
+		if len(cat.Drafts) > 0 {
+			fmt.Fprintf(w, ", %s (not answered)", count(len(cat.Drafts), "draft"))
+		}
 		if len(warnings) > 0 {
 			fmt.Fprintf(w, ", %s", count(len(warnings), "warning"))
 		}

@@ -20,6 +20,8 @@ func TestLint(t *testing.T) {
 	}{
 		{"valid", valid, LintOptions{Lang: English}, true, valid + ": 2 intents, no problems, 4 warnings", "warning: " + valid + "/login-trouble.yaml: 2 examples (en)"},
 		{"valid ja", valid, LintOptions{Lang: Japanese}, true, valid + ": インテント 2 件、問題なし、注意 4 件", ""},
+		{"drafts", "testdata/drafts", LintOptions{Lang: English}, true, "testdata/drafts: 1 intent, no problems, 2 drafts (not answered), 11 warnings", ""},
+		{"drafts ja", "testdata/drafts", LintOptions{Lang: Japanese}, true, "testdata/drafts: インテント 1 件、問題なし、下書き 2 件（回答に使われません）、注意 11 件", ""},
 		{"one problem", broken, LintOptions{Lang: English}, false, "1 problem", broken + "/a.yaml:2: "},
 		{"one problem ja", broken, LintOptions{Lang: Japanese}, false, "問題 1 件", "閉じていません"},
 		{"two problems", twice, LintOptions{Lang: English}, false, "2 problems", `duplicate id "a"`},

@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"fmt"
 	"regexp"
 
 	"gopkg.in/yaml.v3"
@@ -26,10 +27,12 @@ func (w *walker) noMarkup(n *yaml.Node, what string) {
 			continue
 		}
 		if m := markupTag.FindString(v.Value); m != "" {
-			w.addf(v, "%s (%s) contains the markup %q; LINE and Slack would show it as it is: write plain text (a link goes under links)", what, lang, m)
+			w.addJA(v, fmt.Sprintf("%s (%s) contains the markup %q; LINE and Slack would show it as it is: write plain text (a link goes under links)", what, lang, m),
+				fmt.Sprintf("%s (%s) にマークアップ %q があります。LINEやSlackではそのまま表示されるので、普通の文で書いてください（リンクは links に書きます）", what, lang, m))
 		}
 		if javascript.MatchString(v.Value) {
-			w.addf(v, "%s (%s) contains \"javascript:\"; write plain text, and put https links under links", what, lang)
+			w.addJA(v, fmt.Sprintf("%s (%s) contains \"javascript:\"; write plain text, and put https links under links", what, lang),
+				fmt.Sprintf("%s (%s) に \"javascript:\" があります。普通の文で書き、https のリンクは links に書いてください", what, lang))
 		}
 	}
 }

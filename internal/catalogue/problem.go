@@ -75,6 +75,23 @@ func (ps Problems) sorted() Problems {
 // suggest returns ` (did you mean "x"?)` for the candidate closest to word
 // when it is a plausible typo, and "" otherwise.
 func suggest(word string, candidates []string) string {
+	if best := closest(word, candidates); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// suggestJA is suggest in Japanese: `（"x" のことですか？）`.
+func suggestJA(word string, candidates []string) string {
+	if best := closest(word, candidates); best != "" {
+		return fmt.Sprintf("（%q のことですか？）", best)
+	}
+	return ""
+}
+
+// closest returns the candidate closest to word when it is a plausible
+// typo, and "" otherwise.
+func closest(word string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
 		limit := 2
@@ -85,10 +102,7 @@ func suggest(word string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 // normalizeExample is the form in which two examples count as the same.

@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -21,10 +22,13 @@ type RecordSettings struct {
 	ForgetPhrases []string
 	// Forgotten is said once a user's records are deleted.
 	Forgotten Text
-	// Helpful and NotHelpful label the feedback buttons after an answer.
+	// Helpful and NotHelpful label the feedback buttons after an answer,
+	// in the office's words (「解決しました」/「解決しない」): a click is the
+	// user's verdict on whether the answer solved their question.
 	Helpful    Text
 	NotHelpful Text
-	// Thanks answers a 👍; Sorry answers a 👎, before the office contact.
+	// Thanks answers "solved"; Sorry answers "not solved", before the
+	// office contact (and the offer of the staff, when handoff is on).
 	Thanks Text
 	Sorry  Text
 	// PasswordWarning comes first in the reply to a message that seems to
@@ -40,8 +44,8 @@ func DefaultRecord() RecordSettings {
 		RetentionDays: 90,
 		ForgetPhrases: []string{"私のデータを削除して", "私のデータを消して", "履歴を削除して", "delete my data", "forget me", "erase my data"},
 		Forgotten:     Text{JA: "これまでのご質問の記録を削除しました。", EN: "I have deleted the record of your questions."},
-		Helpful:       Text{JA: "👍 解決しました", EN: "👍 Helpful"},
-		NotHelpful:    Text{JA: "👎 解決しません", EN: "👎 Not helpful"},
+		Helpful:       Text{JA: "解決しました", EN: "Solved"},
+		NotHelpful:    Text{JA: "解決しない", EN: "Not solved"},
 		Thanks:        Text{JA: "ご回答ありがとうございます。お役に立ててよかったです。", EN: "Thank you for letting me know. Glad it helped."},
 		Sorry:         Text{JA: "お役に立てず申し訳ありません。卒業生係にお問い合わせください。", EN: "Sorry that did not help. Please contact the Alumni Office."},
 		PasswordWarning: Text{
@@ -108,7 +112,7 @@ func (w *walker) recordSettings(n *yaml.Node) RecordSettings {
 func (w *walker) days(n *yaml.Node, what string) int {
 	f, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || f != math.Trunc(f) || f < 1 || f > maxRetentionDays {
-		w.addf(n, "%s must be a whole number of days from 1 to %d", what, maxRetentionDays)
+		w.addJA(n, fmt.Sprintf("%s must be a whole number of days from 1 to %d", what, maxRetentionDays), fmt.Sprintf("%s には 1 から %d までの日数（整数）を書いてください", what, maxRetentionDays))
 		return DefaultRecord().RetentionDays
 	}
 	return int(f)

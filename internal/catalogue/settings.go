@@ -3,6 +3,9 @@ package catalogue
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -29,6 +32,8 @@ type Settings struct {
 	// Record is the optional record block: retention, forget-me phrases,
 	// feedback sentences.
 	Record RecordSettings
+	// RichMenu is the optional LINE rich menu.
+	RichMenu RichMenu
 }
 
 // Office is the alumni office people are handed to.
@@ -80,6 +85,48 @@ type Thresholds struct {
 	// Overrule lets a runner-up be answered instead when the second model
 	// backs it by at least this much; 0 turns it off.
 	Overrule float64
+	// Confidence, when set, decides instead of Answer, Margin, Support and
+	// Overrule: the chance that the best candidate is right.
+	Confidence Confidence
+}
+
+// Confidence is a calibrated model of how likely the best candidate is the
+// right answer, and the thresholds on it. `madoguchi test --sweep` fits
+// both by cross-validation and prints them for the settings file.
+type Confidence struct {
+	// Weights are the logistic model's weight per kind of evidence (named
+	// by ConfidenceEvidence; a missing one weighs 0).
+	Weights map[string]float64
+	// Sure is the least confidence that is answered outright.
+	Sure float64
+	// Ask is the least confidence that is asked back; below it the
+	// question escalates.
+	Ask float64
+}
+
+// On reports whether the confidence decides (it has weights).
+func (c Confidence) On() bool { return len(c.Weights) > 0 }
+
+// ConfidenceEvidence names the evidence the confidence weighs, in the
+// order the matcher computes it (see match.Features).
+var ConfidenceEvidence = []string{
+	"bias",               // always 1
+	"top",                // the best candidate's score
+	"runner_up",          // the runner-up's score over the best's
+	"third",              // the third's score over the best's
+	"support",            // log(1 + the second model's lead for the best)
+	"backed",             // 1 when the second model ranks the best first
+	"keyword",            // 1 when the question has one of its keywords
+	"doubt",              // 1 when it names something the intent never mentions
+	"small_talk",         // 1 when the best is a greeting or thanks
+	"unknown_words",      // share of the question's weight no intent uses
+	"unknown_names",      // names and compounds no intent knows (up to 3)
+	"out_of_scope",       // best score of an out-of-scope intent
+	"out_of_scope_ratio", // that over the best's score
+	"terms",              // log(1 + known, telling terms)
+	"context",            // 1 when some sentences only set the scene
+	"japanese",           // 1 when the question is in Japanese
+	"names_service",      // 1 when the question names the service itself
 }
 
 // Floors are the quality bars `madoguchi test` enforces.
@@ -107,6 +154,7 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 	}
 	m := &s.Messages
 	s.Record = DefaultRecord()
+	var richMenu *yaml.Node // read after handoff, whose block it needs
 	msg := func(name string, t *Text) field {
 		return field{name, true, func(v *yaml.Node) { *t = w.text(v, "messages "+name) }}
 	}
@@ -141,9 +189,11 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 				{"floor", true, func(v *yaml.Node) { t.Floor = w.fraction(v, "matching floor") }},
 				{"support", false, func(v *yaml.Node) { t.Support = w.upTo(v, maxSupport, "matching support") }},
 				{"overrule", false, func(v *yaml.Node) { t.Overrule = w.upTo(v, maxSupport, "matching overrule") }},
+				{"confidence", false, func(v *yaml.Node) { t.Confidence = w.confidence(v) }},
 			})
 			if t.Floor > t.Answer {
-				w.addf(v, "matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer)
+				w.addJA(v, fmt.Sprintf("matching floor (%g) must not be above matching answer (%g)", t.Floor, t.Answer),
+					fmt.Sprintf("matching floor (%g) は matching answer (%g) 以下にしてください", t.Floor, t.Answer))
 			}
 		}},
 		{"test", true, func(v *yaml.Node) {
@@ -154,7 +204,11 @@ func ParseSettings(path string, data []byte) (Settings, Problems) {
 		}},
 		{"handoff", false, func(v *yaml.Node) { s.Handoff = w.parseHandoff(v) }},
 		{"record", false, func(v *yaml.Node) { s.Record = w.recordSettings(v) }},
+		{"rich_menu", false, func(v *yaml.Node) { richMenu = v }},
 	})
+	if richMenu != nil {
+		s.RichMenu = w.parseRichMenu(richMenu, s.Handoff.Configured)
+	}
 	return s, w.ps
 }
 
@@ -171,12 +225,57 @@ func (w *walker) floors(v *yaml.Node, what string) Floors {
 	return f
 }
 
+// confidence reads the calibrated confidence: its thresholds and a weight
+// for each kind of evidence.
+func (w *walker) confidence(v *yaml.Node) Confidence {
+	var c Confidence
+	w.fields(v, "matching confidence", []field{
+		{"sure", true, func(v *yaml.Node) { c.Sure = w.fraction(v, "matching confidence sure") }},
+		{"ask", true, func(v *yaml.Node) { c.Ask = w.fraction(v, "matching confidence ask") }},
+		{"weights", true, func(v *yaml.Node) {
+			if v.Kind != yaml.MappingNode {
+				w.addJA(v, "matching confidence weights must be a list of name: weight", "matching confidence weights には「名前: 重み」の組を並べてください")
+				return
+			}
+			c.Weights = map[string]float64{}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k, val := v.Content[i], v.Content[i+1]
+				if !slices.Contains(ConfidenceEvidence, k.Value) {
+					known := strings.Join(ConfidenceEvidence, ", ")
+					w.addJA(k, fmt.Sprintf("matching confidence weights: %q is not evidence the matcher knows (%s)", k.Value, known),
+						fmt.Sprintf("matching confidence weights: %q は照合が扱う根拠ではありません（%s）", k.Value, known))
+					continue
+				}
+				f, err := strconv.ParseFloat(val.Value, 64)
+				if val.Kind != yaml.ScalarNode || err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxWeight {
+					w.addJA(val, fmt.Sprintf("matching confidence weight %s must be a number between -%g and %g", k.Value, maxWeight, maxWeight),
+						fmt.Sprintf("matching confidence weight %s には -%g から %g までの数を書いてください", k.Value, maxWeight, maxWeight))
+					continue
+				}
+				c.Weights[k.Value] = f
+			}
+		}},
+	})
+	if c.Ask > c.Sure {
+		w.addJA(v, fmt.Sprintf("matching confidence ask (%g) must not be above sure (%g)", c.Ask, c.Sure),
+			fmt.Sprintf("matching confidence ask（%g）は sure（%g）以下にしてください", c.Ask, c.Sure))
+	}
+	return c
+}
+
+// maxWeight bounds a confidence weight: the evidence is of order 1, so a
+// weight beyond it is a typing error.
+const maxWeight = 1000.0
+
 // maxSupport bounds matching support and overrule: a lead of 100 in log-likelihood is
 // never reached, so anything above it is a typing error.
 const maxSupport = 100
 
 // String describes the thresholds for logs and reports.
 func (t Thresholds) String() string {
+	if t.Confidence.On() {
+		return fmt.Sprintf("answer at confidence ≥ %.2f, ask back ≥ %.2f, floor %.2f", t.Confidence.Sure, t.Confidence.Ask, t.Floor)
+	}
 	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f or support ≥ %.1f, overrule ≥ %.1f, floor %.2f", t.Answer, t.Margin, t.Support, t.Overrule, t.Floor)
 }
 
@@ -184,7 +283,7 @@ func (t Thresholds) String() string {
 // two; a word may belong to one group only.
 func (w *walker) synonyms(n *yaml.Node) [][]string {
 	if n.Kind != yaml.SequenceNode {
-		w.addf(n, "synonyms must be a list of groups, each written [word, other word, …]")
+		w.addJA(n, "synonyms must be a list of groups, each written [word, other word, …]", "synonyms はグループのリストで、各グループを [語, 別の語, …] と書いてください")
 		return nil
 	}
 	var groups [][]string
@@ -192,14 +291,15 @@ func (w *walker) synonyms(n *yaml.Node) [][]string {
 	for _, g := range n.Content {
 		words, pos := w.strList(g, "a synonym group")
 		if g.Kind == yaml.SequenceNode && len(g.Content) < 2 {
-			w.addf(g, "a synonym group needs at least two words")
+			w.addJA(g, "a synonym group needs at least two words", "同義語のグループには2語以上が必要です")
 			continue
 		}
 		for i, word := range words {
 			key := normalizeExample(word)
 			if p, ok := seen[key]; ok {
 				w.ps = append(w.ps, Problem{File: w.file, Line: pos[i].line, Col: pos[i].col,
-					Msg: fmt.Sprintf("%q is already in the synonym group on line %d; a word may belong to one group only", word, p.line)})
+					Msg:   fmt.Sprintf("%q is already in the synonym group on line %d; a word may belong to one group only", word, p.line),
+					MsgJA: fmt.Sprintf("%q はすでに %d 行目の同義語グループにあります。1つの語は1つのグループにだけ書けます", word, p.line)})
 				continue
 			}
 			seen[key] = pos[i]

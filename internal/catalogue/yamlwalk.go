@@ -27,8 +27,11 @@ type walker struct {
 	ps   Problems
 }
 
-func (w *walker) addf(n *yaml.Node, format string, args ...any) {
-	p := Problem{File: w.file, Msg: fmt.Sprintf(format, args...)}
+// addJA reports a problem said in English and in Japanese (for the
+// console's Japanese pages); the field names in it stay as the file
+// writes them.
+func (w *walker) addJA(n *yaml.Node, en, ja string) {
+	p := Problem{File: w.file, Msg: en, MsgJA: ja}
 	if n != nil {
 		p.Line, p.Col = n.Line, n.Column
 	}
@@ -54,14 +57,15 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 			}
 			i += size
 		}
-		w.ps = append(w.ps, Problem{File: w.file, Line: line, Col: col, Msg: "the file is not valid UTF-8 text; save it with UTF-8 encoding"})
+		w.ps = append(w.ps, Problem{File: w.file, Line: line, Col: col, Msg: "the file is not valid UTF-8 text; save it with UTF-8 encoding",
+			MsgJA: "ファイルが UTF-8 の文字ではありません。UTF-8 で保存してください"})
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			w.addf(nil, "the file is empty; write the fields of an intent")
+			w.addJA(nil, "the file is empty; write the fields of an intent", "ファイルが空です。インテントの項目を書いてください")
 			return nil
 		}
 		w.yamlError(data, err)
@@ -72,7 +76,8 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		w.addf(&extra, `a file holds one intent; remove the "---" and what follows, or move it to its own file`)
+		w.addJA(&extra, `a file holds one intent; remove the "---" and what follows, or move it to its own file`,
+			`1つのファイルに書けるインテントは1つです。「---」から後を消すか、別のファイルに移してください`)
 	} else if !errors.Is(err, io.EOF) {
 		w.yamlError(data, err)
 		return nil
@@ -82,7 +87,7 @@ func (w *walker) parseDoc(data []byte) *yaml.Node {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		w.addf(root, "the file must be a list of fields (name: value), one per line")
+		w.addJA(root, "the file must be a list of fields (name: value), one per line", "ファイルには項目（名前: 値）を1行に1つずつ書いてください")
 		return nil
 	}
 	return root
@@ -124,7 +129,7 @@ type field struct {
 // the mapping.
 func (w *walker) fields(n *yaml.Node, what string, spec []field) {
 	if n.Kind != yaml.MappingNode {
-		w.addf(n, "%s must be a set of fields (name: value)", what)
+		w.addJA(n, fmt.Sprintf("%s must be a set of fields (name: value)", what), fmt.Sprintf("%s には項目（名前: 値）を書いてください", what))
 		return
 	}
 	names := make([]string, len(spec))
@@ -135,7 +140,7 @@ func (w *walker) fields(n *yaml.Node, what string, spec []field) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if v.Kind == yaml.AliasNode {
-			w.addf(v, "anchors and aliases (*name) are not supported; write the value out")
+			w.addJA(v, "anchors and aliases (*name) are not supported; write the value out", "アンカーとエイリアス（*name）は使えません。値をそのまま書いてください")
 			continue
 		}
 		found := false
@@ -147,29 +152,38 @@ func (w *walker) fields(n *yaml.Node, what string, spec []field) {
 			}
 		}
 		if !found {
-			w.addf(k, "unknown field %q%s", k.Value, suggest(k.Value, names))
+			w.addJA(k, fmt.Sprintf("unknown field %q%s", k.Value, suggest(k.Value, names)),
+				fmt.Sprintf("%q という項目はありません%s", k.Value, suggestJA(k.Value, names)))
 		}
 	}
 	for _, f := range spec {
 		if f.required && !seen[f.name] {
 			if what == "" {
-				w.addf(n, "missing required field %q", f.name)
+				w.addJA(n, fmt.Sprintf("missing required field %q", f.name), fmt.Sprintf("必須の項目 %q がありません", f.name))
 			} else {
-				w.addf(n, "%s: missing required field %q", what, f.name)
+				w.addJA(n, fmt.Sprintf("%s: missing required field %q", what, f.name), fmt.Sprintf("%s: 必須の項目 %q がありません", what, f.name))
 			}
 		}
 	}
 }
 
+// eachItem begins the name of a list's items, said "X の各項目" in
+// Japanese.
+const eachItem = "each item of "
+
 // str reads a non-empty scalar.
 func (w *walker) str(n *yaml.Node, what string) (string, bool) {
+	whatJA := what
+	if list, ok := strings.CutPrefix(what, eachItem); ok {
+		whatJA = list + " の各項目"
+	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		w.addf(n, "%s must be a single text value", what)
+		w.addJA(n, fmt.Sprintf("%s must be a single text value", what), fmt.Sprintf("%s には文を1つ書いてください", whatJA))
 		return "", false
 	}
 	v := strings.TrimSpace(n.Value)
 	if v == "" {
-		w.addf(n, "%s is empty", what)
+		w.addJA(n, fmt.Sprintf("%s is empty", what), fmt.Sprintf("%s が空です", whatJA))
 		return "", false
 	}
 	return v, true
@@ -211,13 +225,14 @@ func (w *walker) lines(n *yaml.Node, what string) string {
 // strList reads a list of non-empty scalars and their positions.
 func (w *walker) strList(n *yaml.Node, what string) ([]string, []position) {
 	if n.Kind != yaml.SequenceNode {
-		w.addf(n, "%s must be a list, written [a, b] or as lines starting with \"- \"", what)
+		w.addJA(n, fmt.Sprintf("%s must be a list, written [a, b] or as lines starting with \"- \"", what),
+			fmt.Sprintf("%s はリストで書いてください（[a, b] か、「- 」で始まる行）", what))
 		return nil, nil
 	}
 	var out []string
 	var pos []position
 	for _, item := range n.Content {
-		if s, ok := w.str(item, "each item of "+what); ok {
+		if s, ok := w.str(item, eachItem+what); ok {
 			out = append(out, s)
 			pos = append(pos, at(item))
 		}
@@ -234,7 +249,7 @@ func (w *walker) boolean(n *yaml.Node, what string) bool {
 			return false
 		}
 	}
-	w.addf(n, "%s must be true or false", what)
+	w.addJA(n, fmt.Sprintf("%s must be true or false", what), fmt.Sprintf("%s には true か false を書いてください", what))
 	return false
 }
 
@@ -245,7 +260,7 @@ func (w *walker) fraction(n *yaml.Node, what string) float64 { return w.upTo(n, 
 func (w *walker) upTo(n *yaml.Node, max float64, what string) float64 {
 	f, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || !(f >= 0 && f <= max) {
-		w.addf(n, "%s must be a number between 0 and %g", what, max)
+		w.addJA(n, fmt.Sprintf("%s must be a number between 0 and %g", what, max), fmt.Sprintf("%s には 0 から %g までの数を書いてください", what, max))
 		return 0
 	}
 	return f
@@ -260,13 +275,17 @@ func (w *walker) httpsURL(n *yaml.Node, what string) string {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil || u.Host == "" || !u.IsAbs():
-		w.addf(n, "%s %q is not a valid web address; write it in full, like https://example.org/page", what, s)
+		w.addJA(n, fmt.Sprintf("%s %q is not a valid web address; write it in full, like https://example.org/page", what, s),
+			fmt.Sprintf("%s %q はウェブのアドレスになっていません。https://example.org/page のように省略せずに書いてください", what, s))
 	case u.Scheme != "https":
-		w.addf(n, "%s %q must be a secure https:// address", what, s)
+		w.addJA(n, fmt.Sprintf("%s %q must be a secure https:// address", what, s),
+			fmt.Sprintf("%s %q は安全な https:// のアドレスにしてください", what, s))
 	case s != percentEncoded(s):
-		w.addf(n, "%s %q has characters a link may not carry as they are (LINE refuses it); write it percent-encoded: %s", what, s, percentEncoded(s))
+		w.addJA(n, fmt.Sprintf("%s %q has characters a link may not carry as they are (LINE refuses it); write it percent-encoded: %s", what, s, percentEncoded(s)),
+			fmt.Sprintf("%s %q にはリンクにそのまま書けない文字があります（LINEが受け付けません）。パーセントエンコードで書いてください: %s", what, s, percentEncoded(s)))
 	case len(s) > MaxURLLen:
-		w.addf(n, "%s is %d characters long; LINE refuses links longer than %d: link to a shorter address", what, len(s), MaxURLLen)
+		w.addJA(n, fmt.Sprintf("%s is %d characters long; LINE refuses links longer than %d: link to a shorter address", what, len(s), MaxURLLen),
+			fmt.Sprintf("%s が %d 文字あります。LINEは %d 文字を超えるリンクを受け付けません。短いアドレスにしてください", what, len(s), MaxURLLen))
 	default:
 		return s
 	}

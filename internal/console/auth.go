@@ -41,6 +41,44 @@ type Auth struct {
 	// http://127.0.0.1, http://[::1] and http://localhost, where a local
 	// browser talks plain HTTP to the console.
 	URL string
+	// DevOIDC replaces Slack with a development OpenID provider the
+	// console serves itself (under /dev-oidc/), which signs in a made-up
+	// user of Team without asking: a way to try Sign in with Slack
+	// without a Slack app. Anyone who reaches the console signs in, so
+	// New refuses it unless URL is plain HTTP on a loopback address.
+	DevOIDC bool
+}
+
+// Development sign-in: where the provider is served, and who signs in.
+const (
+	devPath     = "/dev-oidc"
+	devClientID = "madoguchi-dev"
+	devTeam     = "T-DEV"
+	devUser     = "U-DEV"
+	devName     = "Developer"
+)
+
+// devSignIn checks that the development sign-in is on loopback, points
+// a's OpenID settings at it and returns the provider to serve.
+func devSignIn(a *Auth) (*devProvider, error) {
+	u, err := url.Parse(a.URL)
+	if a.URL == "" || err != nil || u.Scheme != "http" || !isLoopback(u.Hostname()) {
+		return nil, errors.New("console: the development sign-in (MADOGUCHI_CONSOLE_DEV_OIDC) lets anyone who reaches the console in, so it runs only with the console on a loopback address such as 127.0.0.1:8081")
+	}
+	if a.ClientID != "" {
+		return nil, errors.New("console: the development sign-in replaces Sign in with Slack: unset SLACK_CLIENT_ID or MADOGUCHI_CONSOLE_DEV_OIDC")
+	}
+	base := strings.TrimSuffix(a.URL, "/")
+	a.Issuer, a.ClientID, a.ClientSecret = base+devPath, devClientID, secret.Secret(randomID())
+	if a.Team == "" {
+		a.Team = devTeam
+	}
+	p, err := newDevProvider(a.Issuer, a.ClientID, string(a.ClientSecret), a.Team, devUser, devName)
+	if err != nil {
+		return nil, err
+	}
+	p.redirect = base + "/auth/callback"
+	return p, nil
 }
 
 // Cookie names and lifetimes.
@@ -302,12 +340,13 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 type loginData struct {
 	Password bool
 	Slack    bool
+	Dev      bool
 	Next     string
 }
 
 func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	c.render(w, r, nil, status, "login", page{Error: msg, Data: loginData{
-		Password: c.auth.hash != nil, Slack: c.auth.o.ClientID != "", Next: c.localPath(r.FormValue("next"))}})
+		Password: c.auth.hash != nil, Slack: c.auth.o.ClientID != "", Dev: c.auth.o.DevOIDC, Next: c.localPath(r.FormValue("next"))}})
 }
 
 // passwordLogin checks the admin password.

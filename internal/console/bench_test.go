@@ -74,3 +74,35 @@ func BenchmarkTry(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGzip is a page as a browser that accepts gzip gets it: the
+// compression's cost per page, and the bytes sent with and without it.
+func BenchmarkGzip(b *testing.B) {
+	c, ck := benchConsole(b, 50000)
+	for _, path := range []string{"/?days=90", "/intents?days=90", "/static/style.css"} {
+		b.Run(path, func(b *testing.B) {
+			plain, zipped := 0, 0
+			for b.Loop() {
+				for _, accept := range []string{"", "gzip"} {
+					rec := httptest.NewRecorder()
+					req := httptest.NewRequest("GET", path, nil)
+					req.AddCookie(ck)
+					if accept != "" {
+						req.Header.Set("Accept-Encoding", accept)
+					}
+					c.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+					if accept == "" {
+						plain = rec.Body.Len()
+					} else {
+						zipped = rec.Body.Len()
+					}
+				}
+			}
+			b.ReportMetric(float64(plain), "bytes/page")
+			b.ReportMetric(float64(zipped), "gzip-bytes/page")
+		})
+	}
+}

@@ -42,7 +42,7 @@ func TestBrowser(t *testing.T) {
 		o.Auth = Auth{PasswordHash: o.Auth.PasswordHash, Issuer: p.srv.URL, ClientID: "client-id", ClientSecret: "client-secret", Team: "T-OFFICE", URL: u}
 	})
 	const asked = "メールの転送先を変更してログインしたい"
-	key := clusterKey(clusterOf(t, f, asked))
+	key := picks(t, f, "forward-change", asked).Get("pick")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
@@ -102,28 +102,68 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("chart: %d bars (%v), want the seeded days' stacks", bars, err)
 	}
 
-	// Review: apply the suggestion (its intent preselected) with the
-	// keyboard's form submit, as a button press.
-	form := `//form[input[@name="key" and @value="` + key + `"]]`
+	// Review: nothing is ticked for the admin; every question of a group
+	// is on the page with its suggested intent. Tick one, check its
+	// effect (nothing written yet), then write it.
+	box := `input[type="checkbox"][name="pick"][value="` + key + `"]`
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(f.srv.URL+"/review"),
-		chromedp.WaitVisible(chromedp.Search(form)),
+		chromedp.WaitVisible(chromedp.CSS(box)),
 		shot("review"),
 	); err != nil {
 		t.Fatalf("review: %v", err)
 	}
-	if selected, err := chromedp.Run(ctx, chromedp.Value(chromedp.Search(form+`//select`))); err != nil || selected != "forward-change" {
-		t.Errorf("the suggestion's intent: %q (%v), want forward-change preselected", selected, err)
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="pick"]:checked').length`)); err != nil || n != 0 {
+		t.Errorf("%d questions ticked on arrival (%v), want none", n, err)
+	}
+	// The seed's six questions in groups (the two about the library are
+	// asked, not ours, listed apart without a checkbox).
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr.item input[name="pick"]').length`)); err != nil || n != 6 {
+		t.Errorf("%d questions to tick (%v), want every question of every group, 6", n, err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.notours li').length`)); err != nil || n != 2 {
+		t.Errorf("%d questions asked, not ours (%v), want 2", n, err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('datalist').length + document.querySelectorAll('select:not(#days)').length`)); err != nil || n != 1 {
+		t.Errorf("%d intent lists on the page (%v), want one", n, err)
+	}
+	if got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[name="intent.`+key+`"]`))); err != nil || got != "forward-change" {
+		t.Errorf("the suggestion's intent: %q (%v), want forward-change", got, err)
+	}
+	before := dirSum(t, f.dir)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(box)),
+		chromedp.Click(chromedp.CSS("#check")),
+		chromedp.WaitVisible(chromedp.CSS("#apply-form")),
+		shot("review-effect"),
+	); err != nil {
+		t.Fatalf("check the effect: %v", err)
+	}
+	if dirSum(t, f.dir) != before {
+		t.Error("checking the effect wrote the intents")
+	}
+	if got := text("ul.choices"); got != "forward-change ← 「"+asked+"」" {
+		t.Errorf("the change lists %q, want only the ticked question", got)
+	}
+	if got := text("#plan-shifts"); got == "0" {
+		t.Error("the effect lists no recorded question answered differently, want the ticked one at least")
 	}
 	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.Search(form+`//button`)),
+		chromedp.Click(chromedp.CSS("#apply")),
 		chromedp.WaitVisible(chromedp.CSS("#reloaded")),
 		shot("applied"),
 	); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if got := text("#added"); got != "2" {
-		t.Errorf("added %s examples, want 2", got)
+	if got := text("#added"); got != "1" {
+		t.Errorf("added %s examples, want 1", got)
+	}
+	// Done: the question leaves the review.
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatalf("review again: %v", err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+box+`').length`)); err != nil || n != 0 {
+		t.Errorf("the applied question is still in the review (%d, %v)", n, err)
 	}
 
 	// Try: the question is now answered.
@@ -137,8 +177,8 @@ func TestBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("try: %v", err)
 	}
-	if got, intent := text("#decision"), text("#intent"); got != "answer" || intent != "forward-change" {
-		t.Errorf("try after applying: %s %s, want answer forward-change", got, intent)
+	if got, intent := text("#decision"), text("#intent"); got != "answer" || intent != "Changing the forwarding address" {
+		t.Errorf("try after applying: %s %q, want answer with forward-change's title", got, intent)
 	}
 
 	// The other pages, for the screenshots, and Japanese through the

@@ -20,12 +20,20 @@ type day struct {
 // Total is the day's questions.
 func (d day) Total() int { return d.Answered + d.Clarified + d.Escalated }
 
-// perDay counts the questions (not picked choices) of each UTC day from
-// since to now, days without questions included, oldest first.
+// startOfDay is the midnight that begins t's day in t's location.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// perDay counts the questions (not picked choices) of each day, in since's
+// location, from since to now, days without questions included, oldest
+// first.
 func perDay(entries []record.Entry, since, now time.Time) []day {
 	var days []day
 	index := map[string]int{}
-	for t := since.UTC().Truncate(24 * time.Hour); !t.After(now.UTC()); t = t.Add(24 * time.Hour) {
+	loc := since.Location()
+	for t := startOfDay(since); !t.After(now); t = t.AddDate(0, 0, 1) {
 		k := t.Format(time.DateOnly)
 		index[k] = len(days)
 		days = append(days, day{Day: k})
@@ -34,7 +42,7 @@ func perDay(entries []record.Entry, since, now time.Time) []day {
 		if e.Kind == bot.KindChoice {
 			continue
 		}
-		i, ok := index[e.Time.UTC().Format(time.DateOnly)]
+		i, ok := index[e.Time.In(loc).Format(time.DateOnly)]
 		if !ok {
 			continue
 		}
@@ -55,7 +63,10 @@ func perDay(entries []record.Entry, since, now time.Time) []day {
 // come from the stylesheet's classes; each bar has a title for the
 // pointer and the page repeats the figures in a table for screen readers.
 func chart(days []day, t tr) template.HTML {
-	const w, h, left, bottom, top = 720.0, 180.0, 36.0, 24.0, 8.0
+	// The margins leave room for labels up to 30 units tall: the
+	// stylesheet enlarges them as the chart shrinks on a phone, so that
+	// they stay readable.
+	const w, h, left, bottom, top = 720.0, 200.0, 60.0, 38.0, 6.0
 	peak := 1
 	for _, d := range days {
 		peak = max(peak, d.Total())
@@ -67,8 +78,8 @@ func chart(days []day, t tr) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(t.S("perday")))
 	fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f"/>`, left, h-bottom, w, h-bottom)
-	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end">%d</text>`, left-4, top+10, peak)
-	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end" dominant-baseline="hanging">%d</text>`, left-6, top, peak)
+	fmt.Fprintf(&b, `<text class="tick" x="%.0f" y="%.0f" text-anchor="end">0</text>`, left-6, h-bottom)
 	every := max(1, n/7)
 	for i, d := range days {
 		x := left + float64(i)*slot + (slot-bar)/2
@@ -89,7 +100,7 @@ func chart(days []day, t tr) template.HTML {
 		}
 		b.WriteString(`</g>`)
 		if i%every == 0 {
-			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.0f" text-anchor="middle">%s</text>`, x+bar/2, h-6, d.Day[5:])
+			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.0f" text-anchor="middle" dominant-baseline="hanging">%s</text>`, x+bar/2, h-bottom+4, d.Day[5:])
 		}
 	}
 	b.WriteString(`</svg>`)

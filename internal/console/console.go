@@ -31,7 +31,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/parts/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -40,6 +40,12 @@ var staticFS embed.FS
 // Entries reads the record of questions (record.DB).
 type Entries interface {
 	Entries(ctx context.Context, since time.Time) ([]record.Entry, error)
+}
+
+// Tickets reads the conversations with staff and their ratings, for the
+// figures (record.DB).
+type Tickets interface {
+	Tickets(ctx context.Context, since time.Time) ([]record.Ticket, error)
 }
 
 // AuditLog keeps who changed what (record.DB).
@@ -64,6 +70,7 @@ type Handoffs interface {
 // The implementations serve wires in.
 var (
 	_ Entries  = (*record.DB)(nil)
+	_ Tickets  = (*record.DB)(nil)
 	_ AuditLog = (*record.DB)(nil)
 	_ Reloader = (*reload.Reloader)(nil)
 	_ Handoffs = (*handoff.Handoff)(nil)
@@ -71,7 +78,8 @@ var (
 
 // Options are what the console shows and changes. Bot and IntentsDir are
 // required; a nil Entries or Audit shows the record as off and refuses
-// changes (a change must be audited); a nil Handoffs shows handoffs as not
+// changes (a change must be audited); a nil Tickets leaves the figures
+// of conversations with staff out; a nil Handoffs shows handoffs as not
 // enabled.
 type Options struct {
 	Logger     *slog.Logger
@@ -79,9 +87,19 @@ type Options struct {
 	IntentsDir string
 	Reloader   Reloader
 	Entries    Entries
+	Tickets    Tickets
 	Audit      AuditLog
-	Handoffs   Handoffs
-	Auth       Auth
+	// Marks keeps what admins did with reviewed questions; nil shows
+	// every question that went wrong, done or not.
+	Marks    Marks
+	Handoffs Handoffs
+	// Drafts are the FAQ drafts from staff; nil shows them as off.
+	Drafts StaffDrafts
+	Auth   Auth
+	// Location is the office's time zone for the times and days the pages
+	// show, when the settings' handoff time_zone does not name one (serve
+	// passes the TZ environment's zone); UTC when nil.
+	Location *time.Location
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -97,6 +115,9 @@ type Console struct {
 	// writable reports whether the intents directory can be written; a
 	// field so that tests running as root can see a read-only one.
 	writable func(dir string) bool
+	// perPage is how many groups a review page shows (clustersPerPage;
+	// a field so that tests can page a small record).
+	perPage int
 
 	// changing serializes changes to the intents: each is tried on a
 	// fresh copy of the directory, so two admins applying at once must
@@ -128,12 +149,23 @@ func New(o Options) (*Console, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	var dev *devProvider
+	if o.Auth.DevOIDC {
+		var err error
+		if dev, err = devSignIn(&o.Auth); err != nil {
+			return nil, err
+		}
+		o.Logger.Warn("console: development sign-in is on: anyone who can reach the console signs in, as a made-up Slack user", "url", o.Auth.URL)
+	}
 	a, err := newAuthenticator(o.Logger, o.Auth, o.Now)
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable}
-	if c.pages, err = parsePages(); err != nil {
+	c := &Console{o: o, auth: a, mux: http.NewServeMux(), downloads: map[string]download{}, jobs: map[string]*job{}, writable: writable, perPage: clustersPerPage}
+	if dev != nil {
+		c.mux.Handle(devPath+"/", dev)
+	}
+	if c.pages, err = c.parsePages(); err != nil {
 		return nil, err
 	}
 	c.routes()
@@ -141,12 +173,14 @@ func New(o Options) (*Console, error) {
 	// the browser's Sec-Fetch-Site or Origin header says so, and a
 	// cross-site POST is refused with 403 before any handler runs.
 	cop := http.NewCrossOriginProtection()
-	c.h = securityHeaders(cop.Handler(c.mux))
+	c.h = gzipped(securityHeaders(cop.Handler(c.mux)))
 	return c, nil
 }
 
-// parsePages parses each page with the layout.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses each page with the layout. The functions that read
+// the catalogue (the office's time zone, an intent's title) ask for it at
+// each use: a reload may change it.
+func (c *Console) parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -155,14 +189,19 @@ func parsePages() (map[string]*template.Template, error) {
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"pct1":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"date":  func(t time.Time) string { return t.In(c.location()).Format("2006-01-02 15:04 MST") },
+		"title": c.title,
+		"seconds": func(s float64) string {
+			return time.Duration(s * float64(time.Second)).Round(time.Minute).String()
+		},
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		if n == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		// Every page may use the parts (forms more than one page shows).
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("console: parse %s: %w", n, err)
 		}
@@ -182,15 +221,45 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /lang", c.setLang)
 	c.mux.Handle("GET /{$}", c.signedIn(c.overview))
 	c.mux.Handle("GET /review", c.signedIn(c.reviewPage))
+	c.mux.Handle("POST /review/check", c.signedIn(c.reviewCheck))
 	c.mux.Handle("POST /review/apply", c.signedIn(c.reviewApply))
-	c.mux.Handle("POST /review/new", c.signedIn(c.reviewNew))
+	c.mux.Handle("POST /review/dismiss", c.signedIn(c.reviewDismiss))
+	c.mux.Handle("POST /review/new", c.signedIn(c.newIntent))
 	c.mux.Handle("GET /download/{id}", c.signedIn(c.downloadPatch))
 	c.mux.Handle("GET /jobs/{id}", c.signedIn(c.jobPage))
 	c.mux.Handle("GET /try", c.signedIn(c.tryPage))
 	c.mux.Handle("GET /intents", c.signedIn(c.intentsPage))
 	c.mux.Handle("GET /intents/{id}", c.signedIn(c.intentPage))
+	c.mux.Handle("GET /intents/drafts", c.signedIn(c.intentDraftsPage))
 	c.mux.Handle("GET /handoffs", c.signedIn(c.handoffsPage))
+	c.mux.Handle("GET /drafts", c.signedIn(c.draftsPage))
+	c.mux.Handle("POST /drafts/{id}/publish", c.signedIn(c.draftPublish))
+	c.mux.Handle("POST /drafts/{id}/discard", c.signedIn(c.draftDiscard))
 	c.mux.Handle("GET /audit", c.signedIn(c.auditPage))
+}
+
+// location is the office's time zone: the one its settings give office
+// hours in, else Options.Location, else UTC. Admins read the record's
+// times as the office's clock shows them, not the server's.
+func (c *Console) location() *time.Location {
+	if loc := c.o.Bot.Index().Catalogue().Settings.Handoff.Location; loc != nil {
+		return loc
+	}
+	if c.o.Location != nil {
+		return c.o.Location
+	}
+	return time.UTC
+}
+
+// title is an intent's title in lang, for pages that name an intent; the
+// id when the served catalogue no longer has it.
+func (c *Console) title(id string, lang catalogue.Lang) string {
+	if in := c.o.Bot.Index().Catalogue().Intent(id); in != nil {
+		if t := in.Title.In(lang); t != "" {
+			return t
+		}
+	}
+	return id
 }
 
 // ServeHTTP serves the console.

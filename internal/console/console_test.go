@@ -263,30 +263,47 @@ func TestCrossOriginRefused(t *testing.T) {
 	}
 }
 
-// clusterOf returns the key of the review cluster whose examples include
-// text.
-func clusterOf(t testing.TB, f *fixture, text string) *review.Cluster {
+// picks is a review form that ticks the questions with these texts, each
+// for intent.
+func picks(t testing.TB, f *fixture, intent string, texts ...string) url.Values {
 	t.Helper()
 	es, err := f.db.Entries(context.Background(), time.Now().AddDate(0, 0, -30))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range review.Review(f.bot.Index(), es) {
-		for _, e := range c.Texts {
-			if e == text {
-				return c
+	form := url.Values{}
+	clusters := review.Review(f.bot.Index(), es)
+	for _, text := range texts {
+		found := false
+		for _, c := range clusters {
+			for _, it := range c.Items {
+				if it.Text == text {
+					key := it.IDs[0]
+					form.Add("pick", key)
+					form.Set("text."+key, text)
+					form.Set("intent."+key, intent)
+					found = true
+				}
 			}
 		}
+		if !found {
+			t.Fatalf("no question %q in the review", text)
+		}
 	}
-	t.Fatalf("no cluster with %q", text)
-	return nil
+	return form
 }
 
 func TestFormsRefuseBadInput(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
-	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
+	pick := func(intent string, kv ...string) url.Values {
+		f := picks(t, f, intent, "メールの転送先を変更してログインしたい")
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
 	good := url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"}, "examples_ja": {"図書館は何時まで開いていますか"}, "examples_en": {"when does the library open"},
 		"answer_ja": {"図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site."}}
 	with := func(kv ...string) url.Values {
@@ -307,9 +324,13 @@ func TestFormsRefuseBadInput(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"apply: unknown intent", "POST", "/review/apply", url.Values{"key": {key}, "intent": {"nope"}}, 400, "Choose an existing intent."},
-		{"apply: bad period", "POST", "/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}, "days": {"365"}}, 400, "The period must be 7, 30 or 90 days."},
-		{"apply: stale cluster", "POST", "/review/apply", url.Values{"key": {"0011223344556677"}, "intent": {"forward-change"}}, 409, "no longer in the review"},
+		{"apply: unknown intent", "POST", "/review/apply", pick("nope"), 400, "Choose an existing intent."},
+		{"apply: bad period", "POST", "/review/apply", pick("forward-change", "days", "365"), 400, "The period must be 7, 30 or 90 days."},
+		{"apply: stale question", "POST", "/review/apply", url.Values{"pick": {"0011223344556677"}, "intent.0011223344556677": {"forward-change"}}, 409, "no longer in the review"},
+		{"apply: nothing ticked", "POST", "/review/apply", url.Values{"days": {"30"}}, 400, "Tick at least one question."},
+		{"check: personal data", "POST", "/review/check", pick("forward-change", "text."+pick("x").Get("pick"), "<name>です。転送先を変更したい"), 400, "personal data"},
+		{"apply: personal data", "POST", "/review/apply", pick("forward-change", "text."+pick("x").Get("pick"), "私の名前は山田です。転送先を変更してログインしたい"), 400, "personal data"},
+		{"new: personal example", "POST", "/review/new", with("examples_ja", "図書館 <url>"), 400, "personal data"},
 		{"new: bad id", "POST", "/review/new", with("id", "../etc/passwd"), 400, "The id must be"},
 		{"new: empty id", "POST", "/review/new", with("id", ""), 400, "The id must be"},
 		{"new: no answer", "POST", "/review/new", with("answer_en", " "), 400, "Fill in both titles"},
@@ -440,8 +461,7 @@ func TestApplyReloadsAndAudits(t *testing.T) {
 	if r := f.bot.Ask(asked); r.Decision != match.Clarify {
 		t.Fatalf("before: %s, want clarify", r.Decision)
 	}
-	key := clusterKey(clusterOf(t, f, asked))
-	r := submit(t, c, f.srv.URL, "/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}, "Accept-Language", "en")
+	r := submit(t, c, f.srv.URL, "/review/apply", picks(t, f, "forward-change", asked), "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="reloaded"`) || !strings.Contains(r.body, "forward-change.yaml") {
 		t.Fatalf("apply: %d\n%s", r.status, r.body)
 	}
@@ -456,8 +476,9 @@ func TestApplyReloadsAndAudits(t *testing.T) {
 	if err != nil || len(log) != 1 || log[0].Who != "admin" || log[0].Action != "review.add-examples" || !strings.Contains(log[0].Detail, "forward-change") {
 		t.Errorf("audit log %+v (%v), want one add-examples by admin", log, err)
 	}
-	if r := do(t, c, "GET", f.srv.URL+"/audit", nil); !strings.Contains(r.body, "review.add-examples") {
-		t.Error("the audit page does not show the change")
+	want := "<strong>Examples added</strong> 1 examples added: “Changing the forwarding address” ← 「" + asked + "」"
+	if r := do(t, c, "GET", f.srv.URL+"/audit", nil, "Accept-Language", "en"); !strings.Contains(r.body, want) {
+		t.Errorf("the audit page does not show the change as %q", want)
 	}
 }
 
@@ -492,7 +513,7 @@ func TestReadOnlyCatalogueOffersDownload(t *testing.T) {
 	f.console.writable = func(string) bool { return false }
 	before := dirSum(t, f.dir)
 	const asked = "メールの転送先を変更してログインしたい"
-	r := submit(t, c, f.srv.URL, "/review/apply", url.Values{"key": {clusterKey(clusterOf(t, f, asked))}, "intent": {"forward-change"}}, "Accept-Language", "en")
+	r := submit(t, c, f.srv.URL, "/review/apply", picks(t, f, "forward-change", asked), "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, "read-only") {
 		t.Fatalf("apply: %d\n%s", r.status, r.body)
 	}
@@ -516,8 +537,8 @@ func TestChangesRefusedWithoutAudit(t *testing.T) {
 	f := newFixture(t, func(o *Options, _ string) { o.Audit = nil })
 	c := f.signIn(t)
 	before := dirSum(t, f.dir)
-	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
-	if r := do(t, c, "POST", f.srv.URL+"/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}); r.status != http.StatusForbidden || !strings.Contains(r.body, "audit log") {
+	form := picks(t, f, "forward-change", "メールの転送先を変更してログインしたい")
+	if r := do(t, c, "POST", f.srv.URL+"/review/apply", form); r.status != http.StatusForbidden || !strings.Contains(r.body, "audit log") {
 		t.Errorf("apply without an audit log: %d, want 403 saying why", r.status)
 	}
 	if dirSum(t, f.dir) != before {
@@ -555,12 +576,12 @@ func TestConcurrentChanges(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.signIn(t)
-	key := clusterKey(clusterOf(t, f, "メールの転送先を変更してログインしたい"))
+	apply := picks(t, f, "forward-change", "メールの転送先を変更してログインしたい")
 	forms := []struct {
 		path string
 		form url.Values
 	}{
-		{"/review/apply", url.Values{"key": {key}, "intent": {"forward-change"}}},
+		{"/review/apply", apply},
 		{"/review/new", url.Values{"id": {"library-hours"}, "title_ja": {"図書館"}, "title_en": {"Library"},
 			"examples_ja": {"図書館は何時まで開いていますか"}, "examples_en": {"when does the library open"}, "answer_ja": {"図書館のサイトをご覧ください。"}, "answer_en": {"See the library's site."}}},
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -13,6 +14,8 @@ import (
 // AuthFromEnv reads the console's sign-in from the environment for a
 // console listening on addr: a password hash, Slack's OpenID Connect, the
 // users let in, and the console's URL (on loopback, LocalURL by default).
+// MADOGUCHI_CONSOLE_DEV_OIDC=1 asks for the development sign-in, on addr's
+// LocalURL: none when addr is not loopback, which New refuses.
 func AuthFromEnv(getenv func(string) string, addr string) Auth {
 	a := Auth{
 		PasswordHash: secret.Secret(getenv("MADOGUCHI_CONSOLE_PASSWORD_HASH")),
@@ -21,13 +24,16 @@ func AuthFromEnv(getenv func(string) string, addr string) Auth {
 		ClientSecret: secret.Secret(getenv("SLACK_CLIENT_SECRET")),
 		Team:         getenv("MADOGUCHI_CONSOLE_TEAM"),
 		URL:          getenv("MADOGUCHI_CONSOLE_URL"),
+		DevOIDC:      getenv("MADOGUCHI_CONSOLE_DEV_OIDC") == "1",
 	}
 	for _, u := range strings.Split(getenv("MADOGUCHI_CONSOLE_USERS"), ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			a.Users = append(a.Users, u)
 		}
 	}
-	if a.URL == "" {
+	if a.URL == "" || a.DevOIDC {
+		// The development sign-in goes by the listen address, so that
+		// it is refused on any but loopback whatever the URL says.
 		a.URL = LocalURL(addr)
 	}
 	return a
@@ -48,4 +54,19 @@ func HashPassword(pw string) (string, error) {
 		return "", fmt.Errorf("hash the password: %w", err)
 	}
 	return string(hash), nil
+}
+
+// LocationFromEnv reads the time zone of TZ (as "Asia/Tokyo" or
+// ":Asia/Tokyo"), for Options.Location; nil when TZ is unset. The office's
+// settings (handoff time_zone) take precedence where they name one.
+func LocationFromEnv(getenv func(string) string) (*time.Location, error) {
+	tz := strings.TrimPrefix(getenv("TZ"), ":")
+	if tz == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("TZ %q is not a known time zone; write an IANA name such as Asia/Tokyo: %w", tz, err)
+	}
+	return loc, nil
 }

@@ -1,21 +1,14 @@
 package console
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
@@ -84,7 +77,7 @@ func newFixture(t testing.TB, edit func(o *Options, url string)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Logger: quiet(), Bot: f.bot, IntentsDir: f.dir, Entries: f.db, Audit: f.db,
+	o := Options{Logger: quiet(), Bot: f.bot, IntentsDir: f.dir, Entries: f.db, Audit: f.db, Marks: f.db,
 		Reloader: reload.New(quiet(), f.dir, f.bot, metrics.New(prometheus.NewRegistry())),
 		Auth:     Auth{PasswordHash: secret.Secret(hash)}}
 	// The console's URL (for the OpenID redirect) is known once its
@@ -101,100 +94,22 @@ func newFixture(t testing.TB, edit func(o *Options, url string)) *fixture {
 	return f
 }
 
-// fakeOIDC is an OpenID provider on loopback, as Slack's: discovery,
-// authorize (redirects straight back with a code), token (an RS256-signed
-// ID token) and the keys.
+// fakeOIDC is the development OpenID provider on its own loopback
+// server, as Slack's would be.
 type fakeOIDC struct {
-	srv      *httptest.Server
-	key      *rsa.PrivateKey
-	clientID string
-
-	mu sync.Mutex
-	// Team and User are the claims of the next ID token; nonces maps
-	// codes to the nonce their authorization carried.
-	team, user string
-	nonces     map[string]string
+	*devProvider
+	srv *httptest.Server
 }
 
 func newFakeOIDC(t testing.TB, clientID, team, user string) *fakeOIDC {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	srv := httptest.NewUnstartedServer(nil)
+	p, err := newDevProvider("http://"+srv.Listener.Addr().String(), clientID, "client-secret", team, user, "Hanako")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &fakeOIDC{key: key, clientID: clientID, team: team, user: user, nonces: map[string]string{}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{
-			"issuer": p.srv.URL, "authorization_endpoint": p.srv.URL + "/authorize", "token_endpoint": p.srv.URL + "/token",
-			"jwks_uri": p.srv.URL + "/jwks", "id_token_signing_alg_values_supported": []string{"RS256"},
-			"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
-		})
-	})
-	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
-	})
-	mux.HandleFunc("GET /authorize", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if q.Get("client_id") != clientID || q.Get("response_type") != "code" {
-			http.Error(w, "bad authorization request", http.StatusBadRequest)
-			return
-		}
-		code := rand.Text()
-		p.mu.Lock()
-		p.nonces[code] = q.Get("nonce")
-		p.mu.Unlock()
-		back, err := url.Parse(q.Get("redirect_uri"))
-		if err != nil {
-			http.Error(w, "bad redirect_uri", http.StatusBadRequest)
-			return
-		}
-		v := url.Values{"code": {code}, "state": {q.Get("state")}}
-		back.RawQuery = v.Encode()
-		http.Redirect(w, r, back.String(), http.StatusFound)
-	})
-	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		id, sec, ok := r.BasicAuth()
-		if !ok {
-			id, sec = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
-		}
-		p.mu.Lock()
-		nonce, known := p.nonces[r.PostFormValue("code")]
-		delete(p.nonces, r.PostFormValue("code"))
-		team, user := p.team, p.user
-		p.mu.Unlock()
-		if id != clientID || sec != "client-secret" || !known {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"error":"invalid_grant"}`)
-			return
-		}
-		now := time.Now()
-		claims, _ := json.Marshal(map[string]any{
-			"iss": p.srv.URL, "aud": clientID, "sub": user, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "nonce": nonce,
-			"https://slack.com/team_id": team, "https://slack.com/user_id": user, "name": "Hanako",
-		})
-		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: "k1"}}, (&jose.SignerOptions{}).WithType("JWT"))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		jws, err := signer.Sign(claims)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		tok, _ := jws.CompactSerialize()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 3600, "id_token": tok})
-	})
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-func (p *fakeOIDC) set(team, user string) {
-	p.mu.Lock()
-	p.team, p.user = team, user
-	p.mu.Unlock()
+	srv.Config.Handler = p
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &fakeOIDC{p, srv}
 }

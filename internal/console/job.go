@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -74,6 +75,6 @@ func (c *Console) jobPage(w http.ResponseWriter, r *http.Request, s *session) {
 	case !done:
 		c.render(w, r, s, http.StatusOK, "working", page{})
 	default:
-		c.render(w, r, s, out.status, "applied", out.p)
+		c.render(w, r, s, out.status, cmp.Or(out.tmpl, "applied"), out.p)
 	}
 }

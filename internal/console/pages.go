@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/figures"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/match"
@@ -50,7 +52,7 @@ type periodData struct {
 // wrong for the admin.
 func (c *Console) entries(r *http.Request, days int) ([]record.Entry, time.Time, int, string) {
 	tr := translator(r)
-	since := c.o.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
+	since := startOfDay(c.o.Now().In(c.location())).AddDate(0, 0, -(days - 1))
 	if c.o.Entries == nil {
 		return nil, since, http.StatusOK, tr.S("record.off")
 	}
@@ -69,6 +71,9 @@ type overviewData struct {
 	Chart        template.HTML
 	FeedbackRate float64
 	Top          []review.IntentCount
+	// Figures are the resolution figures, Trend their daily lines.
+	Figures figures.Figures
+	Trend   template.HTML
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
@@ -85,6 +90,16 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		d.FeedbackRate = float64(st.Helpful) / float64(n)
 	}
 	d.Top = st.Intents[:min(10, len(st.Intents))]
+	var ts []record.Ticket
+	if c.o.Tickets != nil && status == http.StatusOK {
+		var err error
+		if ts, err = c.o.Tickets.Tickets(r.Context(), since); err != nil {
+			c.o.Logger.Error("console: read the tickets", "err", err)
+			status, msg = http.StatusInternalServerError, translator(r).S("err.readrecord")
+		}
+	}
+	d.Figures = figures.Compute(es, ts, since, c.o.Now())
+	d.Trend = trendChart(d.Figures.Trend, translator(r))
 	c.render(w, r, s, status, "overview", page{Error: msg, Data: d})
 }
 
@@ -154,23 +169,32 @@ type reloadView struct {
 	Error    string
 }
 
-func (c *Console) reloadStatus() *reloadView {
+// reloadStatus is the last reload's outcome in lang. The reloader keeps a
+// refused reload's problems as English text, so they are read again from
+// the directory to say them in lang; if the files were fixed since, the
+// kept text is shown.
+func (c *Console) reloadStatus(lang catalogue.Lang) *reloadView {
 	if c.o.Reloader == nil {
 		return nil
 	}
 	s := c.o.Reloader.Status()
-	return &reloadView{OK: s.OK, Intents: s.Intents, Problems: s.Problems, Error: s.Error}
+	v := &reloadView{OK: s.OK, Intents: s.Intents, Problems: s.Problems, Error: s.Error}
+	if !s.OK {
+		var ps catalogue.Problems
+		if _, err := catalogue.Load(c.o.IntentsDir); errors.As(err, &ps) {
+			v.Problems, v.Error = lintLines(ps, lang), ""
+		}
+	}
+	return v
 }
 
-// lintAdvice returns the served catalogue's advice (lint's warnings) by
-// file base name.
-func lintAdvice(cat *catalogue.Catalogue) map[string][]string {
+// lintAdvice returns the served catalogue's advice (lint's warnings) in
+// lang by file base name.
+func lintAdvice(cat *catalogue.Catalogue, lang catalogue.Lang) map[string][]string {
 	out := map[string][]string{}
 	for _, p := range catalogue.Advice(cat) {
-		// The served directory's path says nothing to an admin; the
-		// file name and line do.
-		p.File = baseName(p.File)
-		out[p.File] = append(out[p.File], p.String())
+		name := baseName(p.File)
+		out[name] = append(out[name], lintLines(catalogue.Problems{p}, lang)...)
 	}
 	return out
 }
@@ -195,8 +219,9 @@ func (c *Console) intentsPage(w http.ResponseWriter, r *http.Request, s *session
 		counts[ic.Intent] = ic
 	}
 	cat := c.o.Bot.Index().Catalogue()
-	advice := lintAdvice(cat)
-	d := intentsData{periodData: periodData{days, periods}, Status: c.reloadStatus()}
+	lang := translator(r).lang
+	advice := lintAdvice(cat, lang)
+	d := intentsData{periodData: periodData{days, periods}, Status: c.reloadStatus(lang)}
 	for _, in := range cat.Intents {
 		ic := counts[in.ID]
 		d.Rows = append(d.Rows, intentRow{Intent: in, JA: len(in.Examples.JA), EN: len(in.Examples.EN), N: ic.N,
@@ -219,7 +244,7 @@ func (c *Console) intentPage(w http.ResponseWriter, r *http.Request, s *session)
 		return
 	}
 	es, _, status, msg := c.entries(r, 90)
-	d := intentData{Intent: in, Lint: lintAdvice(cat)[baseName(in.File)]}
+	d := intentData{Intent: in, Lint: lintAdvice(cat, translator(r).lang)[baseName(in.File)]}
 	for _, e := range slices.Backward(es) {
 		if e.Intent == in.ID && e.Kind != bot.KindChoice {
 			d.Recent = append(d.Recent, e)
@@ -247,19 +272,6 @@ func (c *Console) handoffsPage(w http.ResponseWriter, r *http.Request, s *sessio
 		return
 	}
 	c.render(w, r, s, http.StatusOK, "handoffs", page{Data: handoffsData{Enabled: true, Open: open}})
-}
-
-func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
-	if c.o.Audit == nil {
-		c.render(w, r, s, http.StatusOK, "audit", page{Error: translator(r).S("record.off")})
-		return
-	}
-	log, err := c.o.Audit.AuditLog(r.Context(), 200)
-	if err != nil {
-		c.fail(w, r, s, http.StatusInternalServerError, translator(r).S("err.readrecord"), err)
-		return
-	}
-	c.render(w, r, s, http.StatusOK, "audit", page{Data: log})
 }
 
 // downloadPatch sends a changed intent file kept for a read-only catalogue.

@@ -2,8 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,11 +9,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/evaluate"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/reload"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
@@ -23,35 +23,74 @@ import (
 // clusterView is a review cluster with what its forms need.
 type clusterView struct {
 	*review.Cluster
-	Key        string
-	Preselect  string
+	// Items are its questions, each with its form fields' key.
+	Items      []itemView
 	ExamplesJA string
 	ExamplesEN string
 }
 
+// itemView is one question of a cluster: a checkbox (never preselected),
+// the text as it will be written (editable: a personal one must be edited
+// before it can be added), and the intent, the suggestion's if any.
+type itemView struct {
+	*review.Item
+	Key string
+}
+
 type choice struct{ ID, Title string }
+
+// maxNotOurs bounds the questions asked, not ours, that a review page
+// lists: nothing is done with them here, they are material to read.
+const maxNotOurs = 100
+
+// clustersPerPage bounds a review page: each cluster lists every one of
+// its questions, and the page one list of intents.
+const clustersPerPage = 10
 
 type reviewData struct {
 	periodData
 	Clusters []clusterView
-	Intents  []choice
+	// NotOurs are the questions asked that the catalogue rightly does
+	// not answer (the first maxNotOurs), of NotOursTotal.
+	NotOurs      []string
+	NotOursTotal int
+	Intents      []choice
+	// Page is this page (1-based) of Pages.
+	Page, Pages int
+	PrevPage    int
+	NextPage    int
 }
 
-// clusterKey names a cluster by its texts, so that a form applies to the
-// questions the admin saw, not to whatever cluster now has that place.
-func clusterKey(c *review.Cluster) string {
-	texts := slices.Clone(c.Texts)
-	slices.Sort(texts)
-	sum := sha256.Sum256([]byte(strings.Join(texts, "\x00")))
-	return hex.EncodeToString(sum[:8])
+// itemKey names a question in the forms by its first recorded question,
+// so that a form applies to the question the admin saw.
+func itemKey(it *review.Item) string { return it.IDs[0] }
+
+// Marks keeps what admins did with reviewed questions (record.DB).
+type Marks interface {
+	ReviewMarks(ctx context.Context, since time.Time) (map[string]record.ReviewMark, error)
+	MarkReviewed(ctx context.Context, marks []record.ReviewMark) error
 }
 
-func (c *Console) clusters(r *http.Request, days int) ([]*review.Cluster, int, string) {
-	es, _, status, msg := c.entries(r, days)
+var _ Marks = (*record.DB)(nil)
+
+// clusters reviews the period's record, without the questions already
+// applied or dismissed; it also returns the whole record, for a change's
+// effect.
+func (c *Console) clusters(r *http.Request, days int) ([]*review.Cluster, []record.Entry, int, string) {
+	es, since, status, msg := c.entries(r, days)
 	if msg != "" {
-		return nil, status, msg
+		return nil, nil, status, msg
 	}
-	return review.Review(c.o.Bot.Index(), es), http.StatusOK, ""
+	pending := es
+	if c.o.Marks != nil {
+		marks, err := c.o.Marks.ReviewMarks(r.Context(), since)
+		if err != nil {
+			c.o.Logger.Error("console: read the review marks", "err", err)
+			return nil, nil, http.StatusInternalServerError, translator(r).S("err.readrecord")
+		}
+		pending = review.Pending(es, marks)
+	}
+	return review.Review(c.o.Bot.Index(), pending), es, http.StatusOK, ""
 }
 
 func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -60,18 +99,41 @@ func (c *Console) reviewPage(w http.ResponseWriter, r *http.Request, s *session)
 		c.fail(w, r, s, http.StatusBadRequest, translator(r).S("err.period"), nil)
 		return
 	}
-	cs, status, msg := c.clusters(r, days)
+	cs, _, status, msg := c.clusters(r, days)
 	lang := translator(r).lang
 	d := reviewData{periodData: periodData{days, periods}}
 	for _, in := range c.o.Bot.Index().Catalogue().Intents {
 		d.Intents = append(d.Intents, choice{in.ID, in.Title.In(lang)})
 	}
+	var shown []*review.Cluster
 	for _, cl := range cs {
-		v := clusterView{Cluster: cl, Key: clusterKey(cl), Preselect: cl.Intent}
-		if v.Preselect == "" {
-			v.Preselect = cl.Nearest
+		if cl.Suggestion == review.OutOfScope {
+			d.NotOursTotal += len(cl.Texts)
+			d.NotOurs = append(d.NotOurs, cl.Texts[:min(len(cl.Texts), maxNotOurs-len(d.NotOurs))]...)
+			continue
 		}
-		ja, en := splitLangs(cl.Texts)
+		shown = append(shown, cl)
+	}
+	per := c.perPage
+	d.Pages = max(1, (len(shown)+per-1)/per)
+	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	d.Page = min(max(d.Page, 1), d.Pages)
+	if d.Page > 1 {
+		d.PrevPage = d.Page - 1
+	}
+	if d.Page < d.Pages {
+		d.NextPage = d.Page + 1
+	}
+	for _, cl := range shown[min((d.Page-1)*per, len(shown)):min(d.Page*per, len(shown))] {
+		v := clusterView{Cluster: cl}
+		var texts []string
+		for _, it := range cl.Items {
+			v.Items = append(v.Items, itemView{Item: it, Key: itemKey(it)})
+			if it.Personal == "" {
+				texts = append(texts, it.Text)
+			}
+		}
+		ja, en := splitLangs(texts)
 		v.ExamplesJA, v.ExamplesEN = strings.Join(ja, "\n"), strings.Join(en, "\n")
 		d.Clusters = append(d.Clusters, v)
 	}
@@ -106,15 +168,17 @@ type appliedData struct {
 	Problems []string
 }
 
-// outcome is what a change came to: the page to show and its status.
+// outcome is what a change came to: the page to show, its status, and
+// its template ("applied" when empty).
 type outcome struct {
 	status int
 	p      page
+	tmpl   string
 }
 
 // refused is a change refused, with lint's file:line sentences if any.
 func refused(status int, msg string, problems []string) outcome {
-	return outcome{status, page{Error: msg, Data: appliedData{Problems: problems}}}
+	return outcome{status: status, p: page{Error: msg, Data: appliedData{Problems: problems}}}
 }
 
 // refuse shows at once why a change was refused.
@@ -123,40 +187,124 @@ func (c *Console) refuse(w http.ResponseWriter, r *http.Request, s *session, sta
 	c.render(w, r, s, o.status, "applied", o.p)
 }
 
-// reviewApply adds a cluster's questions to the examples of the intent
-// the admin chose. The change is made and checked (lint, leave-one-out) in
-// a copy of the intents; only when it passes and the audit log has it are
-// the files replaced and the bot reloaded, or, for a read-only directory,
-// the changed file offered for download.
-func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session) {
+// reviewForm reads a review form: the period, and the checked questions
+// (pick) as choices, each with its text as edited (text.KEY) and, when
+// intents is set, its intent (intent.KEY). A question that looks personal
+// is refused until edited. It shows the refusal itself and returns false.
+func (c *Console) reviewForm(w http.ResponseWriter, r *http.Request, s *session, intents bool) ([]review.Choice, []record.Entry, bool) {
 	tr := translator(r)
 	days, ok := period(r)
 	if !ok {
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.period"), nil)
-		return
+		return nil, nil, false
 	}
 	if c.o.Audit == nil {
 		c.refuse(w, r, s, http.StatusForbidden, tr.S("err.noaudit"), nil)
-		return
+		return nil, nil, false
 	}
-	intent := r.PostFormValue("intent")
-	if c.o.Bot.Index().Catalogue().Intent(intent) == nil {
-		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nointent"), nil)
-		return
+	keys := r.PostForm["pick"]
+	if len(keys) == 0 {
+		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nopick"), nil)
+		return nil, nil, false
 	}
-	cs, status, msg := c.clusters(r, days)
+	cs, es, status, msg := c.clusters(r, days)
 	if msg != "" {
 		c.refuse(w, r, s, status, msg, nil)
+		return nil, nil, false
+	}
+	byKey := map[string]*review.Item{}
+	for _, cl := range cs {
+		for _, it := range cl.Items {
+			byKey[itemKey(it)] = it
+		}
+	}
+	var choices []review.Choice
+	for _, key := range keys {
+		it := byKey[key]
+		if it == nil {
+			c.refuse(w, r, s, http.StatusConflict, tr.S("err.cluster"), nil)
+			return nil, nil, false
+		}
+		ch := review.Choice{Text: strings.Join(strings.Fields(r.PostFormValue("text."+key)), " "), IDs: it.IDs}
+		if ch.Text == "" {
+			ch.Text = it.Text
+		}
+		if intents {
+			ch.Intent = r.PostFormValue("intent." + key)
+			if c.o.Bot.Index().Catalogue().Intent(ch.Intent) == nil {
+				c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.nointent"), []string{ch.Text})
+				return nil, nil, false
+			}
+			if why := review.Personal(ch.Text); why != "" {
+				c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.personal"), []string{ch.Text + ": " + why})
+				return nil, nil, false
+			}
+		}
+		choices = append(choices, ch)
+	}
+	return choices, es, true
+}
+
+// planData is a change's effect, shown before it is written, with the
+// form that writes it.
+type planData struct {
+	Days     int
+	Choices  []review.Choice
+	Added    int
+	Shifts   []review.Shift
+	Figures  []figure
+	Refusals []string
+}
+
+// changeFigures are a change's figures before and after.
+func changeFigures(tr tr, ch *review.Change) []figure {
+	b, a := ch.Before, ch.After
+	return []figure{
+		{tr.S("loo"), fmt.Sprintf("%d / %d", b.LeaveOneOut.Correct, b.LeaveOneOut.InScope), fmt.Sprintf("%d / %d", a.LeaveOneOut.Correct, a.LeaveOneOut.InScope)},
+		{tr.S("loo.wrong"), fmt.Sprintf("%d / %d", b.LeaveOneOut.Wrong, b.LeaveOneOut.InScope), fmt.Sprintf("%d / %d", a.LeaveOneOut.Wrong, a.LeaveOneOut.InScope)},
+		{tr.S("reviewed"), fmt.Sprintf("%d / %d", b.Suggested, b.Reviewed), fmt.Sprintf("%d / %d", a.Suggested, a.Reviewed)},
+	}
+}
+
+// reviewCheck shows what adding the checked questions would do, before
+// anything is written: the recorded questions answered differently
+// (before → after), the figures, and why it is refused, if it is; its
+// page carries the form that writes it.
+func (c *Console) reviewCheck(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, es, ok := c.reviewForm(w, r, s, true)
+	if !ok {
 		return
 	}
-	key := r.PostFormValue("key")
-	i := slices.IndexFunc(cs, func(cl *review.Cluster) bool { return clusterKey(cl) == key })
-	if i < 0 {
-		c.refuse(w, r, s, http.StatusConflict, tr.S("err.cluster"), nil)
+	days, _ := period(r)
+	c.background(w, r, s, func(ctx context.Context) outcome {
+		if err := ctx.Err(); err != nil {
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		ch, err := review.Plan(c.o.IntentsDir, es, choices, nil)
+		if err != nil {
+			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, c.o.IntentsDir))
+		}
+		d := planData{Days: days, Choices: choices, Added: ch.Added, Shifts: ch.Shifts, Figures: changeFigures(tr, ch), Refusals: ch.Refusals}
+		return outcome{status: http.StatusOK, p: page{Data: d}, tmpl: "reviewplan"}
+	})
+}
+
+// reviewApply adds the checked questions to the examples of the intents
+// the admin chose. The change is made and checked (lint, the effect on
+// the record, leave-one-out) in a copy of the intents; a change that
+// makes the catalogue worse is refused unless the admin overrides it
+// explicitly. Only when it passes and the audit log has it are the files
+// replaced, the bot reloaded (or, for a read-only directory, the changed
+// file offered for download) and the questions marked applied, so that
+// they leave the review.
+func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, es, ok := c.reviewForm(w, r, s, true)
+	if !ok {
 		return
 	}
-	cl := *cs[i]
-	cl.Suggestion, cl.Intent = review.AddExamples, intent
+	override := r.PostFormValue("override") == "1"
 	c.background(w, r, s, func(ctx context.Context) outcome {
 		c.changing.Lock()
 		defer c.changing.Unlock()
@@ -166,18 +314,59 @@ func (c *Console) reviewApply(w http.ResponseWriter, r *http.Request, s *session
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 		defer os.RemoveAll(tmp)
-		a, err := review.Apply(tmp, []*review.Cluster{&cl})
+		ch, err := review.Plan(tmp, es, choices, nil)
 		if err != nil {
 			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
 		}
-		d := appliedData{Added: a.Added, Figures: []figure{
-			{tr.S("loo"), pct1(a.Before.LeaveOneOut.Accuracy()), pct1(a.After.LeaveOneOut.Accuracy())},
-			{tr.S("loo.wrong"), pct1(a.Before.LeaveOneOut.WrongRate()), pct1(a.After.LeaveOneOut.WrongRate())},
-			{tr.S("reviewed"), fmt.Sprintf("%d / %d", a.Before.Suggested, a.Before.Reviewed), fmt.Sprintf("%d / %d", a.After.Suggested, a.After.Reviewed)},
-		}}
-		what := fmt.Sprintf("added %d examples to %s: %q", a.Added, intent, cl.Texts)
-		return c.commit(ctx, tr, s, a.Files, "review.add-examples", what, d)
+		if len(ch.Refusals) > 0 && !override {
+			return refused(http.StatusConflict, tr.S("err.worse"), ch.Refusals)
+		}
+		files, err := ch.Write(tmp, true)
+		if err != nil {
+			c.o.Logger.Error("console: write the change", "err", err)
+			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		}
+		d := appliedData{Added: ch.Added, Figures: changeFigures(tr, ch)}
+		var what []string
+		for _, ch := range choices {
+			what = append(what, ch.Intent+" ← 「"+ch.Text+"」")
+		}
+		detail := fmt.Sprintf("added %d examples: %s", ch.Added, strings.Join(what, ", "))
+		if override && len(ch.Refusals) > 0 {
+			detail += fmt.Sprintf(" (overriding %d refusals)", len(ch.Refusals))
+		}
+		out := c.commit(ctx, tr, s, files, "review.add-examples", detail, d)
+		if out.status == http.StatusOK && c.o.Marks != nil {
+			if err := c.o.Marks.MarkReviewed(ctx, review.Marks(choices, s.user, c.o.Now())); err != nil {
+				c.o.Logger.Error("console: mark the applied questions", "err", err)
+			}
+		}
+		return out
 	})
+}
+
+// reviewDismiss marks the checked questions as looked at and not wanted:
+// they leave the review.
+func (c *Console) reviewDismiss(w http.ResponseWriter, r *http.Request, s *session) {
+	tr := translator(r)
+	choices, _, ok := c.reviewForm(w, r, s, false)
+	if !ok {
+		return
+	}
+	if c.o.Marks == nil {
+		c.refuse(w, r, s, http.StatusForbidden, tr.S("err.noaudit"), nil)
+		return
+	}
+	if err := c.o.Marks.MarkReviewed(r.Context(), review.Dismissals(choices, s.user, c.o.Now())); err != nil {
+		c.o.Logger.Error("console: mark the dismissed questions", "err", err)
+		c.refuse(w, r, s, http.StatusInternalServerError, tr.S("err.write"), nil)
+		return
+	}
+	if err := c.audit(r.Context(), s, "review.dismiss", fmt.Sprintf("dismissed %d questions", len(choices))); err != nil {
+		c.o.Logger.Error("console: audit", "err", err)
+	}
+	days, _ := period(r)
+	http.Redirect(w, r, fmt.Sprintf("/review?days=%d", days), http.StatusSeeOther)
 }
 
 // commit writes the changed files (paths in a temporary copy) into the
@@ -215,7 +404,7 @@ func (c *Console) commit(ctx context.Context, tr tr, s *session, files []string,
 		d.Reload = &st
 	}
 	c.o.Logger.Info("console: change applied", "action", action, "files", d.Files, "read_only", d.ReadOnly)
-	return outcome{http.StatusOK, page{Data: d}}
+	return outcome{status: http.StatusOK, p: page{Data: d}}
 }
 
 // problemLines turns an error from Apply or Load into lint's sentences,
@@ -232,8 +421,6 @@ func problemLines(err error, tmp string) []string {
 	return strings.Split(strings.ReplaceAll(err.Error(), tmp+string(filepath.Separator), ""), "\n")
 }
 
-func pct1(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-
 // intentID is what an intent id may be: it becomes a file name.
 var intentID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
@@ -248,8 +435,10 @@ func lines(s string) []string {
 	return out
 }
 
-// reviewNew writes a new intent from the form, after lint and the
-// leave-one-out test passed on a copy of the intents with it.
+// reviewNew writes a new intent from the form (and lists it in the
+// Kustomization beside the intents), after lint and the measures of
+// review.PlanIntent passed on a copy of the intents with it: a change
+// that makes the catalogue worse needs the admin's explicit override.
 func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) {
 	tr := translator(r)
 	if c.o.Audit == nil {
@@ -268,6 +457,12 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
+	for _, ex := range append(slices.Clone(exJA), exEN...) {
+		if why := review.Personal(ex); why != "" {
+			c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.personal"), []string{ex + ": " + why})
+			return
+		}
+	}
 	name := id + ".yaml"
 	if _, err := os.Stat(filepath.Join(c.o.IntentsDir, name)); err == nil || c.o.Bot.Index().Catalogue().Intent(id) != nil {
 		c.refuse(w, r, s, http.StatusConflict, tr.S("err.exists"), nil)
@@ -278,6 +473,17 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.fields"), nil)
 		return
 	}
+	days, ok := period(r)
+	if !ok {
+		c.refuse(w, r, s, http.StatusBadRequest, tr.S("err.period"), nil)
+		return
+	}
+	es, _, status, msg := c.entries(r, days)
+	if status != http.StatusOK {
+		c.refuse(w, r, s, status, msg, nil)
+		return
+	}
+	override := r.PostFormValue("override") == "1"
 	c.background(w, r, s, func(ctx context.Context) outcome {
 		c.changing.Lock()
 		defer c.changing.Unlock()
@@ -291,43 +497,27 @@ func (c *Console) reviewNew(w http.ResponseWriter, r *http.Request, s *session) 
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
 		defer os.RemoveAll(tmp)
-		path := filepath.Join(tmp, name)
-		if err := os.WriteFile(path, file, 0o644); err != nil {
-			c.o.Logger.Error("console: write the new intent", "err", err)
-			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
-		}
-		after, err := catalogue.Load(tmp)
+		// Linted and measured as review --write --new does, with the
+		// Kustomization beside the intents (for Kubernetes) listing it.
+		ch, err := review.PlanIntent(tmp, es, name, file, nil)
 		if err != nil {
 			return refused(http.StatusUnprocessableEntity, tr.S("err.lint"), problemLines(err, tmp))
 		}
-		before, err := leaveOneOut(ctx, c.o.Bot.Index().Catalogue())
+		if len(ch.Refusals) > 0 && !override {
+			return refused(http.StatusConflict, tr.S("err.worse"), ch.Refusals)
+		}
+		files, err := ch.Write(tmp, true)
 		if err != nil {
-			c.o.Logger.Error("console: leave-one-out", "err", err)
+			c.o.Logger.Error("console: write the new intent", "err", err)
 			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
 		}
-		a, err := leaveOneOut(ctx, after)
-		if err != nil {
-			c.o.Logger.Error("console: leave-one-out", "err", err)
-			return refused(http.StatusInternalServerError, tr.S("err.write"), nil)
+		d := appliedData{Added: ch.Added, Figures: changeFigures(tr, ch)}
+		detail := fmt.Sprintf("created intent %s with %d examples", id, d.Added)
+		if override && len(ch.Refusals) > 0 {
+			detail += fmt.Sprintf(" (overriding %d refusals)", len(ch.Refusals))
 		}
-		d := appliedData{Added: len(exJA) + len(exEN), Figures: []figure{
-			{tr.S("loo"), pct1(before.Accuracy()), pct1(a.Accuracy())},
-			{tr.S("loo.wrong"), pct1(before.WrongRate()), pct1(a.WrongRate())},
-		}}
-		return c.commit(ctx, tr, s, []string{path}, "review.new-intent", fmt.Sprintf("created intent %s with %d examples", id, d.Added), d)
+		return c.commit(ctx, tr, s, files, "review.new-intent", detail, d)
 	})
-}
-
-// leaveOneOut runs the leave-one-out test of a catalogue.
-func leaveOneOut(ctx context.Context, cat *catalogue.Catalogue) (evaluate.Report, error) {
-	if err := ctx.Err(); err != nil {
-		return evaluate.Report{}, err
-	}
-	loo, _, err := evaluate.LeaveOneOut(cat)
-	if err != nil {
-		return evaluate.Report{}, fmt.Errorf("leave-one-out: %w", err)
-	}
-	return evaluate.Summarize(loo), nil
 }
 
 // copyIntents copies the intents directory's files into a new temporary

@@ -92,6 +92,12 @@ func Choose(outcomes []Outcome, grid []catalogue.Thresholds) catalogue.Threshold
 	return best
 }
 
+// Grid returns a chooser for CrossValidate that picks the best thresholds
+// of grid (see Choose).
+func Grid(grid []catalogue.Thresholds) func([]Outcome) catalogue.Thresholds {
+	return func(outcomes []Outcome) catalogue.Thresholds { return Choose(outcomes, grid) }
+}
+
 // Fold returns the fold (0 to k-1) a case belongs to, from a hash of its
 // source and question: the same case is in the same fold on every run.
 func Fold(c Case, k int) int {
@@ -103,10 +109,11 @@ func Fold(c Case, k int) int {
 }
 
 // CrossValidate splits the union of the sets into k folds and decides each
-// fold's outcomes with the thresholds Choose finds on the other folds. It
-// returns the sets with every outcome so decided, and the thresholds
-// chosen for each fold.
-func CrossValidate(sets [][]Outcome, k int, grid []catalogue.Thresholds) ([][]Outcome, []catalogue.Thresholds) {
+// fold's outcomes with the thresholds choose finds on the other folds
+// (Grid: the best of a grid of score rules; Calibrate: a fitted
+// confidence). It returns the sets with every outcome so decided, and the
+// thresholds chosen for each fold.
+func CrossValidate(sets [][]Outcome, k int, choose func([]Outcome) catalogue.Thresholds) ([][]Outcome, []catalogue.Thresholds) {
 	held := make([][]Outcome, len(sets))
 	for i, s := range sets {
 		held[i] = make([]Outcome, len(s))
@@ -121,7 +128,7 @@ func CrossValidate(sets [][]Outcome, k int, grid []catalogue.Thresholds) ([][]Ou
 				}
 			}
 		}
-		t := Choose(train, grid)
+		t := choose(train)
 		chosen[f] = t
 		for i, s := range sets {
 			for j, o := range s {
@@ -135,7 +142,7 @@ func CrossValidate(sets [][]Outcome, k int, grid []catalogue.Thresholds) ([][]Ou
 	return held, chosen
 }
 
-// AUROC is the area under the ROC curve of the top candidate's score as a
+// AUROC is the area under the ROC curve of the confidence (see topScore) as a
 // test of whether a question is in scope: the chance that an in-scope
 // question scores above an out-of-scope one (ties count half). Requests for
 // a person take no part. ok is false when the outcomes lack either kind.
@@ -179,12 +186,16 @@ func AUROC(outcomes []Outcome) (auc float64, ok bool) {
 	return u / (float64(nIn) * float64(nOut)), true
 }
 
-// topScore is the score of the best FAQ candidate: an out-of-scope or
-// handoff intent on top says the question is not an FAQ, so it counts 0.
+// topScore is the confidence, or without a confidence model the score, of
+// the best FAQ candidate: an out-of-scope or handoff intent on top says the
+// question is not an FAQ, so it counts 0.
 func topScore(r match.Result) float64 {
 	for _, c := range r.Candidates {
 		if c.Intent.IsOutOfScope() || c.Intent.Handoff {
 			return 0
+		}
+		if r.Confidence > 0 {
+			return r.Confidence
 		}
 		return c.Score
 	}

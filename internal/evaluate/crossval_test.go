@@ -59,12 +59,12 @@ func TestCrossValidateHoldsOut(t *testing.T) {
 		}
 	}
 	grid := []catalogue.Thresholds{{Answer: 0.25, Floor: 0.2}, {Answer: 0.05, Floor: 0.05}}
-	held, chosen := CrossValidate([][]Outcome{set}, 5, grid)
+	held, chosen := CrossValidate([][]Outcome{set}, 5, Grid(grid))
 	if len(chosen) != 5 {
 		t.Fatalf("got %d folds' thresholds, want 5", len(chosen))
 	}
 	for f, c := range chosen {
-		if c != grid[0] {
+		if c.String() != grid[0].String() {
 			t.Errorf("fold %d chose %v, want %v (it separates the two kinds)", f+1, c, grid[0])
 		}
 	}

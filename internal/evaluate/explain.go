@@ -5,12 +5,14 @@ import (
 	"io"
 	"strings"
 
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
 // WriteExplanation prints how x's matcher read the question q, for an
 // admin (`madoguchi ask --explain`): how it was read and normalised, the
-// terms and their weights, each candidate's scores and the decision.
+// terms and their weights, each candidate's scores, the confidence's
+// evidence when the thresholds have a confidence model, and the decision.
 func WriteExplanation(w io.Writer, x *match.Index, q string) {
 	e := x.Explain(q)
 	if e.Read != q {
@@ -48,6 +50,16 @@ func WriteExplanation(w io.Writer, x *match.Index, q string) {
 			}
 			fmt.Fprintln(w)
 		}
+	}
+	if t := x.Catalogue().Settings.Matching; t.Confidence.On() && len(e.Result.Candidates) > 0 {
+		f := match.Features(e.Result)
+		fmt.Fprint(w, "evidence (value × weight):")
+		for i, name := range catalogue.ConfidenceEvidence {
+			if wt := t.Confidence.Weights[name]; f[i] != 0 && wt != 0 {
+				fmt.Fprintf(w, " %s %.2f×%.2f", name, f[i], wt)
+			}
+		}
+		fmt.Fprintf(w, "\nconfidence that %s is right: %.2f\n", e.Result.Candidates[0].Intent.ID, e.Result.Confidence)
 	}
 	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
 }

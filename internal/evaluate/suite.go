@@ -6,26 +6,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
-
-// Set is one named set of outcomes and the floors it must meet.
-type Set struct {
-	Name     string
-	Outcomes []Outcome
-	Floors   catalogue.Floors
-}
 
 // Suite is what `madoguchi test` measures of a catalogue: its examples
 // leave-one-out, each labelled query file, the stricter leave-one-out
 // (without the keywords only the held-out example mentions) and the
 // keywords that do not tell intents apart.
 type Suite struct {
-	Thresholds catalogue.Thresholds
-	Sets       []Set     // the leave-one-out examples first, then each query file
-	Strict     []Outcome // the stricter leave-one-out: reported, no floor
+	cat        *catalogue.Catalogue
+	Thresholds catalogue.Thresholds // the catalogue's
+	Sets       []Set                // the leave-one-out examples first, then each query file
+	Strict     []Outcome            // the stricter leave-one-out: reported, no floor
 	Shared     []SharedKeyword
 }
 
@@ -38,8 +33,9 @@ func Measure(x *match.Index, files []string) (Suite, error) {
 		return Suite{}, err
 	}
 	s := Suite{
+		cat:        cat,
 		Thresholds: cat.Settings.Matching,
-		Sets:       []Set{{"leave-one-out examples", loo, cat.Settings.LeaveOneOut}},
+		Sets:       []Set{{Name: "leave-one-out examples", Outcomes: loo, Floors: cat.Settings.LeaveOneOut}},
 		Strict:     strict,
 	}
 	for _, f := range files {
@@ -50,7 +46,7 @@ func Measure(x *match.Index, files []string) (Suite, error) {
 		if err := CheckIDs(cases, cat); err != nil {
 			return Suite{}, err
 		}
-		s.Sets = append(s.Sets, Set{filepath.Base(f), Run(x, cases), cat.Settings.Test})
+		s.Sets = append(s.Sets, Set{Name: filepath.Base(f), Outcomes: Run(x, cases), Floors: cat.Settings.Test})
 	}
 	s.Shared = SharedKeywords(x)
 	return s, nil
@@ -141,7 +137,7 @@ func writeSet(w io.Writer, name string, r Report, verbose bool) {
 		if o.Kind != InScope {
 			want = "escalate"
 		}
-		fmt.Fprintf(w, "  %-9s %q want %s, got %s\n", v.label(), o.Query, want, describe(o.Result))
+		fmt.Fprintf(w, "  %-9s %q want %s, got %s\n", v.label(), o.Query, want, withCandidates(o.Result))
 	}
 }
 
@@ -176,9 +172,9 @@ func (v Verdict) label() string {
 	return [...]string{"ok", "WRONG", "asked", "escalated"}[v]
 }
 
-// describe is a match result in one line: the decision, the intent
+// withCandidates is a match result in one line: the decision, the intent
 // answered (or "handoff") and the candidates with their scores.
-func describe(r match.Result) string {
+func withCandidates(r match.Result) string {
 	var cands []string
 	for _, c := range r.Candidates {
 		cands = append(cands, fmt.Sprintf("%s %.2f", c.Intent.ID, c.Score))
@@ -200,7 +196,7 @@ func (s Suite) writeCrossValidation(w io.Writer, k int) {
 	for i, set := range s.Sets {
 		all[i] = set.Outcomes
 	}
-	held, chosen := CrossValidate(all, k, ThresholdGrid())
+	held, chosen := CrossValidate(all, k, chooser(s.Thresholds))
 	fmt.Fprintf(w, "\ncross-validated: thresholds chosen on %d of %d folds of all the sets together, figures on the fold left out\n", k-1, k)
 	for i, set := range s.Sets {
 		r := Summarize(held[i])
@@ -211,7 +207,7 @@ func (s Suite) writeCrossValidation(w io.Writer, k int) {
 		if r.Handoffs > 0 {
 			line += fmt.Sprintf("  person %d of %d", r.Heard, r.Handoffs)
 		}
-		if auc, ok := AUROC(set.Outcomes); ok {
+		if auc, ok := AUROC(held[i]); ok {
 			line += fmt.Sprintf("  AUROC %.3f", auc)
 		}
 		fmt.Fprintln(w, line)
@@ -221,8 +217,18 @@ func (s Suite) writeCrossValidation(w io.Writer, k int) {
 	}
 }
 
+// chooser is how thresholds are chosen for a catalogue whose thresholds
+// are shipped: a confidence model fitted when they have one, the best of
+// the grid of score rules otherwise.
+func chooser(shipped catalogue.Thresholds) func([]Outcome) catalogue.Thresholds {
+	if shipped.Confidence.On() {
+		return Calibrate(shipped)
+	}
+	return Grid(ThresholdGrid())
+}
+
 // WriteSweep chooses the thresholds that do best on all the sets together
-// (Choose) and prints them with each set's figures under them. Figures on
+// (see chooser) and prints them with each set's figures under them. Figures on
 // the sets they were chosen on overstate: the cross-validated ones are the
 // estimate.
 func (s Suite) WriteSweep(w io.Writer) {
@@ -230,11 +236,48 @@ func (s Suite) WriteSweep(w io.Writer) {
 	for _, set := range s.Sets {
 		all = append(all, set.Outcomes...)
 	}
-	t := Choose(all, ThresholdGrid())
+	t := chooser(s.Thresholds)(all)
 	fmt.Fprintf(w, "thresholds chosen on all the sets: %s\n", t)
+	if t.Confidence.On() {
+		fmt.Fprintf(w, "  confidence:\n    sure: %.2f\n    ask: %.2f\n    weights:\n", t.Confidence.Sure, t.Confidence.Ask)
+		for _, name := range catalogue.ConfidenceEvidence {
+			fmt.Fprintf(w, "      %s: %g\n", name, t.Confidence.Weights[name])
+		}
+	}
 	for _, set := range s.Sets {
 		r := Summarize(Redecide(set.Outcomes, t))
 		fmt.Fprintf(w, "  %-24s correct %5.1f%%  wrong %4.1f%%  out of scope not answered %5.1f%%  (on the sets chosen on: not an estimate)\n",
 			set.Name, 100*r.Accuracy(), 100*r.WrongRate(), 100*r.OutRejection())
+	}
+}
+
+// Snapshot records the suite's catalogue and decisions (TakeSnapshot), to
+// compare the next run with.
+func (s Suite) Snapshot(now time.Time) Snapshot { return TakeSnapshot(s.cat, s.Sets, now) }
+
+// maxChanges is how many changed decisions WriteChanges lists.
+const maxChanges = 30
+
+// WriteChanges names what moved since the last passing run: the intents
+// whose examples changed and the questions decided differently.
+func WriteChanges(w io.Writer, now, last Snapshot) {
+	intents, changes := now.Compare(last)
+	fmt.Fprintf(w, "\nsince the last passing run (%s):\n", last.When.Format("2006-01-02 15:04 MST"))
+	if len(intents) == 0 && len(changes) == 0 {
+		fmt.Fprintln(w, "  no intent's examples and no decision changed: the settings or the query files did")
+		return
+	}
+	if len(intents) > 0 {
+		fmt.Fprintf(w, "  intents whose examples changed: %s\n", strings.Join(intents, ", "))
+	}
+	if len(changes) > 0 {
+		fmt.Fprintf(w, "  %d questions decided differently:\n", len(changes))
+	}
+	for i, ch := range changes {
+		if i == maxChanges {
+			fmt.Fprintf(w, "    … and %d more\n", len(changes)-maxChanges)
+			break
+		}
+		fmt.Fprintf(w, "    %s: %q  %s → %s\n", ch.Set, ch.Query, ch.Before, ch.After)
 	}
 }

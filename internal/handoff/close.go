@@ -10,22 +10,32 @@ import (
 )
 
 // Close ends the user's conversation at their request and returns the
-// text telling them the bot answers again.
+// text telling them the bot answers again, with the rating question when
+// staff helped them (see rating).
 func (h *Handoff) Close(ctx context.Context, u UserRef) (Reply, error) {
 	t, ok, err := h.o.Store.ByUser(ctx, h.handle(u))
 	if err != nil {
 		return Reply{}, fmt.Errorf("handoff close: %w", err)
 	}
-	if ok {
-		if _, err := h.close(ctx, t, "", ReasonUser); err != nil {
-			return Reply{}, err
-		}
+	text := h.o.Settings().Texts.Closed.In(u.Lang)
+	if !ok {
+		return Reply{Text: text}, nil
 	}
-	return Reply{Text: h.o.Settings().Texts.Closed.In(u.Lang)}, nil
+	closed, err := h.close(ctx, t, "", ReasonUser)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !closed { // staff or the sweeper closed it first, and asked
+		return Reply{Text: text}, nil
+	}
+	t.Lang = u.Lang
+	return h.withRating(t, text), nil
 }
 
 // close closes t once (whichever replica or button gets there first),
-// updates the ticket, and tells the user unless they closed it themselves.
+// updates the ticket, and tells the user unless they closed it themselves,
+// asking for a rating in the same push when staff helped them and the
+// messenger can ask (see rating).
 func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason) (bool, error) {
 	now := h.o.Now()
 	closed, err := h.o.Store.CloseTicket(ctx, t.ID, by, reason, now)
@@ -38,6 +48,7 @@ func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason)
 	h.metrics.closed.WithLabelValues(string(reason)).Inc()
 	h.o.Log.Info("handoff closed", "ticket", t.ID, "handle", t.Handle, "reason", reason)
 	t.Status, t.ClosedBy, t.Reason, t.Closed = StatusClosed, by, reason, now
+	h.switchMenu(ctx, t, false)
 	var errs []error
 	if err := h.o.Desk.UpdateTicket(ctx, t.Desk, t.view(false)); err != nil {
 		errs = append(errs, fmt.Errorf("update ticket: %w", err))
@@ -54,7 +65,7 @@ func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason)
 		note.Text, tell = "しばらくやり取りがないため終了しました。 / Closed after inactivity.", tx.ClosedInactive
 	}
 	if s := tell.In(t.Lang); s != "" {
-		if err := h.push(ctx, t, s, "close:"+t.ID); err != nil {
+		if err := h.tell(ctx, t, s, "close:"+t.ID); err != nil {
 			h.metrics.pushFailures.Inc()
 			note.Text += " ⚠️ ユーザーへの通知は届きませんでした。 / The user could not be told: " + err.Error()
 		}
@@ -66,6 +77,23 @@ func (h *Handoff) close(ctx context.Context, t Ticket, by string, reason Reason)
 		return true, fmt.Errorf("handoff close %s: %w", t.ID, err)
 	}
 	return true, nil
+}
+
+// tell pushes the closing text to t's user, with the rating question
+// when they are to be asked and the messenger can ask.
+func (h *Handoff) tell(ctx context.Context, t Ticket, text, key string) error {
+	asker, ok := h.o.Messenger.(Asker)
+	if !ok {
+		return h.push(ctx, t, text, key)
+	}
+	r := h.withRating(t, text)
+	if len(r.Buttons) == 0 {
+		return h.push(ctx, t, text, key)
+	}
+	mu := h.lock(t)
+	mu.Lock()
+	defer mu.Unlock()
+	return asker.PushButtons(ctx, t.To, r, t.Lang, key)
 }
 
 // Sweep closes the conversations nobody wrote in for the inactivity

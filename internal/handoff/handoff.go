@@ -14,7 +14,7 @@
 // The files follow the conversation: user.go (offer, consent, start, the
 // user's messages), limits.go (consent required, tickets per hour),
 // staff.go (staff replies and buttons), close.go (closing and the
-// sweeper), recent.go (what the ticket shows of the conversation before).
+// sweeper), rating.go (the user's rating once staff helped), recent.go (what the ticket shows of the conversation before).
 package handoff
 
 import (
@@ -95,11 +95,17 @@ type Options struct {
 	Store     Store
 	Messenger Messenger
 	Desk      Desk
+	// Menus switches the user's chat menu while they talk with staff;
+	// nil leaves menus alone.
+	Menus Menus
 	// Settings returns the current handoff settings (they change on reload).
 	Settings func() catalogue.Handoff
 	// Answers returns an intent's answer in a language, for "Send this
 	// answer"; nil disables the button's effect.
 	Answers func(intentID string, lang catalogue.Lang) (string, bool)
+	// Journal keeps the moments of each conversation the office's figures
+	// need (the record); nil keeps nothing.
+	Journal Journal
 	// Key keys the pseudonymous handles shown to staff.
 	Key []byte
 	// Now is the clock (time.Now when nil).

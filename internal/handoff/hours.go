@@ -1,6 +1,8 @@
 package handoff
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -87,4 +89,62 @@ func formatNext(t time.Time, lang catalogue.Lang) string {
 	}
 	wd := [...]string{"日", "月", "火", "水", "木", "金", "土"}[t.Weekday()]
 	return t.Format("1月2日") + "(" + wd + ") " + t.Format("15:04")
+}
+
+// DescribeHours writes the office's opening hours for a user in lang:
+// the days with their spans (days with the same spans together), then
+// whether staff are in at now or when they are next.
+func DescribeHours(set catalogue.Handoff, now time.Time, lang catalogue.Lang) string {
+	names := [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	closedDay, to, title := "closed", "–", "Office hours"
+	if lang != catalogue.English {
+		names = [...]string{"日", "月", "火", "水", "木", "金", "土"}
+		closedDay, to, title = "休み", "〜", "受付時間"
+	}
+	if set.TimeZone != "" {
+		title += " (" + set.TimeZone + ")"
+	}
+	lines := []string{title}
+	spans := func(d time.Weekday) string {
+		var parts []string
+		for _, s := range set.Weekly[d] {
+			parts = append(parts, hhmm(s.Open)+"-"+hhmm(s.Close))
+		}
+		if parts == nil {
+			return closedDay
+		}
+		return strings.Join(parts, ", ")
+	}
+	// Monday first, as offices write their week.
+	week := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+	for i := 0; i < len(week); {
+		j := i
+		for j+1 < len(week) && spans(week[j+1]) == spans(week[i]) {
+			j++
+		}
+		days := names[week[i]]
+		if j > i {
+			days += to + names[week[j]]
+		}
+		lines = append(lines, days+": "+spans(week[i]))
+		i = j + 1
+	}
+	h := NewHours(set)
+	next, ok := h.Next(now)
+	switch {
+	case h.IsOpen(now) && lang == catalogue.English:
+		lines = append(lines, "Staff are in now.")
+	case h.IsOpen(now):
+		lines = append(lines, "ただいま受付中です。")
+	case ok && lang == catalogue.English:
+		lines = append(lines, "Closed now; staff are in from "+formatNext(next, lang)+".")
+	case ok:
+		lines = append(lines, "ただいま受付時間外です。次の受付は "+formatNext(next, lang)+" からです。")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hhmm writes an offset from midnight as 09:00.
+func hhmm(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

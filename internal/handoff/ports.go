@@ -70,3 +70,20 @@ func (t Ticket) view(outOfHours bool) View {
 		Status: t.Status, Taker: t.Taker, ClosedBy: t.ClosedBy, Reason: t.Reason, Opened: t.Opened,
 		Activity: t.Activity, OutOfHours: outOfHours, Recent: t.Recent, Guesses: t.Guesses}
 }
+
+// Journal keeps what the office's figures need of the conversations with
+// staff (internal/record implements it): when one opened, the first staff
+// reply, and the user's rating after it closed. It names neither the
+// staff member nor the user. Its methods queue the write and return.
+type Journal interface {
+	TicketOpened(id string, at time.Time)
+	TicketReplied(id string, opened, at time.Time)
+	Rated(id string, score, levels int, at time.Time)
+}
+
+// Asker is a Messenger that can also push a text with one-tap answers
+// (LINE quick replies): with it, the handoff asks the user for a rating
+// after staff helped them. key names the delivery, as for Push.
+type Asker interface {
+	PushButtons(ctx context.Context, to string, r Reply, lang catalogue.Lang, key string) error
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,8 +90,10 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 	}
 	now := h.o.Now()
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
+	h.markRead(ctx, t)
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
 	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		h.o.Log.Warn("handoff touch failed", "ticket", t.ID, "err", err)
@@ -99,6 +102,13 @@ func (h *Handoff) FromStaff(ctx context.Context, m StaffMessage) error {
 		return fmt.Errorf("handoff from staff: react: %w", err)
 	}
 	return nil
+}
+
+// journalReply notes the first staff reply to t in the journal.
+func (h *Handoff) journalReply(t Ticket, now time.Time) {
+	if h.o.Journal != nil {
+		h.o.Journal.TicketReplied(t.ID, t.Opened, now)
+	}
 }
 
 // refuse marks a staff message ⚠️ and says why in the thread.
@@ -120,12 +130,17 @@ func (h *Handoff) note(ctx context.Context, ref DeskRef, n Note) {
 // push sends text to the ticket's user, after whatever this replica pushed
 // to them before.
 func (h *Handoff) push(ctx context.Context, t Ticket, text, key string) error {
-	f := fnv.New32a()
-	f.Write([]byte(t.ID))
-	mu := &h.locks[f.Sum32()%uint32(len(h.locks))]
+	mu := h.lock(t)
 	mu.Lock()
 	defer mu.Unlock()
 	return h.o.Messenger.Push(ctx, t.To, text, key)
+}
+
+// lock is the stripe that serialises t's pushes.
+func (h *Handoff) lock(t Ticket) *sync.Mutex {
+	f := fnv.New32a()
+	f.Write([]byte(t.ID))
+	return &h.locks[f.Sum32()%uint32(len(h.locks))]
 }
 
 // StaffAction handles a ticket button: take it, close it, or send one of
@@ -148,6 +163,7 @@ func (h *Handoff) StaffAction(ctx context.Context, a Action) error {
 			return fmt.Errorf("handoff take: %w", err)
 		}
 		t.Taker = a.Staff
+		h.markRead(ctx, t)
 		return h.o.Desk.UpdateTicket(ctx, t.Desk, t.view(false))
 	case ActionClose:
 		_, err := h.close(ctx, t, a.Staff, ReasonStaff)
@@ -179,9 +195,11 @@ func (h *Handoff) sendAnswer(ctx context.Context, t Ticket, a Action) error {
 		return h.o.Desk.Post(ctx, t.Desk, Note{Text: "⚠️ 回答を届けられませんでした。 / The answer was not delivered: " + err.Error()})
 	}
 	h.metrics.relayed.WithLabelValues("to_user").Inc()
+	h.markRead(ctx, t)
 	now := h.o.Now()
 	if first, err := h.o.Store.FirstReply(ctx, t.ID, now); err == nil && first {
 		h.metrics.firstReply.Observe(now.Sub(t.Opened).Seconds())
+		h.journalReply(t, now)
 	}
 	if err := h.o.Store.Touch(ctx, t.ID, now); err != nil {
 		return fmt.Errorf("handoff send answer: %w", err)

@@ -118,7 +118,9 @@ type Memory struct {
 	users   map[string]string
 	threads map[DeskRef]string
 	claims  map[string]time.Time
-	now     func() time.Time
+	// readTokens are the open tickets' mark-as-read tokens (store_read.go).
+	readTokens map[string]string
+	now        func() time.Time
 }
 
 // NewMemory returns an empty in-memory store; now tells claims' expiry.
@@ -218,6 +220,7 @@ func (m *Memory) CloseTicket(_ context.Context, id, by string, reason Reason, at
 	}
 	t.Status, t.ClosedBy, t.Reason, t.Closed = StatusClosed, by, reason, at
 	t.To, t.Name, t.Recent, t.Guesses = "", "", nil, nil
+	delete(m.readTokens, id)
 	if m.users[t.Handle] == id {
 		delete(m.users, t.Handle)
 	}

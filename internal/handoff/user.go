@@ -119,6 +119,7 @@ func (h *Handoff) Start(ctx context.Context, u UserRef) (Reply, error) {
 	if err := h.o.Store.Release(ctx, consentKey(handle)); err != nil {
 		h.o.Log.Warn("handoff: consent not cleared", "ticket", t.ID, "err", err)
 	}
+	h.switchMenu(ctx, t, true)
 	text := tx.Opened.In(u.Lang)
 	if closed {
 		text += "\n" + h.outOfHours(set, t.Opened, u.Lang)
@@ -151,6 +152,9 @@ func (h *Handoff) openTicket(ctx context.Context, u UserRef, handle string, set 
 		return Ticket{}, false, fmt.Errorf("handoff start: save ticket: %w", err)
 	}
 	h.metrics.opened.Inc()
+	if h.o.Journal != nil {
+		h.o.Journal.TicketOpened(t.ID, now)
+	}
 	h.o.Log.Info("handoff opened", "ticket", t.ID, "handle", handle, "platform", u.Platform, "out_of_hours", closed)
 	return t, closed, nil
 }
@@ -194,7 +198,7 @@ func (h *Handoff) FromUser(ctx context.Context, u UserRef, text string) (Reply, 
 	if endWords[strings.ToLower(strings.TrimSpace(text))] {
 		return h.Close(ctx, u)
 	}
-	if err := h.o.Desk.Post(ctx, t.Desk, Note{Text: "💬 " + text}); err != nil {
+	if err := h.o.Desk.Post(ctx, t.Desk, Note{Text: UserNotePrefix + text}); err != nil {
 		return h.notSent(t, u.Lang, err), nil
 	}
 	h.metrics.relayed.WithLabelValues("to_staff").Inc()

@@ -11,6 +11,7 @@
 //     size 50; copyright Kevin Atkinson and others, a permissive licence
 //     that allows use and redistribution: /usr/share/doc/wamerican/copyright).
 //   - /usr/share/mecab/dic/ipadic/*.csv (Debian package mecab-ipadic,
+//     readings.txt and names.txt;
 //     IPAdic 2.7.0; copyright NAIST, BSD-3-Clause with the ICOT terms:
 //     /usr/share/doc/mecab-ipadic/copyright), read as EUC-JP.
 package main
@@ -35,6 +36,7 @@ import (
 func main() {
 	english()
 	ipadic()
+	names()
 }
 
 // english writes english.txt (words written in lower case: ordinary
@@ -141,6 +143,68 @@ func ipadic() {
 		rs = append(rs, w+"\t"+r.kana)
 	}
 	write("readings.txt", rs)
+}
+
+// names writes names.txt: katakana words that IPAdic lists as names of
+// firms and other proper nouns (ソフトバンク, ヤフー) and never as an
+// ordinary noun, folded as the matcher folds katakana (hiragana, no
+// long-vowel mark).
+func names() {
+	dir := "/usr/share/mecab/dic/ipadic"
+	ordinary := map[string]bool{}
+	proper := map[string]bool{}
+	for _, name := range []string{"Noun.csv", "Noun.verbal.csv", "Noun.adjv.csv", "Noun.adverbal.csv", "Noun.org.csv", "Noun.proper.csv"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			log.Fatalf("%v: apt-get install mecab-ipadic", err)
+		}
+		r := csv.NewReader(transform.NewReader(f, japanese.EUCJP.NewDecoder()))
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				log.Fatalf("%s: %v", name, err)
+			}
+			if len(rec) < 7 || !isKatakana(rec[0]) {
+				continue
+			}
+			w := folded(rec[0])
+			if len([]rune(w)) < 2 {
+				continue
+			}
+			if rec[5] == "固有名詞" && (rec[6] == "組織" || rec[6] == "一般") {
+				proper[w] = true
+			} else {
+				ordinary[w] = true
+			}
+		}
+		f.Close()
+	}
+	var ns []string
+	for w := range proper {
+		if !ordinary[w] {
+			ns = append(ns, w)
+		}
+	}
+	write("names.txt", ns)
+}
+
+func isKatakana(s string) bool {
+	for _, r := range s {
+		if !(r >= 'ァ' && r <= 'ヺ' || r == 'ー') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// folded is s in hiragana without long-vowel marks.
+func folded(s string) string {
+	return strings.ReplaceAll(hiragana(s), "ー", "")
 }
 
 // keptForm are the inflected forms whose readings are kept: the stems

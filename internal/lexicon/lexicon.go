@@ -28,6 +28,8 @@ var (
 	properText string
 	//go:embed readings.txt
 	readingsText string
+	//go:embed names.txt
+	namesText string
 )
 
 // list is a sorted list of lines searched in place.
@@ -89,7 +91,13 @@ var (
 	english  = &list{text: englishText}
 	proper   = &list{text: properText}
 	readings = &list{text: readingsText}
+	names    = &list{text: namesText}
 )
+
+// JapaneseName reports whether a katakana word, folded to hiragana without
+// long-vowel marks (ソフトバンク → そふとばんく), is only ever the name of a
+// firm, a product or another proper noun in the Japanese dictionary.
+func JapaneseName(folded string) bool { return names.has(folded) }
 
 // Word reports whether w, in lower case, is an ordinary English word
 // (one the word list writes in lower case: "word", "exit", "notion").

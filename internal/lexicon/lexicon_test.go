@@ -20,6 +20,10 @@ func TestLists(t *testing.T) {
 		{"Word()", Word(""), false},
 		{"Word(zzzzzz)", Word("zzzzzz"), false},
 		{"Word(~)", Word("~"), false},
+		{"JapaneseName(ソフトバンク)", JapaneseName("そふとばんく"), true},
+		{"JapaneseName(ドコモ)", JapaneseName("どこも"), true},
+		{"JapaneseName(カード)", JapaneseName("かど"), false},
+		{"JapaneseName(メール)", JapaneseName("める"), false},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)

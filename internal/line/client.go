@@ -29,6 +29,7 @@ const maxWait = 30 * time.Second
 // pool of connections), one retry policy, and a metric for every call.
 type Client struct {
 	api     *messaging_api.MessagingApiAPI
+	blob    *messaging_api.MessagingApiBlobAPI // the api-data host: rich menu images
 	metrics *metrics.Metrics
 	retries int
 	base    time.Duration
@@ -44,17 +45,23 @@ func NewClient(cfg Config, m *metrics.Metrics) (*Client, error) {
 	// default keeps two, and dials for the others).
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
-	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: tr}),
-	}
+	hc := &http.Client{Timeout: cfg.HTTPTimeout, Transport: tr}
+	opts := []messaging_api.MessagingApiAPIOption{messaging_api.WithHTTPClient(hc)}
+	blobOpts := []messaging_api.MessagingApiBlobAPIOption{messaging_api.WithBlobHTTPClient(hc)}
 	if cfg.Endpoint != "" {
+		// One endpoint (a local fake) stands for both of LINE's hosts.
 		opts = append(opts, messaging_api.WithEndpoint(cfg.Endpoint))
+		blobOpts = append(blobOpts, messaging_api.WithBlobEndpoint(cfg.Endpoint))
 	}
 	api, err := messaging_api.NewMessagingApiAPI(cfg.ChannelToken.Reveal(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("LINE client: %w", err)
 	}
-	return &Client{api: api, metrics: m, retries: cfg.Retries, base: cfg.RetryBase}, nil
+	blob, err := messaging_api.NewMessagingApiBlobAPI(cfg.ChannelToken.Reveal(), blobOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("LINE data client: %w", err)
+	}
+	return &Client{api: api, blob: blob, metrics: m, retries: cfg.Retries, base: cfg.RetryBase}, nil
 }
 
 // APIError is LINE's refusal of a call: the HTTP status and the message of

@@ -6,11 +6,13 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 )
 
-// feedbackItems are the 👍/👎 quick-reply postbacks offered after an
-// answer that carries Feedback (none otherwise). The renderer puts them
-// first among the quick replies (LINE shows at most 13); a click comes
-// back as a postback whose data parseFeedback reads, and the adapter hands
-// it to Dialog.Feedback.
+// feedbackItems are the 「解決しました」/「解決しない」 (solved / not
+// solved) quick-reply postbacks offered after an answer that carries
+// Feedback (none otherwise). The renderer puts them first among the quick
+// replies (LINE shows at most 13); a click comes back as a postback whose
+// data parseFeedback reads, and the adapter hands it to Dialog.Feedback
+// ("not solved" is answered with the office's contact and the offer of
+// the staff).
 func feedbackItems(r bot.Reply) []messaging_api.QuickReplyItem {
 	f := r.Feedback
 	if f == nil {

@@ -15,7 +15,7 @@ func TestFeedbackItems(t *testing.T) {
 	if got := feedbackItems(bot.Reply{}); got != nil {
 		t.Errorf("items without feedback: %v", got)
 	}
-	r := bot.Reply{Feedback: &bot.Feedback{Token: "id.t.ja.mac", Helpful: "👍 解決しました", NotHelpful: "👎 解決しません"}}
+	r := bot.Reply{Feedback: &bot.Feedback{Token: "id.t.ja.mac", Helpful: "解決しました", NotHelpful: "解決しない"}}
 	items := feedbackItems(r)
 	if len(items) != 2 {
 		t.Fatalf("%d items, want 2", len(items))
@@ -43,7 +43,7 @@ func TestFeedbackItems(t *testing.T) {
 // related questions, at most 13 in all; an answer without related
 // questions still gets the pair.
 func TestQuickRepliesFeedbackFirst(t *testing.T) {
-	fb := &bot.Feedback{Token: "id.t.ja.mac", Helpful: "👍 解決しました", NotHelpful: "👎 解決しません"}
+	fb := &bot.Feedback{Token: "id.t.ja.mac", Helpful: "解決しました", NotHelpful: "解決しない"}
 	var related []bot.Choice
 	for i := range 15 {
 		related = append(related, bot.Choice{ID: fmt.Sprintf("intent-%d", i), Label: fmt.Sprintf("質問 %d", i)})

@@ -57,6 +57,9 @@ func (a *Adapter) handoffText(ctx context.Context, qe intake.Event, e webhook.Me
 	if !ok || u.Group {
 		return false, nil
 	}
+	// The token is kept before staff can see the message, so that taking
+	// the ticket or replying to it marks it read.
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUser(ctx, u, text)
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
@@ -78,6 +81,7 @@ func (a *Adapter) handoffNonText(ctx context.Context, qe intake.Event, e webhook
 	if e.Message != nil {
 		kind = e.Message.GetType()
 	}
+	a.keepReadToken(ctx, u, qe.Payload)
 	r, herr := a.ho.h.FromUserNonText(ctx, u, kind)
 	return a.handoffDone(ctx, qe, e.ReplyToken, e.Source, u.Lang, r, herr)
 }
@@ -100,8 +104,8 @@ func (a *Adapter) handoffDone(ctx context.Context, qe intake.Event, token string
 	return true, nil
 }
 
-// handoffPostback answers the handoff's buttons: the offer, start, cancel
-// and end.
+// handoffPostback answers the handoff's buttons: the offer, start, cancel,
+// end, and the rating after a conversation closed.
 func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhook.PostbackEvent) error {
 	data, l, _ := strings.Cut(e.Postback.Data, langSep)
 	lang := catalogue.Japanese
@@ -132,6 +136,10 @@ func (a *Adapter) handoffPostback(ctx context.Context, qe intake.Event, e webhoo
 	case handoff.PostbackEnd:
 		r, err = a.ho.h.Close(ctx, u)
 	default:
+		if ticket, score, levels, ok := handoff.ParseRate(data); ok {
+			r, err = a.ho.h.Rate(ctx, u, ticket, score, levels)
+			break
+		}
 		err = errors.New("unknown handoff button " + data)
 	}
 	_, derr := a.handoffDone(ctx, qe, e.ReplyToken, e.Source, lang, r, err)

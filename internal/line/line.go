@@ -51,7 +51,8 @@ const platform = "line"
 type Config struct {
 	ChannelSecret secret.Secret
 	ChannelToken  secret.Secret
-	// Endpoint overrides the Messaging API base URL (a local fake in tests).
+	// Endpoint overrides the Messaging API base URL, and that of its
+	// api-data host (rich menu images): a local fake in tests.
 	Endpoint string
 	// PushFallback sends a push message when a reply token has expired.
 	// Off by default: push messages count against the paid quota.
@@ -99,6 +100,7 @@ type Adapter struct {
 	metrics *metrics.Metrics
 	cfg     Config
 	ho      *handoffLink // nil unless EnableHandoff was called
+	menus   *Menus       // nil unless EnableRichMenus was called
 	cards   *cardCache
 }
 
@@ -223,7 +225,10 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 		r := a.dialog.Message(ctx, platform+":"+user, q)
 		a.metrics.Answered(platform, string(r.Decision), r.Intent, r.Limited, r.Matched)
 		if !r.Silent {
-			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, a.messages(r)))
+			if err := a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, q, r, a.messages(r))); err != nil {
+				return err // ctx ended: no time for the menu either
+			}
+			a.followMenu(ctx, e.Source, r.Lang)
 		}
 	case webhook.PostbackEvent:
 		if e.Postback == nil {
@@ -241,6 +246,9 @@ func (a *Adapter) process(ctx context.Context, qe intake.Event, ev webhook.Event
 			}
 			// A 👎 is answered with the office's contact, and the staff.
 			return a.deliver(ctx, qe, e.ReplyToken, e.Source, a.withOffer(e.Source, "", r, a.messages(r)))
+		}
+		if done, err := a.menuPostback(ctx, qe, e); done {
+			return err
 		}
 		id, lang := parsePostback(e.Postback.Data)
 		r := a.dialog.Choose(ctx, user, id, lang)

@@ -49,6 +49,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -151,10 +152,19 @@ func New(cat *catalogue.Catalogue) *Index {
 		}
 	}
 	for _, p := range cat.Settings.HandoffPhrases {
-		if n := b.learn(p); n != "" {
-			x.handoff = append(x.handoff, newPhrase(n))
+		n := b.learn(p)
+		if n == "" {
+			continue
+		}
+		// Chat drops particles ("人間呼んで" for 人間を呼んで).
+		variants := []string{n}
+		if d := dropParticles(n); d != n {
+			variants = append(variants, d)
+		}
+		for _, v := range variants {
+			x.handoff = append(x.handoff, newPhrase(v))
 			// Heard in kana and romaji too: "にんげんよんで".
-			if r, ok := readingOf(n); ok {
+			if r, ok := readingOf(v); ok {
 				x.handoff = append(x.handoff, newPhrase(r))
 			}
 		}
@@ -443,3 +453,22 @@ func (x *Index) newTerm(term string) int32 {
 // evidence is the discount of a term seen in n examples: 1/3 for one, 1/2 for
 // two, approaching 1 for many.
 func evidence(n int32) float32 { return float32(n) / (float32(n) + evidenceSmoothing) }
+
+// particles are the case particles chat leaves out after a noun.
+const caseParticles = "をとにがへ"
+
+// dropParticles returns Japanese text without the case particles that
+// follow a word in kanji or katakana ("人間を呼" → "人間呼").
+func dropParticles(s string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range s {
+		if strings.ContainsRune(caseParticles, r) && (unicode.Is(unicode.Han, prev) || unicode.Is(unicode.Katakana, prev)) {
+			prev = r
+			continue
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}

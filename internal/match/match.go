@@ -61,8 +61,36 @@ type Result struct {
 	// escalated for being about something the office handles elsewhere;
 	// its answer says where to go. Nil otherwise.
 	Topic *catalogue.Intent
+	// Evidence is what the question showed beyond the scores: what the
+	// confidence is computed from (see Features).
+	Evidence Evidence
+	// Confidence is the chance that the best candidate is right, when the
+	// thresholds have a confidence model (catalogue.Confidence); 0
+	// otherwise.
+	Confidence float64
 	// answered is the position in Candidates of the answered intent.
 	answered int
+}
+
+// Evidence is what a question showed the matcher beyond the candidates'
+// scores.
+type Evidence struct {
+	// Unknown is the share of the question's weight in words no intent
+	// uses ("Proton", "会社"): a question mostly about other things.
+	Unknown float64
+	// Names is how many salient names or compounds the question has that
+	// the catalogue's FAQ intents do not know.
+	Names int
+	// OutOfScope is the best score of an out-of-scope intent, whether or
+	// not it is among the candidates.
+	OutOfScope float64
+	// Terms is how many known, telling terms the question has.
+	Terms int
+	// Context is set when some sentences only set the scene (see focus).
+	Context bool
+	// Ours is set when the question names the service itself ("OUMail",
+	// "生涯メール").
+	Ours bool
 }
 
 // Intent returns the answered intent, or nil unless Decision is Answer. It is
@@ -126,7 +154,10 @@ func (x *Index) Match(question string) Result {
 	x.subjects.read(asking, s, x.speller.closest)
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
-	res.Candidates = x.top(norm, s, best, lead)
+	res.Evidence = x.evidence(s)
+	res.Evidence.Context = context != ""
+	res.Evidence.Ours = s.ours
+	res.Candidates = x.top(norm, s, best, lead, &res.Evidence)
 	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
@@ -298,6 +329,30 @@ func (x *Index) score(norm, context string, s *scratch) {
 	}
 }
 
+// evidence reads what s holds about the question beyond the scores.
+func (x *Index) evidence(s *scratch) Evidence {
+	var ev Evidence
+	var all, unknown float64
+	for _, q := range s.query {
+		all += float64(q.w)
+		switch {
+		case q.id < 0:
+			unknown += float64(q.w)
+		case x.telling(q):
+			ev.Terms++
+		}
+	}
+	if all > 0 {
+		ev.Unknown = unknown / all
+	}
+	for _, sl := range s.salient {
+		if sl.unknown {
+			ev.Names++
+		}
+	}
+	return ev
+}
+
 // telling reports whether a query term moves scores: a term some intent
 // uses and not almost every intent.
 func (x *Index) telling(q qterm) bool { return q.id >= 0 && x.idf[q.id] >= minIDF }
@@ -320,7 +375,7 @@ func (x *Index) lookup(term string, kind termKind) int32 {
 // top turns the per-intent scores in s into the best candidates and resets
 // the per-intent scratch. Intent bayes, naive Bayes' first, gets its lead
 // as support.
-func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candidate {
+func (x *Index) top(norm string, s *scratch, bayes int32, lead float64, ev *Evidence) []Candidate {
 	var out [MaxCandidates]Candidate
 	n := 0
 	qrunes := runesOf(norm)
@@ -334,6 +389,9 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64) []Candid
 		}
 		f, doubt := subjectFactor(i, in, s.salient, s.ours)
 		sc *= f
+		if in.IsOutOfScope() {
+			ev.OutOfScope = max(ev.OutOfScope, sc)
+		}
 		// Insert into the sorted top list; ties go to the lower intent id so
 		// that results are deterministic.
 		j := n
@@ -372,7 +430,11 @@ func (x *Index) hasKeyword(i int32, norm string, qrunes runeSet) bool {
 // decides, and how evaluation tries other thresholds on results already
 // scored.
 func (r *Result) Apply(t catalogue.Thresholds) {
-	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, t)
+	r.Confidence = 0
+	if t.Confidence.On() {
+		r.Confidence = Probability(t.Confidence, Features(*r))
+	}
+	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, r.Confidence, t)
 	r.Topic = nil
 	if r.Decision != Escalate || r.Handoff {
 		return
@@ -397,7 +459,12 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // Otherwise a runner-up that clears t.Answer is answered when the second
 // model backs it by t.Overrule; anything else asks back with the candidates
 // above the floor. A Support or Overrule of 0 turns its rule off.
-func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, []Candidate, int) {
+//
+// When t has a confidence model, confidence (Result.Confidence) decides
+// instead of these score rules: the top candidate is answered when it
+// reaches t.Confidence.Sure, asked back when it reaches t.Confidence.Ask,
+// and escalated otherwise.
+func Decide(cands []Candidate, handoff bool, confidence float64, t catalogue.Thresholds) (Decision, []Candidate, int) {
 	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope() {
 		return Escalate, nil, 0
 	}
@@ -418,6 +485,15 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 		}
 	}
 	top := cands[0]
+	if t.Confidence.On() {
+		switch {
+		case confidence >= t.Confidence.Sure:
+			return Answer, nil, 0
+		case confidence < t.Confidence.Ask:
+			return Escalate, nil, 0
+		}
+		return Clarify, choices(cands, t.Floor), 0
+	}
 	if top.Score >= t.Answer && !top.Doubt && (top.Score-second >= t.Margin*top.Score || backs(top, t.Support)) {
 		return Answer, nil, 0
 	}
@@ -426,13 +502,18 @@ func Decide(cands []Candidate, handoff bool, t catalogue.Thresholds) (Decision, 
 			return Answer, nil, i + 1
 		}
 	}
-	var choices []Candidate
+	return Clarify, choices(cands, t.Floor), 0
+}
+
+// choices returns the candidates worth offering when asking back.
+func choices(cands []Candidate, floor float64) []Candidate {
+	var out []Candidate
 	for _, c := range cands {
-		if c.Score >= t.Floor && offerable(c) {
-			choices = append(choices, c)
+		if c.Score >= floor && offerable(c) {
+			out = append(out, c)
 		}
 	}
-	return Clarify, choices, 0
+	return out
 }
 
 // offerable reports whether a candidate may be answered or offered as a

@@ -217,7 +217,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, choices, answered := Decide(tt.cands, tt.handoff, thr)
+			got, choices, answered := Decide(tt.cands, tt.handoff, 0, thr)
 			if got != tt.want || len(choices) != tt.choices || answered != tt.answered {
 				t.Errorf("Decide = %s with %d choices, answered %d; want %s with %d, answered %d", got, len(choices), answered, tt.want, tt.choices, tt.answered)
 			}
@@ -225,10 +225,10 @@ func TestDecide(t *testing.T) {
 	}
 	off := thr
 	off.Support, off.Overrule = 0, 0
-	if got, _, _ := Decide([]Candidate{c(a, 0.6, 10), c(b, 0.5, 0)}, false, off); got != Clarify {
+	if got, _, _ := Decide([]Candidate{c(a, 0.6, 10), c(b, 0.5, 0)}, false, 0, off); got != Clarify {
 		t.Errorf("with support 0, a backed close call was %s, want clarify", got)
 	}
-	if got, _, _ := Decide([]Candidate{c(a, 0.6, 0), c(b, 0.5, 10)}, false, off); got != Clarify {
+	if got, _, _ := Decide([]Candidate{c(a, 0.6, 0), c(b, 0.5, 10)}, false, 0, off); got != Clarify {
 		t.Errorf("with overrule 0, a backed runner-up was %s, want clarify", got)
 	}
 }
@@ -276,13 +276,13 @@ func TestSupportAnswersABackedCloseCall(t *testing.T) {
 	}
 	// The shipped thresholds may leave the rule off (0): try it at 3.
 	on := x.thr
-	on.Support = 3
-	if d, _, _ := Decide(c, r.Handoff, on); c[0].Support < on.Support || d != Answer {
+	on.Support, on.Confidence = 3, catalogue.Confidence{}
+	if d, _, _ := Decide(c, r.Handoff, 0, on); c[0].Support < on.Support || d != Answer {
 		t.Errorf("support %.2f (threshold %.2f), decision %s; want answer", c[0].Support, on.Support, d)
 	}
-	off := x.thr
+	off := on
 	off.Support, off.Overrule = 0, 0
-	if d, _, _ := Decide(c, r.Handoff, off); d != Clarify {
+	if d, _, _ := Decide(c, r.Handoff, 0, off); d != Clarify {
 		t.Errorf("without the second opinion the decision is %s, want clarify", d)
 	}
 }

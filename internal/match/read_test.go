@@ -15,7 +15,11 @@ func TestReadRomaji(t *testing.T) {
 		{"kitte", "きって"},
 		{"konnichiwa", "こんにちわ"},
 		{"alumni no meeru tsukaenai", "alumni のめるつかえない"},
-		{"alumni no meeru", "alumni no meeru"}, // one Japanese word of three
+		// A particle beside a Japanese word is Japanese too.
+		{"alumni no meeru", "alumni のめる"},
+		{"outlook de meeru ga okurenai", "outlook でめるがおくれない"},
+		{"I have no idea to do", "I have no idea to do"},
+		{"alumni no mail", "alumni no mail"},
 		// English stays English, with a Japanese word in it or a name.
 		{"I forgot the password of my zoho mail", "I forgot the password of my zoho mail"},
 		{"made in japan", "made in japan"},

@@ -106,6 +106,17 @@ func romajiKana(w string) (string, bool) {
 // letters are not Japanese words ("aaaaaaaa…").
 const maxRomajiLetters = 24
 
+// particles are romaji particles that are also English words or too short
+// to tell ("de", "no", "to"): one counts as Japanese beside a word that is
+// ("outlook de meeru ga okurenai").
+var particles = map[string]bool{"wa": true, "ga": true, "wo": true, "o": true, "ni": true, "de": true, "no": true, "to": true, "mo": true, "he": true, "ka": true, "kara": true, "made": true}
+
+// nextToJapanese reports whether the word before or after words[k] is a
+// Japanese romaji word.
+func nextToJapanese(words []romajiWord, k int) bool {
+	return k > 0 && words[k-1].japanese || k+1 < len(words) && words[k+1].japanese
+}
+
 func isVowel(c byte) bool { return c == 'a' || c == 'i' || c == 'u' || c == 'e' || c == 'o' }
 
 // romajiWord is a Latin word of a question, where it stands.
@@ -114,6 +125,9 @@ type romajiWord struct {
 	kana       string // "" when it is not romaji
 	japanese   bool   // romaji and no English word
 }
+
+// text is the word as written in question.
+func (w romajiWord) text(question string) string { return question[w.start:w.end] }
 
 // readRomaji returns the question with each romaji sentence written in
 // hiragana (see the comment at the top of this file), and whether it
@@ -129,8 +143,8 @@ func readRomaji(question string, known func(lower string) bool) (string, bool) {
 	var words []romajiWord
 	flush := func(end int) {
 		japanese := 0
-		for _, w := range words {
-			if w.japanese {
+		for k, w := range words {
+			if w.japanese || particles[strings.ToLower(w.text(question))] && nextToJapanese(words, k) {
 				japanese++
 			}
 		}

@@ -175,6 +175,11 @@ func newSubjects(cat *catalogue.Catalogue) *subjects {
 					addSubstrings(sub.kana, string(buf))
 				case scriptKanji:
 					addSubstrings(sub.kanji, run)
+					// A word it writes in kanji is known in kana too
+					// (ソツギョウ is 卒業).
+					if r, ok := readingOf(run); ok && !hasHan(r) {
+						addSubstrings(sub.kana, r)
+					}
 				}
 			})
 		}
@@ -380,6 +385,9 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			}
 		case scriptKana:
 			s.buf = foldKatakana(s.buf[:0], run)
+			if sub.japaneseName(string(s.buf), run, s) {
+				return
+			}
 			unknownStretches(sub.kana, string(s.buf), false, s)
 		case scriptKanji:
 			unknownStretches(sub.kanji, run, true, s)
@@ -387,6 +395,42 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			sentenceStart = true
 		}
 	})
+}
+
+// japaneseName reads a katakana run (folded: as foldKatakana wrote it) that
+// begins with the name of a firm or product the catalogue never writes
+// (ソフトバンク, ヤフーメール) and ends in words it knows, or nothing: such a
+// run is an unknown name, as a Latin word in no dictionary is. Pieces of
+// it may be known (ソフト, バン): the dictionary tells the name from them.
+func (sub *subjects) japaneseName(folded, run string, s *scratch) bool {
+	if _, ok := sub.kana[folded]; ok {
+		return false
+	}
+	n := 0
+	for i := range folded {
+		if i == 0 {
+			continue
+		}
+		if n++; n < minSalientRunes-1 {
+			continue
+		}
+		head, rest := folded[:i], folded[i:]
+		if _, ok := sub.kana[rest]; ok && !sub.knowsKana(head) && lexicon.JapaneseName(head) {
+			s.salient = append(s.salient, salient{text: run, unknown: true})
+			return true
+		}
+	}
+	if lexicon.JapaneseName(folded) {
+		s.salient = append(s.salient, salient{text: run, unknown: true})
+		return true
+	}
+	return false
+}
+
+// knowsKana reports whether the catalogue writes the folded katakana word.
+func (sub *subjects) knowsKana(folded string) bool {
+	_, ok := sub.kana[folded]
+	return ok
 }
 
 // mailService reads the word before "mail" or "email" in a question:

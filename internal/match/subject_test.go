@@ -40,6 +40,11 @@ func TestSubject(t *testing.T) {
 		{"Chromeにログインできません", "", "Chrome"},
 		{"I cannot sign in to Safari", "", "Safari"},
 		{"Outlookにログインできません", "outlook-trouble", ""},
+		// A katakana word the dictionary knows only as a firm's name is
+		// one, though its pieces (ソフト, バン) are words the catalogue uses.
+		{"ドコモのメールのパスワードを忘れました", "", "ドコモ"},
+		{"ソフトバンクのメールが受信できない", "", "ソフトバンク"},
+		{"スマホでメールが受信できない", "smartphone-app", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -62,6 +67,19 @@ func TestSubject(t *testing.T) {
 
 // TestHandoffInContext checks that a request for a person is heard as a
 // wish, not as a word that questions also use.
+func TestDropParticles(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"人間を呼", "人間呼"},
+		{"担当者と話", "担当者話"},
+		{"にんげん", "にんげん"}, // に starting a word in kana stays
+		{"talk to a human", "talk to a human"},
+	} {
+		if got := dropParticles(tt.in); got != tt.want {
+			t.Errorf("dropParticles(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestHandoffInContext(t *testing.T) {
 	x := shippedIndex(t)
 	tests := []struct {
@@ -73,6 +91,10 @@ func TestHandoffInContext(t *testing.T) {
 		{"スタッフと話したい", true},
 		{"人に代わってください", true},
 		{"can someone call me back", true},
+		// Chat drops particles, and writes in kana or romaji.
+		{"担当者呼んでください", true},
+		{"にんげんよんでほしい", true},
+		{"話できる人いますか", true},
 	}
 	for _, tt := range tests {
 		if got := x.Match(tt.q).Handoff; got != tt.want {

@@ -1,6 +1,9 @@
 // Package record keeps the record of the questions alumni ask, so that
 // admins can see what went unanswered: each question's redacted text, the
-// decision and the candidates, and later its feedback and handoff. It
+// decision and the candidates, and later its feedback and handoff; and,
+// for the office's figures, when each conversation with staff opened, its
+// first staff reply and the user's rating after it (no staff member and
+// no user named). It
 // stores them in a SQLite file by default, or in PostgreSQL when several
 // replicas write to one place, with one schema migrated at start-up.
 //
@@ -59,7 +62,7 @@ func Open(ctx context.Context, path, url string) (*DB, error) {
 		// busy_timeout makes a second writer (a purge) wait, not fail;
 		// secure_delete zeroes what a delete frees, so that a forgotten
 		// question's text does not stay readable in the file (see scrub).
-		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)")
+		d.db, err = sql.Open("sqlite", "file:"+uriPath(path)+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the record (%s): %w", d.Where, err)
@@ -108,6 +111,14 @@ func (d *DB) Close() error { return d.db.Close() }
 
 // Ping reports whether the database answers, for the readiness check.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// uriPath escapes what a SQLite URI filename reads as syntax: a '#' or
+// '?' in the path would end the filename (a test directory named
+// "TestX#00…" opened the shared file "TestX" instead, without its
+// pragmas), and '%' starts an escape.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(path)
+}
 
 // redactURL drops the password from a database URL.
 func redactURL(u string) string {
@@ -160,6 +171,15 @@ const insertFeedback = `INSERT INTO feedback (question_id, good, at) VALUES (?, 
 const insertHandoff = `INSERT INTO handoffs (question_id, at)
 SELECT id, ? FROM questions WHERE user_key = ? ORDER BY at DESC LIMIT 1 ON CONFLICT (question_id) DO NOTHING`
 
+const (
+	insertTicket = `INSERT INTO tickets (id, opened) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
+	// upsertReply keeps the first reply. It writes the opening too, so
+	// that the order in which replicas' batches arrive does not matter.
+	upsertReply = `INSERT INTO tickets (id, opened, first_reply) VALUES (?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET first_reply = COALESCE(tickets.first_reply, excluded.first_reply)`
+	insertRating = `INSERT INTO ratings (ticket_id, score, levels, at) VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING`
+)
+
 // write stores a batch in one transaction: its questions first, in
 // multi-row inserts, then feedback and handoffs (which may name those
 // questions). Question texts must already be redacted.
@@ -207,9 +227,27 @@ func (d *DB) write(ctx context.Context, batch []op) error {
 			if _, err := tx.ExecContext(ctx, d.bind(insertHandoff), o.handoff.at.UnixMilli(), o.handoff.user); err != nil {
 				return err
 			}
+		case o.ticket != nil:
+			if err := d.writeTicket(ctx, tx, o.ticket); err != nil {
+				return err
+			}
 		}
 	}
 	return tx.Commit()
+}
+
+// writeTicket stores one moment of a conversation with staff.
+func (d *DB) writeTicket(ctx context.Context, tx *sql.Tx, t *ticketOp) error {
+	var err error
+	switch {
+	case t.score > 0:
+		_, err = tx.ExecContext(ctx, d.bind(insertRating), t.id, t.score, t.levels, t.at.UnixMilli())
+	case !t.replied.IsZero():
+		_, err = tx.ExecContext(ctx, d.bind(upsertReply), t.id, t.at.UnixMilli(), t.replied.UnixMilli())
+	default:
+		_, err = tx.ExecContext(ctx, d.bind(insertTicket), t.id, t.at.UnixMilli())
+	}
+	return err
 }
 
 func boolInt(b bool) int {
@@ -220,7 +258,7 @@ func boolInt(b bool) int {
 }
 
 // deleteWhere deletes the questions matching cond (with args) and their
-// feedback and handoffs, in one transaction; it returns how many
+// feedback, handoffs and review marks, in one transaction; it returns how many
 // questions went.
 func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -228,7 +266,7 @@ func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, 
 		return 0, err
 	}
 	defer tx.Rollback()
-	for _, table := range []string{"feedback", "handoffs"} {
+	for _, table := range []string{"feedback", "handoffs", "review_marks"} {
 		q := "DELETE FROM " + table + " WHERE question_id IN (SELECT id FROM questions WHERE " + cond + ")"
 		if _, err := tx.ExecContext(ctx, d.bind(q), args...); err != nil {
 			return 0, err
@@ -242,22 +280,29 @@ func (d *DB) deleteWhere(ctx context.Context, cond string, args ...any) (int64, 
 	return n, tx.Commit()
 }
 
-// Forget deletes every record of user (a pseudonymous key), and scrubs
-// the database so that none of their text stays readable in its files.
+// Forget deletes every record of user (a pseudonymous key), takes their
+// questions' texts out of the audit log's details, and scrubs the
+// database so that none of their text stays readable in its files.
+// Review reads the record, so their questions leave it too.
 func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
+	audited, err := d.forgetInAudit(ctx, user)
+	if err != nil {
+		return 0, fmt.Errorf("forget a user in the audit log: %w", err)
+	}
 	n, err := d.deleteWhere(ctx, "user_key = ?", user)
 	if err != nil {
 		return 0, fmt.Errorf("forget a user: %w", err)
 	}
-	if n > 0 {
-		if err := d.scrub(ctx); err != nil {
+	if n > 0 || audited {
+		if err := d.scrub(ctx, audited); err != nil {
 			return n, fmt.Errorf("forget a user: %w", err)
 		}
 	}
 	return n, nil
 }
 
-// scrub makes deleted rows unreadable in the database's files.
+// scrub makes deleted rows unreadable in the database's files (with
+// audit, the audit details Forget rewrote too).
 //
 // SQLite: secure_delete (set on every connection) zeroes the deleted
 // cells, but in WAL mode the zeroed pages go to the write-ahead log while
@@ -276,10 +321,15 @@ func (d *DB) Forget(ctx context.Context, user string) (int64, error) {
 // while it runs (the recorder's writes wait in its buffer, reads wait);
 // feedback and handoffs hold no text. What PostgreSQL's write-ahead log
 // and the operator's backups hold ages out with them (see the README).
-func (d *DB) scrub(ctx context.Context) error {
+func (d *DB) scrub(ctx context.Context, audit bool) error {
 	if d.postgres {
 		if _, err := d.db.ExecContext(ctx, "VACUUM FULL questions"); err != nil {
 			return fmt.Errorf("rewrite the questions table without the deleted rows: %w", err)
+		}
+		if audit {
+			if _, err := d.db.ExecContext(ctx, "VACUUM FULL audit"); err != nil {
+				return fmt.Errorf("rewrite the audit table without the forgotten texts: %w", err)
+			}
 		}
 		return nil
 	}
@@ -295,20 +345,27 @@ func (d *DB) scrub(ctx context.Context) error {
 
 // Purge deletes the questions recorded before cutoff, with their feedback
 // and handoffs, and feedback whose question was never written (dropped),
-// and scrubs the database as Forget does.
+// and the tickets opened and ratings given before cutoff, and scrubs the database as Forget does.
 func (d *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 	ms := cutoff.UnixMilli()
 	n, err := d.deleteWhere(ctx, "at < ?", ms)
 	if err != nil {
 		return 0, fmt.Errorf("purge the record: %w", err)
 	}
-	for _, table := range []string{"feedback", "handoffs"} {
+	// Drafts an admin left past the retention go as the questions do.
+	for _, table := range []string{"feedback", "handoffs", "drafts"} {
 		if _, err := d.db.ExecContext(ctx, d.bind("DELETE FROM "+table+" WHERE at < ?"), ms); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
 	}
+
+	for _, q := range []string{"DELETE FROM tickets WHERE opened < ?", "DELETE FROM ratings WHERE at < ?"} {
+		if _, err := d.db.ExecContext(ctx, d.bind(q), ms); err != nil {
+			return n, fmt.Errorf("purge the record: %w", err)
+		}
+	}
 	if n > 0 {
-		if err := d.scrub(ctx); err != nil {
+		if err := d.scrub(ctx, false); err != nil {
 			return n, fmt.Errorf("purge the record: %w", err)
 		}
 	}
@@ -362,6 +419,57 @@ WHERE q.at >= ? ORDER BY q.at, q.kind DESC, q.id`), since.UnixMilli())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the record: %w", err)
+	}
+	return out, nil
+}
+
+// Ticket is a conversation with staff as the record keeps it, for the
+// figures: no staff member and no user is named.
+type Ticket struct {
+	ID     string
+	Opened time.Time
+	// FirstReply is when staff first replied (zero: not yet, or never).
+	FirstReply time.Time
+	// Rating is the user's rating after it closed, 1..Levels (0: none).
+	Rating, Levels int
+	// Rated is when the rating was given.
+	Rated time.Time
+}
+
+// Tickets returns, in no particular order, the conversations with staff
+// opened since the given time, and the ratings given since then of tickets opened
+// before it (Opened zero), so that every rating of the period counts.
+func (d *DB) Tickets(ctx context.Context, since time.Time) ([]Ticket, error) {
+	ms := since.UnixMilli()
+	rows, err := d.db.QueryContext(ctx, d.bind(`SELECT t.id, t.opened, t.first_reply, r.score, r.levels, r.at
+FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id WHERE t.opened >= ?
+UNION ALL
+SELECT r.ticket_id, NULL, NULL, r.score, r.levels, r.at
+FROM ratings r WHERE r.at >= ? AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = r.ticket_id AND t.opened >= ?)`), ms, ms, ms)
+	if err != nil {
+		return nil, fmt.Errorf("read the tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []Ticket
+	for rows.Next() {
+		var t Ticket
+		var opened, reply, score, levels, rated sql.NullInt64
+		if err := rows.Scan(&t.ID, &opened, &reply, &score, &levels, &rated); err != nil {
+			return nil, fmt.Errorf("read the tickets: %w", err)
+		}
+		if opened.Valid {
+			t.Opened = time.UnixMilli(opened.Int64)
+		}
+		if reply.Valid {
+			t.FirstReply = time.UnixMilli(reply.Int64)
+		}
+		if score.Valid {
+			t.Rating, t.Levels, t.Rated = int(score.Int64), int(levels.Int64), time.UnixMilli(rated.Int64)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the tickets: %w", err)
 	}
 	return out, nil
 }

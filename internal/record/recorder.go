@@ -74,6 +74,7 @@ type op struct {
 	question *bot.Question
 	feedback *feedbackOp
 	handoff  *handoffOp
+	ticket   *ticketOp
 	forget   *forgetOp
 	// flushed, when set, is closed once everything queued before it is
 	// written (or dropped).
@@ -89,6 +90,15 @@ type feedbackOp struct {
 type handoffOp struct {
 	user string
 	at   time.Time
+}
+
+// ticketOp is one moment of a conversation with staff: opened at at,
+// first replied to (replied set, at the opening), or rated (score > 0,
+// at the rating).
+type ticketOp struct {
+	id            string
+	at, replied   time.Time
+	score, levels int
 }
 
 type forgetOp struct {
@@ -141,6 +151,25 @@ func (r *Recorder) Feedback(id string, good bool, at time.Time) {
 // blocks. The handoff flow calls it when staff take a conversation.
 func (r *Recorder) Handoff(user string, at time.Time) {
 	r.enqueue(op{handoff: &handoffOp{user, at}})
+}
+
+// TicketOpened notes that a conversation with staff opened; it never
+// blocks. With TicketReplied and Rated it is the handoff's Journal.
+func (r *Recorder) TicketOpened(id string, at time.Time) {
+	r.enqueue(op{ticket: &ticketOp{id: id, at: at}})
+}
+
+// TicketReplied notes the first staff reply, at at, in ticket id opened
+// at opened (a later call for the same ticket changes nothing); it never
+// blocks.
+func (r *Recorder) TicketReplied(id string, opened, at time.Time) {
+	r.enqueue(op{ticket: &ticketOp{id: id, at: opened, replied: at}})
+}
+
+// Rated stores the user's rating (1..levels) of a closed conversation;
+// the first counts. It never blocks.
+func (r *Recorder) Rated(id string, score, levels int, at time.Time) {
+	r.enqueue(op{ticket: &ticketOp{id: id, at: at, score: score, levels: levels}})
 }
 
 func (r *Recorder) enqueue(o op) {

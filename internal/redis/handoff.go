@@ -161,7 +161,7 @@ func (r *HandoffStore) FirstReply(ctx context.Context, id string, t time.Time) (
 var closeTicket = goredis.NewScript(`
 if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_by', ARGV[1], 'reason', ARGV[2], 'closed', ARGV[3])
-redis.call('HDEL', KEYS[1], 'to', 'name', 'body')
+redis.call('HDEL', KEYS[1], 'to', 'name', 'body', 'read_token')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[4], ARGV[4])
 if redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end

@@ -1,7 +1,11 @@
 // Package review turns the record of questions into what admins need to
 // improve the intents: figures (Stats), and the questions that went wrong
-// grouped by need with a suggestion for each (Review), which AddExamples
-// can apply to the intent files without disturbing their comments.
+// grouped by need with a numbered suggestion for each question (Review).
+// The admin chooses which to apply (Choose); Plan measures a change on a
+// copy of the intents (the recorded questions answered differently, the
+// leave-one-out test, the query sets) and refuses one that makes the
+// catalogue worse; Change.Write writes it without disturbing the files'
+// comments.
 package review
 
 import (
@@ -35,7 +39,7 @@ type Stats struct {
 	// Handoffs counts questions handed to staff.
 	Handoffs int `json:"handoffs"`
 	// Intents are the answered intents, most answered first, with their
-	// feedback.
+	// feedback; their counts add up to Answered.
 	Intents []IntentCount `json:"intents"`
 }
 
@@ -77,7 +81,17 @@ func Summarize(entries []record.Entry, since time.Time) Stats {
 		if e.Handoff {
 			s.Handoffs++
 		}
-		if e.Decision == match.Answer && e.Intent != "" {
+		if e.Kind == bot.KindChoice {
+			s.Choices++
+			continue
+		}
+		s.Questions++
+		days[DayCount{Day: e.Time.UTC().Format(time.DateOnly), Platform: e.Platform}]++
+		switch e.Decision {
+		case match.Answer:
+			// The intent table splits Answered: a choice picked later is
+			// counted in Choices, not as a second answer.
+			s.Answered++
 			ic := intents[e.Intent]
 			if ic == nil {
 				ic = &IntentCount{Intent: e.Intent}
@@ -90,16 +104,6 @@ func Summarize(entries []record.Entry, since time.Time) Stats {
 			case -1:
 				ic.NotHelpful++
 			}
-		}
-		if e.Kind == bot.KindChoice {
-			s.Choices++
-			continue
-		}
-		s.Questions++
-		days[DayCount{Day: e.Time.UTC().Format(time.DateOnly), Platform: e.Platform}]++
-		switch e.Decision {
-		case match.Answer:
-			s.Answered++
 		case match.Clarify:
 			s.Clarified++
 		default:

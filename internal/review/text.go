@@ -3,38 +3,70 @@ package review
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
 
 // WriteClusters prints the review's clusters for an admin: each group's
-// examples, nearest intent and suggestion.
+// questions, every one, with the numbered suggestions (`review --write DIR
+// --only 1,4`) and their evidence; then, apart, the questions asked that
+// are not ours.
 func WriteClusters(w io.Writer, clusters []*Cluster) {
 	if len(clusters) == 0 {
 		fmt.Fprintln(w, "No question was escalated, asked back or disliked.")
 		return
 	}
-	for i, c := range clusters {
-		fmt.Fprintf(w, "%d. %d question(s): escalated %d, asked back %d, 👎 %d\n", i+1, c.Count, c.Escalated, c.Clarified, c.Disliked)
-		for _, ex := range c.Examples {
-			fmt.Fprintf(w, "     %q\n", ex)
+	var notOurs []*Cluster
+	i := 0
+	for _, c := range clusters {
+		if c.Suggestion == OutOfScope {
+			notOurs = append(notOurs, c)
+			continue
 		}
-		if c.Nearest != "" {
-			how := fmt.Sprintf("score %.3f", c.Score)
-			if c.Picked {
-				how = "picked by users when asked back"
-			}
-			fmt.Fprintf(w, "   nearest intent: %s (%s)\n", c.Nearest, how)
+		i++
+		fmt.Fprintf(w, "Group %d: %d question(s): escalated %d, asked back %d, 👎 %d\n", i, c.Count, c.Escalated, c.Clarified, c.Disliked)
+		for _, it := range c.Items {
+			writeItem(w, it)
 		}
 		switch c.Suggestion {
 		case AddExamples:
-			fmt.Fprintf(w, "   → add as examples to %s\n", c.Intent)
+			fmt.Fprintf(w, "   → add the numbered questions you choose as examples (review --write DIR --only N,…)\n")
 		case NewIntent:
-			fmt.Fprintf(w, "   → a new intent, for example intents/new-intent.yaml:\n%s", indentLines(c.Skeleton, "       "))
-		case OutOfScope:
-			fmt.Fprintln(w, "   → out of scope: nothing the catalogue covers (the office answers it elsewhere, or an intent that says so)")
+			fmt.Fprintf(w, "   → a new intent: save this as new-intent.yaml, write its id, titles and answer, then review --write DIR --new new-intent.yaml (which lists it in the Kustomization too):\n%s", indentLines(c.Skeleton, "       "))
 		}
 		fmt.Fprintln(w)
+	}
+	if len(notOurs) > 0 {
+		fmt.Fprintln(w, "Asked, not ours (rightly escalated, or about something the catalogue does not cover; material for out-of-scope intents):")
+		for _, c := range notOurs {
+			for _, it := range c.Items {
+				fmt.Fprintf(w, "     %q\n", it.Text)
+			}
+		}
+	}
+}
+
+// writeItem prints one question of a group and its suggestion.
+func writeItem(w io.Writer, it *Item) {
+	switch {
+	case it.Number > 0:
+		fmt.Fprintf(w, "  [%d] %q → %s (confidence %.2f", it.Number, it.Text, it.Intent, it.Confidence)
+		if ev := it.Evidence; ev != nil {
+			if ev.Picked > 0 {
+				fmt.Fprintf(w, "; picked by %d user(s) when asked back", ev.Picked)
+			}
+			if ev.Example != "" {
+				fmt.Fprintf(w, "; closest example %q at %.2f", ev.Example, ev.Similarity)
+			}
+		}
+		fmt.Fprintln(w, ")")
+	case it.Personal != "":
+		fmt.Fprintf(w, "   -  %q: not suggested, %s\n", it.Text, it.Personal)
+	default:
+		fmt.Fprintf(w, "   -  %q\n", it.Text)
 	}
 }
 
@@ -44,17 +76,53 @@ func indentLines(s, prefix string) string {
 	return prefix + strings.Join(lines, prefix) + "\n"
 }
 
-// WriteApplied prints what --write added and its measured effect.
-func WriteApplied(w io.Writer, a Applied) {
-	if a.Added == 0 {
-		fmt.Fprintln(w, "Nothing to write: no new examples to add.")
+// WriteChange prints a planned change before it is written: what it adds,
+// the recorded questions answered differently (before → after), the
+// figures, and why it is refused, if it is.
+func WriteChange(w io.Writer, ch *Change) {
+	if ch.Added == 0 {
+		fmt.Fprintln(w, "Nothing to write: the intents already have these examples.")
 		return
 	}
-	fmt.Fprintf(w, "Added %d examples to %s; lint passed.\n", a.Added, strings.Join(a.Files, ", "))
-	b, f := a.Before, a.After
-	fmt.Fprintf(w, "  leave-one-out: accuracy %.1f%% → %.1f%%, wrong %.1f%% → %.1f%%\n",
-		100*b.LeaveOneOut.Accuracy(), 100*f.LeaveOneOut.Accuracy(), 100*b.LeaveOneOut.WrongRate(), 100*f.LeaveOneOut.WrongRate())
-	fmt.Fprintf(w, "  reviewed questions answered with the intent they were added to: %d → %d of %d\n", b.Suggested, f.Suggested, f.Reviewed)
+	if ch.NewIntent != "" {
+		fmt.Fprintf(w, "Adding the intent %s with %d example(s); lint passed.\n", ch.NewIntent, ch.Added)
+		if _, ok := ch.Files[catalogue.KustomizationFile]; ok {
+			fmt.Fprintf(w, "  and listing it in %s (lint --kustomize passes)\n", catalogue.KustomizationFile)
+		}
+	} else {
+		fmt.Fprintf(w, "Adding %d example(s); lint passed.\n", ch.Added)
+	}
+	for _, c := range ch.Choices {
+		fmt.Fprintf(w, "  %s ← %q\n", c.Intent, c.Text)
+	}
+	fmt.Fprintf(w, "Recorded questions answered differently: %d\n", len(ch.Shifts))
+	for _, s := range ch.Shifts {
+		mark := ""
+		if s.OffTopic {
+			mark = "  (asked, not ours!)"
+		}
+		fmt.Fprintf(w, "  %q: %s → %s%s\n", s.Text, s.Before, s.After, mark)
+	}
+	b, a := ch.Before, ch.After
+	fmt.Fprintf(w, "Leave-one-out over the existing examples: correct %d → %d, wrong %d → %d of %d\n",
+		b.LeaveOneOut.Correct, a.LeaveOneOut.Correct, b.LeaveOneOut.Wrong, a.LeaveOneOut.Wrong, a.LeaveOneOut.InScope)
+	names := make([]string, 0, len(b.Sets))
+	for n := range b.Sets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		rb, ra := b.Sets[n], a.Sets[n]
+		fmt.Fprintf(w, "%s: correct %d → %d, wrong %d → %d of %d; not ours escalated %d → %d of %d\n",
+			n, rb.Correct, ra.Correct, rb.Wrong, ra.Wrong, ra.InScope, rb.Rejected, ra.Rejected, ra.Reject)
+	}
+	fmt.Fprintf(w, "Chosen questions answered with their intent: %d → %d of %d\n", b.Suggested, a.Suggested, a.Reviewed)
+	if len(ch.Refusals) > 0 {
+		fmt.Fprintln(w, "Refused (--force writes it anyway):")
+		for _, r := range ch.Refusals {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+	}
 }
 
 // WriteStats prints the figures of the record for an admin.

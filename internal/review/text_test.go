@@ -12,7 +12,7 @@ func TestWriteEmpty(t *testing.T) {
 		want  string
 	}{
 		{"clusters", func(w *strings.Builder) { WriteClusters(w, nil) }, "No question was escalated, asked back or disliked.\n"},
-		{"applied", func(w *strings.Builder) { WriteApplied(w, Applied{}) }, "Nothing to write: no new examples to add.\n"},
+		{"change", func(w *strings.Builder) { WriteChange(w, &Change{}) }, "Nothing to write: the intents already have these examples.\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -155,3 +155,63 @@ func reencode(doc *yaml.Node, seq *yaml.Node, add []string) ([]byte, int, error)
 	}
 	return buf.Bytes(), len(add), nil
 }
+
+// AddToKustomization returns the intents' Kustomization (see
+// catalogue.KustomizationFile) with name listed among its
+// configMapGenerator files, in sorted place, so that `lint --kustomize`
+// passes with a new intent file. Every other byte stays as it was; a name
+// already listed leaves it unchanged.
+func AddToKustomization(src []byte, name string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("parse the Kustomization: %w", err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, fmt.Errorf("the Kustomization is empty")
+	}
+	gens := value(doc.Content[0], "configMapGenerator")
+	if gens == nil || gens.Kind != yaml.SequenceNode || len(gens.Content) == 0 {
+		return nil, fmt.Errorf("the Kustomization has no configMapGenerator")
+	}
+	files := value(gens.Content[0], "files")
+	if files == nil || files.Kind != yaml.SequenceNode || files.Style&yaml.FlowStyle != 0 || len(files.Content) == 0 {
+		return nil, fmt.Errorf("the Kustomization's configMapGenerator has no files list written one per line")
+	}
+	// The new line goes before lines[at] (0-based): after the last item,
+	// or before the first item that sorts after name.
+	at := files.Content[len(files.Content)-1].Line
+	for _, n := range files.Content {
+		if n.Value == name {
+			return src, nil
+		}
+		if n.Value > name {
+			at = n.Line - 1
+			break
+		}
+	}
+	first := files.Content[0]
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	if first.Line > len(lines) || at > len(lines) {
+		return nil, fmt.Errorf("the Kustomization's files list ends past the file")
+	}
+	line := string(lines[first.Line-1])
+	dash := strings.LastIndex(line[:min(first.Column-1, len(line))], "-")
+	if dash < 0 {
+		return nil, fmt.Errorf("the Kustomization's files list is not one item per line")
+	}
+	item := []byte(strings.Repeat(" ", dash) + "- " + scalar(name) + "\n")
+	var out bytes.Buffer
+	for i, l := range lines {
+		if i == at {
+			out.Write(item)
+		}
+		out.Write(l)
+	}
+	if at == len(lines) {
+		if len(lines) > 0 && !bytes.HasSuffix(lines[len(lines)-1], []byte("\n")) {
+			out.WriteByte('\n')
+		}
+		out.Write(item)
+	}
+	return out.Bytes(), nil
+}

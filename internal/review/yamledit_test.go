@@ -114,3 +114,38 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestAddToKustomization(t *testing.T) {
+	const src = `# comment
+kind: Kustomization
+configMapGenerator:
+  - name: madoguchi-intents
+    files:
+      - _settings.yaml
+      - forward-change.yaml
+      - mailbox-quota.yaml # keep
+`
+	tests := []struct {
+		name, want string
+	}{
+		{"library.yaml", "      - forward-change.yaml\n      - library.yaml\n      - mailbox-quota.yaml # keep\n"},
+		{"zzz.yaml", "      - mailbox-quota.yaml # keep\n      - zzz.yaml\n"},
+		{"access.yaml", "      - _settings.yaml\n      - access.yaml\n      - forward-change.yaml\n"},
+		{"forward-change.yaml", "      - forward-change.yaml\n      - mailbox-quota.yaml # keep\n"},
+	}
+	for _, tt := range tests {
+		got, err := AddToKustomization([]byte(src), tt.name)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if !strings.Contains(string(got), tt.want) || !strings.HasPrefix(string(got), "# comment\nkind: Kustomization\n") {
+			t.Errorf("%s: got\n%s\nwant it to contain\n%s", tt.name, got, tt.want)
+		}
+		if n := strings.Count(string(got), tt.name); n != 1 {
+			t.Errorf("%s listed %d times", tt.name, n)
+		}
+	}
+	if _, err := AddToKustomization([]byte("kind: Kustomization\n"), "a.yaml"); err == nil {
+		t.Error("a Kustomization without configMapGenerator was accepted")
+	}
+}

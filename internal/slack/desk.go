@@ -181,7 +181,7 @@ func ticketBlocks(v handoff.View) []slack.Block {
 		var b strings.Builder
 		b.WriteString("*最近の会話 / Recent conversation*\n")
 		for _, e := range v.Recent {
-			b.WriteString("> 👤 " + ticketLine(e.User) + "\n")
+			b.WriteString(recentUserPrefix + ticketLine(e.User) + "\n")
 			if e.Bot != "" {
 				b.WriteString("🤖 " + ticketLine(e.Bot) + "\n")
 			}
@@ -205,8 +205,11 @@ func ticketBlocks(v handoff.View) []slack.Block {
 		closeBtn.Confirm = slack.NewConfirmationBlockObject(plain("終了しますか？ / Close?"),
 			plain("ユーザーに終了を知らせます。 / The user will be told the conversation has ended."),
 			plain("終了 / Close"), plain("戻る / Back"))
-		blocks = append(blocks, slack.NewActionBlock("madoguchi_handoff_actions", take, closeBtn))
+		blocks = append(blocks, slack.NewActionBlock("madoguchi_handoff_actions", take, closeBtn, draftButton(v.ID)))
 		blocks = append(blocks, slack.NewContextBlock("", md("スレッドの返信はユーザーに届きます。`//` で始まる返信は内部メモです。 / Thread replies go to the user; replies starting with `//` are internal notes.")))
+	} else {
+		// A closed conversation is when its answer is worth keeping.
+		blocks = append(blocks, slack.NewActionBlock("madoguchi_handoff_draft", draftButton(v.ID)))
 	}
 	return blocks
 }

@@ -89,7 +89,7 @@ func TestDeskTicket(t *testing.T) {
 			t.Errorf("ticket blocks lack %q: %s", want, blocks)
 		}
 	}
-	want := []string{handoff.ActionSend + "=tk1 reset-password", handoff.ActionSend + "=tk1 mfa", handoff.ActionTake + "=tk1", handoff.ActionClose + "=tk1"}
+	want := []string{handoff.ActionSend + "=tk1 reset-password", handoff.ActionSend + "=tk1 mfa", handoff.ActionTake + "=tk1", handoff.ActionClose + "=tk1", handoff.ActionDraft + "=tk1"}
 	if got := blockActions(t, blocks); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("buttons = %v, want %v", got, want)
 	}
@@ -97,7 +97,8 @@ func TestDeskTicket(t *testing.T) {
 		t.Errorf("fallback text %q lacks the handle", form.Get("text"))
 	}
 
-	// Taken, then closed: the update shows who, and a closed ticket has no buttons.
+	// Taken, then closed: the update shows who, and a closed ticket has
+	// only the draft button.
 	v.Taker = "USTAFF"
 	if err := d.UpdateTicket(ctx, ref, v); err != nil {
 		t.Fatal(err)
@@ -111,8 +112,8 @@ func TestDeskTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	closed := last(f, "chat.update").Get("blocks")
-	if got := blockActions(t, closed); len(got) != 0 {
-		t.Errorf("closed ticket has buttons %v", got)
+	if got := blockActions(t, closed); len(got) != 1 || got[0] != handoff.ActionDraft+"=tk1" {
+		t.Errorf("closed ticket has buttons %v, want the draft button only", got)
 	}
 	if !strings.Contains(decodedBlocks(t, closed), "closed by <@USTAFF>") {
 		t.Errorf("closed ticket blocks: %s", closed)

@@ -8,10 +8,11 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 )
 
-// actionFeedback prefixes the action ids of the 👍/👎 buttons.
+// actionFeedback prefixes the action ids of the solved / not solved
+// buttons.
 const actionFeedback = "feedback"
 
-// feedbackBlock is the 👍/👎 pair offered after an answer that carries
+// feedbackBlock is the solved / not solved pair offered after an answer that carries
 // Feedback (nil otherwise); the renderer appends it to the answer's
 // blocks. A click comes back as a block action that clickedFeedback
 // reads, and the adapter hands it to Dialog.Feedback with the clicker's
@@ -21,7 +22,9 @@ func feedbackBlock(r bot.Reply) slack.Block {
 	if f == nil {
 		return nil
 	}
-	good := slack.NewButtonBlockElement(actionFeedback+"-good", bot.FeedbackData(f.Token, true), plain(f.Helpful))
+	// The office's words ("Solved" / "Not solved") on the buttons, the
+	// first marked as the answer hoped for.
+	good := slack.NewButtonBlockElement(actionFeedback+"-good", bot.FeedbackData(f.Token, true), plain(f.Helpful)).WithStyle(slack.StylePrimary)
 	bad := slack.NewButtonBlockElement(actionFeedback+"-bad", bot.FeedbackData(f.Token, false), plain(f.NotHelpful))
 	return slack.NewActionBlock("feedback", good, bad)
 }

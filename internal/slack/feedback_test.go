@@ -14,10 +14,10 @@ func TestFeedbackBlock(t *testing.T) {
 	if b := feedbackBlock(bot.Reply{}); b != nil {
 		t.Errorf("a block without feedback: %v", b)
 	}
-	r := bot.Reply{Feedback: &bot.Feedback{Token: "id.t.en.mac", Helpful: "👍 Helpful", NotHelpful: "👎 Not helpful"}}
+	r := bot.Reply{Feedback: &bot.Feedback{Token: "id.t.en.mac", Helpful: "Solved", NotHelpful: "Not solved"}}
 	b := feedbackBlock(r)
 	data, _ := json.Marshal(b)
-	for _, want := range []string{`"action_id":"feedback-good"`, `"action_id":"feedback-bad"`, "👍 Helpful", "fb:good:id.t.en.mac"} {
+	for _, want := range []string{`"action_id":"feedback-good"`, `"action_id":"feedback-bad"`, `"text":"Solved"`, `"text":"Not solved"`, `"style":"primary"`, "fb:good:id.t.en.mac"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("block %s lacks %s", data, want)
 		}
@@ -42,7 +42,7 @@ func TestFeedbackBlock(t *testing.T) {
 // TestBlocksFeedbackBeforeStaffLine: an answer with feedback ends with the
 // 👍/👎 pair, then the staff context line; one without has no pair.
 func TestBlocksFeedbackBeforeStaffLine(t *testing.T) {
-	fb := &bot.Feedback{Token: "id.t.en.mac", Helpful: "👍 Helpful", NotHelpful: "👎 Not helpful"}
+	fb := &bot.Feedback{Token: "id.t.en.mac", Helpful: "Solved", NotHelpful: "Not solved"}
 	ids := func(bl []slack.Block) []string {
 		var out []string
 		for _, b := range bl {

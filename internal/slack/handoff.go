@@ -18,6 +18,7 @@ type deskLink struct {
 	h       *handoff.Handoff
 	channel string
 	members *members
+	drafts  *handoff.Drafts // nil unless EnableDrafts was called
 }
 
 // EnableHandoff routes the handoff channel's thread messages and the
@@ -126,7 +127,7 @@ func (a *Adapter) clickedHandoff(cb slack.InteractionCallback) (handoff.Action, 
 	}
 	for _, act := range cb.ActionCallback.BlockActions {
 		switch act.ActionID {
-		case handoff.ActionTake, handoff.ActionClose, handoff.ActionSend:
+		case handoff.ActionTake, handoff.ActionClose, handoff.ActionSend, handoff.ActionDraft:
 			ticket, intent, _ := strings.Cut(act.Value, " ")
 			channel := cb.Channel.ID
 			if channel == "" {
@@ -161,6 +162,9 @@ func (a *Adapter) staffAction(ctx context.Context, act handoff.Action) error {
 		a.metrics.Events.WithLabelValues(platform, "refused").Inc()
 		a.log.Warn("handoff: ticket button from outside the staff channel refused", "action", act.Kind, "ticket", act.TicketID)
 		return nil
+	}
+	if act.Kind == handoff.ActionDraft {
+		return a.draft(ctx, handoff.DraftRequest{Ticket: handoff.DeskRef{Channel: act.Channel, TS: act.MessageTS}, Staff: act.Staff})
 	}
 	if err := a.ho.h.StaffAction(ctx, act); err != nil {
 		a.metrics.Failures.WithLabelValues(platform, "handoff").Inc()

@@ -135,6 +135,9 @@ func (a *Adapter) Interactive() http.Handler {
 // so that the same request delivered again (a retry, a replay) is
 // answered once.
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback, raw []byte) bool {
+	if _, ok := a.draftShortcut(cb); ok {
+		return a.intake.Accept(ctx, shortcutID(cb), raw)
+	}
 	act, isTicket := a.clickedHandoff(cb)
 	if isTicket && act.Channel != a.ho.channel {
 		// A ticket's button belongs in the staff channel only.

@@ -81,6 +81,7 @@ type Adapter struct {
 	metrics *metrics.Metrics
 	cfg     Config
 	ho      *deskLink // nil unless EnableHandoff was called
+	home    *home     // nil unless EnableHome was called
 }
 
 // New returns a Slack adapter whose calls go through c, the app's one
@@ -116,6 +117,9 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent, ra
 		}
 		return a.intake.Accept(ctx, cb.EventID, raw)
 	}
+	if a.homeOpened(ev.InnerEvent.Data) != "" {
+		return a.intake.Accept(ctx, cb.EventID, raw)
+	}
 	if _, ok := toQuestion(ev.InnerEvent.Data); !ok {
 		a.metrics.Events.WithLabelValues(platform, "ignored").Inc()
 		return true
@@ -130,6 +134,16 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 		Type string `json:"type"`
 	}
 	json.Unmarshal(ev.Payload, &head)
+	if head.Type == string(slack.InteractionTypeMessageAction) {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
+			return a.unreadable(ev, err)
+		}
+		if req, ok := a.draftShortcut(cb); ok {
+			return a.shortcutDraft(ctx, cb, req)
+		}
+		return nil
+	}
 	if head.Type == string(slack.InteractionTypeBlockActions) {
 		var cb slack.InteractionCallback
 		if err := json.Unmarshal(ev.Payload, &cb); err != nil {
@@ -153,6 +167,9 @@ func (a *Adapter) Handle(ctx context.Context, ev intake.Event) error {
 	// A staff message in a ticket thread goes to the user, never to the bot.
 	if a.inTicketThread(e.InnerEvent.Data) {
 		return a.fromStaff(ctx, e.InnerEvent.Data)
+	}
+	if user := a.homeOpened(e.InnerEvent.Data); user != "" {
+		return a.publishHome(ctx, user)
 	}
 	if q, ok := toQuestion(e.InnerEvent.Data); ok {
 		return a.answer(ctx, q, ev)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,23 +32,26 @@ type LINE struct {
 	tb      testing.TB
 	release chan struct{} // closed when the test ends: delayed calls return
 
-	mu       sync.Mutex
-	calls    []LINECall
-	accepted []LINECall    // messages answered 200 or 409, for Next
-	seen     int           // accepted calls Next has returned
-	arrived  chan struct{} // closed and replaced when a call is accepted
-	script   map[string][]int
-	delay    time.Duration
-	tokens   map[string]bool // reply tokens accepted
-	keys     map[string]bool // push retry keys accepted
-	reused   int             // replies refused because their token was used
+	mu        sync.Mutex
+	calls     []LINECall
+	accepted  []LINECall    // messages answered 200 or 409, for Next
+	seen      int           // accepted calls Next has returned
+	arrived   chan struct{} // closed and replaced when a call is accepted
+	script    map[string][]int
+	delay     time.Duration
+	richMenus fakeRichMenus
+	tokens    map[string]bool // reply tokens accepted
+	keys      map[string]bool // push retry keys accepted
+	reused    int             // replies refused because their token was used
 }
 
 // LINECall is one call the fake LINE API received.
 type LINECall struct {
+	Method string
 	Path   string
 	Header http.Header
 	Body   map[string]any // the decoded JSON body; nil for a GET
+	Raw    []byte         // the body as sent
 	Status int            // what the fake answered
 	At     time.Time      // when it arrived
 }
@@ -55,7 +59,8 @@ type LINECall struct {
 // NewLINE starts a fake LINE API, stopped when the test ends.
 func NewLINE(tb testing.TB) *LINE {
 	f := &LINE{tb: tb, release: make(chan struct{}), arrived: make(chan struct{}),
-		script: map[string][]int{}, tokens: map[string]bool{}, keys: map[string]bool{}}
+		script: map[string][]int{}, tokens: map[string]bool{}, keys: map[string]bool{},
+		richMenus: fakeRichMenus{menus: map[string]*FakeRichMenu{}, links: map[string]string{}}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.Close)
 	tb.Cleanup(func() { close(f.release) }) // runs first: delayed calls return before Close waits for them
@@ -63,11 +68,15 @@ func NewLINE(tb testing.TB) *LINE {
 }
 
 func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
-	c := LINECall{Path: r.URL.Path, Header: r.Header.Clone(), At: time.Now()}
+	c := LINECall{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), At: time.Now()}
 	if r.Method == http.MethodPost {
-		raw, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(raw, &c.Body); err != nil {
-			f.tb.Errorf("fake LINE: %s body is not JSON: %v", r.URL.Path, err)
+		c.Raw, _ = io.ReadAll(r.Body)
+		// Rich menu images are not JSON; link and set-default calls have
+		// no body.
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "image/") && len(c.Raw) > 0 {
+			if err := json.Unmarshal(c.Raw, &c.Body); err != nil {
+				f.tb.Errorf("fake LINE: %s body is not JSON: %v", r.URL.Path, err)
+			}
 		}
 	}
 	f.mu.Lock()
@@ -78,8 +87,13 @@ func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
 	if c.Status == http.StatusOK {
 		c.Status = f.once(c)
 	}
+	var answer string
+	menus := isRichMenuPath(c.Path)
+	if menus && c.Status == http.StatusOK {
+		c.Status, answer = f.richMenus.serve(c)
+	}
 	f.calls = append(f.calls, c)
-	if c.Path != LINEBotInfoPath && (c.Status == http.StatusOK || c.Status == http.StatusConflict) {
+	if c.Path != LINEBotInfoPath && !menus && (c.Status == http.StatusOK || c.Status == http.StatusConflict) {
 		f.accepted = append(f.accepted, c)
 		notify(&f.arrived)
 	}
@@ -100,6 +114,8 @@ func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(c.Status)
 	switch {
+	case answer != "":
+		io.WriteString(w, answer)
 	case c.Path == LINEBotInfoPath && c.Status == http.StatusOK:
 		io.WriteString(w, `{"userId":"Ubot","basicId":"@madoguchi","displayName":"madoguchi","chatMode":"bot","markAsReadMode":"auto"}`)
 	case c.Path == LINEBotInfoPath:
@@ -159,7 +175,8 @@ func (f *LINE) SetDelay(d time.Duration) {
 
 // Next waits at most 5 s for the next message call the fake accepted
 // (200, or 409 for a push already accepted) and returns it; the start-up
-// check of the token (LINEBotInfoPath) is not one.
+// check of the token (LINEBotInfoPath) and the rich menu calls are not
+// ones.
 func (f *LINE) Next(tb testing.TB) LINECall {
 	tb.Helper()
 	var c LINECall
