@@ -87,7 +87,8 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 		lineAPI := testkit.NewLINE(b)
 		fs := testkit.NewSlack(b)
 		fs.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
-		clock := &testClock{t: monday10}
+		fs.SetMembers("USTAFF") // the staff channel's members: USTAFF answers
+		clock := testkit.NewClock(monday10)
 		var webs []string
 		var apps []*Main
 		var servers []*httptest.Server
@@ -113,9 +114,11 @@ func benchHandoffE2E(b *testing.B, replicas int, redisURL string) {
 			} {
 				ev["source"] = src
 				postSigned(b, lineRequest(webs[(u+k)%len(webs)], ev))
+				// One at a time: workers taking the start before the
+				// consent would show the consent again and open nothing.
+				lineAPI.WaitAnswered(b, ev["replyToken"].(string))
 			}
-			// Workers may take the request after the start: it is then
-			// relayed in the thread, which the ticket precedes.
+			// The ticket is the post that is not in a thread.
 			post := fs.Next(b)
 			for post.Get("thread_ts") != "" {
 				post = fs.Next(b)

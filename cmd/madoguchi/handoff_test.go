@@ -34,18 +34,6 @@ const (
 	testUser    = "U0123456789abcdef0123456789abcdef" // textEvent's user
 )
 
-// testClock is the handoff's clock, set by the test.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
 // handoffRig is serve with LINE, Slack and the handoff, n replicas of it
 // sharing fake LINE and Slack APIs (and Redis when given).
 type handoffRig struct {
@@ -64,7 +52,7 @@ func newHandoffRig(t *testing.T, n int, redisURL string, now time.Time, tune ...
 	r := &handoffRig{line: testkit.NewLINE(t), slack: testkit.NewSlack(t)}
 	r.slack.SetTS(func(n int) string { return fmt.Sprintf("1700000001.%06d", n) })
 	r.slack.SetMembers("USTAFF") // the staff channel's members: USTAFF answers in these tests
-	clock := &testClock{t: now}
+	clock := testkit.NewClock(now)
 	for range n {
 		cfg := Config{intents: intentsDir, workers: 4, queue: 64, redisURL: redisURL,
 			line: &line.Config{ChannelSecret: secret.Secret(testChannelSecret), ChannelToken: secret.Secret("test-channel-token"),
@@ -610,7 +598,7 @@ func TestHandoffAfterThumbsDown(t *testing.T) {
 // user is told by push, staff by a note and the updated ticket, and the
 // bot answers the user again.
 func TestHandoffInactivityClose(t *testing.T) {
-	clock := &testClock{t: monday10}
+	clock := testkit.NewClock(monday10)
 	r := newHandoffRig(t, 1, "", monday10, func(cfg *Config) {
 		cfg.handoff.now, cfg.handoff.sweepEvery = clock.Now, 10*time.Millisecond
 	})
@@ -621,18 +609,14 @@ func TestHandoffInactivityClose(t *testing.T) {
 		go run(ctx)
 	}
 	// Quiet for less than the timeout: nothing is closed.
-	clock.mu.Lock()
-	clock.t = clock.t.Add(23 * time.Hour)
-	clock.mu.Unlock()
+	clock.Add(23 * time.Hour)
 	time.Sleep(100 * time.Millisecond)
 	if n := r.line.Count(pushPath); n != 0 {
 		t.Fatalf("%d pushes after 23 quiet hours, want none", n)
 	}
 	updates := len(r.slack.Calls("chat.update"))
 
-	clock.mu.Lock()
-	clock.t = clock.t.Add(2 * time.Hour)
-	clock.mu.Unlock()
+	clock.Add(2 * time.Hour)
 	push := r.line.Next(t)
 	if txt, _ := path(push.Body, "messages", 0, "text").(string); push.Path != pushPath || !strings.HasPrefix(txt, "しばらくやり取りがなかったため") {
 		t.Errorf("inactivity told the user %s %q", push.Path, txt)

@@ -15,7 +15,7 @@ func (c *cli) load(dir string) (*match.Index, error) {
 	var ps catalogue.Problems
 	if errors.As(err, &ps) {
 		fmt.Fprintln(c.stderr, ps.Error())
-		return nil, failError{fmt.Sprintf("%s in %s", count(len(ps), "problem"), dir)}
+		return nil, failError{fmt.Sprintf("%s in %s", ps.Count(), dir)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (run madoguchi from the directory that holds intents/, or pass --intents DIR)", err)

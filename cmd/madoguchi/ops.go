@@ -4,11 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"runtime/debug"
-	"strings"
-	"time"
+
+	"github.com/oumail-alumni/madoguchi/internal/server"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -43,27 +41,12 @@ func runHealthcheck(ctx context.Context, c *cli, fs *flag.FlagSet, args []string
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	host, port, err := net.SplitHostPort(*addr)
+	url, err := server.HealthURL(*addr)
 	if err != nil {
 		return usageError{fmt.Sprintf("--addr %q is not host:port", *addr)}
 	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
+	if err := server.Healthcheck(ctx, url); err != nil {
 		return err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("unhealthy: %w", err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("unhealthy: %s answered %s", url, strings.TrimSpace(res.Status))
 	}
 	fmt.Fprintln(c.stdout, "healthy")
 	return nil

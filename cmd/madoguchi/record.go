@@ -3,12 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,18 +44,16 @@ func (rc recordConfig) open(ctx context.Context) (*record.DB, error) {
 }
 
 // openExisting opens the record for a command that reads or deletes what
-// was recorded (stats, review, record purge): a SQLite file that is not
-// there is a mistake in the path, reported by name, never a new empty file.
+// was recorded (see record.OpenExisting).
 func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
-	if rc.url == "" {
-		if _, err := os.Stat(*rc.path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("no record of questions at %s: give the file serve records to with --db (or MADOGUCHI_DB), or DATABASE_URL for PostgreSQL", *rc.path)
-		} else if err != nil {
-			return nil, fmt.Errorf("record %s: %w", *rc.path, err)
-		}
-	}
-	return rc.open(ctx)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return record.OpenExisting(ctx, *rc.path, rc.url)
 }
+
+// parseAge is record.ParseAge, for stats' --since (stats.go is being
+// rewritten on another branch: call record.ParseAge there and drop this).
+func parseAge(s string) (time.Duration, error) { return record.ParseAge(s) }
 
 // runRecord manages the record: `record purge` deletes what is older than
 // the retention.
@@ -86,7 +81,7 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	}
 	var keep time.Duration
 	if *older != "" {
-		d, err := parseAge(*older)
+		d, err := record.ParseAge(*older)
 		if err != nil {
 			return usageError{"--older-than: " + err.Error()}
 		}
@@ -104,7 +99,7 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	}
 	defer db.Close()
 	cutoff := time.Now().Add(-keep)
-	if *older != "" && keep < confirmBelow && !*yes {
+	if *older != "" && keep < record.ConfirmBelow && !*yes {
 		if !c.terminal {
 			return usageError{fmt.Sprintf("--older-than %s would delete questions less than a week old, and there is no terminal to ask on: add --yes to delete them", *older)}
 		}
@@ -123,46 +118,18 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	return nil
 }
 
-// confirmBelow is the age under which record purge --older-than asks
-// before deleting: a week keeps last week's questions for review.
-const confirmBelow = 7 * 24 * time.Hour
-
-// parseAge reads an age: a number of days ("30d") or a Go duration
-// ("36h").
-func parseAge(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%q is not a number of days, like 30d", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is not an age, like 30d or 36h", s)
-	}
-	return d, nil
-}
-
-// cliAsker is how ask puts questions: straight to the bot, or through a
-// recording dialog with --record.
-type cliAsker struct {
-	ask    func(q string) bot.Reply
-	choose func(id string, lang catalogue.Lang) bot.Reply
-	menu   func(lang catalogue.Lang) bot.Reply
-	close  func()
-}
-
 // cliUser is the user key of questions asked in a terminal.
 const cliUser = "cli:local"
 
-func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (cliAsker, error) {
+// asker is how ask puts questions: straight to the bot, or through a
+// recording dialog with --record; the function returned closes the record.
+func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (bot.Terminal, func(), error) {
 	if !recordIt {
-		return cliAsker{ask: b.Ask, choose: b.Choose, menu: b.Menu, close: func() {}}, nil
+		return bot.Terminal{Ask: b.Ask, Choose: b.Choose, Menu: b.Menu}, func() {}, nil
 	}
 	db, err := rc.open(ctx)
 	if err != nil {
-		return cliAsker{}, err
+		return bot.Terminal{}, nil, err
 	}
 	logger := newLogger(c.stderr, "text", slog.LevelWarn)
 	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
@@ -173,17 +140,17 @@ func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt b
 		key = []byte("madoguchi ask")
 	}
 	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
-	return cliAsker{
-		ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
-		choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
-		menu:   b.Menu,
-		close: func() {
-			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := rec.Close(cctx); err != nil {
-				fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
-			}
-			db.Close()
-		},
+	term := bot.Terminal{
+		Ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
+		Choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
+		Menu:   b.Menu,
+	}
+	return term, func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := rec.Close(cctx); err != nil {
+			fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
+		}
+		db.Close()
 	}, nil
 }

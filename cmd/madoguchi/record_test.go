@@ -87,27 +87,6 @@ func TestRecordFlagErrors(t *testing.T) {
 	}
 }
 
-func TestParseAge(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"30d", 30 * 24 * time.Hour, true},
-		{"36h", 36 * time.Hour, true},
-		{"0d", 0, true},
-		{"d", 0, false},
-		{"-1h", 0, false},
-		{"soon", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := parseAge(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parseAge(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
 // TestServeWithoutDatabase: a record that cannot be opened does not stop
 // the bot answering; /readyz says why nothing is recorded.
 func TestServeWithoutDatabase(t *testing.T) {

@@ -229,12 +229,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 		if cfg.slack.AppToken != "" {
 			sm := sa.SocketMode()
 			a.background = append(a.background, sm.Run)
-			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: func(ctx context.Context) any {
-				if err := sm.Ready(ctx); err != nil {
-					return err.Error()
-				}
-				return "connected"
-			}})
+			srv.AddCheck(server.Check{Name: "slack_socket_mode", Ready: sm.Ready, Report: sm.Report})
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}

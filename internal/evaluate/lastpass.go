@@ -31,10 +31,11 @@ type Snapshot struct {
 	Decisions map[string]string `json:"decisions"`
 }
 
-// Set is one named set of outcomes.
+// Set is one named set of outcomes, and the floors it must meet.
 type Set struct {
 	Name     string
 	Outcomes []Outcome
+	Floors   catalogue.Floors
 }
 
 // TakeSnapshot records the catalogue's examples and every decision.

@@ -12,25 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // messenger is a fake LINE: it accepts a retry key once, as LINE does
 // (a repeat is a 409, which counts as success), and can refuse every push.
@@ -165,17 +148,17 @@ var monday10 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 type fixture struct {
 	h     *Handoff
-	clock *clock
+	clock *testkit.Clock
 	msg   *messenger
 	desk  *desk
 	store Store
 	reg   *prometheus.Registry
 }
 
-func newFixture(t testing.TB, store Store, clk *clock) *fixture {
+func newFixture(t testing.TB, store Store, clk *testkit.Clock) *fixture {
 	t.Helper()
 	if clk == nil {
-		clk = &clock{now: monday10}
+		clk = testkit.NewClock(monday10)
 	}
 	if store == nil {
 		store = NewMemory(clk.Now)

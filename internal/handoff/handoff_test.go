@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // start walks alice through consent and start and returns her ticket.
@@ -201,7 +202,7 @@ func TestOutOfHours(t *testing.T) {
 		{"open", monday10, catalogue.English, "opened"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t, nil, &clock{now: tc.at})
+			f := newFixture(t, nil, testkit.NewClock(tc.at))
 			u := alice
 			u.Lang = tc.lang
 			r, err := f.consentAndStart(t, u)

@@ -9,13 +9,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // TestStartRequiresConsent: a start that did not follow the consent text
 // (a replayed or forged postback, a button in an old message) shows the
 // consent text and opens nothing; each ticket needs its own consent.
 func TestStartRequiresConsent(t *testing.T) {
-	stores(t, func(t *testing.T, s Store, clk *clock) {
+	stores(t, func(t *testing.T, s Store, clk *testkit.Clock) {
 		ctx := context.Background()
 		f := newFixture(t, s, clk)
 		r, err := f.h.Start(ctx, alice)

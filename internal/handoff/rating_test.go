@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // asker is the fake messenger that can also push buttons, as LINE's does.
@@ -62,7 +63,7 @@ func (j *journal) got() []string {
 // and a messenger that can ask (canAsk) or only push text.
 func newRatingFixture(t *testing.T, sat catalogue.Satisfaction, canAsk bool) (*fixture, *asker, *journal) {
 	t.Helper()
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	f := &fixture{clock: clk, msg: &messenger{}, desk: &desk{}, store: NewMemory(clk.Now), reg: prometheus.NewRegistry()}
 	a := &asker{messenger: f.msg}
 	var m Messenger = f.msg

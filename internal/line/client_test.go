@@ -3,21 +3,17 @@ package line
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // testClient is a client on endpoint that retries failures retries times
@@ -32,58 +28,20 @@ func testClient(tb testing.TB, token, endpoint string, retries int) *Client {
 	return c
 }
 
-// scriptedLINE answers each call with the next answer of its script (the
-// last one repeats); an answer with status 0 hangs until the caller gives
-// up.
-type scriptedLINE struct {
-	mu     sync.Mutex
-	script []answer
-	calls  int
-}
-
-type answer struct {
-	status     int
-	retryAfter string
-	body       string
-}
-
-func (f *scriptedLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// Read to the end: only then does the server notice a caller that
-	// gave up, which ends a hanging answer.
-	io.Copy(io.Discard, r.Body)
-	f.mu.Lock()
-	a := f.script[min(f.calls, len(f.script)-1)]
-	f.calls++
-	f.mu.Unlock()
-	if a.status == 0 {
-		<-r.Context().Done()
-		return
-	}
-	if a.retryAfter != "" {
-		w.Header().Set("Retry-After", a.retryAfter)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(a.status)
-	if a.body == "" {
-		a.body = `{"sentMessages":[]}`
-	}
-	w.Write([]byte(a.body))
-}
-
-func (f *scriptedLINE) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls
+// scripted starts a fake LINE answering every call from script (see
+// testkit.Scripted).
+func scripted(tb testing.TB, script ...testkit.Answer) *testkit.Scripted {
+	return testkit.NewScripted(tb, `{"sentMessages":[]}`, map[string][]testkit.Answer{"*": script})
 }
 
 // TestClientRetryPolicy runs a push through the client against a fake LINE
 // for each case of the policy: what is retried, how often, what comes back
 // and what is counted.
 func TestClientRetryPolicy(t *testing.T) {
-	ok := answer{status: 200}
+	ok := testkit.Answer{Status: 200}
 	tests := []struct {
 		name        string
-		script      []answer
+		script      []testkit.Answer
 		timeout     time.Duration // of one attempt; 5 s when 0
 		wantCalls   int
 		wantStatus  int
@@ -92,32 +50,30 @@ func TestClientRetryPolicy(t *testing.T) {
 		wantRetries float64
 		wantCounted map[string]float64 // status label → calls counted
 	}{
-		{"429 with Retry-After, then accepted", []answer{{status: 429, retryAfter: "1", body: `{"message":"Too many requests"}`}, ok},
+		{"429 with Retry-After, then accepted", []testkit.Answer{{Status: 429, RetryAfter: "1", Body: `{"message":"Too many requests"}`}, ok},
 			0, 2, 200, "", false, 1, map[string]float64{"429": 1, "200": 1}},
-		{"5xx, then accepted", []answer{{status: 500}, {status: 503}, ok},
+		{"5xx, then accepted", []testkit.Answer{{Status: 500}, {Status: 503}, ok},
 			0, 3, 200, "", false, 2, map[string]float64{"500": 1, "503": 1, "200": 1}},
-		{"5xx every time", []answer{{status: 502, body: `{"message":"Bad gateway"}`}},
+		{"5xx every time", []testkit.Answer{{Status: 502, Body: `{"message":"Bad gateway"}`}},
 			0, 3, 502, "LINE push: status 502 after 3 attempts: Bad gateway", false, 2, map[string]float64{"502": 3}},
-		{"4xx is not retried", []answer{{status: 400, body: `{"message":"The request body has 1 error(s)","details":[{"message":"quoted user text","property":"to"}]}`}},
+		{"4xx is not retried", []testkit.Answer{{Status: 400, Body: `{"message":"The request body has 1 error(s)","details":[{"message":"quoted user text","property":"to"}]}`}},
 			0, 1, 400, "LINE push: status 400: The request body has 1 error(s)", false, 0, map[string]float64{"400": 1}},
-		{"409: accepted by an earlier attempt", []answer{{status: 409, body: `{"message":"The retry key is already accepted"}`}},
+		{"409: accepted by an earlier attempt", []testkit.Answer{{Status: 409, Body: `{"message":"The retry key is already accepted"}`}},
 			0, 1, 409, "", false, 0, map[string]float64{"409": 1}},
-		{"a hanging LINE times out", []answer{{status: 0}},
+		{"a hanging LINE times out", []testkit.Answer{{Status: 0}},
 			50 * time.Millisecond, 3, 0, "LINE push after 3 attempts", true, 2, map[string]float64{"error": 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := &scriptedLINE{script: tt.script}
-			srv := httptest.NewServer(fake)
-			defer srv.Close()
+			fake := scripted(t, tt.script...)
 			m := metrics.New(prometheus.NewRegistry())
-			c, err := NewClient(Config{ChannelToken: "t", Endpoint: srv.URL, Retries: 2, RetryBase: time.Millisecond, HTTPTimeout: tt.timeout}, m)
+			c, err := NewClient(Config{ChannelToken: "t", Endpoint: fake.URL, Retries: 2, RetryBase: time.Millisecond, HTTPTimeout: tt.timeout}, m)
 			if err != nil {
 				t.Fatal(err)
 			}
 			msgs := []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "hi"}}
 			res := c.push(t.Context(), "U1", msgs, "key-1")
-			if got := fake.count(); got != tt.wantCalls {
+			if got := fake.Calls("*"); got != tt.wantCalls {
 				t.Errorf("got %d calls, want %d", got, tt.wantCalls)
 			}
 			if res.status != tt.wantStatus || res.unknown != tt.wantUnknown {
@@ -131,14 +87,7 @@ func TestClientRetryPolicy(t *testing.T) {
 			case res.err != nil && strings.Contains(res.err.Error(), "quoted user text"):
 				t.Errorf("error %q quotes LINE's details", res.err)
 			}
-			for status, want := range tt.wantCounted {
-				if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "push", status)); got != want {
-					t.Errorf("got %v push calls counted with status %s, want %v", got, status, want)
-				}
-			}
-			if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "push")); got != tt.wantRetries {
-				t.Errorf("got %v retries counted, want %v", got, tt.wantRetries)
-			}
+			testkit.CheckCounted(t, m, platform, "push", tt.wantCounted, tt.wantRetries)
 		})
 	}
 }
@@ -165,14 +114,12 @@ func TestClientRefusedConnection(t *testing.T) {
 // TestClientEndedContext: a call whose context ended before it started
 // fails, and sends nothing.
 func TestClientEndedContext(t *testing.T) {
-	fake := &scriptedLINE{script: []answer{{status: 200}}}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
+	fake := scripted(t, testkit.Answer{Status: 200})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	res := testClient(t, "t", srv.URL, 2).reply(ctx, []byte(`{}`))
-	if !errors.Is(res.err, context.Canceled) || fake.count() != 0 {
-		t.Errorf("got error %v after %d calls, want context.Canceled after none", res.err, fake.count())
+	res := testClient(t, "t", fake.URL, 2).reply(ctx, []byte(`{}`))
+	if !errors.Is(res.err, context.Canceled) || fake.Calls("*") != 0 {
+		t.Errorf("got error %v after %d calls, want context.Canceled after none", res.err, fake.Calls("*"))
 	}
 }
 
@@ -238,15 +185,13 @@ func TestCheckCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := &scriptedLINE{script: []answer{{status: tt.status, body: `{"userId":"Ubot","message":"m"}`}}}
-			srv := httptest.NewServer(fake)
-			defer srv.Close()
-			err := testClient(t, "t", srv.URL, 2).CheckCredentials(t.Context())
+			fake := scripted(t, testkit.Answer{Status: tt.status, Body: `{"userId":"Ubot","message":"m"}`})
+			err := testClient(t, "t", fake.URL, 2).CheckCredentials(t.Context())
 			_, rejected := errors.AsType[*RejectedError](err)
 			if rejected != tt.rejected || (err != nil) != tt.wantErr {
 				t.Errorf("got %v (rejected %v), want rejected %v, error %v", err, rejected, tt.rejected, tt.wantErr)
 			}
-			if got := fake.count(); got != tt.wantCalls {
+			if got := fake.Calls("*"); got != tt.wantCalls {
 				t.Errorf("got %d calls, want %d", got, tt.wantCalls)
 			}
 		})
@@ -256,23 +201,14 @@ func TestCheckCredentials(t *testing.T) {
 // TestMessengerCounted: the staff's pushes go through the channel's client,
 // so they are counted like the adapter's calls.
 func TestMessengerCounted(t *testing.T) {
-	fake := &scriptedLINE{script: []answer{{status: 500}, {status: 200}}}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
+	fake := scripted(t, testkit.Answer{Status: 500}, testkit.Answer{Status: 200})
 	m := metrics.New(prometheus.NewRegistry())
-	c, err := NewClient(Config{ChannelToken: "t", Endpoint: srv.URL, RetryBase: time.Millisecond}, m)
+	c, err := NewClient(Config{ChannelToken: "t", Endpoint: fake.URL, RetryBase: time.Millisecond}, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := NewMessenger(c).Push(t.Context(), "U1", "hello", "key-1"); err != nil {
 		t.Fatal(err)
 	}
-	for status, want := range map[string]float64{"500": 1, "200": 1} {
-		if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "push", status)); got != want {
-			t.Errorf("got %v staff pushes counted with status %s, want %v", got, status, want)
-		}
-	}
-	if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "push")); got != 1 {
-		t.Errorf("got %v retries counted, want 1", got)
-	}
+	testkit.CheckCounted(t, m, platform, "push", map[string]float64{"500": 1, "200": 1}, 1)
 }

@@ -11,95 +11,18 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
+	"github.com/oumail-alumni/madoguchi/internal/handoff/handofftest"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
-// monday10 is a time the office is open: Monday 2026-11-23 10:00 in Tokyo.
-var monday10 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+// monday10 is a time the office is open.
+var monday10 = handofftest.Monday10
 
-// TestHandoffStore runs the handoff store's contract (as handoff's memory
-// store keeps it) on a real redis-server.
+// TestHandoffStore runs the handoff store's contract (handofftest) on a
+// real redis-server.
 func TestHandoffStore(t *testing.T) {
-	s := open(t, redistest.Start(t).URL()).Handoff()
-	ctx := context.Background()
-	tk := handoff.Ticket{ID: "t1", Handle: "h1", Platform: "line", To: "Uraw", Lang: catalogue.English,
-		Desk: handoff.DeskRef{Channel: "C1", TS: "1.1"}, Status: handoff.StatusOpen, Opened: monday10, Activity: monday10,
-		Recent: []handoff.Exchange{{User: "q", Bot: "a"}}, Guesses: []handoff.Guess{{IntentID: "i", Title: "T"}}}
-	if err := s.Create(ctx, tk); err != nil {
-		t.Fatal(err)
-	}
-	got, ok, err := s.ByUser(ctx, "h1")
-	if err != nil || !ok || got.ID != "t1" || got.To != "Uraw" || got.Lang != catalogue.English ||
-		!got.Opened.Equal(monday10) || len(got.Recent) != 1 || got.Guesses[0].Title != "T" {
-		t.Fatalf("ByUser = %+v, %v, %v", got, ok, err)
-	}
-	if got, ok, _ := s.ByThread(ctx, handoff.DeskRef{Channel: "C1", TS: "1.1"}); !ok || got.ID != "t1" {
-		t.Errorf("ByThread = %+v, %v", got, ok)
-	}
-	if _, ok, _ := s.ByThread(ctx, handoff.DeskRef{Channel: "C1", TS: "9.9"}); ok {
-		t.Error("ByThread found an unknown thread")
-	}
-	later := monday10.Add(time.Hour)
-	s.Touch(ctx, "t1", later)
-	s.Touch(ctx, "t1", monday10) // older: ignored
-	s.Take(ctx, "t1", "USTAFF")
-	s.Touch(ctx, "missing", later)
-	if got, _, _ := s.Get(ctx, "t1"); !got.Activity.Equal(later) || got.Taker != "USTAFF" {
-		t.Errorf("after touch and take: activity %v taker %q", got.Activity, got.Taker)
-	}
-	if _, ok, _ := s.Get(ctx, "missing"); ok {
-		t.Error("touch created a missing ticket")
-	}
-	for i, want := range []bool{true, false} {
-		if first, err := s.FirstReply(ctx, "t1", later); err != nil || first != want {
-			t.Errorf("FirstReply #%d = %v, %v; want %v", i, first, err, want)
-		}
-	}
-	if open, err := s.Open(ctx); err != nil || len(open) != 1 {
-		t.Errorf("Open = %d tickets, %v; want 1", len(open), err)
-	}
-	for i, want := range []bool{true, false} {
-		if closed, err := s.CloseTicket(ctx, "t1", "USTAFF", handoff.ReasonStaff, later); err != nil || closed != want {
-			t.Errorf("CloseTicket #%d = %v, %v; want %v", i, closed, err, want)
-		}
-	}
-	if _, ok, _ := s.ByUser(ctx, "h1"); ok {
-		t.Error("ByUser finds a closed ticket")
-	}
-	if got, ok, _ := s.ByThread(ctx, handoff.DeskRef{Channel: "C1", TS: "1.1"}); !ok || got.Status != handoff.StatusClosed ||
-		got.Reason != handoff.ReasonStaff || got.ClosedBy != "USTAFF" || got.To != "" || len(got.Recent) != 0 {
-		t.Errorf("closed ticket by thread = %+v, %v", got, ok)
-	}
-	if open, _ := s.Open(ctx); len(open) != 0 {
-		t.Errorf("Open after close = %d, want 0", len(open))
-	}
-	for i, want := range []bool{true, false} {
-		if ok, err := s.Claim(ctx, "k", time.Minute); err != nil || ok != want {
-			t.Errorf("Claim #%d = %v, %v; want %v", i, ok, err, want)
-		}
-	}
-	s.Release(ctx, "k")
-	if ok, _ := s.Claim(ctx, "k", time.Minute); !ok {
-		t.Error("Claim after Release refused")
-	}
-}
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	handofftest.RunStore(t, open(t, redistest.Start(t).URL()).Handoff())
 }
 
 // messenger is a fake LINE that accepts each retry key once, as LINE does.
@@ -191,7 +114,7 @@ var alice = handoff.UserRef{Platform: "line", ID: "U-alice-raw", Lang: catalogue
 
 // replica is one replica's handoff on its own client to srv, sharing LINE
 // and Slack with the others.
-func replica(t *testing.T, srv *redistest.Server, clk *clock, msg *messenger, dsk *desk) (*handoff.Handoff, *HandoffStore) {
+func replica(t *testing.T, srv *redistest.Server, clk *testkit.Clock, msg *messenger, dsk *desk) (*handoff.Handoff, *HandoffStore) {
 	t.Helper()
 	s := open(t, srv.URL()).Handoff()
 	h, err := handoff.New(handoff.Options{Store: s, Messenger: msg, Desk: dsk, Now: clk.Now,
@@ -210,7 +133,7 @@ func replica(t *testing.T, srv *redistest.Server, clk *clock, msg *messenger, ds
 func TestHandoffReplicas(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	a, store := replica(t, srv, clk, msg, dsk)
 	b, _ := replica(t, srv, clk, msg, dsk)
@@ -277,7 +200,7 @@ func TestHandoffReplicas(t *testing.T) {
 // at once gets one ticket.
 func TestHandoffConcurrentStarts(t *testing.T) {
 	srv := redistest.Start(t)
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	var hs []*handoff.Handoff
 	var store *HandoffStore
@@ -312,7 +235,7 @@ func TestHandoffConcurrentStarts(t *testing.T) {
 func TestHandoffOutage(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
-	clk := &clock{now: monday10}
+	clk := testkit.NewClock(monday10)
 	msg, dsk := &messenger{}, &desk{}
 	h, store := replica(t, srv, clk, msg, dsk)
 	h.Consent(ctx, alice)

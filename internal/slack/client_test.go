@@ -2,20 +2,15 @@ package slack
 
 import (
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/slack-go/slack"
 
 	"github.com/oumail-alumni/madoguchi/internal/metrics"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // testClient is a client on the API at apiURL (ending with a slash) that
@@ -26,69 +21,22 @@ func testClient(tb testing.TB, apiURL string) *Client {
 		metrics.New(prometheus.NewRegistry()))
 }
 
-// scriptedSlack answers each call of a method with the next answer of the
-// method's script (the last one repeats); a method without a script is ok.
-// An answer with status 0 hangs until the caller gives up.
-type scriptedSlack struct {
-	mu     sync.Mutex
-	script map[string][]slackAnswer
-	calls  map[string]int
-}
-
-type slackAnswer struct {
-	status     int
-	retryAfter string
-	body       string
-}
-
-func (f *scriptedSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// Read to the end: only then does the server notice a caller that
-	// gave up, which ends a hanging answer.
-	io.Copy(io.Discard, r.Body)
-	method := strings.TrimPrefix(r.URL.Path, "/")
-	f.mu.Lock()
-	a := slackAnswer{status: 200}
-	if s := f.script[method]; len(s) > 0 {
-		a = s[min(f.calls[method], len(s)-1)]
-	}
-	f.calls[method]++
-	f.mu.Unlock()
-	if a.status == 0 {
-		<-r.Context().Done()
-		return
-	}
-	if a.retryAfter != "" {
-		w.Header().Set("Retry-After", a.retryAfter)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(a.status)
-	if a.body == "" {
-		a.body = `{"ok":true,"channel":"C1","ts":"1.1","user":"madoguchi","user_id":"UBOT"}`
-	}
-	fmt.Fprint(w, a.body)
-}
-
-func (f *scriptedSlack) count(method string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[method]
-}
-
-func newScriptedSlack(t *testing.T, script map[string][]slackAnswer) (*scriptedSlack, string) {
-	f := &scriptedSlack{script: script, calls: map[string]int{}}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv.URL + "/"
+// scripted starts a fake Slack answering each method from its script
+// (see testkit.Scripted), and ok to a method without one; its URL for
+// Config.APIURL ends with a slash.
+func scripted(tb testing.TB, script map[string][]testkit.Answer) (*testkit.Scripted, string) {
+	f := testkit.NewScripted(tb, `{"ok":true,"channel":"C1","ts":"1.1","user":"madoguchi","user_id":"UBOT"}`, script)
+	return f, f.URL + "/"
 }
 
 // TestClientRetryPolicy posts through the client to a fake Slack for each
 // case of the policy: what is retried, how often, what comes back and what
 // is counted.
 func TestClientRetryPolicy(t *testing.T) {
-	ok := slackAnswer{status: 200}
+	ok := testkit.Answer{Status: 200}
 	tests := []struct {
 		name        string
-		script      []slackAnswer
+		script      []testkit.Answer
 		timeout     time.Duration // of one call; 10 s when 0
 		wantCalls   int
 		wantCode    string // Slack's error code, "" for none
@@ -96,41 +44,34 @@ func TestClientRetryPolicy(t *testing.T) {
 		wantRetries float64
 		wantCounted map[string]float64 // status label → calls counted
 	}{
-		{"429 with Retry-After, then posted", []slackAnswer{{status: 429, retryAfter: "1", body: `{"ok":false,"error":"ratelimited"}`}, ok},
+		{"429 with Retry-After, then posted", []testkit.Answer{{Status: 429, RetryAfter: "1", Body: `{"ok":false,"error":"ratelimited"}`}, ok},
 			0, 2, "", false, 1, map[string]float64{"429": 1, "200": 1}},
-		{"5xx, then posted", []slackAnswer{{status: 500, body: "oops"}, {status: 503, body: "oops"}, ok},
+		{"5xx, then posted", []testkit.Answer{{Status: 500, Body: "oops"}, {Status: 503, Body: "oops"}, ok},
 			0, 3, "", false, 2, map[string]float64{"500": 1, "503": 1, "200": 1}},
-		{"5xx every time", []slackAnswer{{status: 502, body: "oops"}},
+		{"5xx every time", []testkit.Answer{{Status: 502, Body: "oops"}},
 			0, 3, "", true, 2, map[string]float64{"502": 3}},
-		{"transient error code, then posted", []slackAnswer{{status: 200, body: `{"ok":false,"error":"internal_error"}`}, ok},
+		{"transient error code, then posted", []testkit.Answer{{Status: 200, Body: `{"ok":false,"error":"internal_error"}`}, ok},
 			0, 2, "", false, 1, map[string]float64{"error": 1, "200": 1}},
-		{"4xx is not retried", []slackAnswer{{status: 400, body: "bad"}},
+		{"4xx is not retried", []testkit.Answer{{Status: 400, Body: "bad"}},
 			0, 1, "", true, 0, map[string]float64{"400": 1}},
-		{"an error code is not retried", []slackAnswer{{status: 200, body: `{"ok":false,"error":"channel_not_found"}`}},
+		{"an error code is not retried", []testkit.Answer{{Status: 200, Body: `{"ok":false,"error":"channel_not_found"}`}},
 			0, 1, "channel_not_found", true, 0, map[string]float64{"error": 1}},
-		{"a hanging Slack times out", []slackAnswer{{status: 0}},
+		{"a hanging Slack times out", []testkit.Answer{{Status: 0}},
 			50 * time.Millisecond, 3, "", true, 2, map[string]float64{"error": 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, url := newScriptedSlack(t, map[string][]slackAnswer{"chat.postMessage": tt.script})
+			fake, url := scripted(t, map[string][]testkit.Answer{"chat.postMessage": tt.script})
 			m := metrics.New(prometheus.NewRegistry())
 			c := NewClient(Config{BotToken: "xoxb-test", APIURL: url, Retries: 2, RetryBase: time.Millisecond, HTTPTimeout: tt.timeout}, m)
 			_, _, err := c.postMessage(t.Context(), "C1", slack.MsgOptionText("hi", false))
-			if got := fake.count("chat.postMessage"); got != tt.wantCalls {
+			if got := fake.Calls("chat.postMessage"); got != tt.wantCalls {
 				t.Errorf("got %d calls, want %d", got, tt.wantCalls)
 			}
 			if (err != nil) != tt.wantErr || slackError(err) != tt.wantCode {
 				t.Errorf("got error %v (code %q), want error %v with code %q", err, slackError(err), tt.wantErr, tt.wantCode)
 			}
-			for status, want := range tt.wantCounted {
-				if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "chat.postMessage", status)); got != want {
-					t.Errorf("got %v calls counted with status %s, want %v", got, status, want)
-				}
-			}
-			if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "chat.postMessage")); got != tt.wantRetries {
-				t.Errorf("got %v retries counted, want %v", got, tt.wantRetries)
-			}
+			testkit.CheckCounted(t, m, platform, "chat.postMessage", tt.wantCounted, tt.wantRetries)
 		})
 	}
 }
@@ -169,36 +110,36 @@ func TestBackoff(t *testing.T) {
 // whether retrying may help: a refusal is an error that says Rejected, a
 // failure that may pass is not.
 func TestChecksClassify(t *testing.T) {
-	down := []slackAnswer{{status: 503, body: "down"}}
+	down := []testkit.Answer{{Status: 503, Body: "down"}}
 	tests := []struct {
 		name      string
-		script    map[string][]slackAnswer
+		script    map[string][]testkit.Answer
 		desk      bool // Desk.Check, else CheckCredentials
 		wantErr   string
 		rejected  bool
 		wantCalls map[string]int
 	}{
 		{"token accepted", nil, false, "", false, map[string]int{"auth.test": 1}},
-		{"token refused", map[string][]slackAnswer{"auth.test": {{status: 200, body: `{"ok":false,"error":"invalid_auth"}`}}},
+		{"token refused", map[string][]testkit.Answer{"auth.test": {{Status: 200, Body: `{"ok":false,"error":"invalid_auth"}`}}},
 			false, "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)", true, map[string]int{"auth.test": 1}},
-		{"Slack down at the token check", map[string][]slackAnswer{"auth.test": down},
+		{"Slack down at the token check", map[string][]testkit.Answer{"auth.test": down},
 			false, "check SLACK_BOT_TOKEN", false, map[string]int{"auth.test": 1}},
-		{"desk: Slack down", map[string][]slackAnswer{"conversations.info": down},
+		{"desk: Slack down", map[string][]testkit.Answer{"conversations.info": down},
 			true, "slack conversations.info CDESK", false, map[string]int{"auth.test": 1, "conversations.info": 1}},
-		{"desk: rate limited", map[string][]slackAnswer{"conversations.info": {{status: 429, retryAfter: "0"}}},
+		{"desk: rate limited", map[string][]testkit.Answer{"conversations.info": {{Status: 429, RetryAfter: "0"}}},
 			true, "rate limit", false, map[string]int{"conversations.info": 1}},
-		{"desk: channel not found", map[string][]slackAnswer{"conversations.info": {{status: 200, body: `{"ok":false,"error":"channel_not_found"}`}}},
+		{"desk: channel not found", map[string][]testkit.Answer{"conversations.info": {{Status: 200, Body: `{"ok":false,"error":"channel_not_found"}`}}},
 			true, "/invite @madoguchi", true, map[string]int{"conversations.info": 1}},
-		{"desk: not a member", map[string][]slackAnswer{"conversations.info": {{status: 200, body: `{"ok":true,"channel":{"id":"CDESK","name":"desk","is_member":false}}`}}},
+		{"desk: not a member", map[string][]testkit.Answer{"conversations.info": {{Status: 200, Body: `{"ok":true,"channel":{"id":"CDESK","name":"desk","is_member":false}}`}}},
 			true, "is not a member of #desk", true, map[string]int{"conversations.info": 1}},
-		{"desk: another refusal", map[string][]slackAnswer{"conversations.info": {{status: 200, body: `{"ok":false,"error":"missing_scope"}`}}},
+		{"desk: another refusal", map[string][]testkit.Answer{"conversations.info": {{Status: 200, Body: `{"ok":false,"error":"missing_scope"}`}}},
 			true, "missing_scope", true, map[string]int{"conversations.info": 1}},
-		{"desk: member", map[string][]slackAnswer{"conversations.info": {{status: 200, body: `{"ok":true,"channel":{"id":"CDESK","name":"desk","is_member":true}}`}}},
+		{"desk: member", map[string][]testkit.Answer{"conversations.info": {{Status: 200, Body: `{"ok":true,"channel":{"id":"CDESK","name":"desk","is_member":true}}`}}},
 			true, "", false, map[string]int{"auth.test": 1, "conversations.info": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, url := newScriptedSlack(t, tt.script)
+			fake, url := scripted(t, tt.script)
 			c := testClient(t, url)
 			var err error
 			if tt.desk {
@@ -220,7 +161,7 @@ func TestChecksClassify(t *testing.T) {
 				t.Errorf("got %v rejected %v, want rejected %v", err, rejected, tt.rejected)
 			}
 			for method, want := range tt.wantCalls {
-				if got := fake.count(method); got != want {
+				if got := fake.Calls(method); got != want {
 					t.Errorf("got %d calls of %s, want %d", got, method, want)
 				}
 			}
@@ -232,9 +173,9 @@ func TestChecksClassify(t *testing.T) {
 // through the app's client, so a failure that may pass is retried and
 // every attempt is counted like the adapter's calls.
 func TestMembersThroughClient(t *testing.T) {
-	fake, url := newScriptedSlack(t, map[string][]slackAnswer{"conversations.members": {
-		{status: 503, body: "down"},
-		{status: 200, body: `{"ok":true,"members":["USTAFF"],"response_metadata":{"next_cursor":""}}`},
+	fake, url := scripted(t, map[string][]testkit.Answer{"conversations.members": {
+		{Status: 503, Body: "down"},
+		{Status: 200, Body: `{"ok":true,"members":["USTAFF"],"response_metadata":{"next_cursor":""}}`},
 	}})
 	m := metrics.New(prometheus.NewRegistry())
 	c := NewClient(Config{BotToken: "xoxb-test", APIURL: url, Retries: 2, RetryBase: time.Millisecond}, m)
@@ -244,15 +185,8 @@ func TestMembersThroughClient(t *testing.T) {
 			t.Errorf("has(%s): got %v, %v, want %v", user, got, err, want)
 		}
 	}
-	if got := fake.count("conversations.members"); got != 2 {
+	if got := fake.Calls("conversations.members"); got != 2 {
 		t.Errorf("got %d calls of conversations.members, want 2 (one retry, then the list cached)", got)
 	}
-	for status, want := range map[string]float64{"503": 1, "200": 1} {
-		if got := testutil.ToFloat64(m.APICalls.WithLabelValues(platform, "conversations.members", status)); got != want {
-			t.Errorf("got %v calls counted with status %s, want %v", got, status, want)
-		}
-	}
-	if got := testutil.ToFloat64(m.Retries.WithLabelValues(platform, "conversations.members")); got != 1 {
-		t.Errorf("got %v retries counted, want 1", got)
-	}
+	testkit.CheckCounted(t, m, platform, "conversations.members", map[string]float64{"503": 1, "200": 1}, 1)
 }

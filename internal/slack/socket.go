@@ -41,6 +41,15 @@ func (s *SocketMode) Ready(context.Context) error {
 	return errors.New(s.reason)
 }
 
+// Report is the connection's state for /readyz's details: "connected",
+// or why it is not.
+func (s *SocketMode) Report(ctx context.Context) any {
+	if err := s.Ready(ctx); err != nil {
+		return err.Error()
+	}
+	return "connected"
+}
+
 func (s *SocketMode) set(connected bool, reason string) {
 	s.mu.Lock()
 	s.connected, s.reason = connected, reason

@@ -90,3 +90,17 @@ func TestNewBoundedMemoryDefaultCap(t *testing.T) {
 		t.Errorf("cap = %d, want %d", got, DefaultMaxEntries)
 	}
 }
+
+func TestMemorySweepsExpired(t *testing.T) {
+	now := time.Unix(0, 0)
+	m := NewMemory(func() time.Time { return now })
+	ctx := context.Background()
+	for i := range 100 {
+		m.Claim(ctx, string(rune('a'+i%26))+string(rune(i)), time.Second)
+	}
+	now = now.Add(2 * time.Minute)
+	m.Claim(ctx, "late", time.Second)
+	if n := m.Len(); n != 1 {
+		t.Errorf("%d entries after expiry and a sweep, want 1", n)
+	}
+}

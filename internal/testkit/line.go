@@ -95,8 +95,7 @@ func (f *LINE) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls = append(f.calls, c)
 	if c.Path != LINEBotInfoPath && !menus && (c.Status == http.StatusOK || c.Status == http.StatusConflict) {
 		f.accepted = append(f.accepted, c)
-		close(f.arrived)
-		f.arrived = make(chan struct{})
+		notify(&f.arrived)
 	}
 	delay := f.delay
 	f.mu.Unlock()
@@ -180,24 +179,16 @@ func (f *LINE) SetDelay(d time.Duration) {
 // ones.
 func (f *LINE) Next(tb testing.TB) LINECall {
 	tb.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		f.mu.Lock()
-		if f.seen < len(f.accepted) {
-			c := f.accepted[f.seen]
-			f.seen++
-			f.mu.Unlock()
-			return c
+	var c LINECall
+	await(tb, &f.mu, &f.arrived, "no call reached the fake LINE API within 5s", func() bool {
+		if f.seen == len(f.accepted) {
+			return false
 		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-deadline:
-			tb.Fatal("no call reached the fake LINE API within 5s")
-			return LINECall{}
-		}
-	}
+		c = f.accepted[f.seen]
+		f.seen++
+		return true
+	})
+	return c
 }
 
 // Calls returns the calls made to path, or every call when path is "".
@@ -230,6 +221,13 @@ func (f *LINE) Answered(token string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.tokens[token]
+}
+
+// WaitAnswered waits at most 5 s for a reply with the token to be
+// accepted: the event that carried the token has been handled.
+func (f *LINE) WaitAnswered(tb testing.TB, token string) {
+	tb.Helper()
+	await(tb, &f.mu, &f.arrived, "no reply with token "+token+" reached the fake LINE API within 5s", func() bool { return f.tokens[token] })
 }
 
 // PushedTexts returns the text messages of the pushes the fake accepted

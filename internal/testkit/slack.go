@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // Slack is a fake Slack Web API on loopback. It records every call's form,
@@ -118,12 +117,12 @@ func (f *Slack) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		got.Set("posted_ts", ts) // not Slack's: the ts this fake gave the message
 		f.posted = append(f.posted, got)
-		f.notify()
+		notify(&f.arrived)
 	case "chat.update":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q,"text":""}`, r.Form.Get("channel"), r.Form.Get("ts"))
 	case "reactions.add":
 		io.WriteString(w, `{"ok":true}`)
-		f.notify()
+		notify(&f.arrived)
 	case "conversations.info":
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"alumni-desk","is_channel":true,"is_member":%t}}`, r.Form.Get("channel"), f.member)
 	case "conversations.members":
@@ -157,12 +156,6 @@ func (f *Slack) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
-}
-
-// notify wakes the tests waiting in Next or NextReaction. f.mu is held.
-func (f *Slack) notify() {
-	close(f.arrived)
-	f.arrived = make(chan struct{})
 }
 
 func (f *Slack) retryAfterValue() string {
@@ -222,53 +215,38 @@ func (f *Slack) Handle(h http.Handler) {
 // with posted_ts set to the ts the fake gave it.
 func (f *Slack) Next(tb testing.TB) url.Values {
 	tb.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		f.mu.Lock()
-		if f.seen < len(f.posted) {
-			v := f.posted[f.seen]
-			f.seen++
-			f.mu.Unlock()
-			return v
+	var v url.Values
+	await(tb, &f.mu, &f.arrived, "no chat.postMessage reached the fake Slack API within 5s", func() bool {
+		if f.seen == len(f.posted) {
+			return false
 		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-deadline:
-			tb.Fatal("no chat.postMessage reached the fake Slack API within 5s")
-			return nil
-		}
-	}
+		v = f.posted[f.seen]
+		f.seen++
+		return true
+	})
+	return v
 }
 
 // NextReaction waits at most 5 s for the next reactions.add and returns
 // its form.
 func (f *Slack) NextReaction(tb testing.TB) url.Values {
 	tb.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		f.mu.Lock()
+	var form url.Values
+	await(tb, &f.mu, &f.arrived, "no reactions.add reached the fake Slack API within 5s", func() bool {
 		k := 0
 		for _, c := range f.calls {
 			if c.Method == "reactions.add" {
 				if k == f.reactions {
 					f.reactions++
-					f.mu.Unlock()
-					return c.Form
+					form = c.Form
+					return true
 				}
 				k++
 			}
 		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-deadline:
-			tb.Fatal("no reactions.add reached the fake Slack API within 5s")
-			return nil
-		}
-	}
+		return false
+	})
+	return form
 }
 
 // Calls returns the forms of the calls made to method.
