@@ -101,23 +101,9 @@ func ipadic() {
 	}
 	readings := map[string]reading{}
 	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			log.Fatal(err)
-		}
-		r := csv.NewReader(transform.NewReader(f, japanese.EUCJP.NewDecoder()))
-		r.FieldsPerRecord = -1
-		r.LazyQuotes = true
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				log.Fatalf("%s: %v", path, err)
-			}
+		eachEntry(path, func(rec []string) {
 			if len(rec) < 12 {
-				continue
+				return
 			}
 			surface, pos1, pos2, form, yomi := rec[0], rec[4], rec[5], rec[9], rec[11]
 			cost, _ := strconv.Atoi(rec[3])
@@ -125,7 +111,7 @@ func ipadic() {
 			ordinary := pos1 == "名詞" && (pos2 == "一般" || pos2 == "サ変接続" || pos2 == "形容動詞語幹" || pos2 == "副詞可能" || pos2 == "ナイ形容詞語幹" || pos2 == "接尾") ||
 				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
 			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" || !keptForm[form] {
-				continue
+				return
 			}
 			// A single kanji after a word is a suffix far more often than
 			// a word of its own (卒業後, 担当者): its suffix reading wins.
@@ -135,8 +121,7 @@ func ipadic() {
 			if old, ok := readings[surface]; !ok || cost < old.cost {
 				readings[surface] = reading{hiragana(yomi), cost}
 			}
-		}
-		f.Close()
+		})
 	}
 	var rs []string
 	for w, r := range readings {
@@ -154,35 +139,20 @@ func names() {
 	ordinary := map[string]bool{}
 	proper := map[string]bool{}
 	for _, name := range []string{"Noun.csv", "Noun.verbal.csv", "Noun.adjv.csv", "Noun.adverbal.csv", "Noun.org.csv", "Noun.proper.csv"} {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			log.Fatalf("%v: apt-get install mecab-ipadic", err)
-		}
-		r := csv.NewReader(transform.NewReader(f, japanese.EUCJP.NewDecoder()))
-		r.FieldsPerRecord = -1
-		r.LazyQuotes = true
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				log.Fatalf("%s: %v", name, err)
-			}
+		eachEntry(filepath.Join(dir, name), func(rec []string) {
 			if len(rec) < 7 || !isKatakana(rec[0]) {
-				continue
+				return
 			}
 			w := folded(rec[0])
 			if len([]rune(w)) < 2 {
-				continue
+				return
 			}
 			if rec[5] == "固有名詞" && (rec[6] == "組織" || rec[6] == "一般") {
 				proper[w] = true
 			} else {
 				ordinary[w] = true
 			}
-		}
-		f.Close()
+		})
 	}
 	var ns []string
 	for w := range proper {
@@ -205,6 +175,28 @@ func isKatakana(s string) bool {
 // folded is s in hiragana without long-vowel marks.
 func folded(s string) string {
 	return strings.ReplaceAll(hiragana(s), "ー", "")
+}
+
+// eachEntry calls fn with each entry of an IPAdic CSV file (EUC-JP).
+func eachEntry(path string, fn func(rec []string)) {
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatalf("%v: apt-get install mecab-ipadic", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(transform.NewReader(f, japanese.EUCJP.NewDecoder()))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			log.Fatalf("%s: %v", path, err)
+		}
+		fn(rec)
+	}
 }
 
 // keptForm are the inflected forms whose readings are kept: the stems
