@@ -172,3 +172,26 @@ func BenchmarkMatchLong(b *testing.B) {
 		})
 	}
 }
+
+// TestRerankAgrees: a large catalogue scored in two passes (see rerankAt)
+// answers as the exhaustive scoring does.
+func TestRerankAgrees(t *testing.T) {
+	cat := generated(t, rerankAt+100)
+	twoPass := New(cat)
+	if twoPass.poolPost == nil {
+		t.Fatal("a catalogue over rerankAt is scored exhaustively")
+	}
+	exact := New(cat)
+	exact.poolPost, exact.docTerms, exact.intentDocs = nil, nil, nil
+	qs := generatedQueries(200)
+	same := 0
+	for _, q := range qs {
+		a, b := twoPass.Match(q), exact.Match(q)
+		if a.Decision == b.Decision && len(a.Candidates) == len(b.Candidates) && (len(a.Candidates) == 0 || a.Candidates[0].Intent == b.Candidates[0].Intent) {
+			same++
+		}
+	}
+	if same < len(qs)*99/100 {
+		t.Errorf("%d of %d questions decided alike with the best intent, want at least 99%%", same, len(qs))
+	}
+}

@@ -104,7 +104,21 @@ const (
 	evidenceSmoothing = 2
 	// minIDF skips terms almost every intent uses: they move no score.
 	minIDF = 0.02
+	// rerankAt is the most intents scored exhaustively. A larger catalogue
+	// is scored in two passes: every intent by its pooled examples, then
+	// the rerankDepth best of those by their single closest example too,
+	// which reads a fraction of the postings (10,000 intents: see
+	// BenchmarkMatch10k). A catalogue of rerankDepth intents or fewer is
+	// scored the same either way.
+	rerankAt    = 500
+	rerankDepth = 32
 )
+
+// termWeight is one term of a document with its weight there.
+type termWeight struct {
+	term int32
+	w    float32
+}
 
 // posting is one document that contains a term, with the term's weight there.
 type posting struct {
@@ -128,18 +142,24 @@ type Index struct {
 	idf      []float32
 	postings [][]posting
 	docs     []doc
-	docText  []string // the example or title a document was made from
-	speller  *speller
-	bayes    bayes             // the second opinion on close calls
-	keywords [][]phrase        // normalised keywords per intent
-	handoff  []phrase          // normalised handoff phrases
-	about    []phrase          // normalised names of the service itself
-	forget   []phrase          // canonical forget-me phrases (Settings.Record)
-	unknown  float32           // query weight of a term no intent uses
-	synonyms *strings.Replacer // rewrites each synonym to its group's first word
-	subjects *subjects         // what the catalogue knows of salient words
-	thr      catalogue.Thresholds
-	scratch  sync.Pool
+	// For a catalogue of more than rerankAt intents (see score): the
+	// postings of the pooled documents alone, each example's terms, and
+	// each intent's example documents.
+	poolPost   [][]posting
+	docTerms   [][]termWeight
+	intentDocs [][]int32
+	docText    []string // the example or title a document was made from
+	speller    *speller
+	bayes      bayes             // the second opinion on close calls
+	keywords   [][]phrase        // normalised keywords per intent
+	handoff    []phrase          // normalised handoff phrases
+	about      []phrase          // normalised names of the service itself
+	forget     []phrase          // canonical forget-me phrases (Settings.Record)
+	unknown    float32           // query weight of a term no intent uses
+	synonyms   *strings.Replacer // rewrites each synonym to its group's first word
+	subjects   *subjects         // what the catalogue knows of salient words
+	thr        catalogue.Thresholds
+	scratch    sync.Pool
 }
 
 // Catalogue returns the catalogue the index was built from.
@@ -216,12 +236,27 @@ func New(cat *catalogue.Catalogue) *Index {
 	x.postings = make([][]posting, len(x.text))
 	x.docs = make([]doc, len(b.docs))
 	x.docText = make([]string, len(b.docs))
+	rerank := len(cat.Intents) > rerankAt
+	if rerank {
+		x.poolPost = make([][]posting, len(x.text))
+		x.docTerms = make([][]termWeight, len(b.docs))
+		x.intentDocs = make([][]int32, len(cat.Intents))
+	}
 	for d, bd := range b.docs {
 		var sq float64
 		for _, e := range bd.tf {
 			w := (1 + float32(math.Log(float64(e.n)))) * x.idf[e.term] * kindWeight[e.kind]
 			sq += float64(w * w)
 			x.postings[e.term] = append(x.postings[e.term], posting{int32(d), w})
+			switch {
+			case rerank && bd.pooled:
+				x.poolPost[e.term] = append(x.poolPost[e.term], posting{int32(d), w})
+			case rerank:
+				x.docTerms[d] = append(x.docTerms[d], termWeight{e.term, w})
+			}
+		}
+		if rerank && !bd.pooled {
+			x.intentDocs[bd.intent] = append(x.intentDocs[bd.intent], int32(d))
 		}
 		x.docs[d] = doc{intent: bd.intent, norm: float32(math.Sqrt(sq)), pooled: bd.pooled}
 		x.docText[d] = bd.text
@@ -233,6 +268,7 @@ func New(cat *catalogue.Catalogue) *Index {
 			pool:    make([]float32, len(cat.Intents)),
 			loglik:  make([]float64, len(cat.Intents)),
 			queryAt: map[int32]int{},
+			weight:  make([]float32, len(x.text)),
 		}
 	}
 	return x

@@ -123,6 +123,8 @@ type scratch struct {
 	intents []int32   // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
+	weight  []float32     // per term: its weight in the query (see rerank)
+	heap    []int32       // intents, while choosing the best pooled ones
 	salient []salient     // the question's salient words not taken for granted
 	ours    bool          // the question names the service itself
 	buf     []byte        // for folding one word
@@ -299,15 +301,22 @@ func (x *Index) addTerms(norm string, share float32, s *scratch) {
 	})
 }
 
-// score fills s with every intent's score for the normalised question.
+// score fills s with every intent's score for the normalised question: the
+// cosine with its closest example (s.best) and with its pooled examples
+// (s.pool). A large catalogue's intents get the first only if they are
+// among the best by the second (see rerankAt).
 func (x *Index) score(norm, context string, s *scratch) {
 	qnorm := x.queryTerms(norm, context, s)
 	s.touched = s.touched[:0]
+	postings := x.postings
+	if x.poolPost != nil {
+		postings = x.poolPost
+	}
 	for _, q := range s.query {
 		if !x.telling(q) {
 			continue
 		}
-		for _, p := range x.postings[q.id] {
+		for _, p := range postings[q.id] {
 			if s.dot[p.doc] == 0 {
 				s.touched = append(s.touched, p.doc)
 			}
@@ -326,6 +335,67 @@ func (x *Index) score(norm, context string, s *scratch) {
 			s.pool[dc.intent] = cos
 		} else if cos > s.best[dc.intent] {
 			s.best[dc.intent] = cos
+		}
+	}
+	if x.poolPost != nil {
+		x.rerank(qnorm, s)
+	}
+}
+
+// rerank scores the closest example of the rerankDepth intents with the
+// best pooled scores, from each example's terms.
+func (x *Index) rerank(qnorm float32, s *scratch) {
+	// The best intents by pooled score: a min-heap of rerankDepth.
+	h := s.heap[:0]
+	less := func(a, b int32) bool { return s.pool[a] < s.pool[b] || s.pool[a] == s.pool[b] && a > b }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && less(h[r], h[l]) {
+				l = r
+			}
+			if !less(h[l], h[i]) {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
+		}
+	}
+	for _, i := range s.intents {
+		switch {
+		case len(h) < rerankDepth:
+			h = append(h, i)
+			for j := len(h) - 1; j > 0 && less(h[j], h[(j-1)/2]); j = (j - 1) / 2 {
+				h[j], h[(j-1)/2] = h[(j-1)/2], h[j]
+			}
+		case less(h[0], i):
+			h[0] = i
+			down(0)
+		}
+	}
+	s.heap = h
+	for _, q := range s.query {
+		if x.telling(q) {
+			s.weight[q.id] += q.w
+		}
+	}
+	for _, i := range h {
+		for _, d := range x.intentDocs[i] {
+			var dot float32
+			for _, t := range x.docTerms[d] {
+				dot += s.weight[t.term] * t.w
+			}
+			if cos := dot / (qnorm * x.docs[d].norm); cos > s.best[i] {
+				s.best[i] = cos
+			}
+		}
+	}
+	for _, q := range s.query {
+		if q.id >= 0 {
+			s.weight[q.id] = 0
 		}
 	}
 }
