@@ -100,6 +100,7 @@ func ipadic() {
 		cost int
 	}
 	readings := map[string]reading{}
+	alone := map[string]reading{} // single kanji as nouns of their own
 	for _, path := range files {
 		eachEntry(path, func(rec []string) {
 			if len(rec) < 12 {
@@ -112,6 +113,11 @@ func ipadic() {
 				pos1 == "動詞" || pos1 == "形容詞" || pos1 == "副詞"
 			if !ordinary || !hasKanji(surface) || n > 8 || yomi == "" || yomi == "*" || !keptForm[form] {
 				return
+			}
+			if n == 1 && pos1 == "名詞" && pos2 != "接尾" {
+				if old, ok := alone[surface]; !ok || cost < old.cost {
+					alone[surface] = reading{hiragana(yomi), cost}
+				}
 			}
 			// A single kanji after a word is a suffix far more often than
 			// a word of its own (卒業後, 担当者): its suffix reading wins.
@@ -128,6 +134,15 @@ func ipadic() {
 		rs = append(rs, w+"\t"+r.kana)
 	}
 	write("readings.txt", rs)
+	// alone.txt: a single kanji standing as a word (人 ひと, 話 はなし),
+	// where that reading differs from its reading after a word.
+	var as []string
+	for w, r := range alone {
+		if readings[w].kana != r.kana {
+			as = append(as, w+"\t"+r.kana)
+		}
+	}
+	write("alone.txt", as)
 }
 
 // names writes names.txt: katakana words that IPAdic lists as names of

@@ -30,6 +30,8 @@ var (
 	readingsText string
 	//go:embed names.txt
 	namesText string
+	//go:embed alone.txt
+	aloneText string
 )
 
 // list is a sorted list of lines searched in place.
@@ -92,7 +94,19 @@ var (
 	proper   = &list{text: properText}
 	readings = &list{text: readingsText}
 	names    = &list{text: namesText}
+	alone    = &list{text: aloneText}
 )
+
+// ReadingAlone returns how a single kanji reads when it stands as a word of
+// its own (人 ひと, 話 はなし), where that differs from Reading's, which reads
+// it after a word, as a suffix (担当者の者, 会話の話).
+func ReadingAlone(kanji string) (string, bool) {
+	line, ok := alone.find(kanji)
+	if !ok {
+		return "", false
+	}
+	return line[strings.IndexByte(line, '\t')+1:], true
+}
 
 // JapaneseName reports whether a katakana word, folded to hiragana without
 // long-vowel marks (ソフトバンク → そふとばんく), is only ever the name of a

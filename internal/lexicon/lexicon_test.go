@@ -53,3 +53,16 @@ func BenchmarkReading(b *testing.B) {
 		Reading("転送")
 	}
 }
+
+func TestReadingAlone(t *testing.T) {
+	for _, tc := range []struct{ kanji, want string }{
+		{"人", "ひと"},
+		{"話", "はなし"},
+		{"卒", ""}, // read the same alone and after a word, or never alone
+	} {
+		got, ok := ReadingAlone(tc.kanji)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("ReadingAlone(%q) = %q, %v; want %q", tc.kanji, got, ok, tc.want)
+		}
+	}
+}

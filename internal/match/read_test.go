@@ -39,6 +39,9 @@ func TestReadingOf(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"パスワードを忘れた", "ぱすわどをわすれた"},
 		{"担当者と話したい", "たんとうしゃとはなしたい"},
+		// A kanji standing alone at a word's start reads as a word: ひと;
+		// after a word, as a suffix: しゃ.
+		{"話せる人いますか", "はなせるひといますか"},
 		{"ログインの仕方が分かりません", "ろぐいんのしかたがわかりません"},
 		{"ぱすわど", ""}, // nothing in kanji: no reading of its own
 	} {

@@ -42,6 +42,13 @@ func readingOf(norm string) (string, bool) {
 		found := false
 		for k := len(ends) - 1; k >= 0; k-- {
 			if kana, ok := lexicon.Reading(norm[i:ends[k]]); ok {
+				if prev, _ := utf8.DecodeLastRuneInString(norm[:i]); k == 0 && !unicode.Is(unicode.Han, prev) {
+					// A kanji that starts a word and stands alone
+					// reads as a word of its own: 人 ひと, not にん.
+					if alone, ok := lexicon.ReadingAlone(norm[i:ends[0]]); ok {
+						kana = alone
+					}
+				}
 				b.WriteString(kana)
 				i = ends[k]
 				found, read = true, true

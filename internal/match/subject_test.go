@@ -95,6 +95,7 @@ func TestHandoffInContext(t *testing.T) {
 		{"担当者呼んでください", true},
 		{"にんげんよんでほしい", true},
 		{"話できる人いますか", true},
+		{"hanashi dekiru hito imasu ka", true},
 	}
 	for _, tt := range tests {
 		if got := x.Match(tt.q).Handoff; got != tt.want {
