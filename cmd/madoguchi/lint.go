@@ -35,11 +35,3 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	}
 	return err
 }
-
-// count writes n and noun, in the plural unless n is 1.
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -51,10 +51,6 @@ func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
 	return record.OpenExisting(ctx, *rc.path, rc.url)
 }
 
-// parseAge is record.ParseAge, for stats' --since (stats.go is being
-// rewritten on another branch: call record.ParseAge there and drop this).
-func parseAge(s string) (time.Duration, error) { return record.ParseAge(s) }
-
 // runRecord manages the record: `record purge` deletes what is older than
 // the retention.
 func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error {

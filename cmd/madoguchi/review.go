@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/oumail-alumni/madoguchi/internal/evaluate"
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
 
@@ -34,7 +36,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if *write != "" && (*only == "") == (*newIntent == "") {
 		return usageError{"--write needs --only (the numbered suggestions to write) or --new (an intent file to add), not both"}
 	}
-	age, err := parseAge(*since)
+	age, err := record.ParseAge(*since)
 	if err != nil {
 		return usageError{"--since: " + err.Error()}
 	}
@@ -89,7 +91,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	}
 	var sets []review.QuerySet
 	for _, f := range files {
-		cases, err := readCases(f)
+		cases, err := evaluate.ReadQueryFile(f)
 		if err != nil {
 			return err
 		}

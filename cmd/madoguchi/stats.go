@@ -18,7 +18,7 @@ func sinceFlag(fs *flag.FlagSet) *string {
 
 // entries opens the record and reads the questions of the last age.
 func (c *cli) entries(ctx context.Context, rc recordConfig, age string) ([]record.Entry, time.Time, error) {
-	d, err := parseAge(age)
+	d, err := record.ParseAge(age)
 	if err != nil {
 		return nil, time.Time{}, usageError{"--since: " + err.Error()}
 	}
@@ -42,7 +42,7 @@ func runStats(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	d, err := parseAge(*since)
+	d, err := record.ParseAge(*since)
 	if err != nil {
 		return usageError{"--since: " + err.Error()}
 	}

@@ -81,8 +81,3 @@ func snapshotPath(getenv env, dir string) string {
 	}
 	return p
 }
-
-// readCases is evaluate.ReadQueryFile, for review's --queries (review.go
-// is rewritten on another branch: call evaluate.ReadQueryFile there and
-// drop this).
-func readCases(path string) ([]evaluate.Case, error) { return evaluate.ReadQueryFile(path) }
