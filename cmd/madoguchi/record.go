@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -99,19 +98,12 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		if !c.terminal {
 			return usageError{fmt.Sprintf("--older-than %s would delete questions less than a week old, and there is no terminal to ask on: add --yes to delete them", *older)}
 		}
-		fmt.Fprintf(c.stderr, "Delete every question recorded before %s (%s), including some less than a week old? [y/N] ", cutoff.UTC().Format(time.DateTime), db.Where)
-		answer, _ := bufio.NewReader(c.stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		if !db.ConfirmPurge(c.stderr, c.stdin, cutoff) {
 			fmt.Fprintln(c.stdout, "nothing deleted")
 			return nil
 		}
 	}
-	n, err := db.Purge(ctx, cutoff)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "deleted %d questions recorded before %s (%s)\n", n, cutoff.UTC().Format(time.DateTime), db.Where)
-	return nil
+	return db.WritePurge(ctx, c.stdout, cutoff)
 }
 
 // cliUser is the user key of questions asked in a terminal.
