@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/record"
-	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // recordConfig says where the record of questions is kept: the SQLite
@@ -106,39 +104,20 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	return db.WritePurge(ctx, c.stdout, cutoff)
 }
 
-// cliUser is the user key of questions asked in a terminal.
-const cliUser = "cli:local"
-
 // asker is how ask puts questions: straight to the bot, or through a
 // recording dialog with --record; the function returned closes the record.
 func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (bot.Terminal, func(), error) {
 	if !recordIt {
-		return bot.Terminal{Ask: b.Ask, Choose: b.Choose, Menu: b.Menu}, func() {}, nil
+		return bot.NewTerminal(b), func() {}, nil
 	}
 	db, err := rc.open(ctx)
 	if err != nil {
 		return bot.Terminal{}, nil, err
 	}
-	logger := newLogger(c.stderr, "text", slog.LevelWarn)
-	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
-	// No button is clicked in a terminal; the key only makes the
-	// pseudonym of cliUser stable from one run to the next.
-	key := []byte(rc.key)
-	if len(key) == 0 {
-		key = []byte("madoguchi ask")
-	}
-	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
-	term := bot.Terminal{
-		Ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
-		Choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
-		Menu:   b.Menu,
-	}
+	term, closeRecord := record.NewTerminal(ctx, newLogger(c.stderr, "text", slog.LevelWarn), db, b, rc.key)
 	return term, func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := rec.Close(cctx); err != nil {
+		if err := closeRecord(); err != nil {
 			fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
 		}
-		db.Close()
 	}, nil
 }
