@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -36,14 +35,7 @@ func runLine(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error
 	if action != "apply" && (*image != "" || *staff != "") {
 		return usageError{"the image flags go with richmenu apply"}
 	}
-	lc, err := line.ConfigFromEnv(c.getenv)
-	if err != nil {
-		return err
-	}
-	if lc == nil {
-		return errors.New("LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are not set: set them as for serve")
-	}
-	api, err := line.NewClient(*lc, metrics.New(prometheus.NewRegistry()))
+	api, err := line.ClientFromEnv(c.getenv, metrics.New(prometheus.NewRegistry()))
 	if err != nil {
 		return err
 	}
