@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
@@ -15,15 +14,9 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	lang := catalogue.LocaleLang(c.getenv)
-	switch *langFlag {
-	case "ja":
-		lang = catalogue.Japanese
-	case "en":
-		lang = catalogue.English
-	case "":
-	default:
-		return cmdUsageError{"lint", fmt.Sprintf("--lang must be en or ja, not %q", *langFlag)}
+	lang, err := catalogue.ProblemLang(*langFlag, c.getenv)
+	if err != nil {
+		return cmdUsageError{"lint", "--lang " + err.Error()}
 	}
 	dir, err := intentsArg(fs, *dirFlag)
 	if err != nil {

@@ -78,6 +78,20 @@ func Count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// ProblemLang is the language of lint's problems: name ("en" or "ja"),
+// else the locale's (LocaleLang) when name is empty.
+func ProblemLang(name string, getenv func(string) string) (Lang, error) {
+	switch name {
+	case "ja":
+		return Japanese, nil
+	case "en":
+		return English, nil
+	case "":
+		return LocaleLang(getenv), nil
+	}
+	return "", fmt.Errorf("must be en or ja, not %q", name)
+}
+
 // LocaleLang is the language of the locale in the environment getenv
 // reads, as setlocale reads it (LC_ALL, then LC_MESSAGES, then LANG):
 // Japanese when the first of them set starts with "ja", else English.
