@@ -167,21 +167,10 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	qs := &intake.Queues{Claims: st, Memory: intake.MemoryConfig{
 		Workers: cfg.workers, Size: cfg.queue, Wait: 500 * time.Millisecond, Timeout: cfg.intake.eventTimeout, Metrics: m, Log: logger,
 	}}
-	var durable []*redis.Queue // for /readyz
+	var durable *redis.Queues // for /readyz
 	if rc != nil {
-		qs.Durable = func(platform string, log *slog.Logger) (intake.Queue, error) {
-			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			defer cancel()
-			r, err := rc.Queue(ctx, platform, redis.QueueConfig{
-				Workers: cfg.workers, Timeout: cfg.intake.eventTimeout, MinIdle: cfg.intake.claimIdle,
-				MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: m, Log: log, SealKey: ks.Seal(platform),
-			})
-			if err != nil {
-				return nil, err
-			}
-			durable = append(durable, r)
-			return r, nil
-		}
+		durable = rc.Queues(ctx, redis.QueueConfig{Workers: cfg.workers, Timeout: cfg.intake.eventTimeout, MinIdle: cfg.intake.claimIdle, Metrics: m}, ks.Seal)
+		qs.Durable = durable.Durable
 	}
 	a.onClose(qs.Shutdown)
 	if cfg.line != nil {
@@ -236,7 +225,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	if rc != nil {
 		srv.AddCheck(server.Check{Name: "redis", Report: func(ctx context.Context) any { return rc.Health(ctx) }})
 		srv.AddCheck(server.Check{Name: "redis_persistence", Report: func(ctx context.Context) any { return rc.PersistenceHealth(ctx) }})
-		for _, q := range durable {
+		for _, q := range durable.Made() {
 			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
 		}
 	}
