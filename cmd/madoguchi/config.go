@@ -187,15 +187,6 @@ type consoleConfig struct {
 	location *time.Location
 }
 
-// reviewURL is the console's review page, for the Slack Home tab: "" when
-// the console is not served.
-func (cc consoleConfig) reviewURL() string {
-	if cc.addr == "" || cc.auth.URL == "" {
-		return ""
-	}
-	return strings.TrimSuffix(cc.auth.URL, "/") + "/review"
-}
-
 // consoleFlag adds serve's --console-addr.
 func (c *cli) consoleFlag(fs *flag.FlagSet) *string {
 	return c.envFlag(fs, "console-addr", "MADOGUCHI_CONSOLE_ADDR", "", "serve the admins' web console on this `address`, e.g. 127.0.0.1:8081 (off when empty)")

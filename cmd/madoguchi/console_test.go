@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
@@ -169,25 +168,5 @@ func TestServeConsoleHandoffs(t *testing.T) {
 	}
 	if strings.Contains(page, testUser) {
 		t.Error("the Handoffs page shows the raw LINE user id")
-	}
-}
-
-// TestConsoleReviewURL: the Slack Home tab links the console's review only
-// when the console is served and knows its public URL.
-func TestConsoleReviewURL(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		cc   consoleConfig
-		want string
-	}{
-		{"console served", consoleConfig{addr: "127.0.0.1:8081", auth: console.Auth{URL: "https://console.example.ac.jp/"}}, "https://console.example.ac.jp/review"},
-		{"no URL", consoleConfig{addr: "127.0.0.1:8081"}, ""},
-		{"no console", consoleConfig{auth: console.Auth{URL: "https://console.example.ac.jp"}}, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.cc.reviewURL(); got != tc.want {
-				t.Errorf("got %q, want %q", got, tc.want)
-			}
-		})
 	}
 }

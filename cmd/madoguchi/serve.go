@@ -205,7 +205,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		if rec != nil && rec.DB != nil {
-			sa.EnableHome(figures.NewHomeFigures(rec.DB, b.Index, cfg.console.reviewURL()))
+			sa.EnableHome(figures.NewHomeFigures(rec.DB, b.Index, cfg.console.auth.ReviewURL()))
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
