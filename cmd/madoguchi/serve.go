@@ -222,11 +222,9 @@ func (a *Main) Open(ctx context.Context) (err error) {
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}
-	if rc != nil {
-		srv.AddCheck(server.Check{Name: "redis", Report: func(ctx context.Context) any { return rc.Health(ctx) }})
-		srv.AddCheck(server.Check{Name: "redis_persistence", Report: func(ctx context.Context) any { return rc.PersistenceHealth(ctx) }})
-		for _, q := range durable.Made() {
-			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
+	if durable != nil {
+		for _, r := range durable.Reports() {
+			srv.AddCheck(server.Check{Name: r.Name, Report: r.Report})
 		}
 	}
 	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface

@@ -55,3 +55,22 @@ func (qs *Queues) Made() []*Queue {
 	}
 	return qs.made
 }
+
+// Report is one entry of /readyz: a name and what it reports.
+type Report struct {
+	Name   string
+	Report func(context.Context) any
+}
+
+// Reports are Redis' entries of /readyz: the server's health and
+// persistence, then each queue made so far.
+func (qs *Queues) Reports() []Report {
+	rs := []Report{
+		{"redis", func(ctx context.Context) any { return qs.c.Health(ctx) }},
+		{"redis_persistence", func(ctx context.Context) any { return qs.c.PersistenceHealth(ctx) }},
+	}
+	for _, q := range qs.made {
+		rs = append(rs, Report{"intake_queue_" + q.Platform(), func(context.Context) any { return q.Health() }})
+	}
+	return rs
+}

@@ -3,6 +3,7 @@ package redis
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,16 @@ func TestQueues(t *testing.T) {
 		if q.platform != p || q.cfg.MaxLen != queueMaxLen || q.cfg.DedupTTL != queueDedupTTL || q.cfg.Log != discard || !bytes.Equal(q.cfg.SealKey, keys[p]) || q.seal == nil {
 			t.Errorf("queue %d: got %s, max %d, ttl %v, key %x; want %s with serve's bounds and its key", i, q.platform, q.cfg.MaxLen, q.cfg.DedupTTL, q.cfg.SealKey, p)
 		}
+	}
+	var names []string
+	for _, r := range qs.Reports() {
+		names = append(names, r.Name)
+		if r.Report(context.Background()) == nil {
+			t.Errorf("%s: reports nothing", r.Name)
+		}
+	}
+	if got, want := strings.Join(names, " "), "redis redis_persistence intake_queue_line intake_queue_slack"; got != want {
+		t.Errorf("got reports %q, want %q", got, want)
 	}
 	_, err := c.Queues(context.Background(), QueueConfig{Timeout: time.Minute, MinIdle: time.Second}, func(string) []byte { return nil }).Durable("line", discard)
 	if err == nil {
