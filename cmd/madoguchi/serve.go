@@ -267,16 +267,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	// serve as a refusal at start does.
 	ctx, fatal := context.WithCancelCause(ctx)
 	defer fatal(nil)
-	opsCtx, stopOps := context.WithCancel(context.Background())
-	opsDone := make(chan error, 1)
-	go func() {
-		err := server.ServeOps(opsCtx, logger, opsLn, a.ops)
-		if err != nil {
-			logger.Error("operations listener stopped: no probes or metrics", "err", err)
-		}
-		opsDone <- err
-	}()
-	defer func() { stopOps(); <-opsDone }()
+	defer server.StartOps(logger, opsLn, a.ops)()
 	if err := a.creds.Verify(ctx, fatal); err != nil {
 		ln.Close()
 		return err
@@ -286,13 +277,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	a.background = append(a.background, func(ctx context.Context) error { return a.reloader.Watch(ctx, hup) })
-	for _, run := range a.background {
-		go func() {
-			if err := run(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("background task stopped", "err", err)
-			}
-		}()
-	}
+	server.RunBackground(ctx, logger, a.background)
 	err = server.Serve(ctx, logger, ln, a.handler, a.grace, a.Close)
 	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
