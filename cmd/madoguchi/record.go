@@ -33,18 +33,9 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 	}
 }
 
-// open opens (and migrates) the record's database.
-func (rc recordConfig) open(ctx context.Context) (*record.DB, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	return record.Open(ctx, *rc.path, rc.url)
-}
-
 // openExisting opens the record for a command that reads or deletes what
 // was recorded (see record.OpenExisting).
 func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	return record.OpenExisting(ctx, *rc.path, rc.url)
 }
 
@@ -110,11 +101,10 @@ func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt b
 	if !recordIt {
 		return bot.NewTerminal(b), func() {}, nil
 	}
-	db, err := rc.open(ctx)
+	term, closeRecord, err := record.OpenTerminal(ctx, newLogger(c.stderr, "text", slog.LevelWarn), *rc.path, rc.url, b, rc.key)
 	if err != nil {
 		return bot.Terminal{}, nil, err
 	}
-	term, closeRecord := record.NewTerminal(ctx, newLogger(c.stderr, "text", slog.LevelWarn), db, b, rc.key)
 	return term, func() {
 		if err := closeRecord(); err != nil {
 			fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)

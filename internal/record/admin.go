@@ -12,11 +12,17 @@ import (
 	"time"
 )
 
+// commandWait bounds how long a command waits to open (and migrate) the
+// record.
+const commandWait = 30 * time.Second
+
 // OpenExisting opens the record for a command that reads or deletes what
-// was recorded (stats, review, record purge): a SQLite file that is not
-// there is a mistake in the path, reported by name, never a new empty
-// file. With url set it is Open.
+// was recorded (stats, review, record purge), waiting at most 30 seconds:
+// a SQLite file that is not there is a mistake in the path, reported by
+// name, never a new empty file. With url set it is Open.
 func OpenExisting(ctx context.Context, path, url string) (*DB, error) {
+	ctx, cancel := context.WithTimeout(ctx, commandWait)
+	defer cancel()
 	if url == "" {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no record of questions at %s: give the file serve records to with --db (or MADOGUCHI_DB), or DATABASE_URL for PostgreSQL", path)

@@ -12,6 +12,19 @@ import (
 // TerminalUser is the user key of questions asked in a terminal.
 const TerminalUser = "cli:local"
 
+// OpenTerminal opens (and migrates) the record at path or url, waiting at
+// most 30 seconds, for NewTerminal.
+func OpenTerminal(ctx context.Context, logger *slog.Logger, path, url string, b *bot.Bot, key string) (bot.Terminal, func() error, error) {
+	octx, cancel := context.WithTimeout(ctx, commandWait)
+	defer cancel()
+	db, err := Open(octx, path, url)
+	if err != nil {
+		return bot.Terminal{}, nil, err
+	}
+	term, closeRecord := NewTerminal(ctx, logger, db, b, key)
+	return term, closeRecord, nil
+}
+
 // NewTerminal is a terminal (`madoguchi ask --record`) whose questions to b
 // are recorded in db as serve records them, as TerminalUser's. No button
 // is clicked in a terminal: key ("" for a fixed one) only keeps the

@@ -11,7 +11,7 @@ import (
 	"github.com/oumail-alumni/madoguchi/internal/match"
 )
 
-// TestNewTerminal: the terminal's questions are in the record once it is
+// TestNewTerminal: the terminal (NewTerminal, then OpenTerminal)'s questions are in the record once it is
 // closed, under one pseudonym from one run to the next.
 func TestNewTerminal(t *testing.T) {
 	t.Parallel()
@@ -22,8 +22,18 @@ func TestNewTerminal(t *testing.T) {
 	}
 	b := bot.New(match.New(cat))
 	path := filepath.Join(t.TempDir(), "record.db")
-	for _, q := range []string{"パスワードを忘れました", "転送先を変更したい"} {
-		term, closeRecord := NewTerminal(ctx, quiet(), openSQLite(t, path), b, "")
+	opens := []func() (bot.Terminal, func() error){
+		func() (bot.Terminal, func() error) { return NewTerminal(ctx, quiet(), openSQLite(t, path), b, "") },
+		func() (bot.Terminal, func() error) {
+			term, closeRecord, err := OpenTerminal(ctx, quiet(), path, "", b, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return term, closeRecord
+		},
+	}
+	for i, q := range []string{"パスワードを忘れました", "転送先を変更したい"} {
+		term, closeRecord := opens[i]()
 		if r := term.Ask(q); r.Text == "" {
 			t.Errorf("%q: got an empty reply", q)
 		}
