@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"strings"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/console"
@@ -50,12 +48,7 @@ func runConsolePassword(ctx context.Context, c *cli, fs *flag.FlagSet, args []st
 	if fs.NArg() > 0 {
 		return cmdUsageError{fs.Name(), "give the password on standard input, not as an argument (it would stay in the shell's history)"}
 	}
-	sc := bufio.NewScanner(c.stdin)
-	sc.Scan()
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read the password: %w", err)
-	}
-	hash, err := console.HashPassword(strings.TrimRight(sc.Text(), "\r"))
+	hash, err := console.ReadPasswordHash(c.stdin)
 	if err != nil {
 		return err
 	}

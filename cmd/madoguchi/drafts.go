@@ -17,13 +17,3 @@ func (r draftRecord) SaveDraft(ctx context.Context, d handoff.Draft) (bool, erro
 	return r.db.SaveDraft(ctx, record.Draft{At: d.At, Source: d.Source, Ticket: d.Ticket, Lang: d.Lang,
 		Questions: d.Questions, Answer: d.Answer, SavedBy: d.SavedBy})
 }
-
-// drafts reads the FAQ drafts from staff for review.
-func (c *cli) drafts(ctx context.Context, rc recordConfig) ([]record.Draft, error) {
-	db, err := rc.openExisting(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	return db.Drafts(ctx)
-}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/faqimport"
 )
 
@@ -32,32 +31,9 @@ func runImport(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error
 	if st, err := os.Stat(*out); err != nil || !st.IsDir() {
 		return fmt.Errorf("--out %s is not a directory", *out)
 	}
-	var problems catalogue.Problems
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		items, ps := faqimport.Read(path, data)
-		problems = append(problems, ps...)
-		res, err := faqimport.Import(*out, items)
-		if err != nil {
-			return fmt.Errorf("import %s: %w", path, err)
-		}
-		fmt.Fprintf(c.stdout, "%s: %s: %d new drafts, %d updated, %d unchanged, %d published (left alone)\n",
-			path, count(len(items), "item"), len(res.Written), len(res.Updated), res.Unchanged, len(res.Published))
-		for _, p := range res.Written {
-			fmt.Fprintln(c.stdout, "  new     ", p)
-		}
-		for _, p := range res.Updated {
-			fmt.Fprintln(c.stdout, "  updated ", p)
-		}
-	}
-	if len(problems) > 0 {
-		fmt.Fprintln(c.stdout, problems)
-		fmt.Fprintf(c.stdout, "%s; the other items were imported: fix these and import again\n", count(len(problems), "problem"))
+	problems, err := faqimport.ImportFiles(c.stdout, *out, files)
+	if err == nil && len(problems) > 0 {
 		return failError{"import found problems"}
 	}
-	fmt.Fprintf(c.stdout, "The bot does not answer from drafts. 'madoguchi lint %s' says what each still needs.\n", *out)
-	return nil
+	return err
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
@@ -15,15 +14,9 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	lang := catalogue.LocaleLang(c.getenv)
-	switch *langFlag {
-	case "ja":
-		lang = catalogue.Japanese
-	case "en":
-		lang = catalogue.English
-	case "":
-	default:
-		return cmdUsageError{"lint", fmt.Sprintf("--lang must be en or ja, not %q", *langFlag)}
+	lang, err := catalogue.ProblemLang(*langFlag, c.getenv)
+	if err != nil {
+		return cmdUsageError{"lint", "--lang " + err.Error()}
 	}
 	dir, err := intentsArg(fs, *dirFlag)
 	if err != nil {
@@ -34,12 +27,4 @@ func runLint(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 		return failError{"lint found problems"}
 	}
 	return err
-}
-
-// count writes n and noun, in the plural unless n is 1.
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -10,9 +9,7 @@ import (
 	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/record"
-	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // recordConfig says where the record of questions is kept: the SQLite
@@ -36,24 +33,11 @@ func (c *cli) recordFlags(fs *flag.FlagSet) recordConfig {
 	}
 }
 
-// open opens (and migrates) the record's database.
-func (rc recordConfig) open(ctx context.Context) (*record.DB, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	return record.Open(ctx, *rc.path, rc.url)
-}
-
 // openExisting opens the record for a command that reads or deletes what
 // was recorded (see record.OpenExisting).
 func (rc recordConfig) openExisting(ctx context.Context) (*record.DB, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	return record.OpenExisting(ctx, *rc.path, rc.url)
 }
-
-// parseAge is record.ParseAge, for stats' --since (stats.go is being
-// rewritten on another branch: call record.ParseAge there and drop this).
-func parseAge(s string) (time.Duration, error) { return record.ParseAge(s) }
 
 // runRecord manages the record: `record purge` deletes what is older than
 // the retention.
@@ -103,54 +87,27 @@ func runRecord(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		if !c.terminal {
 			return usageError{fmt.Sprintf("--older-than %s would delete questions less than a week old, and there is no terminal to ask on: add --yes to delete them", *older)}
 		}
-		fmt.Fprintf(c.stderr, "Delete every question recorded before %s (%s), including some less than a week old? [y/N] ", cutoff.UTC().Format(time.DateTime), db.Where)
-		answer, _ := bufio.NewReader(c.stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		if !db.ConfirmPurge(c.stderr, c.stdin, cutoff) {
 			fmt.Fprintln(c.stdout, "nothing deleted")
 			return nil
 		}
 	}
-	n, err := db.Purge(ctx, cutoff)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "deleted %d questions recorded before %s (%s)\n", n, cutoff.UTC().Format(time.DateTime), db.Where)
-	return nil
+	return db.WritePurge(ctx, c.stdout, cutoff)
 }
-
-// cliUser is the user key of questions asked in a terminal.
-const cliUser = "cli:local"
 
 // asker is how ask puts questions: straight to the bot, or through a
 // recording dialog with --record; the function returned closes the record.
 func (c *cli) asker(ctx context.Context, b *bot.Bot, rc recordConfig, recordIt bool) (bot.Terminal, func(), error) {
 	if !recordIt {
-		return bot.Terminal{Ask: b.Ask, Choose: b.Choose, Menu: b.Menu}, func() {}, nil
+		return bot.NewTerminal(b), func() {}, nil
 	}
-	db, err := rc.open(ctx)
+	term, closeRecord, err := record.OpenTerminal(ctx, newLogger(c.stderr, "text", slog.LevelWarn), *rc.path, rc.url, b, rc.key)
 	if err != nil {
 		return bot.Terminal{}, nil, err
 	}
-	logger := newLogger(c.stderr, "text", slog.LevelWarn)
-	rec := record.New(logger, db, record.Options{Retention: func() time.Duration { return b.Index().Catalogue().Settings.Record.Retention() }})
-	// No button is clicked in a terminal; the key only makes the
-	// pseudonym of cliUser stable from one run to the next.
-	key := []byte(rc.key)
-	if len(key) == 0 {
-		key = []byte("madoguchi ask")
-	}
-	d := bot.NewDialog(b, state.NewMemory(time.Now), 0, nil, bot.WithRecorder(rec, key, nil))
-	term := bot.Terminal{
-		Ask:    func(q string) bot.Reply { return d.Message(ctx, cliUser, q) },
-		Choose: func(id string, lang catalogue.Lang) bot.Reply { return d.Choose(ctx, cliUser, id, lang) },
-		Menu:   b.Menu,
-	}
 	return term, func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := rec.Close(cctx); err != nil {
+		if err := closeRecord(); err != nil {
 			fmt.Fprintln(c.stderr, "madoguchi: writing the record:", err)
 		}
-		db.Close()
 	}, nil
 }

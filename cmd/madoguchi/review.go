@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/oumail-alumni/madoguchi/internal/record"
 	"github.com/oumail-alumni/madoguchi/internal/review"
 )
 
@@ -34,7 +32,7 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 	if *write != "" && (*only == "") == (*newIntent == "") {
 		return usageError{"--write needs --only (the numbered suggestions to write) or --new (an intent file to add), not both"}
 	}
-	age, err := parseAge(*since)
+	age, err := record.ParseAge(*since)
 	if err != nil {
 		return usageError{"--since: " + err.Error()}
 	}
@@ -47,88 +45,11 @@ func runReview(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) err
 		return err
 	}
 	defer db.Close()
-	from := time.Now().Add(-age)
-	es, err := db.Entries(ctx, from)
-	if err != nil {
-		return err
+	err = review.Run(ctx, c.stdout, c.stderr, x, db, review.Options{Since: time.Now().Add(-age), JSON: *asJSON,
+		Dismiss: *dismiss, Write: *write, Only: *only, New: *newIntent, Force: *force, By: *by, Queries: files})
+	var ne review.NumbersError
+	if errors.As(err, &ne) {
+		return usageError{ne.Msg}
 	}
-	marks, err := db.ReviewMarks(ctx, from)
-	if err != nil {
-		return err
-	}
-	clusters := review.Review(x, review.Pending(es, marks))
-	drafts, err := db.Drafts(ctx)
-	if err != nil {
-		return err
-	}
-	out := c.stdout
-	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(review.NewReport(clusters, drafts)); err != nil {
-			return err
-		}
-		out = c.stderr // keep stdout one JSON document
-	} else {
-		review.WriteClusters(c.stdout, clusters)
-		review.WriteDrafts(c.stdout, drafts)
-		review.WriteCatalogueDrafts(c.stdout, review.CatalogueDrafts(x.Catalogue()))
-	}
-	if *dismiss != "" {
-		choices, err := chosen(clusters, *dismiss)
-		if err != nil {
-			return err
-		}
-		if err := db.MarkReviewed(ctx, review.Dismissals(choices, *by, time.Now())); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "Dismissed %d suggestion(s): they leave the review.\n", len(choices))
-	}
-	if *write == "" {
-		return nil
-	}
-	var sets []review.QuerySet
-	for _, f := range files {
-		cases, err := readCases(f)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, review.QuerySet{Name: f, Cases: cases})
-	}
-	var choices []review.Choice
-	var ch *review.Change
-	if *newIntent != "" {
-		data, err := os.ReadFile(*newIntent)
-		if err != nil {
-			return err
-		}
-		ch, err = review.PlanIntent(*write, es, filepath.Base(*newIntent), data, sets)
-		if err != nil {
-			return err
-		}
-	} else {
-		if choices, err = chosen(clusters, *only); err != nil {
-			return err
-		}
-		if ch, err = review.Plan(*write, es, choices, sets); err != nil {
-			return err
-		}
-	}
-	review.WriteChange(out, ch)
-	if _, err := ch.Write(*write, *force); err != nil {
-		return err
-	}
-	if ch.Added > 0 {
-		fmt.Fprintln(out, "Written.")
-	}
-	return db.MarkReviewed(ctx, review.Marks(choices, *by, time.Now()))
-}
-
-// chosen reads a list of suggestion numbers and picks them.
-func chosen(clusters []*review.Cluster, list string) ([]review.Choice, error) {
-	numbers, err := review.ParseNumbers(list)
-	if err != nil {
-		return nil, usageError{err.Error()}
-	}
-	return review.Choose(clusters, numbers)
+	return err
 }

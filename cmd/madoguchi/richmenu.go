@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -38,14 +35,7 @@ func runLine(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error
 	if action != "apply" && (*image != "" || *staff != "") {
 		return usageError{"the image flags go with richmenu apply"}
 	}
-	lc, err := line.ConfigFromEnv(c.getenv)
-	if err != nil {
-		return err
-	}
-	if lc == nil {
-		return errors.New("LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are not set: set them as for serve")
-	}
-	api, err := line.NewClient(*lc, metrics.New(prometheus.NewRegistry()))
+	api, err := line.ClientFromEnv(c.getenv, metrics.New(prometheus.NewRegistry()))
 	if err != nil {
 		return err
 	}
@@ -58,65 +48,16 @@ func runLine(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) error
 		if err != nil {
 			return err
 		}
-		var imgs line.Images
-		for _, f := range []struct {
-			flag, path string
-			data       *[]byte
-		}{{"--image", *image, &imgs.Main}, {"--image-en", *imageEN, &imgs.MainEN}, {"--staff-image", *staff, &imgs.Staff}, {"--staff-image-en", *staffEN, &imgs.StaffEN}} {
-			if f.path == "" {
-				continue
-			}
-			if *f.data, err = os.ReadFile(f.path); err != nil {
-				return fmt.Errorf("%s: %w", f.flag, err)
-			}
-		}
-		done, err := api.ApplyRichMenus(ctx, x.Catalogue().Settings.RichMenu, imgs)
-		printMenus(c.stdout, "created", done.Created)
-		printMenus(c.stdout, "deleted", done.Deleted)
+		imgs, err := line.ImageFiles{Main: *image, MainEN: *imageEN, Staff: *staff, StaffEN: *staffEN}.Read()
 		if err != nil {
-			return fmt.Errorf("rich menu apply: %w", err)
+			return err
 		}
-		if !done.Writes() {
-			fmt.Fprintln(c.stdout, "nothing changed: LINE has these rich menus already")
-		}
-		printMenus(c.stdout, "kept", done.Kept)
-		if done.SetDefault {
-			fmt.Fprintln(c.stdout, "the Japanese main menu is now the default")
-		}
+		return api.WriteApply(ctx, c.stdout, x.Catalogue().Settings.RichMenu, imgs)
 	case "show":
-		menus, err := api.RichMenus(ctx)
-		if err != nil {
-			return fmt.Errorf("rich menu show: %w", err)
-		}
-		if len(menus) == 0 {
-			fmt.Fprintln(c.stdout, "no rich menus made by madoguchi in LINE")
-		}
-		printMenus(c.stdout, "", menus)
+		return api.WriteShow(ctx, c.stdout)
 	case "remove":
-		removed, err := api.RemoveRichMenus(ctx)
-		printMenus(c.stdout, "removed", removed)
-		if err != nil {
-			return fmt.Errorf("rich menu remove: %w", err)
-		}
-		if len(removed) == 0 {
-			fmt.Fprintln(c.stdout, "no rich menus made by madoguchi in LINE")
-		}
+		return api.WriteRemove(ctx, c.stdout)
 	default:
 		return usageError{fmt.Sprintf("unknown richmenu action %q: want apply, show or remove", action)}
-	}
-	return nil
-}
-
-// printMenus prints one line per menu, after what happened to it.
-func printMenus(w io.Writer, what string, menus []line.RichMenuInfo) {
-	for _, m := range menus {
-		if what != "" {
-			fmt.Fprintf(w, "%-8s ", what)
-		}
-		def := ""
-		if m.Default {
-			def = "  (default)"
-		}
-		fmt.Fprintf(w, "%-5s %s  %s  %dx%d  %d areas  %q%s\n", m.Kind, m.Lang, m.ID, m.Width, m.Height, m.Areas, m.ChatBar, def)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/oumail-alumni/madoguchi/internal/search"
 )
@@ -20,13 +19,6 @@ func runSearch(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
-	hits := search.Find(x.Catalogue(), fs.Args()...)
-	if len(hits) == 0 {
-		fmt.Fprintln(c.stdout, "no intent found")
-		return nil
-	}
-	for _, h := range hits {
-		fmt.Fprintf(c.stdout, "%-22s %s\n", h.Intent.ID, h.Highlight("[", "]"))
-	}
+	search.WriteHits(c.stdout, search.Find(x.Catalogue(), fs.Args()...))
 	return nil
 }

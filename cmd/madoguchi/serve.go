@@ -167,21 +167,10 @@ func (a *Main) Open(ctx context.Context) (err error) {
 	qs := &intake.Queues{Claims: st, Memory: intake.MemoryConfig{
 		Workers: cfg.workers, Size: cfg.queue, Wait: 500 * time.Millisecond, Timeout: cfg.intake.eventTimeout, Metrics: m, Log: logger,
 	}}
-	var durable []*redis.Queue // for /readyz
+	var durable *redis.Queues // for /readyz
 	if rc != nil {
-		qs.Durable = func(platform string, log *slog.Logger) (intake.Queue, error) {
-			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			defer cancel()
-			r, err := rc.Queue(ctx, platform, redis.QueueConfig{
-				Workers: cfg.workers, Timeout: cfg.intake.eventTimeout, MinIdle: cfg.intake.claimIdle,
-				MaxLen: 100000, DedupTTL: 24 * time.Hour, Metrics: m, Log: log, SealKey: ks.Seal(platform),
-			})
-			if err != nil {
-				return nil, err
-			}
-			durable = append(durable, r)
-			return r, nil
-		}
+		durable = rc.Queues(ctx, redis.QueueConfig{Workers: cfg.workers, Timeout: cfg.intake.eventTimeout, MinIdle: cfg.intake.claimIdle, Metrics: m}, ks.Seal)
+		qs.Durable = durable.Durable
 	}
 	a.onClose(qs.Shutdown)
 	if cfg.line != nil {
@@ -216,7 +205,7 @@ func (a *Main) Open(ctx context.Context) (err error) {
 			a.background = append(a.background, func(ctx context.Context) error { ho.h.RunSweeper(ctx, every); return nil })
 		}
 		if rec != nil && rec.DB != nil {
-			sa.EnableHome(newHomeFigures(rec.DB, b, cfg.console))
+			sa.EnableHome(figures.NewHomeFigures(rec.DB, b.Index, cfg.console.auth.ReviewURL()))
 		}
 		q.Start(intake.Recovering(onEventPanic, sa.Handle))
 		creds.Add("slack", slackAPI.CheckCredentials)
@@ -233,11 +222,9 @@ func (a *Main) Open(ctx context.Context) (err error) {
 			logger.Info("Slack enabled (Socket Mode)")
 		}
 	}
-	if rc != nil {
-		srv.AddCheck(server.Check{Name: "redis", Report: func(ctx context.Context) any { return rc.Health(ctx) }})
-		srv.AddCheck(server.Check{Name: "redis_persistence", Report: func(ctx context.Context) any { return rc.PersistenceHealth(ctx) }})
-		for _, q := range durable {
-			srv.AddCheck(server.Check{Name: "intake_queue_" + q.Platform(), Report: func(context.Context) any { return q.Health() }})
+	if durable != nil {
+		for _, r := range durable.Reports() {
+			srv.AddCheck(server.Check{Name: r.Name, Report: r.Report})
 		}
 	}
 	var handoffs console.Handoffs // a nil *handoff.Handoff would not be a nil interface
@@ -280,16 +267,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	// serve as a refusal at start does.
 	ctx, fatal := context.WithCancelCause(ctx)
 	defer fatal(nil)
-	opsCtx, stopOps := context.WithCancel(context.Background())
-	opsDone := make(chan error, 1)
-	go func() {
-		err := server.ServeOps(opsCtx, logger, opsLn, a.ops)
-		if err != nil {
-			logger.Error("operations listener stopped: no probes or metrics", "err", err)
-		}
-		opsDone <- err
-	}()
-	defer func() { stopOps(); <-opsDone }()
+	defer server.StartOps(logger, opsLn, a.ops)()
 	if err := a.creds.Verify(ctx, fatal); err != nil {
 		ln.Close()
 		return err
@@ -299,13 +277,7 @@ func runServe(ctx context.Context, c *cli, fs *flag.FlagSet, args []string) erro
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	a.background = append(a.background, func(ctx context.Context) error { return a.reloader.Watch(ctx, hup) })
-	for _, run := range a.background {
-		go func() {
-			if err := run(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("background task stopped", "err", err)
-			}
-		}()
-	}
+	server.RunBackground(ctx, logger, a.background)
 	err = server.Serve(ctx, logger, ln, a.handler, a.grace, a.Close)
 	if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -46,43 +44,9 @@ func runTest(_ context.Context, c *cli, fs *flag.FlagSet, args []string) error {
 	missed := suite.WriteReport(c.stdout, evaluate.ReportOptions{Verbose: *verbose, Folds: *folds})
 	// A failing run says what moved since the last passing one, which a
 	// passing run keeps.
-	snap := suite.Snapshot(time.Now())
-	memory := snapshotPath(c.getenv, dir)
+	suite.Remember(c.stdout, c.stderr, evaluate.CachePath(c.getenv, dir), len(missed) == 0, time.Now())
 	if len(missed) > 0 {
-		if last, ok, err := evaluate.LoadSnapshot(memory); err != nil {
-			fmt.Fprintln(c.stderr, "warning:", err)
-		} else if ok {
-			evaluate.WriteChanges(c.stdout, snap, last)
-		}
 		return failError{"quality floors missed"}
-	}
-	if memory != "" {
-		if err := snap.Save(memory); err != nil {
-			fmt.Fprintln(c.stderr, "warning: could not keep this run to compare the next with:", err)
-		}
 	}
 	return nil
 }
-
-// snapshotPath is where the last passing run of the catalogue in dir is
-// kept: the user's cache directory ($XDG_CACHE_HOME, else ~/.cache), or ""
-// when there is none.
-func snapshotPath(getenv env, dir string) string {
-	cache := getenv("XDG_CACHE_HOME")
-	if cache == "" && getenv("HOME") != "" {
-		cache = filepath.Join(getenv("HOME"), ".cache")
-	}
-	if cache == "" {
-		return ""
-	}
-	p, err := evaluate.SnapshotPath(cache, dir)
-	if err != nil {
-		return ""
-	}
-	return p
-}
-
-// readCases is evaluate.ReadQueryFile, for review's --queries (review.go
-// is rewritten on another branch: call evaluate.ReadQueryFile there and
-// drop this).
-func readCases(path string) ([]evaluate.Case, error) { return evaluate.ReadQueryFile(path) }

@@ -67,3 +67,17 @@ func (t Terminal) Converse(ctx context.Context, r io.Reader, w io.Writer) error 
 		WriteText(w, last)
 	}
 }
+
+// NewTerminal is a terminal straight to b: nothing is remembered between
+// questions but the last reply's choices, nothing recorded.
+func NewTerminal(b *Bot) Terminal { return Terminal{Ask: b.Ask, Choose: b.Choose, Menu: b.Menu} }
+
+// DialogTerminal is a terminal through d as user: the dialog remembers the
+// choices it offered and records what it records.
+func DialogTerminal(ctx context.Context, d *Dialog, user string) Terminal {
+	return Terminal{
+		Ask:    func(q string) Reply { return d.Message(ctx, user, q) },
+		Choose: func(id string, lang catalogue.Lang) Reply { return d.Choose(ctx, user, id, lang) },
+		Menu:   d.Bot().Menu,
+	}
+}

@@ -6,8 +6,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/match"
+	"github.com/oumail-alumni/madoguchi/internal/state"
 )
 
 // TestTerminalConverse: a number picks one of the last reply's choices
@@ -60,5 +63,26 @@ func TestTerminalConverse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTerminals: NewTerminal asks the bot itself; DialogTerminal asks
+// through the dialog as its user, which remembers the choices it offered.
+func TestTerminals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := New(match.New(shipped(t)))
+	const q = "パスワードを忘れました"
+	if got, want := NewTerminal(b).Ask(q).Text, b.Ask(q).Text; got != want {
+		t.Errorf("NewTerminal: got %q, want the bot's %q", got, want)
+	}
+	store := state.NewMemory(time.Now)
+	term := DialogTerminal(ctx, NewDialog(b, store, 0, nil), "cli:test")
+	want := NewDialog(b, state.NewMemory(time.Now), 0, nil).Message(ctx, "other", q).Text
+	if got := term.Ask(q).Text; got != want {
+		t.Errorf("DialogTerminal: got %q, want the dialog's %q", got, want)
+	}
+	if got, want := term.Menu(catalogue.Japanese).Text, b.Menu(catalogue.Japanese).Text; got != want {
+		t.Errorf("DialogTerminal menu: got %q, want %q", got, want)
 	}
 }

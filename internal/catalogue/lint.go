@@ -54,12 +54,12 @@ func Lint(w io.Writer, dir string, o LintOptions) (ok bool, err error) {
 			fmt.Fprintf(w, "、注意 %d 件", len(warnings))
 		}
 	} else {
-		fmt.Fprintf(w, "%s: %s, no problems", dir, count(len(cat.Intents), "intent"))
+		fmt.Fprintf(w, "%s: %s, no problems", dir, Count(len(cat.Intents), "intent"))
 		if len(cat.Drafts) > 0 {
-			fmt.Fprintf(w, ", %s (not answered)", count(len(cat.Drafts), "draft"))
+			fmt.Fprintf(w, ", %s (not answered)", Count(len(cat.Drafts), "draft"))
 		}
 		if len(warnings) > 0 {
-			fmt.Fprintf(w, ", %s", count(len(warnings), "warning"))
+			fmt.Fprintf(w, ", %s", Count(len(warnings), "warning"))
 		}
 	}
 	fmt.Fprintln(w)
@@ -68,14 +68,28 @@ func Lint(w io.Writer, dir string, o LintOptions) (ok bool, err error) {
 
 // Count is how many problems there are, in English words: "1 problem",
 // "3 problems".
-func (ps Problems) Count() string { return count(len(ps), "problem") }
+func (ps Problems) Count() string { return Count(len(ps), "problem") }
 
-// count writes n and noun, in the plural unless n is 1.
-func count(n int, noun string) string {
+// Count writes n and noun, in the plural unless n is 1.
+func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ProblemLang is the language of lint's problems: name ("en" or "ja"),
+// else the locale's (LocaleLang) when name is empty.
+func ProblemLang(name string, getenv func(string) string) (Lang, error) {
+	switch name {
+	case "ja":
+		return Japanese, nil
+	case "en":
+		return English, nil
+	case "":
+		return LocaleLang(getenv), nil
+	}
+	return "", fmt.Errorf("must be en or ja, not %q", name)
 }
 
 // LocaleLang is the language of the locale in the environment getenv

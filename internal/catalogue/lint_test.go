@@ -72,3 +72,27 @@ func TestLocaleLang(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemLang: the name given wins, none is the locale's, any other a
+// sentence for the flag.
+func TestProblemLang(t *testing.T) {
+	ja := func(k string) string {
+		if k == "LANG" {
+			return "ja_JP.UTF-8"
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		name string
+		want Lang
+		err  string
+	}{{"ja", Japanese, ""}, {"en", English, ""}, {"", Japanese, ""}, {"fr", "", `must be en or ja, not "fr"`}} {
+		got, err := ProblemLang(tc.name, ja)
+		if got != tc.want || (err == nil) != (tc.err == "") || err != nil && err.Error() != tc.err {
+			t.Errorf("ProblemLang(%q) = %q, %v; want %q, %q", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+	if got, _ := ProblemLang("", func(string) string { return "" }); got != English {
+		t.Errorf("no name, no locale: got %q, want en", got)
+	}
+}

@@ -49,6 +49,15 @@ type Auth struct {
 	DevOIDC bool
 }
 
+// ReviewURL is the console's review page under URL, for links from Slack
+// (the Home tab); "" without a URL (no console served).
+func (a Auth) ReviewURL() string {
+	if a.URL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(a.URL, "/") + "/review"
+}
+
 // Development sign-in: where the provider is served, and who signs in.
 const (
 	devPath     = "/dev-oidc"

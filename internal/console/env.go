@@ -1,8 +1,10 @@
 package console
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -54,6 +56,17 @@ func HashPassword(pw string) (string, error) {
 		return "", fmt.Errorf("hash the password: %w", err)
 	}
 	return string(hash), nil
+}
+
+// ReadPasswordHash reads a password from the first line of r (a line
+// ending \r\n too) and returns its hash (HashPassword).
+func ReadPasswordHash(r io.Reader) (string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Scan()
+	if err := sc.Err(); err != nil {
+		return "", fmt.Errorf("read the password: %w", err)
+	}
+	return HashPassword(strings.TrimRight(sc.Text(), "\r"))
 }
 
 // LocationFromEnv reads the time zone of TZ (as "Asia/Tokyo" or

@@ -34,3 +34,18 @@ func TestAuthFromEnv(t *testing.T) {
 		t.Errorf("got client id %q and URL %q, want id and http://127.0.0.1:8081", a.ClientID, a.URL)
 	}
 }
+
+// TestReadPasswordHash: the first line is the password, without its line
+// ending (\n or \r\n); a short one is refused.
+func TestReadPasswordHash(t *testing.T) {
+	const pw = "correct horse battery"
+	for _, in := range []string{pw, pw + "\n", pw + "\r\n", pw + "\nsecond line"} {
+		hash, err := ReadPasswordHash(strings.NewReader(in))
+		if err != nil || bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil {
+			t.Errorf("%q: got %q, %v; want the hash of the first line", in, hash, err)
+		}
+	}
+	if _, err := ReadPasswordHash(strings.NewReader("short\n")); err == nil || !strings.Contains(err.Error(), "at least 12 characters") {
+		t.Errorf("a short password: got %v, want a refusal", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,4 +143,43 @@ func (s Snapshot) Save(path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// CachePath is where the last passing run of the catalogue in dir is kept
+// in the user's cache directory ($XDG_CACHE_HOME, else ~/.cache, as getenv
+// reads them), or "" when there is none.
+func CachePath(getenv func(string) string, dir string) string {
+	cache := getenv("XDG_CACHE_HOME")
+	if cache == "" && getenv("HOME") != "" {
+		cache = filepath.Join(getenv("HOME"), ".cache")
+	}
+	if cache == "" {
+		return ""
+	}
+	p, err := SnapshotPath(cache, dir)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// Remember keeps a passing run at memory ("" keeps nothing) to compare
+// the next with; a failing run writes to w what moved since the last
+// passing one kept there (WriteChanges). What cannot be read or kept is
+// a warning, written to warn.
+func (s Suite) Remember(w, warn io.Writer, memory string, passed bool, now time.Time) {
+	snap := s.Snapshot(now)
+	if !passed {
+		if last, ok, err := LoadSnapshot(memory); err != nil {
+			fmt.Fprintln(warn, "warning:", err)
+		} else if ok {
+			WriteChanges(w, snap, last)
+		}
+		return
+	}
+	if memory != "" {
+		if err := snap.Save(memory); err != nil {
+			fmt.Fprintln(warn, "warning: could not keep this run to compare the next with:", err)
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package line
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
 
@@ -28,4 +30,18 @@ func ConfigFromEnv(getenv func(string) string) (*Config, error) {
 		lc.PushFallback = b
 	}
 	return lc, nil
+}
+
+// ClientFromEnv is the client of the channel in the environment, for the
+// admin commands (the rich menu); without the channel's secrets, an error
+// saying to set them.
+func ClientFromEnv(getenv func(string) string, m *metrics.Metrics) (*Client, error) {
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil {
+		return nil, errors.New("LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are not set: set them as for serve")
+	}
+	return NewClient(*cfg, m)
 }

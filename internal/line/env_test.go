@@ -1,6 +1,12 @@
 package line
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oumail-alumni/madoguchi/internal/metrics"
+)
 
 func TestConfigFromEnv(t *testing.T) {
 	tests := []struct {
@@ -27,5 +33,19 @@ func TestConfigFromEnv(t *testing.T) {
 				t.Errorf("got PushFallback %v, want %v", c.PushFallback, tt.fallback)
 			}
 		})
+	}
+}
+
+// TestClientFromEnv: a client for the channel in the environment; without
+// its secrets, a sentence saying to set them.
+func TestClientFromEnv(t *testing.T) {
+	m := metrics.New(prometheus.NewRegistry())
+	env := map[string]string{"LINE_CHANNEL_SECRET": "secret", "LINE_CHANNEL_TOKEN": "token"}
+	if c, err := ClientFromEnv(func(k string) string { return env[k] }, m); err != nil || c == nil {
+		t.Errorf("with the secrets: got %v, %v; want a client", c, err)
+	}
+	_, err := ClientFromEnv(func(string) string { return "" }, m)
+	if err == nil || err.Error() != "LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are not set: set them as for serve" {
+		t.Errorf("without: got %v, want what to set", err)
 	}
 }

@@ -67,3 +67,45 @@ func TestOpenExisting(t *testing.T) {
 	}
 	db.Close()
 }
+
+// TestConfirmPurge: the question names the cutoff and the database; only
+// y or yes (any case, spaces around) deletes.
+func TestConfirmPurge(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t, filepath.Join(t.TempDir(), "record.db"))
+	cutoff := time.Date(2026, 12, 1, 9, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	for _, tc := range []struct {
+		answer string
+		want   bool
+	}{{"y\n", true}, {" YES \n", true}, {"yes", true}, {"n\n", false}, {"\n", false}, {"", false}, {"yep\n", false}} {
+		var prompt strings.Builder
+		if got := db.ConfirmPurge(&prompt, strings.NewReader(tc.answer), cutoff); got != tc.want {
+			t.Errorf("answer %q: got %v, want %v", tc.answer, got, tc.want)
+		}
+		if want := "Delete every question recorded before 2026-12-01 00:30:00 (" + db.Where + "), including some less than a week old? [y/N] "; prompt.String() != want {
+			t.Errorf("got prompt %q, want %q", prompt.String(), want)
+		}
+	}
+}
+
+// TestWritePurge: what was deleted, counted, with the cutoff in UTC.
+func TestWritePurge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openSQLite(t, filepath.Join(t.TempDir(), "record.db"))
+	now := time.Now()
+	rec := New(quiet(), db, Options{})
+	rec.Record(question("old", "line:a", "古い質問", now.Add(-48*time.Hour)))
+	rec.Record(question("new", "line:a", "新しい質問", now))
+	if err := rec.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := now.Add(-24 * time.Hour)
+	var out strings.Builder
+	if err := db.WritePurge(ctx, &out, cutoff); err != nil {
+		t.Fatal(err)
+	}
+	if want := "deleted 1 questions recorded before " + cutoff.UTC().Format(time.DateTime) + " (" + db.Where + ")\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

@@ -210,6 +210,33 @@ func ServeOps(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.
 	return err
 }
 
+// StartOps serves the operations handler on ln (ServeOps) in the
+// background, apart from the webhooks' shutdown: stop ends it and waits.
+// A listener that stops before is logged: no probes or metrics.
+func StartOps(logger *slog.Logger, ln net.Listener, h http.Handler) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := ServeOps(ctx, logger, ln, h); err != nil {
+			logger.Error("operations listener stopped: no probes or metrics", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// RunBackground runs each task in its own goroutine until ctx ends; a task
+// that stops with an error before is logged.
+func RunBackground(ctx context.Context, logger *slog.Logger, tasks []func(context.Context) error) {
+	for _, run := range tasks {
+		go func() {
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("background task stopped", "err", err)
+			}
+		}()
+	}
+}
+
 // ServeConsole serves the admins' console on its own listener until ctx
 // ends, then gives its requests 10 seconds to finish. Its changes run in
 // the background (see console's jobs), so no request needs long.

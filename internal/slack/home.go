@@ -10,35 +10,22 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/oumail-alumni/madoguchi/internal/figures"
 	"github.com/oumail-alumni/madoguchi/internal/handoff"
 )
 
-// HomeSource gives the staff's Home tab its figures (cmd/madoguchi reads
-// them from the record).
+// HomeSource gives the staff's Home tab its figures (*figures.HomeFigures
+// reads them from the record).
 type HomeSource interface {
 	Home(ctx context.Context, now time.Time) (Home, error)
 }
 
-// Home is what the Home tab shows besides the open handoffs.
-type Home struct {
-	// Questions, Answered and Escalated count today's questions (since
-	// midnight in the office's time zone).
-	Questions, Answered, Escalated int
-	// SelfResolved is the last week's self-resolution rate (自己解決率:
-	// an answer is judged a day later); nil shows it as not measured.
-	SelfResolved *float64
-	// Groups are the largest groups of questions that went wrong lately,
-	// largest first.
-	Groups []HomeGroup
-	// ReviewURL is the console's review page; "" leaves the link out.
-	ReviewURL string
-}
+// Home is what the Home tab shows besides the open handoffs: the
+// record's figures (figures.HomeFigures reads them).
+type Home = figures.Home
 
 // HomeGroup is one group of questions that went wrong.
-type HomeGroup struct {
-	Count   int
-	Example string
-}
+type HomeGroup = figures.HomeGroup
 
 // Block Kit's limits for a Home tab, besides render.go's
 // (https://api.slack.com/reference/block-kit): a view holds at most 100

@@ -1,4 +1,4 @@
-package main
+package figures
 
 import (
 	"context"
@@ -9,10 +9,12 @@ import (
 
 	"github.com/oumail-alumni/madoguchi/internal/bot"
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
-	"github.com/oumail-alumni/madoguchi/internal/console"
 	"github.com/oumail-alumni/madoguchi/internal/match"
 	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
+
+// intentsDir is the shipped catalogue.
+const intentsDir = "../../intents"
 
 // homeBot is the bot over the shipped intents.
 func homeBot(tb testing.TB) *bot.Bot {
@@ -26,7 +28,7 @@ func homeBot(tb testing.TB) *bot.Bot {
 
 // TestHomeFigures: the Home tab counts today's questions only (since
 // midnight in the office's time zone), groups the week's unanswered ones,
-// links the console's review when the console is served, and shows the
+// links the console's review when there is one, and shows the
 // week's self-resolution rate.
 func TestHomeFigures(t *testing.T) {
 	b := homeBot(t)
@@ -46,15 +48,14 @@ func TestHomeFigures(t *testing.T) {
 	}
 	db := testkit.Seed(t, intentsDir, filepath.Join(t.TempDir(), "record.db"), steps, now)
 	for _, tc := range []struct {
-		name       string
-		cc         consoleConfig
-		wantReview string
+		name      string
+		reviewURL string
 	}{
-		{"console served", consoleConfig{addr: "127.0.0.1:8081", auth: console.Auth{URL: "https://console.example.ac.jp/"}}, "https://console.example.ac.jp/review"},
-		{"no console", consoleConfig{}, ""},
+		{"console served", "https://console.example.ac.jp/review"},
+		{"no console", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := newHomeFigures(db, b, tc.cc).Home(context.Background(), now)
+			h, err := NewHomeFigures(db, b.Index, tc.reviewURL).Home(context.Background(), now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,8 +69,8 @@ func TestHomeFigures(t *testing.T) {
 			if total != 3 {
 				t.Errorf("got %d unanswered questions in the week's groups %+v, want 3 (two today, one three days ago)", total, h.Groups)
 			}
-			if h.ReviewURL != tc.wantReview {
-				t.Errorf("got review %q, want %q", h.ReviewURL, tc.wantReview)
+			if h.ReviewURL != tc.reviewURL {
+				t.Errorf("got review %q, want %q", h.ReviewURL, tc.reviewURL)
 			}
 			// The week's judged questions: line:b's answer a day ago, no
 			// further question (assumed resolved), and three escalations;
@@ -81,13 +82,13 @@ func TestHomeFigures(t *testing.T) {
 	}
 }
 
-// TestHomeFiguresReused: opening the tab again within homeFresh reads
+// TestHomeFiguresReused: opening the tab again within HomeFresh reads
 // nothing (here, from a closed record); later it reads again.
 func TestHomeFiguresReused(t *testing.T) {
 	b := homeBot(t)
 	now := time.Now()
 	db := testkit.Seed(t, intentsDir, filepath.Join(t.TempDir(), "record.db"), []testkit.Step{{User: "line:a", Text: "パスワードを忘れました"}}, now)
-	h := newHomeFigures(db, b, consoleConfig{})
+	h := NewHomeFigures(db, b.Index, "")
 	if got, err := h.Home(context.Background(), now); err != nil || got.Questions != 1 {
 		t.Fatalf("first opening: %+v, %v; want 1 question", got, err)
 	}
@@ -97,7 +98,7 @@ func TestHomeFiguresReused(t *testing.T) {
 		wantErr bool
 	}{
 		{time.Minute, false},
-		{homeFresh + time.Second, true},
+		{HomeFresh + time.Second, true},
 	} {
 		got, err := h.Home(context.Background(), now.Add(tc.after))
 		if (err != nil) != tc.wantErr || err == nil && got.Questions != 1 {
@@ -121,7 +122,7 @@ func BenchmarkHomeFigures(b *testing.B) {
 	db := testkit.Seed(b, intentsDir, filepath.Join(b.TempDir(), "record.db"), steps, now)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := newHomeFigures(db, bt, consoleConfig{}).Home(context.Background(), now); err != nil {
+		if _, err := NewHomeFigures(db, bt.Index, "").Home(context.Background(), now); err != nil {
 			b.Fatal(err)
 		}
 	}
