@@ -48,14 +48,6 @@ func (qs *Queues) Durable(platform string, log *slog.Logger) (intake.Queue, erro
 	return q, nil
 }
 
-// Made returns the queues made so far, in order (none for a nil Queues).
-func (qs *Queues) Made() []*Queue {
-	if qs == nil {
-		return nil
-	}
-	return qs.made
-}
-
 // Report is one entry of /readyz: a name and what it reports.
 type Report struct {
 	Name   string

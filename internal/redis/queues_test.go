@@ -18,9 +18,6 @@ import (
 func TestQueues(t *testing.T) {
 	srv := redistest.Start(t)
 	c := open(t, srv.URL())
-	if got := (*Queues)(nil).Made(); got != nil {
-		t.Errorf("nil Queues: got %v, want none", got)
-	}
 	keys := map[string][]byte{"line": bytes.Repeat([]byte{1}, 32), "slack": bytes.Repeat([]byte{2}, 32)}
 	qs := c.Queues(context.Background(), QueueConfig{Workers: 1, Timeout: time.Second, MinIdle: time.Minute, Metrics: metrics.New(prometheus.NewRegistry())},
 		func(platform string) []byte { return keys[platform] })
@@ -29,7 +26,7 @@ func TestQueues(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	made := qs.Made()
+	made := qs.made
 	if len(made) != 2 {
 		t.Fatalf("got %d queues, want 2", len(made))
 	}
