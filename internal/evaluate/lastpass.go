@@ -53,14 +53,14 @@ func TakeSnapshot(cat *catalogue.Catalogue, sets []Set, now time.Time) Snapshot 
 	}
 	for _, set := range sets {
 		for _, o := range set.Outcomes {
-			s.Decisions[set.Name+"\x00"+o.Query] = describe(o.Result)
+			s.Decisions[set.Name+"\x00"+o.Query] = Describe(o.Result)
 		}
 	}
 	return s
 }
 
-// describe says what was decided: "answer id", "clarify", "escalate".
-func describe(r match.Result) string {
+// Describe says what was decided: "answer <id>", "clarify", "escalate".
+func Describe(r match.Result) string {
 	if r.Decision == match.Answer {
 		return "answer " + r.Intent().ID
 	}

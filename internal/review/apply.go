@@ -277,14 +277,6 @@ func kindOf(in *catalogue.Intent) string {
 	return string(in.Kind)
 }
 
-// describe names a decision as Shift does.
-func describe(r match.Result) string {
-	if in := r.Intent(); in != nil {
-		return "answer " + in.ID
-	}
-	return string(r.Decision)
-}
-
 // shifts matches every recorded question (once per distinct text) before
 // and after, and lists those decided differently.
 func shifts(before, after *match.Index, entries []record.Entry) []Shift {
@@ -298,7 +290,7 @@ func shifts(before, after *match.Index, entries []record.Entry) []Shift {
 		}
 		seen[k] = true
 		b, a := before.Match(e.Text), after.Match(e.Text)
-		if db, da := describe(b), describe(a); db != da {
+		if db, da := evaluate.Describe(b), evaluate.Describe(a); db != da {
 			out = append(out, Shift{Text: e.Text, Before: db, After: da, OffTopic: notOurs(b, floor) && a.Decision != match.Escalate})
 		}
 	}
