@@ -53,19 +53,13 @@ func FitConfidence(outcomes []Outcome, base catalogue.Thresholds) catalogue.Thre
 	return t
 }
 
-// escalatesAnyway reports whether r escalates whatever its confidence.
-func escalatesAnyway(r match.Result, floor float64) bool {
-	c := r.Candidates
-	return r.Handoff || len(c) == 0 || c[0].Score < floor || c[0].Intent.Handoff || c[0].Intent.IsOutOfScope()
-}
-
 // fitWeights fits the logistic model's weights, one per kind of evidence.
 func fitWeights(outcomes []Outcome, floor float64) map[string]float64 {
 	const n = match.NumEvidence
 	var xs [][n]float64
 	var ys []float64
 	for _, o := range outcomes {
-		if o.Kind == Handoff || escalatesAnyway(o.Result, floor) {
+		if o.Kind == Handoff || match.EscalatesAnyway(o.Result.Candidates, o.Result.Handoff, floor) {
 			continue
 		}
 		xs = append(xs, match.Features(o.Result))

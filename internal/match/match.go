@@ -1,6 +1,7 @@
 package match
 
 import (
+	"container/heap"
 	"math"
 	"slices"
 	"strings"
@@ -124,7 +125,7 @@ type scratch struct {
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
 	weight  []float32     // per term: its weight in the query (see rerank)
-	heap    []int32       // intents, while choosing the best pooled ones
+	chosen  pooledHeap    // intents, while choosing the best pooled ones
 	salient []salient     // the question's salient words not taken for granted
 	ours    bool          // the question names the service itself
 	buf     []byte        // for folding one word
@@ -346,43 +347,26 @@ func (x *Index) score(norm, context string, s *scratch) {
 // best pooled scores, from each example's terms.
 func (x *Index) rerank(qnorm float32, s *scratch) {
 	// The best intents by pooled score: a min-heap of rerankDepth.
-	h := s.heap[:0]
-	less := func(a, b int32) bool { return s.pool[a] < s.pool[b] || s.pool[a] == s.pool[b] && a > b }
-	down := func(i int) {
-		for {
-			l := 2*i + 1
-			if l >= len(h) {
-				return
-			}
-			if r := l + 1; r < len(h) && less(h[r], h[l]) {
-				l = r
-			}
-			if !less(h[l], h[i]) {
-				return
-			}
-			h[i], h[l] = h[l], h[i]
-			i = l
-		}
-	}
+	h := &s.chosen
+	h.ids, h.pool = h.ids[:0], s.pool
 	for _, i := range s.intents {
 		switch {
-		case len(h) < rerankDepth:
-			h = append(h, i)
-			for j := len(h) - 1; j > 0 && less(h[j], h[(j-1)/2]); j = (j - 1) / 2 {
-				h[j], h[(j-1)/2] = h[(j-1)/2], h[j]
+		case len(h.ids) < rerankDepth:
+			h.ids = append(h.ids, i)
+			if len(h.ids) == rerankDepth {
+				heap.Init(h)
 			}
-		case less(h[0], i):
-			h[0] = i
-			down(0)
+		case h.less(h.ids[0], i):
+			h.ids[0] = i
+			heap.Fix(h, 0)
 		}
 	}
-	s.heap = h
 	for _, q := range s.query {
 		if x.telling(q) {
 			s.weight[q.id] += q.w
 		}
 	}
-	for _, i := range h {
+	for _, i := range h.ids {
 		for _, d := range x.intentDocs[i] {
 			var dot float32
 			for _, t := range x.docTerms[d] {
@@ -398,6 +382,29 @@ func (x *Index) rerank(qnorm float32, s *scratch) {
 			s.weight[q.id] = 0
 		}
 	}
+}
+
+// pooledHeap is a min-heap of intents by pooled score (container/heap),
+// the least first; ties go to the higher intent id.
+type pooledHeap struct {
+	ids  []int32
+	pool []float32
+}
+
+func (h *pooledHeap) less(a, b int32) bool {
+	return h.pool[a] < h.pool[b] || h.pool[a] == h.pool[b] && a > b
+}
+func (h *pooledHeap) Len() int           { return len(h.ids) }
+func (h *pooledHeap) Less(i, j int) bool { return h.less(h.ids[i], h.ids[j]) }
+func (h *pooledHeap) Swap(i, j int)      { h.ids[i], h.ids[j] = h.ids[j], h.ids[i] }
+
+// Push and Pop complete heap.Interface; the heap is only built and fixed
+// in place (heap.Init, heap.Fix), which call neither.
+func (h *pooledHeap) Push(x any) { h.ids = append(h.ids, x.(int32)) }
+func (h *pooledHeap) Pop() any {
+	last := h.ids[len(h.ids)-1]
+	h.ids = h.ids[:len(h.ids)-1]
+	return last
 }
 
 // evidence reads what s holds about the question beyond the scores.
@@ -536,7 +543,7 @@ func (r *Result) Apply(t catalogue.Thresholds) {
 // reaches t.Confidence.Sure, asked back when it reaches t.Confidence.Ask,
 // and escalated otherwise.
 func Decide(cands []Candidate, handoff bool, confidence float64, t catalogue.Thresholds) (Decision, []Candidate, int) {
-	if handoff || len(cands) == 0 || cands[0].Score < t.Floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope() {
+	if EscalatesAnyway(cands, handoff, t.Floor) {
 		return Escalate, nil, 0
 	}
 	if i := slices.IndexFunc(cands, func(c Candidate) bool { return c.Intent.IsOutOfScope() && c.Keyword && c.Score >= t.Answer }); i > 0 {
@@ -585,6 +592,14 @@ func choices(cands []Candidate, floor float64) []Candidate {
 		}
 	}
 	return out
+}
+
+// EscalatesAnyway reports whether scored candidates (best first) escalate
+// whatever the thresholds but the floor: a request for a person, nothing
+// scored, a top score under the floor, the request for a person or an
+// out-of-scope intent on top.
+func EscalatesAnyway(cands []Candidate, handoff bool, floor float64) bool {
+	return handoff || len(cands) == 0 || cands[0].Score < floor || cands[0].Intent.Handoff || cands[0].Intent.IsOutOfScope()
 }
 
 // offerable reports whether a candidate may be answered or offered as a
