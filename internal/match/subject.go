@@ -403,28 +403,21 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 // run is an unknown name, as a Latin word in no dictionary is. Pieces of
 // it may be known (ソフト, バン): the dictionary tells the name from them.
 func (sub *subjects) japaneseName(folded, run string, s *scratch) bool {
-	if _, ok := sub.kana[folded]; ok {
+	if sub.knowsKana(folded) {
 		return false
 	}
-	n := 0
-	for i := range folded {
-		if i == 0 {
-			continue
-		}
-		if n++; n < minSalientRunes-1 {
-			continue
+	name := lexicon.JapaneseName(folded)
+	for i := range folded { // or a name followed by words it knows
+		if name {
+			break
 		}
 		head, rest := folded[:i], folded[i:]
-		if _, ok := sub.kana[rest]; ok && !sub.knowsKana(head) && lexicon.JapaneseName(head) {
-			s.salient = append(s.salient, salient{text: run, unknown: true})
-			return true
-		}
+		name = i > 0 && sub.knowsKana(rest) && !sub.knowsKana(head) && lexicon.JapaneseName(head)
 	}
-	if lexicon.JapaneseName(folded) {
+	if name {
 		s.salient = append(s.salient, salient{text: run, unknown: true})
-		return true
 	}
-	return false
+	return name
 }
 
 // knowsKana reports whether the catalogue writes the folded katakana word.
