@@ -77,10 +77,6 @@ type DraftChange struct {
 // A new intent is listed in the Kustomization beside the intents. Nothing
 // is written until the change's Write.
 func PlanDraft(dir string, entries []record.Entry, d DraftChange, sets []QuerySet) (*Change, error) {
-	cat, err := catalogue.Load(dir)
-	if err != nil {
-		return nil, fmt.Errorf("the intents in %s do not load: %w", dir, err)
-	}
 	byLang := map[catalogue.Lang][]string{}
 	var reviewed []evaluate.Case
 	for _, q := range d.Examples {
@@ -94,49 +90,39 @@ func PlanDraft(dir string, entries []record.Entry, d DraftChange, sets []QuerySe
 		byLang[lang] = append(byLang[lang], q)
 		reviewed = append(reviewed, evaluate.Case{Query: q, Accept: []string{d.Intent}, Kind: evaluate.InScope, Source: "draft"})
 	}
-	ch := &Change{Files: map[string][]byte{}}
 	if d.New {
-		if cat.Intent(d.Intent) != nil {
-			return nil, fmt.Errorf("intent %s exists already", d.Intent)
-		}
-		name := d.Intent + ".yaml"
 		file, err := catalogue.IntentFile(d.Intent, d.Title, d.Answer, byLang[catalogue.Japanese], byLang[catalogue.English])
 		if err != nil {
 			return nil, err
 		}
-		ch.Files[name], ch.NewIntent, ch.Added = file, name, len(reviewed)
-		// Kubernetes sees only the files its Kustomization lists.
-		kpath := filepath.Join(dir, catalogue.KustomizationFile)
-		if k, err := os.ReadFile(kpath); err == nil {
-			if ch.Files[catalogue.KustomizationFile], err = AddToKustomization(k, name); err != nil {
-				return nil, err
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("read %s: %w", kpath, err)
-		}
-	} else {
-		in := cat.Intent(d.Intent)
-		if in == nil {
-			return nil, fmt.Errorf("no intent %s", d.Intent)
-		}
-		src, err := os.ReadFile(in.File)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", in.File, err)
-		}
-		for _, lang := range catalogue.Langs {
-			out, n, err := InsertExamples(src, lang, byLang[lang])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", in.File, err)
-			}
-			src, ch.Added = out, ch.Added+n
-		}
-		if d.Answer != (catalogue.Text{}) {
-			if src, err = ReplaceAnswer(src, d.Answer); err != nil {
-				return nil, fmt.Errorf("%s: %w", in.File, err)
-			}
-		}
-		ch.Files[filepath.Base(in.File)] = src
+		return PlanIntent(dir, entries, d.Intent+".yaml", file, sets)
 	}
+	cat, err := catalogue.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the intents in %s do not load: %w", dir, err)
+	}
+	in := cat.Intent(d.Intent)
+	if in == nil {
+		return nil, fmt.Errorf("no intent %s", d.Intent)
+	}
+	src, err := os.ReadFile(in.File)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", in.File, err)
+	}
+	ch := &Change{Files: map[string][]byte{}}
+	for _, lang := range catalogue.Langs {
+		out, n, err := InsertExamples(src, lang, byLang[lang])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", in.File, err)
+		}
+		src, ch.Added = out, ch.Added+n
+	}
+	if d.Answer != (catalogue.Text{}) {
+		if src, err = ReplaceAnswer(src, d.Answer); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.File, err)
+		}
+	}
+	ch.Files[filepath.Base(in.File)] = src
 	if _, err := ch.try(dir, cat, entries, func(*catalogue.Catalogue) ([]evaluate.Case, error) { return reviewed, nil }, sets); err != nil {
 		return nil, err
 	}
