@@ -127,6 +127,7 @@ var ConfidenceEvidence = []string{
 	"context",            // 1 when some sentences only set the scene
 	"japanese",           // 1 when the question is in Japanese
 	"names_service",      // 1 when the question names the service itself
+	"closest",            // the best candidate's cosine with its closest example
 }
 
 // Floors are the quality bars `madoguchi test` enforces.

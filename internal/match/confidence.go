@@ -22,7 +22,7 @@ import (
 
 // NumEvidence is how much evidence the confidence weighs: the length of
 // catalogue.ConfidenceEvidence.
-const NumEvidence = 17
+const NumEvidence = 18
 
 // Features returns the evidence the confidence weighs for the best
 // candidate of r, in the order of catalogue.ConfidenceEvidence.
@@ -41,8 +41,12 @@ func Features(r Result) [NumEvidence]float64 {
 	if len(c) > 2 {
 		f[3] = c[2].Score / top
 	}
-	f[4] = math.Log1p(max(c[0].Support, 0))
-	f[5] = flag(c[0].Support > 0)
+	if !c[0].Doubt {
+		// The second model reads the same words, not the subject: it
+		// backs "Gmailの差出人名" as firmly as "差出人名".
+		f[4] = math.Log1p(max(c[0].Support, 0))
+		f[5] = flag(c[0].Support > 0)
+	}
 	f[6] = flag(c[0].Keyword)
 	f[7] = flag(c[0].Doubt)
 	f[8] = flag(c[0].Intent.IsSmallTalk())
@@ -55,6 +59,7 @@ func Features(r Result) [NumEvidence]float64 {
 	f[14] = flag(ev.Context)
 	f[15] = flag(r.Lang == catalogue.Japanese)
 	f[16] = flag(ev.Ours)
+	f[17] = c[0].Closest
 	return f
 }
 

@@ -268,6 +268,7 @@ func New(cat *catalogue.Catalogue) *Index {
 			dot:     make([]float32, len(x.docs)),
 			best:    make([]float32, len(cat.Intents)),
 			pool:    make([]float32, len(cat.Intents)),
+			asked:   make([]float32, len(cat.Intents)),
 			loglik:  make([]float64, len(cat.Intents)),
 			queryAt: map[int32]int{},
 			weight:  make([]float32, len(x.text)),

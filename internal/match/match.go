@@ -43,6 +43,8 @@ type Candidate struct {
 	// Keyword is set when the question contains one of the intent's
 	// keywords.
 	Keyword bool
+	// Closest is the cosine with the intent's closest example.
+	Closest float64
 }
 
 // Result is the matcher's verdict on one question.
@@ -120,6 +122,7 @@ type scratch struct {
 	touched []int32   // documents with a non-zero dot product
 	best    []float32 // per intent: best single document
 	pool    []float32 // per intent: pooled document
+	asked   []float32 // per out-of-scope intent: its score on the sentences that ask (see top)
 	loglik  []float64 // per intent: naive Bayes log-likelihood
 	intents []int32   // intents touched
 	query   []qterm
@@ -150,18 +153,26 @@ func (x *Index) Match(question string) Result {
 	}
 	res.Handoff = x.asksForPerson(norm)
 	asking, context := focus(question)
+	askNorm := norm
 	if context == "" {
 		x.score(norm, "", s)
 	} else {
-		x.score(x.normalize(asking, nil), x.normalize(context, nil), s)
+		askNorm = x.normalize(asking, nil)
+		x.scoreAsked(askNorm, s)
+		x.score(askNorm, x.normalize(context, nil), s)
 	}
 	x.subjects.read(asking, s, x.speller.closest)
+	if len(s.salient) == 0 && context != "" {
+		// A question with no subject of its own ("how much storage do I
+		// get?") asks about what its context names.
+		x.subjects.read(question, s, x.speller.closest)
+	}
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	res.Evidence = x.evidence(s)
 	res.Evidence.Context = context != ""
 	res.Evidence.Ours = s.ours
-	res.Candidates = x.top(norm, s, best, lead, &res.Evidence)
+	res.Candidates = x.top(norm, askNorm, context != "", s, best, lead, &res.Evidence)
 	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
 		res.Handoff = true // the closest intent is the request for a person
@@ -343,6 +354,19 @@ func (x *Index) score(norm, context string, s *scratch) {
 	}
 }
 
+// scoreAsked keeps in s.asked the out-of-scope intents' scores for the
+// sentences that ask alone (see top), and resets the rest of s.
+func (x *Index) scoreAsked(askNorm string, s *scratch) {
+	x.score(askNorm, "", s)
+	for _, i := range s.intents {
+		if in := x.cat.Intents[i]; in.IsOutOfScope() || in.Handoff {
+			s.asked[i] = exampleShare*s.best[i] + (1-exampleShare)*s.pool[i]
+		}
+		s.best[i], s.pool[i] = 0, 0
+	}
+	s.intents = s.intents[:0]
+}
+
 // rerank scores the closest example of the rerankDepth intents with the
 // best pooled scores, from each example's terms.
 func (x *Index) rerank(qnorm float32, s *scratch) {
@@ -453,15 +477,25 @@ func (x *Index) lookup(term string, kind termKind) int32 {
 // top turns the per-intent scores in s into the best candidates and resets
 // the per-intent scratch. Intent bayes, naive Bayes' first, gets its lead
 // as support.
-func (x *Index) top(norm string, s *scratch, bayes int32, lead float64, ev *Evidence) []Candidate {
+func (x *Index) top(norm, askNorm string, focused bool, s *scratch, bayes int32, lead float64, ev *Evidence) []Candidate {
 	var out [MaxCandidates]Candidate
 	n := 0
-	qrunes := runesOf(norm)
+	qrunes, arunes := runesOf(norm), runesOf(askNorm)
 	for _, i := range s.intents {
-		sc := float64(exampleShare*s.best[i] + (1-exampleShare)*s.pool[i])
+		closest := float64(s.best[i])
+		sc := exampleShare*closest + (1-exampleShare)*float64(s.pool[i])
 		s.best[i], s.pool[i] = 0, 0
 		in := x.cat.Intents[i]
-		kw := x.hasKeyword(i, norm, qrunes)
+		var kw bool
+		if focused && (in.IsOutOfScope() || in.Handoff) {
+			// A topic handled elsewhere counts only if the question asks
+			// about it, not when the context mentions it.
+			sc = min(sc, float64(s.asked[i]))
+			kw = x.hasKeyword(i, askNorm, arunes)
+		} else {
+			kw = x.hasKeyword(i, norm, qrunes)
+		}
+		s.asked[i] = 0
 		if kw {
 			sc = min(1, sc+keywordBonus)
 		}
@@ -480,7 +514,7 @@ func (x *Index) top(norm string, s *scratch, bayes int32, lead float64, ev *Evid
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw}
+			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw, Closest: closest}
 			if i == bayes {
 				out[j].Support = lead
 			}
@@ -565,7 +599,7 @@ func Decide(cands []Candidate, handoff bool, confidence float64, t catalogue.Thr
 	top := cands[0]
 	if t.Confidence.On() {
 		switch {
-		case confidence >= t.Confidence.Sure:
+		case confidence >= t.Confidence.Sure && !top.Doubt:
 			return Answer, nil, 0
 		case confidence < t.Confidence.Ask:
 			return Escalate, nil, 0

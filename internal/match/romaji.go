@@ -123,7 +123,23 @@ func isVowel(c byte) bool { return c == 'a' || c == 'i' || c == 'u' || c == 'e' 
 type romajiWord struct {
 	start, end int
 	kana       string // "" when it is not romaji
-	japanese   bool   // romaji and no English word
+	japanese   bool   // romaji, no English word and none the catalogue uses
+	english    bool   // an English word
+	catalogue  bool   // a word the catalogue itself uses ("alumni", "kanji")
+}
+
+// readAsKana reports whether words[k] of a romaji sentence is written in
+// kana: a romaji word, unless the catalogue uses it and it is English too
+// ("name", "no"), which only a particle beside a Japanese word is.
+func readAsKana(question string, words []romajiWord, k int) bool {
+	w := words[k]
+	switch {
+	case w.kana == "":
+		return false
+	case !w.catalogue || !w.english:
+		return true
+	}
+	return particles[strings.ToLower(w.text(question))] && nextToJapanese(words, k)
 }
 
 // text is the word as written in question.
@@ -153,14 +169,14 @@ func readRomaji(question string, known func(lower string) bool) (string, bool) {
 			return
 		}
 		for k, w := range words {
-			if w.kana == "" {
+			if !readAsKana(question, words, k) {
 				continue
 			}
 			out.WriteString(question[last:w.start])
 			out.WriteString(w.kana)
 			last = w.end
 			// Japanese has no spaces between words: join two romaji words.
-			if k+1 < len(words) && words[k+1].kana != "" && strings.TrimSpace(question[w.end:words[k+1].start]) == "" {
+			if k+1 < len(words) && readAsKana(question, words, k+1) && strings.TrimSpace(question[w.end:words[k+1].start]) == "" {
 				last = words[k+1].start
 			}
 			changed = true
@@ -177,10 +193,12 @@ func readRomaji(question string, known func(lower string) bool) (string, bool) {
 			}
 			lower := strings.ToLower(question[i:j])
 			w := romajiWord{start: i, end: j}
-			if !known(lower) && j-i <= maxRomajiLetters {
+			if j-i <= maxRomajiLetters {
 				if kana, ok := romajiKana(lower); ok {
 					w.kana = kana
-					w.japanese = !lexicon.Known(lower)
+					w.catalogue = known(lower)
+					w.english = lexicon.Known(lower)
+					w.japanese = !w.catalogue && !w.english
 				}
 			}
 			words = append(words, w)
