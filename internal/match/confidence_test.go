@@ -36,6 +36,7 @@ func TestDecideByConfidence(t *testing.T) {
 		{"sure but asked for a person", two, true, 0.99, Escalate, 0},
 		{"sure but under the floor", []Candidate{{Intent: a, Score: 0.1}}, false, 0.99, Escalate, 0},
 		{"out of scope on top", []Candidate{{Intent: oos, Score: 0.6}, {Intent: a, Score: 0.3}}, false, 0.99, Escalate, 0},
+		{"sure but names what the intent never mentions", []Candidate{{Intent: a, Score: 0.5, Doubt: true}, {Intent: b, Score: 0.2}}, false, 0.99, Clarify, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -8,7 +9,9 @@ import (
 )
 
 func TestReadRomaji(t *testing.T) {
-	known := func(w string) bool { return w == "alumni" || w == "password" || w == "mail" }
+	known := func(w string) bool {
+		return w == "alumni" || w == "password" || w == "mail" || w == "kanji" || w == "name" || w == "no"
+	}
 	for _, tt := range []struct{ in, want string }{
 		{"pasuwado wo wasureta", "ぱすわどをわすれた"},
 		{"meeru no tensou ga dekinai", "めるのてんそうができない"},
@@ -20,6 +23,12 @@ func TestReadRomaji(t *testing.T) {
 		{"outlook de meeru ga okurenai", "outlook でめるがおくれない"},
 		{"I have no idea to do", "I have no idea to do"},
 		{"alumni no mail", "alumni no mail"},
+		// In a romaji sentence a catalogue word that is no English word
+		// is Japanese too; one that is English stays as written.
+		{"sashidashinin no namae wo kanji ni kaetai", "さしだしにんのなまえをかんじにかえたい"},
+		{"name wo kaetai", "name をかえたい"},
+		// A Latin word in a sentence written in Japanese is a name.
+		{"Zohoメールの容量", "Zohoメールの容量"},
 		// English stays English, with a Japanese word in it or a name.
 		{"I forgot the password of my zoho mail", "I forgot the password of my zoho mail"},
 		{"made in japan", "made in japan"},
@@ -96,5 +105,29 @@ func TestOrdinaryWordsAndNames(t *testing.T) {
 	}
 	if r := x.Match("Spotify password forgot"); r.Decision == Answer {
 		t.Errorf("Spotify password forgot: answered %s, want no answer", r.Intent().ID)
+	}
+}
+
+// What a message's context mentions is not what it asks about: an
+// out-of-scope topic in a context sentence ("I'm job hunting") weighs
+// nothing, while a question with no subject of its own ("how much storage
+// do I get?") asks about the name its context gives.
+func TestContextWeighsLess(t *testing.T) {
+	x := shippedIndex(t)
+	bare := x.Match("What will my address be after graduation?")
+	framed := x.Match("I'm looking for a new job this spring. What will my address be after graduation?")
+	if math.Abs(framed.Evidence.OutOfScope-bare.Evidence.OutOfScope) > 1e-6 {
+		t.Errorf("a job in the context gives out-of-scope evidence %.3f, the bare question %.3f: want the same", framed.Evidence.OutOfScope, bare.Evidence.OutOfScope)
+	}
+	if c := framed.Candidates; len(c) == 0 || c[0].Intent.ID != "address-domain" {
+		t.Errorf("framed question ranks %v first, want address-domain", framed.Candidates)
+	}
+	for _, q := range []string{"私はZohoメールを使っています。容量はどれくらいですか", "I mostly use Zoho Mail these days. How much storage do I get?"} {
+		if r := x.Match(q); r.Decision == Answer {
+			t.Errorf("%q answered with %s: the storage asked about is Zoho's", q, r.Intent().ID)
+		}
+	}
+	if r := x.Match("I graduated in 2019. How much storage do I get?"); r.Intent() == nil || r.Intent().ID != "mailbox-quota" {
+		t.Errorf("a context with no name: decision %s, want mailbox-quota answered", r.Decision)
 	}
 }

@@ -157,7 +157,13 @@ func readRomaji(question string, known func(lower string) bool) (string, bool) {
 	changed := false
 	last := 0
 	var words []romajiWord
+	kanaSeen := false // the sentence is written in Japanese script: its Latin words are names
 	flush := func(end int) {
+		if kanaSeen {
+			kanaSeen = false
+			words = words[:0]
+			return
+		}
 		japanese := 0
 		for k, w := range words {
 			if w.japanese || particles[strings.ToLower(w.text(question))] && nextToJapanese(words, k) {
@@ -207,6 +213,7 @@ func readRomaji(question string, known func(lower string) bool) (string, bool) {
 			flush(i)
 			i += size
 		default:
+			kanaSeen = kanaSeen || isJapanese(r)
 			i += size
 		}
 	}
