@@ -447,7 +447,7 @@ func spaced(s string) string {
 // that may lengthen it (see maxQueryBytes), at a character boundary.
 func (x *Index) normalize(s string, fixed func(from, to string)) string {
 	norm := truncate(textnorm.Normalize(truncate(s, maxInputBytes)), maxQueryBytes)
-	return truncate(x.withSynonyms(x.speller.correct(norm, fixed)), maxQueryBytes)
+	return truncate(x.withSynonyms(x.speller.correct(x.speller.join(norm), fixed)), maxQueryBytes)
 }
 
 // withSynonyms rewrites each synonym in normalised text to its group's

@@ -157,6 +157,24 @@ func TestSpeller(t *testing.T) {
 	}
 }
 
+func TestSpellerJoins(t *testing.T) {
+	sp := newSpeller()
+	sp.add("email password user name username")
+	tests := []struct{ in, want string }{
+		{"i forget pass word", "i forget password"},
+		{"my e mail and pass word", "my email and password"},
+		{"user name", "user name"}, // the catalogue writes both halves
+		{"pass the word", "pass the word"},
+		{"pass  word", "pass  word"}, // only words one space apart
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := sp.join(tt.in); got != tt.want {
+			t.Errorf("join(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestPhraseIn(t *testing.T) {
 	tests := []struct {
 		text, phrase string

@@ -70,6 +70,31 @@ func (sp *speller) correct(norm string, fixed func(from, to string)) string {
 	return string(append(out, norm[last:]...))
 }
 
+// join returns normalised text with each pair of words that a space split
+// out of one catalogue word written together again ("pass word",
+// "e mail"), when the catalogue does not use both halves itself ("user
+// name" stays: the catalogue writes it so). Text with no such pair is
+// returned as it is, without allocating.
+func (sp *speller) join(norm string) string {
+	var out []byte
+	last, prevStart, prevEnd := 0, -1, -1
+	eachLatinWord(norm, func(start, end int, w string) {
+		if prevStart >= last && start == prevEnd+1 && norm[prevEnd] == ' ' {
+			prev := norm[prevStart:prevEnd]
+			if joined := prev + w; sp.known[joined] > 0 && (sp.known[prev] == 0 || sp.known[w] == 0) {
+				out = append(append(append(out, norm[last:prevStart]...), prev...), w...)
+				last, prevStart = end, -1
+				return
+			}
+		}
+		prevStart, prevEnd = start, end
+	})
+	if out == nil {
+		return norm
+	}
+	return string(append(out, norm[last:]...))
+}
+
 // isKnown reports whether the catalogue uses the lower-case word w.
 func (sp *speller) isKnown(w string) bool { return sp.known[w] > 0 }
 
