@@ -172,6 +172,7 @@ func (x *Index) Match(question string) Result {
 	res.Evidence = x.evidence(s)
 	res.Evidence.Context = context != ""
 	res.Evidence.Ours = s.ours
+	x.keywordOnly(norm, s)
 	res.Candidates = x.top(norm, askNorm, context != "", s, best, lead, &res.Evidence)
 	res.Apply(x.thr)
 	if c := res.Candidates; len(c) > 0 && c[0].Intent.Handoff && c[0].Score >= x.thr.Floor {
@@ -525,6 +526,22 @@ func (x *Index) top(norm, askNorm string, focused bool, s *scratch, bayes int32,
 		return nil
 	}
 	return append([]Candidate(nil), out[:n]...)
+}
+
+// keywordOnly adds to s.intents the intents that share no term with the
+// question but whose keyword it contains ("lockout duration?": the keyword
+// is in no example). A large catalogue (see rerankAt) is not searched so:
+// there a keyword counts for intents its terms already found.
+func (x *Index) keywordOnly(norm string, s *scratch) {
+	if x.poolPost != nil {
+		return
+	}
+	qrunes := runesOf(norm)
+	for i := range x.keywords {
+		if s.best[i] == 0 && s.pool[i] == 0 && x.hasKeyword(int32(i), norm, qrunes) {
+			s.intents = append(s.intents, int32(i))
+		}
+	}
 }
 
 // hasKeyword reports whether the question contains a keyword of intent i.

@@ -417,3 +417,27 @@ func TestAsksToForget(t *testing.T) {
 		}
 	}
 }
+
+// A question whose only telling word is an intent's keyword, used in none
+// of its examples, still finds that intent.
+func TestKeywordAloneFindsItsIntent(t *testing.T) {
+	in := &catalogue.Intent{ID: "parking", File: "parking.yaml",
+		Title:    catalogue.Text{JA: "駐車場", EN: "Car park"},
+		Answer:   catalogue.Text{JA: "駐車場のご案内です。", EN: "About the car park."},
+		Examples: catalogue.Examples{JA: []string{"駐車場はありますか"}, EN: []string{"where can I leave my car"}},
+		Keywords: []string{"carport"},
+	}
+	other := &catalogue.Intent{ID: "hours", File: "hours.yaml",
+		Title:    catalogue.Text{JA: "開館時間", EN: "Opening hours"},
+		Answer:   catalogue.Text{JA: "開館時間のご案内です。", EN: "About opening hours."},
+		Examples: catalogue.Examples{JA: []string{"何時まで開いていますか"}, EN: []string{"when do you open"}},
+	}
+	cat, err := catalogue.New([]*catalogue.Intent{in, other}, shippedIndex(t).Catalogue().Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(cat).Match("carport rules?")
+	if len(r.Candidates) == 0 || r.Candidates[0].Intent.ID != "parking" || !r.Candidates[0].Keyword {
+		t.Errorf("candidates %v, want parking found by its keyword", ids(r.Candidates))
+	}
+}
