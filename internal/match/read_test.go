@@ -68,6 +68,11 @@ func TestFocus(t *testing.T) {
 		{"How do I sign in?", "How do I sign in?", ""},
 		{"mail.osaka-u.ac.jp is down", "mail.osaka-u.ac.jp is down", ""},
 		{"What is IMAP? How do I use it?", "What is IMAP? How do I use it?", ""},
+		// An abbreviation's period ends no sentence; a short word's does.
+		{"Is my univ. mailbox full? How much space is there?", "Is my univ. mailbox full? How much space is there?", ""},
+		{"I like my univ. mailbox. How much space is there?", "How much space is there?", "I like my univ. mailbox."},
+		{"I moved to the US. how do I forward?", "how do I forward?", "I moved to the US."},
+		{"I graduated. how do I sign in?", "how do I sign in?", "I graduated."},
 	} {
 		a, c := focus(tt.in)
 		if a != tt.asking || c != tt.context {

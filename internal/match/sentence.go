@@ -3,6 +3,8 @@ package match
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/oumail-alumni/madoguchi/internal/lexicon"
 )
 
 // Reading a message as a person does. Alumni write a sentence or three of
@@ -30,6 +32,9 @@ func sentences(text string) []string {
 		if r == '.' && i < len(text) && text[i] != ' ' && text[i] != '\n' {
 			continue // "osaka-u.ac.jp", "3.5"
 		}
+		if r == '.' && abbreviation(text[start:i-1], text[i:]) {
+			continue // "incl. contacts"
+		}
 		if r == '.' || r == '?' || r == '!' || r == '\n' || r == '。' || r == '？' || r == '！' {
 			// Keep a run of marks ("??", "?!") together.
 			for i < len(text) {
@@ -50,6 +55,23 @@ func sentences(text string) []string {
 	}
 	return out
 }
+
+// abbreviation reports whether the period between before and after ends
+// an abbreviation ("incl.", "approx.") rather than a sentence: the word
+// before it is short and no English word, and a lower-case word follows.
+func abbreviation(before, after string) bool {
+	j := len(before)
+	for j > 0 && isASCIILetter(before[j-1]) {
+		j--
+	}
+	word := strings.ToLower(before[j:])
+	after = strings.TrimLeft(after, " ")
+	return word != "" && len(word) <= maxAbbreviation && !lexicon.Known(word) &&
+		after != "" && after[0] >= 'a' && after[0] <= 'z'
+}
+
+// maxAbbreviation is the longest abbreviation, in letters.
+const maxAbbreviation = 5
 
 // askWordsEN start an English sentence that asks; askEndsJA end a Japanese
 // one; askMarks anywhere in a sentence make it ask or request.
