@@ -184,8 +184,9 @@ func (x *Index) Match(question string) Result {
 
 // asksForPerson reports whether the question contains a handoff phrase.
 func (x *Index) asksForPerson(norm string) bool {
+	qrunes := runesOf(norm)
 	for _, p := range x.handoff {
-		if p.in(norm) {
+		if p.runes&^qrunes == 0 && p.in(norm) {
 			return true
 		}
 	}
@@ -195,8 +196,9 @@ func (x *Index) asksForPerson(norm string) bool {
 // namesService reports whether the question names the service itself
 // (Settings.About).
 func (x *Index) namesService(norm string) bool {
+	qrunes := runesOf(norm)
 	for _, p := range x.about {
-		if p.in(norm) {
+		if p.runes&^qrunes == 0 && p.in(norm) {
 			return true
 		}
 	}
