@@ -154,6 +154,7 @@ type Index struct {
 	speller    *speller
 	bayes      bayes             // the second opinion on close calls
 	keywords   [][]phrase        // normalised keywords per intent
+	outOfScope []bool            // per intent: a topic handled elsewhere (kept apart for speed)
 	handoff    []phrase          // normalised handoff phrases
 	about      []phrase          // normalised names of the service itself
 	forget     []phrase          // canonical forget-me phrases (Settings.Record)
@@ -346,6 +347,7 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 		}
 	}
 	b.x.keywords = append(b.x.keywords, kws)
+	b.x.outOfScope = append(b.x.outOfScope, in.IsOutOfScope())
 }
 
 // addDoc adds the document of one example or title of intent i.

@@ -488,9 +488,14 @@ func (x *Index) top(norm, askNorm string, focused bool, s *scratch, bayes int32,
 		closest := float64(s.best[i])
 		sc := exampleShare*closest + (1-exampleShare)*float64(s.pool[i])
 		s.best[i], s.pool[i] = 0, 0
+		oos := x.outOfScope[i]
+		if n == MaxCandidates && !oos && sc+keywordBonus < out[n-1].Score {
+			s.asked[i] = 0
+			continue // nothing it could have makes it one of the best
+		}
 		in := x.cat.Intents[i]
 		var kw bool
-		if focused && (in.IsOutOfScope() || in.Handoff) {
+		if focused && (oos || in.Handoff) {
 			// A topic handled elsewhere counts only if the question asks
 			// about it, not when the context mentions it.
 			sc = min(sc, float64(s.asked[i]))
@@ -504,7 +509,7 @@ func (x *Index) top(norm, askNorm string, focused bool, s *scratch, bayes int32,
 		}
 		f, doubt := subjectFactor(i, in, s.salient, s.ours)
 		sc *= f
-		if in.IsOutOfScope() {
+		if oos {
 			ev.OutOfScope = max(ev.OutOfScope, sc)
 		}
 		// Insert into the sorted top list; ties go to the lower intent id so
