@@ -17,32 +17,44 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 	"github.com/oumail-alumni/madoguchi/internal/line"
 	"github.com/oumail-alumni/madoguchi/internal/redistest"
 	"github.com/oumail-alumni/madoguchi/internal/secret"
 )
 
-// writeGenerated writes n generated intents and the shipped settings to dir.
-func writeGenerated(tb testing.TB, dir string, n int) {
+// writeGenerated writes the shipped catalogue and n generated intents to
+// dir (the shipped settings name shipped intents) and returns how many
+// intents dir holds.
+func writeGenerated(tb testing.TB, dir string, n int) int {
 	tb.Helper()
-	settings, err := os.ReadFile(filepath.Join(intentsDir, catalogue.SettingsFile))
+	shipped, err := filepath.Glob(filepath.Join(intentsDir, "*.yaml"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, catalogue.SettingsFile), settings, 0o644)
+	for _, f := range shipped {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	words := strings.Fields("証明書 会報 同窓会 寄付 図書館 駐車場 奨学金 就職 講演会 記念品 支部 会費 領収書 名簿 施設 予約")
 	for i := range n {
 		w := words[i%len(words)] + words[(i/len(words))%len(words)]
 		y := fmt.Sprintf("id: gen-%04d\ntitle: {ja: %sの案内%d, en: About topic %d}\nexamples:\n  ja: [%sについて%d, %sを知りたい%d]\n  en: [tell me about topic %d, question on topic %d]\nanswer: {ja: %sの答え, en: Answer %d}\n",
 			i, w, i, i, w, i, w, i, i, i, w, i)
-		os.WriteFile(filepath.Join(dir, fmt.Sprintf("gen-%04d.yaml", i)), []byte(y), 0o644)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("gen-%04d.yaml", i)), []byte(y), 0o644); err != nil {
+			tb.Fatal(err)
+		}
 	}
+	return len(shipped) - 1 + n // the settings file is no intent
 }
 
 // BenchmarkReplicasLoad runs two replicas of serve on loopback sharing one
 // real Redis; every event is sent to both (as when LINE redelivers to
-// another replica) while replica 1 reloads a 1,000-intent catalogue. It
+// another replica) while replica 1 reloads the shipped catalogue and 1,000 intents more. It
 // reports throughput, latency, replies against events, duplicates, failed
 // requests and the reload time.
 func BenchmarkReplicasLoad(b *testing.B) {
@@ -51,7 +63,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 		rc := &replyCounter{tokens: map[string]int{}}
 		fake := httptest.NewServer(rc)
 		big := b.TempDir()
-		writeGenerated(b, big, 1000)
+		intents := writeGenerated(b, big, 1000)
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		var urls []string
 		var apps []*Main
@@ -99,7 +111,7 @@ func BenchmarkReplicasLoad(b *testing.B) {
 			}
 		}
 		fake.Close()
-		if !st.OK || st.Intents != 1000 {
+		if !st.OK || st.Intents != intents {
 			b.Fatalf("reload under load: %+v", st)
 		}
 		all := loadResult{latencies: append(results[0].latencies, results[1].latencies...), elapsed: max(results[0].elapsed, results[1].elapsed),
