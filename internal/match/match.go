@@ -122,7 +122,7 @@ type scratch struct {
 	touched []int32   // documents with a non-zero dot product
 	best    []float32 // per intent: best single document
 	pool    []float32 // per intent: pooled document
-	asked   []float32 // per out-of-scope intent: its score on the sentences that ask (see top)
+	asked   []float32 // per out-of-scope or handoff intent: its score on the sentences that ask (see top)
 	loglik  []float64 // per intent: naive Bayes log-likelihood
 	intents []int32   // intents touched
 	query   []qterm
@@ -357,8 +357,8 @@ func (x *Index) score(norm, context string, s *scratch) {
 	}
 }
 
-// scoreAsked keeps in s.asked the out-of-scope intents' scores for the
-// sentences that ask alone (see top), and resets the rest of s.
+// scoreAsked keeps in s.asked the out-of-scope and handoff intents' scores
+// for the sentences that ask alone (see top), and resets the rest of s.
 func (x *Index) scoreAsked(askNorm string, s *scratch) {
 	x.score(askNorm, "", s)
 	for _, i := range s.intents {

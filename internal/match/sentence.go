@@ -57,7 +57,7 @@ func sentences(text string) []string {
 }
 
 // abbreviation reports whether the period between before and after ends
-// an abbreviation ("incl.", "approx.") rather than a sentence: the word
+// an abbreviation ("incl.", "univ.") rather than a sentence: the word
 // before it is short and no English word, and a lower-case word follows.
 func abbreviation(before, after string) bool {
 	j := len(before)

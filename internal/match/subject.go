@@ -362,7 +362,7 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 					return
 				}
 				if end := at + len(run); end < len(q) && q[end] == '.' && abbreviation(q[:end], q[end+1:]) {
-					return // "incl.", "approx.": an abbreviation, not a name
+					return // "incl.", "univ.": an abbreviation, not a name
 				}
 				if c := correct(w); c != "" && c[0] == w[0] {
 					w = c // a typo of a known word, not a new name
