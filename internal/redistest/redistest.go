@@ -31,17 +31,17 @@ var Persistence = []string{"--appendonly", "yes", "--appendfsync", "everysec", "
 // is set (as .ci/run does), when it fails.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	return start(t, []string{"--save", "", "--appendonly", "no"})
+	return start(t, false)
 }
 
 // StartPersistent runs redis-server as Start does, with the shipped
 // Persistence: Restart then finds what it had written.
 func StartPersistent(t testing.TB) *Server {
 	t.Helper()
-	return start(t, Persistence)
+	return start(t, true)
 }
 
-func start(t testing.TB, persistence []string) *Server {
+func start(t testing.TB, persistent bool) *Server {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		if os.Getenv("MADOGUCHI_REQUIRE_REDIS") != "" {
@@ -55,10 +55,32 @@ func start(t testing.TB, persistence []string) *Server {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &Server{Port: port, dir: t.TempDir(), persistence: persistence}
+	s := &Server{Port: port, dir: t.TempDir(), persistence: []string{"--save", "", "--appendonly", "no"}}
+	if persistent {
+		s.dir, s.persistence = memoryDir(t), Persistence
+	}
 	s.Restart(t)
 	t.Cleanup(s.Stop)
 	return s
+}
+
+// memoryDir is a new directory for a persistent server's files, in memory
+// (/dev/shm) where the machine has it: Stop kills the process, not the machine, so what must
+// survive is what Redis wrote before it answered; on a busy disk, Redis
+// with appendfsync everysec postpones that write for up to 2 s while a
+// sync is still running (its documented trade), and a kill then loses
+// acknowledged writes whatever its clients do.
+func memoryDir(t testing.TB) string {
+	t.Helper()
+	if fi, err := os.Stat("/dev/shm"); err != nil || !fi.IsDir() {
+		return t.TempDir()
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "redistest-")
+	if err != nil {
+		return t.TempDir()
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // URL is the server's address for REDIS_URL.
