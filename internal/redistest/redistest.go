@@ -65,11 +65,11 @@ func start(t testing.TB, persistent bool) *Server {
 }
 
 // memoryDir is a new directory for a persistent server's files, in memory
-// (/dev/shm) where the machine has it: Stop kills the process, not the machine, so what must
-// survive is what Redis wrote before it answered; on a busy disk, Redis
-// with appendfsync everysec postpones that write for up to 2 s while a
-// sync is still running (its documented trade), and a kill then loses
-// acknowledged writes whatever its clients do.
+// (/dev/shm) where the machine has it. Stop kills the process, not the
+// machine, so what must survive is what Redis wrote before it answered; on
+// a busy disk, Redis with appendfsync everysec postpones that write for up
+// to 2 s while a sync is still running (its documented trade), and a kill
+// then loses acknowledged writes whatever its clients do.
 func memoryDir(t testing.TB) string {
 	t.Helper()
 	if fi, err := os.Stat("/dev/shm"); err != nil || !fi.IsDir() {
