@@ -441,3 +441,16 @@ func TestKeywordAloneFindsItsIntent(t *testing.T) {
 		t.Errorf("candidates %v, want parking found by its keyword", ids(r.Candidates))
 	}
 }
+
+// English function words weigh little, but "when" asks for a time and
+// counts as a word, as いつ does in Japanese; negations count double.
+func TestTermKinds(t *testing.T) {
+	got := map[string]termKind{}
+	eachTerm("when can i not sign in", func(term string, kind termKind) { got[term] = kind })
+	want := map[string]termKind{"when": kindWord, "can": kindStopWord, "i": kindStopWord, "not": kindNegation, "sign": kindWord, "in": kindStopWord}
+	for term, kind := range want {
+		if got[term] != kind {
+			t.Errorf("%q is of kind %d, want %d", term, got[term], kind)
+		}
+	}
+}

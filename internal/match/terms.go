@@ -64,7 +64,7 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 			}
 			if negations[s[i:j]] {
 				fn(s[i:j], kindNegation)
-			} else if english.IsStopWord(s[i:j]) {
+			} else if english.IsStopWord(s[i:j]) && s[i:j] != askingWhen {
 				fn(s[i:j], kindStopWord)
 			} else {
 				fn(s[i:j], kindWord)
@@ -91,6 +91,14 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 // report: "how do I sign in" against "I cannot sign in". The stop list
 // would weigh "not" and "no" as little as "the".
 var negations = map[string]bool{"cannot": true, "not": true, "no": true, "never": true, "unable": true}
+
+// askingWhen is the one question word the stop list would drop that says
+// what is asked: a time, as いつ says in Japanese, which counts there.
+// Measured 5-fold cross-validated: wrong answers 4.0% → 2.0% (dev-queries-2),
+// 2.5% → 2.0% (dev-queries-3), 1.8% → 1.7% (leave-one-out), for 0.5 points
+// fewer right; "where" (where to sign in, to send, to apply: many intents)
+// cost a point more.
+const askingWhen = "when"
 
 // isWord reports whether terms of kind k are English words, which are
 // looked up by their stem.
