@@ -71,8 +71,11 @@
 // dev-queries-2 85.0% → 87.0%, 1.0%, 95.0% → 98.3%); 156 examples written
 // from the seeds' facts (intents/) 77.9%, 2.5%, 95.6%; abbreviations 78.9%,
 // 2.5%, 95.6%; "when" a word (askingWhen) 78.4%, 2.0%, 95.6% (leave-one-out
-// 87.9%, 1.7%, 93.8%; dev-queries-2 87.0%, 2.0%, 98.3%). Fitted without
-// dev-queries-3 and measured on it: 77.9%, 3.0%, 95.6%.
+// 87.9%, 1.7%, 93.8%; dev-queries-2 87.0%, 2.0%, 98.3%); with one example
+// reworded, which moves the folds, 77.9%, 2.0%, 97.8% (leave-one-out 87.8%,
+// 1.9%, 92.2%; dev-queries-2 87.0%, 3.0%, 98.3%): a question or two is the
+// noise of these figures. Fitted without dev-queries-3 and measured on it:
+// 77.9%, 3.0%, 95.6%.
 //
 // Tried and dropped by the same measure: Japanese function-word bigrams
 // (IPAdic particles and auxiliaries) weighed down (dev-queries-3 73.4%,
