@@ -183,21 +183,17 @@ func (x *Index) Match(question string) Result {
 }
 
 // asksForPerson reports whether the question contains a handoff phrase.
-func (x *Index) asksForPerson(norm string) bool {
-	qrunes := runesOf(norm)
-	for _, p := range x.handoff {
-		if p.runes&^qrunes == 0 && p.in(norm) {
-			return true
-		}
-	}
-	return false
-}
+func (x *Index) asksForPerson(norm string) bool { return anyIn(x.handoff, norm, runesOf(norm)) }
 
 // namesService reports whether the question names the service itself
 // (Settings.About).
-func (x *Index) namesService(norm string) bool {
-	qrunes := runesOf(norm)
-	for _, p := range x.about {
+func (x *Index) namesService(norm string) bool { return anyIn(x.about, norm, runesOf(norm)) }
+
+// anyIn reports whether normalised text, whose runes are qrunes, contains
+// one of the phrases; a phrase with a rune the text lacks is ruled out
+// before it is searched for (see runeSet).
+func anyIn(phrases []phrase, norm string, qrunes runeSet) bool {
+	for _, p := range phrases {
 		if p.runes&^qrunes == 0 && p.in(norm) {
 			return true
 		}
@@ -270,12 +266,7 @@ func (x *Index) AsksToForget(text string) bool {
 		return false
 	}
 	canon := x.Canonical(truncate(text, maxInputBytes))
-	for _, p := range x.forget {
-		if p.in(canon) {
-			return true
-		}
-	}
-	return false
+	return anyIn(x.forget, canon, runesOf(canon))
 }
 
 // ContainsPhrase reports whether canonical text contains a canonical
@@ -554,12 +545,7 @@ func (x *Index) keywordOnly(norm string, s *scratch) {
 // hasKeyword reports whether the question contains a keyword of intent i.
 // qrunes is runesOf(norm).
 func (x *Index) hasKeyword(i int32, norm string, qrunes runeSet) bool {
-	for _, k := range x.keywords[i] {
-		if k.runes&^qrunes == 0 && k.in(norm) {
-			return true
-		}
-	}
-	return false
+	return anyIn(x.keywords[i], norm, qrunes)
 }
 
 // Apply decides the result under thresholds t (see Decide). It is how Match
