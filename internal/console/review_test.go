@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
+	"github.com/oumail-alumni/madoguchi/internal/testkit"
 )
 
 // TestReviewPages: a page shows perPage groups, every question of each
@@ -101,26 +102,13 @@ func TestReviewDismiss(t *testing.T) {
 	}
 }
 
-// library is an out-of-scope topic, added to the fixture so that the
-// seeded library questions are escalated rightly.
-const library = `id: library
-kind: out-of-scope
-title: {ja: 図書館（対象外）, en: Library (not here)}
-examples:
-  ja: [図書館の開館時間, 図書館で本を借りたい, 図書館の場所]
-  en: [library opening hours, borrow a library book, where is the library]
-answer: {ja: 図書館のページをご覧ください。, en: See the library's page.}
-`
-
 // TestReviewCheckThenApply: checking shows the effect and writes
 // nothing; a change that would answer rightly escalated questions is
 // refused unless the admin overrides it, and the override is audited.
 func TestReviewCheckThenApply(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
-	if err := os.WriteFile(filepath.Join(f.dir, "library.yaml"), []byte(library), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AddLibrary(t, f.dir)
 	if st := f.console.o.Reloader.Reload(); !st.OK {
 		t.Fatalf("reload: %+v", st)
 	}

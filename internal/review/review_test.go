@@ -266,24 +266,12 @@ func TestApplyLintFails(t *testing.T) {
 	}
 }
 
-// libraryIntent is an out-of-scope topic for the refusal test.
-const libraryIntent = `id: library
-kind: out-of-scope
-title: {ja: 図書館（対象外）, en: Library (not here)}
-examples:
-  ja: [図書館の開館時間, 図書館で本を借りたい, 図書館の場所]
-  en: [library opening hours, borrow a library book, where is the library]
-answer: {ja: 図書館のページをご覧ください。, en: See the library's page.}
-`
-
 // TestPlanRefuses: a change that makes a rightly escalated question
 // answered, or that adds a personal question, is not written.
 func TestPlanRefuses(t *testing.T) {
 	t.Parallel()
 	dir := testkit.Intents(t)
-	if err := os.WriteFile(filepath.Join(dir, "library.yaml"), []byte(libraryIntent), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AddLibrary(t, dir)
 	const offTopic = "図書館の開館時間を知りたい"
 	x, es := seed(t, dir, []testkit.Step{{User: "line:a", Text: offTopic}})
 	if r := x.Match(offTopic); r.Decision != match.Escalate || r.Topic == nil {

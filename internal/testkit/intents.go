@@ -10,6 +10,7 @@ import (
 	"embed"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -53,5 +54,25 @@ func CopyIntentsTo(t testing.TB, dir string, src fs.FS) {
 	t.Helper()
 	if err := os.CopyFS(dir, src); err != nil {
 		t.Fatalf("copy the intents into %s: %v", dir, err)
+	}
+}
+
+// libraryIntent is an out-of-scope topic: the university library.
+const libraryIntent = `id: library
+kind: out-of-scope
+title: {ja: 図書館（対象外）, en: Library (not here)}
+examples:
+  ja: [図書館の開館時間, 図書館で本を借りたい, 図書館の場所]
+  en: [library opening hours, borrow a library book, where is the library]
+answer: {ja: 図書館のページをご覧ください。, en: See the library's page.}
+`
+
+// AddLibrary adds an out-of-scope intent about the university library
+// (library.yaml) to the catalogue in dir, so that questions about the
+// library are escalated rightly.
+func AddLibrary(t testing.TB, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "library.yaml"), []byte(libraryIntent), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
