@@ -128,6 +128,7 @@ var ConfidenceEvidence = []string{
 	"japanese",           // 1 when the question is in Japanese
 	"names_service",      // 1 when the question names the service itself
 	"closest",            // the best candidate's cosine with its closest example
+	"related_runner_up",  // the runner-up's score over the best's, when related
 }
 
 // Floors are the quality bars `madoguchi test` enforces.

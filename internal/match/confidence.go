@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
 )
@@ -22,7 +23,7 @@ import (
 
 // NumEvidence is how much evidence the confidence weighs: the length of
 // catalogue.ConfidenceEvidence.
-const NumEvidence = 18
+const NumEvidence = 19
 
 // Features returns the evidence the confidence weighs for the best
 // candidate of r, in the order of catalogue.ConfidenceEvidence.
@@ -36,7 +37,13 @@ func Features(r Result) [NumEvidence]float64 {
 	top := max(c[0].Score, 1e-6)
 	f[1] = c[0].Score
 	if len(c) > 1 {
-		f[2] = c[1].Score / top
+		// A runner-up the answer itself offers as a related question is
+		// one tap away: it weighs apart from an unrelated one.
+		if related(c[0].Intent, c[1].Intent) {
+			f[18] = c[1].Score / top
+		} else {
+			f[2] = c[1].Score / top
+		}
 	}
 	if len(c) > 2 {
 		f[3] = c[2].Score / top
@@ -71,6 +78,11 @@ func Probability(c catalogue.Confidence, f [NumEvidence]float64) float64 {
 		z += c.Weights[name] * f[i]
 	}
 	return 1 / (1 + math.Exp(-z))
+}
+
+// related reports whether a or b lists the other as a related question.
+func related(a, b *catalogue.Intent) bool {
+	return slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
 }
 
 func flag(b bool) float64 {
