@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"hash/fnv"
+	"path/filepath"
 	"slices"
 	"sort"
 
@@ -99,10 +100,12 @@ func Grid(grid []catalogue.Thresholds) func([]Outcome) catalogue.Thresholds {
 }
 
 // Fold returns the fold (0 to k-1) a case belongs to, from a hash of its
-// source and question: the same case is in the same fold on every run.
+// source and question: the same case is in the same fold on every run,
+// whichever directory its file is named from ("../faq/q.tsv:3" and
+// "/srv/faq/q.tsv:3" are one source).
 func Fold(c Case, k int) int {
 	h := fnv.New32a()
-	h.Write([]byte(c.Source))
+	h.Write([]byte(filepath.Base(c.Source)))
 	h.Write([]byte{0})
 	h.Write([]byte(c.Query))
 	return int(h.Sum32() % uint32(k))

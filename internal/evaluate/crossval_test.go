@@ -103,3 +103,16 @@ func TestFoldIsStable(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldIgnoresDirectory(t *testing.T) {
+	// A query file named from another directory (CI runs from the
+	// repository, an admin from anywhere) keeps every case in its fold, so
+	// the cross-validated figures do not depend on how the path is written.
+	for _, q := range []string{"パスワードを忘れた", "forgot my password", "転送したい", "mfa reset"} {
+		rel := Fold(Case{Query: q, Source: "../faq/q.tsv:3"}, 5)
+		abs := Fold(Case{Query: q, Source: "/srv/office/faq/q.tsv:3"}, 5)
+		if rel != abs {
+			t.Errorf("%q: fold %d from a relative path, %d from an absolute one", q, rel, abs)
+		}
+	}
+}
