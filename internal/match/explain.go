@@ -63,7 +63,7 @@ func (x *Index) Explain(question string) Explanation {
 	}
 	qnorm := x.queryTerms(qn, cn, s)
 	e := Explanation{Read: question, Asking: asking, Context: context, Normalized: norm, Corrections: corrections, Result: res}
-	x.subjects.read(asking, s, x.speller.closest)
+	x.readSubjects(question, asking, context, s)
 	for _, sl := range s.salient {
 		if !sl.unknown && len(sl.intents) > 0 {
 			e.KnownNames = append(e.KnownNames, sl.text)

@@ -161,12 +161,7 @@ func (x *Index) Match(question string) Result {
 		x.scoreAsked(askNorm, s)
 		x.score(askNorm, x.normalize(context, nil), s)
 	}
-	x.subjects.read(asking, s, x.speller.closest)
-	if len(s.salient) == 0 && context != "" {
-		// A question with no subject of its own ("how much storage do I
-		// get?") asks about what its context names.
-		x.subjects.read(question, s, x.speller.closest)
-	}
+	x.readSubjects(question, asking, context, s)
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	res.Evidence = x.evidence(s)
@@ -539,6 +534,16 @@ func (x *Index) keywordOnly(norm string, s *scratch) {
 		if s.best[i] == 0 && s.pool[i] == 0 && x.hasKeyword(int32(i), norm, qrunes) {
 			s.intents = append(s.intents, int32(i))
 		}
+	}
+}
+
+// readSubjects reads the salient words of the asking sentences into
+// s.salient; a question with no subject of its own ("how much storage do I
+// get?") asks about what its context names, so then the whole question's.
+func (x *Index) readSubjects(question, asking, context string, s *scratch) {
+	x.subjects.read(asking, s, x.speller.closest)
+	if len(s.salient) == 0 && context != "" {
+		x.subjects.read(question, s, x.speller.closest)
 	}
 }
 

@@ -3,6 +3,7 @@ package match
 import (
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -330,7 +331,7 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			}
 			prev, prevName, prevAt = run, false, -1
 			s.buf = lowerASCII(s.buf[:0], run)
-			if english.IsStopWord(string(s.buf)) || negations[string(s.buf)] {
+			if english.IsStopWord(string(s.buf)) || negations[string(s.buf)] || timeNames[string(s.buf)] {
 				return
 			}
 			if _, ok := sub.latin[string(s.buf)]; !ok {
@@ -510,6 +511,20 @@ func afterPreposition(s string, at int) bool {
 	}
 	return false
 }
+
+// timeNames are the English names of the months and weekdays, as the time
+// package writes them, in lower case: "last March" says when, never which
+// service, even where the catalogue writes the month in one intent only.
+var timeNames = func() map[string]bool {
+	m := map[string]bool{}
+	for i := time.January; i <= time.December; i++ {
+		m[strings.ToLower(i.String())] = true
+	}
+	for i := time.Sunday; i <= time.Saturday; i++ {
+		m[strings.ToLower(i.String())] = true
+	}
+	return m
+}()
 
 // isMailWord reports whether a Latin word is "mail" or "email".
 func isMailWord(w string) bool { return strings.EqualFold(w, "mail") || strings.EqualFold(w, "email") }

@@ -188,3 +188,24 @@ func TestEachDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeNamesAreNotSubjects checks that a month or weekday names when,
+// never which service: the catalogue writes "March" in one intent (the
+// graduation dates), yet "last March" must not make every other intent
+// foreign to the question.
+func TestTimeNamesAreNotSubjects(t *testing.T) {
+	x := shippedIndex(t)
+	for _, q := range []string{
+		"I got my degree last March and want to use the alumni inbox. Which ID do I use?",
+	} {
+		e := x.Explain(q)
+		if len(e.KnownNames) > 0 || len(e.UnknownSubjects) > 0 {
+			t.Errorf("%q: names %v, unknown subjects %v; want none", q, e.KnownNames, e.UnknownSubjects)
+		}
+		for _, c := range e.Candidates {
+			if len(c.Foreign) > 0 || c.SubjectFactor != 1 {
+				t.Errorf("%q: %s has foreign names %v (×%.2f); want none", q, c.Intent, c.Foreign, c.SubjectFactor)
+			}
+		}
+	}
+}
