@@ -11,7 +11,7 @@
 //     size 50; copyright Kevin Atkinson and others, a permissive licence
 //     that allows use and redistribution: /usr/share/doc/wamerican/copyright).
 //   - /usr/share/mecab/dic/ipadic/*.csv (Debian package mecab-ipadic,
-//     readings.txt and names.txt;
+//     readings.txt, alone.txt, names.txt and loanwords.txt;
 //     IPAdic 2.7.0; copyright NAIST, BSD-3-Clause with the ICOT terms:
 //     /usr/share/doc/mecab-ipadic/copyright), read as EUC-JP.
 package main
@@ -147,8 +147,9 @@ func ipadic() {
 
 // names writes names.txt: katakana words that IPAdic lists as names of
 // firms and other proper nouns (ソフトバンク, ヤフー) and never as an
-// ordinary noun, folded as the matcher folds katakana (hiragana, no
-// long-vowel mark).
+// ordinary noun, and loanwords.txt: those it lists as ordinary nouns
+// (ミス, ポイント); both folded as the matcher folds katakana
+// (hiragana, no long-vowel mark).
 func names() {
 	dir := "/usr/share/mecab/dic/ipadic"
 	ordinary := map[string]bool{}
@@ -169,13 +170,17 @@ func names() {
 			}
 		})
 	}
-	var ns []string
+	var ns, os []string
 	for w := range proper {
 		if !ordinary[w] {
 			ns = append(ns, w)
 		}
 	}
+	for w := range ordinary {
+		os = append(os, w)
+	}
 	write("names.txt", ns)
+	write("loanwords.txt", os)
 }
 
 func isKatakana(s string) bool {

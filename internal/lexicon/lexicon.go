@@ -9,7 +9,7 @@
 // word list (package wamerican) and IPAdic 2.7.0 (package mecab-ipadic,
 // © NAIST, BSD-3-Clause with the ICOT terms). They are embedded sorted,
 // one entry a line, and searched in place: the package keeps only an
-// index of line starts (about 0.6 MB for the three lists).
+// index of line starts (about 0.7 MB for the lists).
 package lexicon
 
 import (
@@ -32,6 +32,8 @@ var (
 	namesText string
 	//go:embed alone.txt
 	aloneText string
+	//go:embed loanwords.txt
+	loanwordsText string
 )
 
 // list is a sorted list of lines searched in place.
@@ -90,11 +92,12 @@ func (l *list) has(k string) bool {
 }
 
 var (
-	english  = &list{text: englishText}
-	proper   = &list{text: properText}
-	readings = &list{text: readingsText}
-	names    = &list{text: namesText}
-	alone    = &list{text: aloneText}
+	english   = &list{text: englishText}
+	proper    = &list{text: properText}
+	readings  = &list{text: readingsText}
+	names     = &list{text: namesText}
+	alone     = &list{text: aloneText}
+	loanwords = &list{text: loanwordsText}
 )
 
 // ReadingAlone returns how a single kanji reads when it stands as a word of
@@ -112,6 +115,11 @@ func ReadingAlone(kanji string) (string, bool) {
 // long-vowel marks (ソフトバンク → そふとばんく), is only ever the name of a
 // firm, a product or another proper noun in the Japanese dictionary.
 func JapaneseName(folded string) bool { return names.has(folded) }
+
+// Loanword reports whether a katakana word, folded as JapaneseName's, is an
+// ordinary noun of Japanese (ミス, ポイント): a word of the language, not
+// a name.
+func Loanword(folded string) bool { return loanwords.has(folded) }
 
 // Word reports whether w, in lower case, is an ordinary English word
 // (one the word list writes in lower case: "word", "exit", "notion").

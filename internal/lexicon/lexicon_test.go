@@ -24,6 +24,10 @@ func TestLists(t *testing.T) {
 		{"JapaneseName(ドコモ)", JapaneseName("どこも"), true},
 		{"JapaneseName(カード)", JapaneseName("かど"), false},
 		{"JapaneseName(メール)", JapaneseName("める"), false},
+		{"Loanword(ミス)", Loanword("みす"), true},
+		{"Loanword(カード)", Loanword("かど"), true},
+		{"Loanword(ソフトバンク)", Loanword("そふとばんく"), false},
+		{"Loanword()", Loanword(""), false},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
