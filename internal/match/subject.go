@@ -392,6 +392,12 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 			if sub.japaneseName(string(s.buf), run, s) {
 				return
 			}
+			if !sub.knowsKana(string(s.buf)) && lexicon.Loanword(string(s.buf)) {
+				// An ordinary word of Japanese (ミス, ポイント) is no
+				// name: it weighs as an unknown kanji compound does.
+				s.salient = append(s.salient, salient{text: run, unknown: true, kanji: true})
+				return
+			}
 			unknownStretches(sub.kana, string(s.buf), false, s)
 		case scriptKanji:
 			unknownStretches(sub.kanji, run, true, s)

@@ -209,3 +209,21 @@ func TestTimeNamesAreNotSubjects(t *testing.T) {
 		}
 	}
 }
+
+// TestLoanwordsAreNotNames checks that an ordinary katakana word of
+// Japanese that the catalogue never writes (ミス) weighs as an unknown
+// kanji compound does, not as the name of another service.
+func TestLoanwordsAreNotNames(t *testing.T) {
+	x := shippedIndex(t)
+	q := "パスワードの入力をミスしたらロックされました"
+	e := x.Explain(q)
+	if len(e.Candidates) == 0 || e.Candidates[0].Intent != "login-trouble" {
+		t.Fatalf("%q: candidates %v, want login-trouble first", q, e.Candidates)
+	}
+	if c := e.Candidates[0]; c.SubjectFactor < unknownCompound {
+		t.Errorf("%q: login-trouble's score ×%.2f for the subject, want at least ×%.2f (an ordinary word)", q, c.SubjectFactor, unknownCompound)
+	}
+	if e.Result.Candidates[0].Doubt {
+		t.Errorf("%q: login-trouble in doubt; an ordinary word names no other service", q)
+	}
+}
