@@ -11,7 +11,8 @@
 //     size 50; copyright Kevin Atkinson and others, a permissive licence
 //     that allows use and redistribution: /usr/share/doc/wamerican/copyright).
 //   - /usr/share/mecab/dic/ipadic/*.csv (Debian package mecab-ipadic,
-//     readings.txt, alone.txt, names.txt and loanwords.txt;
+//     readings.txt, alone.txt, names.txt, loanwords.txt and
+//     adverbial.txt;
 //     IPAdic 2.7.0; copyright NAIST, BSD-3-Clause with the ICOT terms:
 //     /usr/share/doc/mecab-ipadic/copyright), read as EUC-JP.
 package main
@@ -37,6 +38,7 @@ func main() {
 	english()
 	ipadic()
 	names()
+	adverbial()
 }
 
 // english writes english.txt (words written in lower case: ordinary
@@ -181,6 +183,31 @@ func names() {
 	}
 	write("names.txt", ns)
 	write("loanwords.txt", os)
+}
+
+// adverbial writes adverbial.txt: words with kanji that IPAdic lists as
+// adverbial nouns (昨日, 最近), adjectival noun stems (普通, 簡単) or
+// adverbs (全然), and never as a general or verbal noun: words that say
+// when or how, never what a question is about.
+func adverbial() {
+	dir := "/usr/share/mecab/dic/ipadic"
+	thing := map[string]bool{}
+	for _, name := range []string{"Noun.csv", "Noun.verbal.csv", "Noun.proper.csv", "Noun.org.csv", "Noun.place.csv", "Noun.name.csv"} {
+		eachEntry(filepath.Join(dir, name), func(rec []string) { thing[rec[0]] = true })
+	}
+	words := map[string]bool{}
+	for _, name := range []string{"Noun.adverbal.csv", "Noun.adjv.csv", "Adverb.csv"} {
+		eachEntry(filepath.Join(dir, name), func(rec []string) {
+			if w := rec[0]; hasKanji(w) && len([]rune(w)) >= 2 && !thing[w] {
+				words[w] = true
+			}
+		})
+	}
+	var ws []string
+	for w := range words {
+		ws = append(ws, w)
+	}
+	write("adverbial.txt", ws)
 }
 
 func isKatakana(s string) bool {

@@ -34,6 +34,8 @@ var (
 	aloneText string
 	//go:embed loanwords.txt
 	loanwordsText string
+	//go:embed adverbial.txt
+	adverbialText string
 )
 
 // list is a sorted list of lines searched in place.
@@ -98,6 +100,7 @@ var (
 	names     = &list{text: namesText}
 	alone     = &list{text: aloneText}
 	loanwords = &list{text: loanwordsText}
+	adverbial = &list{text: adverbialText}
 )
 
 // ReadingAlone returns how a single kanji reads when it stands as a word of
@@ -120,6 +123,11 @@ func JapaneseName(folded string) bool { return names.has(folded) }
 // ordinary noun of Japanese (ミス, ポイント): a word of the language, not
 // a name.
 func Loanword(folded string) bool { return loanwords.has(folded) }
+
+// Adverbial reports whether a word written with kanji says when or how
+// (昨日, 普通, 全然): an adverbial noun, an adjectival noun's stem or an
+// adverb, never a thing one asks about.
+func Adverbial(w string) bool { return adverbial.has(w) }
 
 // Word reports whether w, in lower case, is an ordinary English word
 // (one the word list writes in lower case: "word", "exit", "notion").

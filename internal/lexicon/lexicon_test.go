@@ -28,6 +28,10 @@ func TestLists(t *testing.T) {
 		{"Loanword(カード)", Loanword("かど"), true},
 		{"Loanword(ソフトバンク)", Loanword("そふとばんく"), false},
 		{"Loanword()", Loanword(""), false},
+		{"Adverbial(昨日)", Adverbial("昨日"), true},
+		{"Adverbial(普通)", Adverbial("普通"), true},
+		{"Adverbial(同窓会)", Adverbial("同窓会"), false},
+		{"Adverbial(証明書)", Adverbial("証明書"), false},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
