@@ -542,7 +542,8 @@ func isMailWord(w string) bool { return strings.EqualFold(w, "mail") || strings.
 func unknownStretches(set map[string]struct{}, key string, kanji bool, s *scratch) {
 	unmatched, from := 0, 0
 	flush := func(to int) {
-		if unmatched >= minSalientRunes {
+		// A word that says when or how (昨日, 普通) is no subject.
+		if unmatched >= minSalientRunes && !(kanji && lexicon.Adverbial(key[from:to])) {
 			s.salient = append(s.salient, salient{text: key[from:to], unknown: true, kanji: kanji})
 		}
 		unmatched = 0

@@ -227,3 +227,16 @@ func TestLoanwordsAreNotNames(t *testing.T) {
 		t.Errorf("%q: login-trouble in doubt; an ordinary word names no other service", q)
 	}
 }
+
+// TestAdverbialWordsAreNotSubjects checks that kanji words that say when
+// or how (先週, 普通) are no unknown subject, while a thing the catalogue
+// does not know (同窓会誌) still is.
+func TestAdverbialWordsAreNotSubjects(t *testing.T) {
+	x := shippedIndex(t)
+	if e := x.Explain("先週までは普通に受信できていたのに、メールが届きません"); len(e.UnknownSubjects) > 0 {
+		t.Errorf("unknown subjects %v, want none", e.UnknownSubjects)
+	}
+	if e := x.Explain("同窓会誌が届きません"); len(e.UnknownSubjects) == 0 {
+		t.Errorf("同窓会誌: no unknown subject, want one")
+	}
+}
