@@ -539,11 +539,13 @@ func (x *Index) keywordOnly(norm string, s *scratch) {
 
 // readSubjects reads the salient words of the asking sentences into
 // s.salient; a question with no subject of its own ("how much storage do I
-// get?") asks about what its context names, so then the whole question's.
+// get?") asks about what its context names, so then the whole question's
+// but its asides: "my forward address is dead (closed my Hotmail). Where do
+// I update it?" asks about the forwarding address.
 func (x *Index) readSubjects(question, asking, context string, s *scratch) {
 	x.subjects.read(asking, s, x.speller.closest)
 	if len(s.salient) == 0 && context != "" {
-		x.subjects.read(question, s, x.speller.closest)
+		x.subjects.read(withoutAsides(question), s, x.speller.closest)
 	}
 }
 

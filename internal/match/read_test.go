@@ -136,3 +136,29 @@ func TestContextWeighsLess(t *testing.T) {
 		t.Errorf("a context with no name: decision %s, want mailbox-quota answered", r.Decision)
 	}
 }
+
+func TestWithoutAsides(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"my old inbox (at Zoho) is gone", "my old inbox   is gone"},
+		{"転送先（会社のアドレス）を変えたい", "転送先 を変えたい"},
+		{"a (nested (aside)) b", "a   b"},
+		{"unclosed (aside", "unclosed (aside"},
+		{"stray ) mark", "stray ) mark"},
+		{"", ""},
+	} {
+		if got := withoutAsides(tc.in); got != tc.want {
+			t.Errorf("withoutAsides(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestAsideIsNoSubject checks that a name written in parentheses in the
+// context is not taken for the subject of a question that names none.
+func TestAsideIsNoSubject(t *testing.T) {
+	x := shippedIndex(t)
+	q := "The address I forward to stopped working (I closed that Fastmail account). How can I update it?"
+	e := x.Explain(q)
+	if len(e.UnknownSubjects) > 0 {
+		t.Errorf("unknown subjects %v, want none: the aside is not the question's subject", e.UnknownSubjects)
+	}
+}

@@ -56,6 +56,34 @@ func sentences(text string) []string {
 	return out
 }
 
+// withoutAsides returns text without what it writes in parentheses (an
+// aside: "(closed my Hotmail)", "（旧姓です）"). An unclosed parenthesis
+// keeps the rest.
+func withoutAsides(text string) string {
+	var b strings.Builder
+	depth := 0
+	last := 0
+	for i, r := range text {
+		switch r {
+		case '(', '（':
+			if depth == 0 {
+				b.WriteString(text[last:i])
+				last = i
+			}
+			depth++
+		case ')', '）':
+			if depth > 0 {
+				if depth--; depth == 0 {
+					last = i + utf8.RuneLen(r)
+					b.WriteByte(' ')
+				}
+			}
+		}
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
 // abbreviation reports whether the period between before and after ends
 // an abbreviation ("incl.", "univ.") rather than a sentence: the word
 // before it is short and no English word, and a lower-case word follows.
