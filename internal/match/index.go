@@ -357,7 +357,13 @@ func (b *builder) addIntent(i int32, in *catalogue.Intent) {
 	}
 	clear(b.pool)
 	pooled := builderDoc{intent: i, pooled: true}
-	texts := append(in.Examples.All(), in.Title.JA, in.Title.EN)
+	texts := in.Examples.All()
+	if !in.IsSmallTalk() {
+		// An FAQ's title is one more way to ask; a greeting's is a menu
+		// label ("できること"), which questions ("…ことはできる？") echo
+		// without asking for the menu.
+		texts = append(texts, in.Title.JA, in.Title.EN)
+	}
 	for _, text := range texts {
 		for _, e := range b.addDoc(i, text).tf {
 			if j, ok := b.pool[e.term]; ok {

@@ -454,3 +454,20 @@ func TestTermKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallTalkTitleIsNoExample checks that a greeting's title, a menu
+// label ("できること"), is not read as an example: a question that asks
+// whether something can be done ("…ことはできる？") does not echo it.
+func TestSmallTalkTitleIsNoExample(t *testing.T) {
+	x := shippedIndex(t)
+	e := x.Explain("アドレスを名前にすることはできる？")
+	for _, c := range e.Candidates {
+		if c.Intent == "help" {
+			t.Errorf("help is a candidate (%.3f, closest %q)", c.Score, c.BestExample)
+		}
+	}
+	// The menu is still found by how people ask for it.
+	if got := x.Match("何ができるか知りたい"); got.Intent() == nil || got.Intent().ID != "help" {
+		t.Errorf("何ができるか知りたい: %s, want help answered", got.Decision)
+	}
+}
