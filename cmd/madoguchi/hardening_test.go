@@ -26,7 +26,8 @@ func TestAskLongQuestions(t *testing.T) {
 		{"パスワード×1000", strings.Repeat("パスワード", 1000), "パスワード"},
 		{"password×300", strings.Repeat("password ", 300), "password"},
 		{"1 MiB word", strings.Repeat("a", 1<<20), "Alumni Office"},
-		{"40,000 characters", strings.Repeat("I forgot my password, ログインできない 😀 ", 1100), "卒業生係"},
+		// Two questions at once: asked back with both ("ID・パスワードを忘れた").
+		{"40,000 characters", strings.Repeat("I forgot my password, ログインできない 😀 ", 1100), "ID・パスワードを忘れた"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
