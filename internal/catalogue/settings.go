@@ -112,7 +112,7 @@ func (c Confidence) On() bool { return len(c.Weights) > 0 }
 var ConfidenceEvidence = []string{
 	"bias",               // always 1
 	"top",                // the best candidate's score
-	"runner_up",          // the runner-up's score over the best's
+	"runner_up",          // the runner-up's score over the best's, when not related
 	"third",              // the third's score over the best's
 	"support",            // log(1 + the second model's lead for the best)
 	"backed",             // 1 when the second model ranks the best first

@@ -172,17 +172,17 @@ func names() {
 			}
 		})
 	}
-	var ns, os []string
+	var ns, ls []string
 	for w := range proper {
 		if !ordinary[w] {
 			ns = append(ns, w)
 		}
 	}
 	for w := range ordinary {
-		os = append(os, w)
+		ls = append(ls, w)
 	}
 	write("names.txt", ns)
-	write("loanwords.txt", os)
+	write("loanwords.txt", ls)
 }
 
 // adverbial writes adverbial.txt: words with kanji that IPAdic lists as

@@ -1,8 +1,10 @@
-// Package lexicon knows the ordinary words of English, the names that are
-// not ordinary words, and how Japanese words written in kanji are read. The matcher asks it what it cannot learn from a
+// Package lexicon knows the ordinary words of English and Japanese, the
+// names that are not ordinary words, and how Japanese words written in
+// kanji are read. The matcher asks it what it cannot learn from a
 // catalogue of a few hundred examples: that "word" and "exit" are words
-// (never typos of a catalogue word), that "Spotify" is a name, that
-// 忘れた reads わすれた (so that "wasureta" and わすれた find it).
+// (never typos of a catalogue word), that "Spotify" and ソフトバンク are
+// names but ミス is a word, that 昨日 says when, that 忘れた reads わすれた
+// (so that "wasureta" and わすれた find it).
 //
 // The lists are reduced at build time (`go generate`, see gen.go) from
 // two dictionaries that Debian packages ship: SCOWL's American English
