@@ -34,6 +34,9 @@ import (
 	"golang.org/x/text/transform"
 )
 
+// ipadicDir is where Debian's mecab-ipadic package puts the dictionary.
+const ipadicDir = "/usr/share/mecab/dic/ipadic"
+
 func main() {
 	english()
 	ipadic()
@@ -92,10 +95,9 @@ func isASCIIWord(w string) bool {
 // hiragana, for ordinary nouns, verbs in every inflected form, adjectives
 // and adverbs (names of people, places and firms are left out).
 func ipadic() {
-	dir := "/usr/share/mecab/dic/ipadic"
-	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	files, err := filepath.Glob(filepath.Join(ipadicDir, "*.csv"))
 	if err != nil || len(files) == 0 {
-		log.Fatalf("no IPAdic under %s: apt-get install mecab-ipadic", dir)
+		log.Fatalf("no IPAdic under %s: apt-get install mecab-ipadic", ipadicDir)
 	}
 	type reading struct {
 		kana string
@@ -153,11 +155,10 @@ func ipadic() {
 // (ミス, ポイント); both folded as the matcher folds katakana
 // (hiragana, no long-vowel mark).
 func names() {
-	dir := "/usr/share/mecab/dic/ipadic"
 	ordinary := map[string]bool{}
 	proper := map[string]bool{}
 	for _, name := range []string{"Noun.csv", "Noun.verbal.csv", "Noun.adjv.csv", "Noun.adverbal.csv", "Noun.org.csv", "Noun.proper.csv"} {
-		eachEntry(filepath.Join(dir, name), func(rec []string) {
+		eachEntry(filepath.Join(ipadicDir, name), func(rec []string) {
 			if len(rec) < 7 || !isKatakana(rec[0]) {
 				return
 			}
@@ -190,14 +191,13 @@ func names() {
 // adverbs (全然), and never as a general or verbal noun: words that say
 // when or how, never what a question is about.
 func adverbial() {
-	dir := "/usr/share/mecab/dic/ipadic"
 	thing := map[string]bool{}
 	for _, name := range []string{"Noun.csv", "Noun.verbal.csv", "Noun.proper.csv", "Noun.org.csv", "Noun.place.csv", "Noun.name.csv"} {
-		eachEntry(filepath.Join(dir, name), func(rec []string) { thing[rec[0]] = true })
+		eachEntry(filepath.Join(ipadicDir, name), func(rec []string) { thing[rec[0]] = true })
 	}
 	words := map[string]bool{}
 	for _, name := range []string{"Noun.adverbal.csv", "Noun.adjv.csv", "Adverb.csv"} {
-		eachEntry(filepath.Join(dir, name), func(rec []string) {
+		eachEntry(filepath.Join(ipadicDir, name), func(rec []string) {
 			if w := rec[0]; hasKanji(w) && len([]rune(w)) >= 2 && !thing[w] {
 				words[w] = true
 			}
