@@ -195,17 +195,13 @@ func TestEachDomain(t *testing.T) {
 // foreign to the question.
 func TestTimeNamesAreNotSubjects(t *testing.T) {
 	x := shippedIndex(t)
-	for _, q := range []string{
-		"I got my degree last March and want to use the alumni inbox. Which ID do I use?",
-	} {
-		e := x.Explain(q)
-		if len(e.KnownNames) > 0 || len(e.UnknownSubjects) > 0 {
-			t.Errorf("%q: names %v, unknown subjects %v; want none", q, e.KnownNames, e.UnknownSubjects)
-		}
-		for _, c := range e.Candidates {
-			if len(c.Foreign) > 0 || c.SubjectFactor != 1 {
-				t.Errorf("%q: %s has foreign names %v (×%.2f); want none", q, c.Intent, c.Foreign, c.SubjectFactor)
-			}
+	e := x.Explain("I got my degree last March and want to use the alumni inbox. Which ID do I use?")
+	if len(e.KnownNames) > 0 || len(e.UnknownSubjects) > 0 {
+		t.Errorf("names %v, unknown subjects %v; want none", e.KnownNames, e.UnknownSubjects)
+	}
+	for _, c := range e.Candidates {
+		if len(c.Foreign) > 0 || c.SubjectFactor != 1 {
+			t.Errorf("%s has foreign names %v (×%.2f); want none", c.Intent, c.Foreign, c.SubjectFactor)
 		}
 	}
 }
