@@ -129,6 +129,7 @@ var ConfidenceEvidence = []string{
 	"names_service",      // 1 when the question names the service itself
 	"closest",            // the best candidate's cosine with its closest example
 	"related_runner_up",  // the runner-up's score over the best's, when related
+	"belief",             // the classifier's probability for the best
 }
 
 // Floors are the quality bars `madoguchi test` enforces.

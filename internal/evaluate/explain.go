@@ -41,8 +41,8 @@ func WriteExplanation(w io.Writer, x *match.Index, q string) {
 		fmt.Fprintf(w, "unknown subject: %s\n", strings.Join(e.UnknownSubjects, ", "))
 	}
 	for _, c := range e.Candidates {
-		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v; naive Bayes support %.1f) matched: %s\n",
-			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, c.Support, strings.Join(c.Matched, " "))
+		fmt.Fprintf(w, "  %-22s %.3f  (closest example %.3f: %q; all examples %.3f; keyword %v; naive Bayes support %.1f; classifier %.2f) matched: %s\n",
+			c.Intent, c.Score, c.Best, c.BestExample, c.Pooled, c.Keyword, c.Support, c.Belief, strings.Join(c.Matched, " "))
 		if c.SubjectFactor < 1 {
 			fmt.Fprintf(w, "  %-22s score ×%.2f for the subject", "", c.SubjectFactor)
 			if len(c.Foreign) > 0 {

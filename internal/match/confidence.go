@@ -23,7 +23,7 @@ import (
 
 // NumEvidence is how much evidence the confidence weighs: the length of
 // catalogue.ConfidenceEvidence.
-const NumEvidence = 19
+const NumEvidence = 20
 
 // Features returns the evidence the confidence weighs for the best
 // candidate of r, in the order of catalogue.ConfidenceEvidence.
@@ -67,6 +67,7 @@ func Features(r Result) [NumEvidence]float64 {
 	f[15] = flag(r.Lang == catalogue.Japanese)
 	f[16] = flag(ev.Ours)
 	f[17] = c[0].Closest
+	f[19] = c[0].Belief
 	return f
 }
 

@@ -35,6 +35,7 @@ type ExplainedCandidate struct {
 	Intent      string
 	Score       float64
 	Support     float64 // from the second model (see Candidate.Support)
+	Belief      float64 // from the third (see Candidate.Belief)
 	Best        float64 // similarity to the closest single example
 	BestExample string
 	Pooled      float64 // similarity to all examples together
@@ -83,7 +84,7 @@ func (x *Index) Explain(question string) Explanation {
 		e.Terms = append(e.Terms, t)
 	})
 	for _, c := range res.Candidates {
-		ec := ExplainedCandidate{Intent: c.Intent.ID, Score: c.Score, Support: c.Support}
+		ec := ExplainedCandidate{Intent: c.Intent.ID, Score: c.Score, Support: c.Support, Belief: c.Belief}
 		dots := map[int32]float32{}
 		for _, q := range s.query {
 			if q.id < 0 {

@@ -45,6 +45,9 @@ type Candidate struct {
 	Keyword bool
 	// Closest is the cosine with the intent's closest example.
 	Closest float64
+	// Belief is the classifier's probability for this intent (see
+	// classifier).
+	Belief float64
 }
 
 // Result is the matcher's verdict on one question.
@@ -124,7 +127,9 @@ type scratch struct {
 	pool    []float32 // per intent: pooled document
 	asked   []float32 // per out-of-scope or handoff intent: its score on the sentences that ask (see top)
 	loglik  []float64 // per intent: naive Bayes log-likelihood
-	intents []int32   // intents touched
+	belief  []float32 // per intent: the classifier's probability
+	vec     []termWeight
+	intents []int32 // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
 	weight  []float32     // per term: its weight in the query (see rerank)
@@ -164,6 +169,7 @@ func (x *Index) Match(question string) Result {
 	x.readSubjects(question, asking, context, s)
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
+	x.beliefs(s)
 	res.Evidence = x.evidence(s)
 	res.Evidence.Context = context != ""
 	res.Evidence.Ours = s.ours
@@ -508,7 +514,7 @@ func (x *Index) top(norm, askNorm string, focused bool, s *scratch, bayes int32,
 			j--
 		}
 		if j < MaxCandidates {
-			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw, Closest: closest}
+			out[j] = Candidate{Intent: in, Score: sc, Doubt: doubt, Keyword: kw, Closest: closest, Belief: float64(s.belief[i])}
 			if i == bayes {
 				out[j].Support = lead
 			}
