@@ -69,3 +69,28 @@ func TestShippedBelief(t *testing.T) {
 		}
 	}
 }
+
+// A catalogue too large for the classifier has none, and its questions
+// carry no belief; a small one has one.
+func TestClassifierOnlyForSmallCatalogues(t *testing.T) {
+	tests := []struct {
+		intents int
+		want    bool
+	}{
+		{40, true},
+		{classifierMaxIntents + 1, false},
+	}
+	for _, tt := range tests {
+		x := New(generated(t, tt.intents))
+		if got := x.classifier.classes > 0; got != tt.want {
+			t.Errorf("%d intents: classifier %v, want %v", tt.intents, got, tt.want)
+		}
+		r := x.Match(generatedQueries(1)[0])
+		if len(r.Candidates) == 0 {
+			t.Fatalf("%d intents: no candidate for a generated question", tt.intents)
+		}
+		if got := r.Candidates[0].Belief > 0; got != tt.want {
+			t.Errorf("%d intents: belief %.2f, want one: %v", tt.intents, r.Candidates[0].Belief, tt.want)
+		}
+	}
+}
