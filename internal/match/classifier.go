@@ -72,8 +72,10 @@ func trainClassifier(docs [][]termWeight, labels []int32, classes, vocab int) cl
 // the unit-length term vector v.
 func (m *classifier) probabilities(v []termWeight, p []float32) {
 	copy(p, m.b)
+	n := m.classes
 	for _, t := range v {
-		row := m.w[int(t.term)*m.classes : int(t.term+1)*m.classes]
+		row := m.w[int(t.term)*n : int(t.term+1)*n]
+		p := p[:len(row)] // one bounds check, not one per intent
 		for c, w := range row {
 			p[c] += w * t.w
 		}

@@ -314,36 +314,40 @@ func (x *Index) addTerms(norm string, share float32, s *scratch) {
 // among the best by the second (see rerankAt).
 func (x *Index) score(norm, context string, s *scratch) {
 	qnorm := x.queryTerms(norm, context, s)
-	s.touched = s.touched[:0]
 	postings := x.postings
 	if x.poolPost != nil {
 		postings = x.poolPost
 	}
+	// Locals, not s's fields: the compiler need not reload them after
+	// each append (this loop is a third of a question's time).
+	dot, touched := s.dot, s.touched[:0]
 	for _, q := range s.query {
 		if !x.telling(q) {
 			continue
 		}
 		for _, p := range postings[q.id] {
-			if s.dot[p.doc] == 0 {
-				s.touched = append(s.touched, p.doc)
+			if dot[p.doc] == 0 {
+				touched = append(touched, p.doc)
 			}
-			s.dot[p.doc] += q.w * p.w
+			dot[p.doc] += q.w * p.w
 		}
 	}
-	s.intents = s.intents[:0]
-	for _, d := range s.touched {
+	s.touched = touched
+	best, pool, intents := s.best, s.pool, s.intents[:0]
+	for _, d := range touched {
 		dc := x.docs[d]
-		cos := s.dot[d] / (qnorm * dc.norm)
-		s.dot[d] = 0
-		if s.best[dc.intent] == 0 && s.pool[dc.intent] == 0 {
-			s.intents = append(s.intents, dc.intent)
+		cos := dot[d] / (qnorm * dc.norm)
+		dot[d] = 0
+		if best[dc.intent] == 0 && pool[dc.intent] == 0 {
+			intents = append(intents, dc.intent)
 		}
 		if dc.pooled {
-			s.pool[dc.intent] = cos
-		} else if cos > s.best[dc.intent] {
-			s.best[dc.intent] = cos
+			pool[dc.intent] = cos
+		} else if cos > best[dc.intent] {
+			best[dc.intent] = cos
 		}
 	}
+	s.intents = intents
 	if x.poolPost != nil {
 		x.rerank(qnorm, s)
 	}
