@@ -23,7 +23,11 @@ func TestForgetLeavesNothingReadable(t *testing.T) {
 			ctx := context.Background()
 			now := time.Now().Truncate(time.Millisecond)
 			old := now.Add(-100 * 24 * time.Hour)
-			rec := New(quiet(), db, Options{Now: func() time.Time { return now }, PurgeEvery: time.Hour})
+			// The recorder purges at start too; with a long retention that
+			// purge, whenever its goroutine runs, leaves the old questions
+			// to the explicit Purge below.
+			keep := func() time.Duration { return 10 * 365 * 24 * time.Hour }
+			rec := New(quiet(), db, Options{Now: func() time.Time { return now }, PurgeEvery: time.Hour, Retention: keep})
 			// Enough rows to fill several pages, so that deletes free
 			// whole pages as well as cells within pages.
 			const perUser = 150
