@@ -121,15 +121,15 @@ func (r Result) Score() float64 {
 // scratch is per-query working memory, pooled so that matching allocates
 // little.
 type scratch struct {
-	dot     []float32 // per document
-	touched []int32   // documents with a non-zero dot product
-	best    []float32 // per intent: best single document
-	pool    []float32 // per intent: pooled document
-	asked   []float32 // per out-of-scope or handoff intent: its score on the sentences that ask (see top)
-	loglik  []float64 // per intent: naive Bayes log-likelihood
-	belief  []float32 // per intent: the classifier's probability
-	vec     []termWeight
-	intents []int32 // intents touched
+	dot     []float32    // per document
+	touched []int32      // documents with a non-zero dot product
+	best    []float32    // per intent: best single document
+	pool    []float32    // per intent: pooled document
+	asked   []float32    // per out-of-scope or handoff intent: its score on the sentences that ask (see top)
+	loglik  []float64    // per intent: naive Bayes log-likelihood
+	belief  []float32    // per intent: the classifier's probability
+	vec     []termWeight // the question's telling terms at unit length (see beliefs)
+	intents []int32      // intents touched
 	query   []qterm
 	queryAt map[int32]int // term id → index in query
 	weight  []float32     // per term: its weight in the query (see rerank)
