@@ -334,6 +334,7 @@ func New(cat *catalogue.Catalogue) *Index {
 	}
 	for d, bd := range b.docs {
 		var sq float64
+		var v []termWeight // the example's vector for the classifier
 		for _, e := range bd.tf {
 			w := (1 + float32(math.Log(float64(e.n)))) * x.idf[e.term] * kindWeight[e.kind]
 			sq += float64(w * w)
@@ -343,17 +344,18 @@ func New(cat *catalogue.Catalogue) *Index {
 				x.poolPost[e.term] = append(x.poolPost[e.term], posting{int32(d), w})
 			case rerank:
 				x.docTerms[d] = append(x.docTerms[d], termWeight{e.term, w})
+			case train && !bd.pooled:
+				v = append(v, termWeight{e.term, w})
 			}
 		}
 		if rerank && !bd.pooled {
 			x.intentDocs[bd.intent] = append(x.intentDocs[bd.intent], int32(d))
 		}
 		x.docs[d] = doc{intent: bd.intent, norm: float32(math.Sqrt(sq)), pooled: bd.pooled}
-		if train && !bd.pooled && sq > 0 {
-			v := make([]termWeight, len(bd.tf))
+		if v != nil && sq > 0 {
 			n := float32(math.Sqrt(sq))
-			for k, e := range bd.tf {
-				v[k] = termWeight{e.term, (1 + float32(math.Log(float64(e.n)))) * x.idf[e.term] * kindWeight[e.kind] / n}
+			for k := range v {
+				v[k].w /= n
 			}
 			trainDocs = append(trainDocs, v)
 			trainLabels = append(trainLabels, bd.intent)
