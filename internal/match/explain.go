@@ -101,12 +101,15 @@ func (x *Index) Explain(question string) Explanation {
 				ec.Matched = append(ec.Matched, x.text[q.id])
 			}
 		}
+		bestDoc := int32(-1)
 		for d, dot := range dots {
 			cos := float64(dot / (qnorm * x.docs[d].norm))
 			if x.docs[d].pooled {
 				ec.Pooled = cos
-			} else if cos > ec.Best {
-				ec.Best, ec.BestExample = cos, x.docText[d]
+			} else if cos > ec.Best || cos == ec.Best && d < bestDoc {
+				// Ties (a title and an example alike) go to the first
+				// document, whatever order the map gives.
+				ec.Best, ec.BestExample, bestDoc = cos, x.docText[d], d
 			}
 		}
 		for i, in := range x.cat.Intents {
