@@ -368,6 +368,7 @@ func New(cat *catalogue.Catalogue) *Index {
 	x.scratch.New = func() any {
 		return &scratch{
 			dot:     make([]float32, len(x.docs)),
+			touched: make([]int32, 0, len(x.docs)+1),
 			best:    make([]float32, len(cat.Intents)),
 			pool:    make([]float32, len(cat.Intents)),
 			asked:   make([]float32, len(cat.Intents)),
