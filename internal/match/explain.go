@@ -57,14 +57,14 @@ func (x *Index) Explain(question string) Explanation {
 		corrections = append(corrections, [2]string{from, to})
 	})
 	s := x.scratch.New().(*scratch)
-	asking, context := focus(question)
+	asking, context, subject := x.focus(question, s)
 	qn, cn := norm, ""
 	if context != "" {
 		qn, cn = x.normalize(asking, nil), x.normalize(context, nil)
 	}
 	qnorm := x.queryTerms(qn, cn, s)
 	e := Explanation{Read: question, Asking: asking, Context: context, Normalized: norm, Corrections: corrections, Result: res}
-	x.readSubjects(question, asking, context, s)
+	x.readSubjects(question, subject, context, s)
 	for _, sl := range s.salient {
 		if !sl.unknown && len(sl.intents) > 0 {
 			e.KnownNames = append(e.KnownNames, sl.text)

@@ -157,7 +157,7 @@ func (x *Index) Match(question string) Result {
 		res.Lang = catalogue.Japanese
 	}
 	res.Handoff = x.asksForPerson(norm)
-	asking, context := focus(question)
+	asking, context, subject := x.focus(question, s)
 	askNorm := norm
 	if context == "" {
 		x.score(norm, "", s)
@@ -166,7 +166,7 @@ func (x *Index) Match(question string) Result {
 		x.scoreAsked(askNorm, s)
 		x.score(askNorm, x.normalize(context, nil), s)
 	}
-	x.readSubjects(question, asking, context, s)
+	x.readSubjects(question, subject, context, s)
 	s.ours = x.namesService(norm)
 	best, lead := x.bayesFirst(s)
 	x.beliefs(s)
@@ -365,6 +365,32 @@ func zero(f float32) int {
 	return n
 }
 
+// focus splits the question into the sentences that ask and its context
+// (see focus); a sentence that states one of the FAQ's problems (its
+// problemScore reaches problemAt) is part of the question however it is
+// phrased.
+func (x *Index) focus(question string, s *scratch) (asking, context, subject string) {
+	return focus(question, func(sentence string) bool {
+		return x.problemScore(x.normalize(sentence, nil), s) >= problemAt
+	})
+}
+
+// problemScore is the best FAQ intent's score for one sentence alone (its
+// closest and pooled examples, before keywords and the subject check); it
+// leaves s as it found it.
+func (x *Index) problemScore(norm string, s *scratch) float32 {
+	x.score(norm, "", s)
+	var best float32
+	for _, i := range s.intents {
+		if in := x.cat.Intents[i]; !in.IsOutOfScope() && !in.Handoff && !in.IsSmallTalk() {
+			best = max(best, exampleShare*s.best[i]+(1-exampleShare)*s.pool[i])
+		}
+		s.best[i], s.pool[i] = 0, 0
+	}
+	s.intents = s.intents[:0]
+	return best
+}
+
 // scoreAsked keeps in s.asked the out-of-scope and handoff intents' scores
 // for the sentences that ask alone (see top), and resets the rest of s.
 func (x *Index) scoreAsked(askNorm string, s *scratch) {
@@ -559,13 +585,13 @@ func (x *Index) keywordOnly(norm string, s *scratch) {
 	}
 }
 
-// readSubjects reads the salient words of the asking sentences into
-// s.salient; a question with no subject of its own ("how much storage do I
-// get?") asks about what its context names, so then the whole question's
-// but its asides: "my forward address is dead (closed my Hotmail). Where do
-// I update it?" asks about the forwarding address.
-func (x *Index) readSubjects(question, asking, context string, s *scratch) {
-	x.subjects.read(asking, s, x.speller.closest)
+// readSubjects reads the salient words of the question's subject (see
+// focus) into s.salient; a question with no subject of its own ("how much
+// storage do I get?") asks about what its context names, so then the whole
+// question's but its asides: "my forward address is dead (closed my
+// Hotmail). Where do I update it?" asks about the forwarding address.
+func (x *Index) readSubjects(question, subject, context string, s *scratch) {
+	x.subjects.read(subject, s, x.speller.closest)
 	if len(s.salient) == 0 && context != "" {
 		x.subjects.read(withoutAsides(question), s, x.speller.closest)
 	}

@@ -74,12 +74,47 @@ func TestFocus(t *testing.T) {
 		{"I moved to the US. how do I forward?", "how do I forward?", "I moved to the US."},
 		{"I graduated. how do I sign in?", "how do I sign in?", "I graduated."},
 	} {
-		a, c := focus(tt.in)
+		a, c, _ := focus(tt.in, nil)
 		if a != tt.asking || c != tt.context {
 			t.Errorf("focus(%q) = %q, %q; want %q, %q", tt.in, a, c, tt.asking, tt.context)
 		}
 	}
 }
+
+// TestFocusHearsProblem checks that a sentence stating a problem the FAQ
+// knows is part of the question, while background stays context.
+func TestFocusHearsProblem(t *testing.T) {
+	x := shippedIndex(t)
+	s := x.scratch.Get().(*scratch)
+	defer x.scratch.Put(s)
+	for _, tt := range []struct{ in, asking, context string }{
+		// Every sentence is the question: the message stays whole.
+		{"パスワードを忘れてしまいました。どうしたらいいでしょうか", "パスワードを忘れてしまいました。どうしたらいいでしょうか", ""},
+		{"I forgot my password. What now?", "I forgot my password. What now?", ""},
+		{"2015年に卒業しました。転送先はどこで変えられますか", "転送先はどこで変えられますか", "2015年に卒業しました。"},
+		{"I work at a bank in Tokyo. How do I change the forwarding address?", "How do I change the forwarding address?", "I work at a bank in Tokyo."},
+	} {
+		a, c, _ := x.focus(tt.in, s)
+		if a != tt.asking || c != tt.context {
+			t.Errorf("focus(%q) = %q, %q; want %q, %q", tt.in, a, c, tt.asking, tt.context)
+		}
+	}
+	// A statement's aside is no subject; a question's is.
+	for _, tt := range []struct{ in, subject string }{
+		{"My forwarding stopped working (I closed that Fastmail account). How can I fix it?", "My forwarding stopped working  . How can I fix it?"},
+		{"Is my Fastmail (the paid one) a problem? How do I forward?", "Is my Fastmail (the paid one) a problem? How do I forward?"},
+	} {
+		if _, _, subject := x.focus(tt.in, s); subject != tt.subject {
+			t.Errorf("focus(%q) subject %q, want %q", tt.in, subject, tt.subject)
+		}
+	}
+	// It leaves the scratch as it found it, ready for the question.
+	if len(s.intents) != 0 || slices.ContainsFunc(s.best, nonZero) || slices.ContainsFunc(s.pool, nonZero) || slices.ContainsFunc(s.dot, nonZero) {
+		t.Errorf("focus left scores in the scratch")
+	}
+}
+
+func nonZero(f float32) bool { return f != 0 }
 
 // TestOrdinaryWordsAndNames checks what the lexicon tells the matcher: an
 // English word is never corrected into a catalogue word, a word in no
