@@ -151,8 +151,8 @@ func asks(sentence string) bool {
 // them. A message of one sentence, or one where every sentence or none
 // asks, is all question (context is ""). subject is the question less the
 // asides of sentences that only state a problem: "it stopped working (I
-// closed that account)" is not about the account, while "My X (Twitter)
-// account is locked?" names what it asks about.
+// closed that account)" is not about the account, while "Can I forward
+// to Fastmail (the paid plan)?" names what it asks about.
 func focus(text string, states func(string) bool) (question, context, subject string) {
 	ss := sentences(text)
 	if len(ss) < 2 {
