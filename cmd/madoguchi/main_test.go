@@ -61,7 +61,8 @@ func TestAskExplain(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
 	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "I graduated in 2017. pasuwado wo wasureta. dou sureba ii?")
-	if code != 0 || !strings.Contains(out, `read as: "I graduated in 2017. ぱすわどをわすれた. どうすればいい?"`) || !strings.Contains(out, `context (counts half): "I graduated in 2017. ぱすわどをわすれた."`) {
+	if code != 0 || !strings.Contains(out, `read as: "I graduated in 2017. ぱすわどをわすれた. どうすればいい?"`) || !strings.Contains(out, `asking: "ぱすわどをわすれた. どうすればいい?"`) ||
+		!strings.Contains(out, `context (counts half): "I graduated in 2017."`) || !strings.Contains(out, "decision: answer") {
 		t.Errorf("romaji after a context sentence: exit %d, output:\n%s", code, out)
 	}
 	out, _, code = runCmd(t, "", "ask", "--explain", "--intents", intentsDir, "Evernoteのパスワードを忘れた")
