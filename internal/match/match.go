@@ -375,30 +375,36 @@ func (x *Index) focus(question string, s *scratch) (asking, context, subject str
 	})
 }
 
-// problemScore is the best FAQ intent's score for one sentence alone (its
-// closest and pooled examples, before keywords and the subject check); it
-// leaves s as it found it.
+// problemScore is the best FAQ intent's score for one sentence alone (see
+// scoreAlone).
 func (x *Index) problemScore(norm string, s *scratch) float32 {
-	x.score(norm, "", s)
 	var best float32
-	for _, i := range s.intents {
+	x.scoreAlone(norm, s, func(i int32, score float32) {
 		if in := x.cat.Intents[i]; !in.IsOutOfScope() && !in.Handoff && !in.IsSmallTalk() {
-			best = max(best, exampleShare*s.best[i]+(1-exampleShare)*s.pool[i])
+			best = max(best, score)
 		}
-		s.best[i], s.pool[i] = 0, 0
-	}
-	s.intents = s.intents[:0]
+	})
 	return best
 }
 
 // scoreAsked keeps in s.asked the out-of-scope and handoff intents' scores
-// for the sentences that ask alone (see top), and resets the rest of s.
+// for the sentences that ask alone (see top).
 func (x *Index) scoreAsked(askNorm string, s *scratch) {
-	x.score(askNorm, "", s)
-	for _, i := range s.intents {
+	x.scoreAlone(askNorm, s, func(i int32, score float32) {
 		if in := x.cat.Intents[i]; in.IsOutOfScope() || in.Handoff {
-			s.asked[i] = exampleShare*s.best[i] + (1-exampleShare)*s.pool[i]
+			s.asked[i] = score
 		}
+	})
+}
+
+// scoreAlone scores normalised text on its own and passes each intent it
+// touches to f with its score (its closest and pooled examples, before
+// keywords and the subject check); it leaves s as it found it, ready for
+// the question's own scoring.
+func (x *Index) scoreAlone(norm string, s *scratch, f func(i int32, score float32)) {
+	x.score(norm, "", s)
+	for _, i := range s.intents {
+		f(i, exampleShare*s.best[i]+(1-exampleShare)*s.pool[i])
 		s.best[i], s.pool[i] = 0, 0
 	}
 	s.intents = s.intents[:0]
