@@ -102,6 +102,14 @@ type Confidence struct {
 	// Ask is the least confidence that is asked back; below it the
 	// question escalates.
 	Ask float64
+	// Pair, when above 0, is the least chance, by the model PairWeights,
+	// that one of the two best candidates is right at which a question
+	// whose two best are related intents (one lists the other under
+	// related) is answered with both rather than asked back; the runner-up
+	// must score at least PairRatio of the best's.
+	Pair        float64
+	PairRatio   float64
+	PairWeights map[string]float64
 }
 
 // On reports whether the confidence decides (it has weights).
@@ -235,35 +243,47 @@ func (w *walker) confidence(v *yaml.Node) Confidence {
 	w.fields(v, "matching confidence", []field{
 		{"sure", true, func(v *yaml.Node) { c.Sure = w.fraction(v, "matching confidence sure") }},
 		{"ask", true, func(v *yaml.Node) { c.Ask = w.fraction(v, "matching confidence ask") }},
-		{"weights", true, func(v *yaml.Node) {
-			if v.Kind != yaml.MappingNode {
-				w.addJA(v, "matching confidence weights must be a list of name: weight", "matching confidence weights には「名前: 重み」の組を並べてください")
-				return
-			}
-			c.Weights = map[string]float64{}
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				k, val := v.Content[i], v.Content[i+1]
-				if !slices.Contains(ConfidenceEvidence, k.Value) {
-					known := strings.Join(ConfidenceEvidence, ", ")
-					w.addJA(k, fmt.Sprintf("matching confidence weights: %q is not evidence the matcher knows (%s)", k.Value, known),
-						fmt.Sprintf("matching confidence weights: %q は照合が扱う根拠ではありません（%s）", k.Value, known))
-					continue
-				}
-				f, err := strconv.ParseFloat(val.Value, 64)
-				if val.Kind != yaml.ScalarNode || err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxWeight {
-					w.addJA(val, fmt.Sprintf("matching confidence weight %s must be a number between -%g and %g", k.Value, maxWeight, maxWeight),
-						fmt.Sprintf("matching confidence weight %s には -%g から %g までの数を書いてください", k.Value, maxWeight, maxWeight))
-					continue
-				}
-				c.Weights[k.Value] = f
-			}
-		}},
+		{"pair", false, func(v *yaml.Node) { c.Pair = w.fraction(v, "matching confidence pair") }},
+		{"pair_ratio", false, func(v *yaml.Node) { c.PairRatio = w.fraction(v, "matching confidence pair_ratio") }},
+		{"weights", true, func(v *yaml.Node) { c.Weights = w.weights(v, "weights", "weight") }},
+		{"pair_weights", false, func(v *yaml.Node) { c.PairWeights = w.weights(v, "pair_weights", "pair weight") }},
 	})
 	if c.Ask > c.Sure {
 		w.addJA(v, fmt.Sprintf("matching confidence ask (%g) must not be above sure (%g)", c.Ask, c.Sure),
 			fmt.Sprintf("matching confidence ask（%g）は sure（%g）以下にしてください", c.Ask, c.Sure))
 	}
+	if c.Pair > 0 && len(c.PairWeights) == 0 {
+		w.addJA(v, "matching confidence pair needs pair_weights", "matching confidence pair には pair_weights が必要です")
+	}
 	return c
+}
+
+// weights reads a confidence model's weights: one number per kind of
+// evidence (ConfidenceEvidence). key names the list in messages, and one
+// a weight of it.
+func (w *walker) weights(v *yaml.Node, key, one string) map[string]float64 {
+	if v.Kind != yaml.MappingNode {
+		w.addJA(v, fmt.Sprintf("matching confidence %s must be a list of name: weight", key), fmt.Sprintf("matching confidence %s には「名前: 重み」の組を並べてください", key))
+		return nil
+	}
+	m := map[string]float64{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		if !slices.Contains(ConfidenceEvidence, k.Value) {
+			known := strings.Join(ConfidenceEvidence, ", ")
+			w.addJA(k, fmt.Sprintf("matching confidence %s: %q is not evidence the matcher knows (%s)", key, k.Value, known),
+				fmt.Sprintf("matching confidence %s: %q は照合が扱う根拠ではありません（%s）", key, k.Value, known))
+			continue
+		}
+		f, err := strconv.ParseFloat(val.Value, 64)
+		if val.Kind != yaml.ScalarNode || err != nil || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) > maxWeight {
+			w.addJA(val, fmt.Sprintf("matching confidence %s %s must be a number between -%g and %g", one, k.Value, maxWeight, maxWeight),
+				fmt.Sprintf("matching confidence %s %s には -%g から %g までの数を書いてください", one, k.Value, maxWeight, maxWeight))
+			continue
+		}
+		m[k.Value] = f
+	}
+	return m
 }
 
 // maxWeight bounds a confidence weight: the evidence is of order 1, so a
@@ -276,8 +296,12 @@ const maxSupport = 100
 
 // String describes the thresholds for logs and reports.
 func (t Thresholds) String() string {
-	if t.Confidence.On() {
-		return fmt.Sprintf("answer at confidence ≥ %.2f, ask back ≥ %.2f, floor %.2f", t.Confidence.Sure, t.Confidence.Ask, t.Floor)
+	if c := t.Confidence; c.On() {
+		pair := ""
+		if c.Pair > 0 {
+			pair = fmt.Sprintf(", two related answers ≥ %.2f (runner-up ≥ %.2f of the best)", c.Pair, c.PairRatio)
+		}
+		return fmt.Sprintf("answer at confidence ≥ %.2f%s, ask back ≥ %.2f, floor %.2f", c.Sure, pair, c.Ask, t.Floor)
 	}
 	return fmt.Sprintf("answer ≥ %.2f, margin ≥ %.2f or support ≥ %.1f, overrule ≥ %.1f, floor %.2f", t.Answer, t.Margin, t.Support, t.Overrule, t.Floor)
 }
