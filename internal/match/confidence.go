@@ -74,9 +74,20 @@ func Features(r Result) [NumEvidence]float64 {
 // Probability is the confidence model c's chance that evidence f speaks
 // for a right answer.
 func Probability(c catalogue.Confidence, f [NumEvidence]float64) float64 {
+	return logistic(c.Weights, f)
+}
+
+// EitherProbability is the pair model's chance (c.PairWeights) that one of
+// the two best candidates is right, for evidence f (see Pair).
+func EitherProbability(c catalogue.Confidence, f [NumEvidence]float64) float64 {
+	return logistic(c.PairWeights, f)
+}
+
+// logistic is the logistic model of weights applied to evidence f.
+func logistic(weights map[string]float64, f [NumEvidence]float64) float64 {
 	z := 0.0
 	for i, name := range catalogue.ConfidenceEvidence {
-		z += c.Weights[name] * f[i]
+		z += weights[name] * f[i]
 	}
 	return 1 / (1 + math.Exp(-z))
 }

@@ -80,3 +80,71 @@ func TestShippedConfidence(t *testing.T) {
 		t.Errorf("OUMail question %.3f, company question %.3f: want the first surer", ours.Confidence, other.Confidence)
 	}
 }
+
+// Two related intents that both fit are answered together when the pair
+// model is sure one of them is right; not when they are unrelated, the
+// runner-up scores far below, one is in doubt or a topic handled
+// elsewhere, or the pair model is off or unsure.
+func TestPair(t *testing.T) {
+	a := &catalogue.Intent{ID: "a", Related: []string{"b"}}
+	b := &catalogue.Intent{ID: "b"}
+	u := &catalogue.Intent{ID: "u"}
+	oos := &catalogue.Intent{ID: "o", Kind: catalogue.OutOfScope, Related: []string{"a"}}
+	sure := catalogue.Confidence{PairWeights: map[string]float64{"bias": 3}, Pair: 0.9, PairRatio: 0.5} // chance 0.95
+	unsure := sure
+	unsure.PairWeights = map[string]float64{"bias": 1} // chance 0.73
+	off := sure
+	off.Pair = 0
+	tests := []struct {
+		name  string
+		cands []Candidate
+		c     catalogue.Confidence
+		want  bool
+	}{
+		{"related and close", []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.35}}, sure, true},
+		{"listed the other way round", []Candidate{{Intent: b, Score: 0.4}, {Intent: a, Score: 0.35}}, sure, true},
+		{"unrelated", []Candidate{{Intent: a, Score: 0.4}, {Intent: u, Score: 0.35}}, sure, false},
+		{"runner-up far below", []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.1}}, sure, false},
+		{"runner-up in doubt", []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.35, Doubt: true}}, sure, false},
+		{"runner-up handled elsewhere", []Candidate{{Intent: a, Score: 0.4}, {Intent: oos, Score: 0.35}}, sure, false},
+		{"pair model unsure", []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.35}}, unsure, false},
+		{"pair model off", []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.35}}, off, false},
+		{"one candidate", []Candidate{{Intent: a, Score: 0.4}}, sure, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Result{Candidates: tt.cands}
+			if got := Pair(tt.cands, tt.c, Features(r)); got != tt.want {
+				t.Errorf("Pair = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// Apply answers a pair where the single confidence would ask back: the
+// result's Intent is the best, Also the runner-up, and no choices remain;
+// a sure single answer has no Also.
+func TestApplyPair(t *testing.T) {
+	a := &catalogue.Intent{ID: "a", Related: []string{"b"}}
+	b := &catalogue.Intent{ID: "b", Related: []string{"a"}}
+	thr := catalogue.Thresholds{Floor: 0.1, Confidence: catalogue.Confidence{
+		Weights: map[string]float64{"bias": 0}, Sure: 0.8, Ask: 0.3, // chance 0.5: asked back
+		PairWeights: map[string]float64{"bias": 3}, Pair: 0.9, PairRatio: 0.5,
+	}}
+	r := Result{Candidates: []Candidate{{Intent: a, Score: 0.4}, {Intent: b, Score: 0.35}}}
+	r.Apply(thr)
+	if r.Decision != Answer || r.Intent() != a || r.Also() != b || len(r.Choices) != 0 {
+		t.Fatalf("got %s, intent %v, also %v, %d choices; want answer a with b", r.Decision, r.Intent(), r.Also(), len(r.Choices))
+	}
+	thr.Confidence.Pair = 0
+	r.Apply(thr)
+	if r.Decision != Clarify || r.Also() != nil {
+		t.Errorf("without the pair model: %s, also %v; want clarify", r.Decision, r.Also())
+	}
+	thr.Confidence.Weights = map[string]float64{"bias": 3}
+	thr.Confidence.Pair = 0.9
+	r.Apply(thr)
+	if r.Decision != Answer || r.Also() != nil {
+		t.Errorf("sure of the best: %s, also %v; want the best alone", r.Decision, r.Also())
+	}
+}

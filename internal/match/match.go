@@ -75,8 +75,9 @@ type Result struct {
 	// otherwise, and for a top score under the floor (escalated whatever
 	// the evidence: the model is fitted above it).
 	Confidence float64
-	// answered is the position in Candidates of the answered intent.
-	answered int
+	// answered is the position in Candidates of the answered intent;
+	// also, when above 0, that of a related intent answered beside it.
+	answered, also int
 }
 
 // Evidence is what a question showed the matcher beyond the candidates'
@@ -108,6 +109,15 @@ func (r Result) Intent() *catalogue.Intent {
 		return nil
 	}
 	return r.Candidates[r.answered].Intent
+}
+
+// Also returns the related intent answered beside Intent when the question
+// fits both (see Pair), or nil.
+func (r Result) Also() *catalogue.Intent {
+	if r.Decision != Answer || r.also == 0 {
+		return nil
+	}
+	return r.Candidates[r.also].Intent
 }
 
 // Score returns the top candidate's score, or 0.
@@ -614,10 +624,16 @@ func (x *Index) hasKeyword(i int32, norm string, qrunes runeSet) bool {
 // scored.
 func (r *Result) Apply(t catalogue.Thresholds) {
 	r.Confidence = 0
+	var f [NumEvidence]float64
 	if t.Confidence.On() && len(r.Candidates) > 0 && r.Candidates[0].Score >= t.Floor {
-		r.Confidence = Probability(t.Confidence, Features(*r))
+		f = Features(*r)
+		r.Confidence = Probability(t.Confidence, f)
 	}
 	r.Decision, r.Choices, r.answered = Decide(r.Candidates, r.Handoff, r.Confidence, t)
+	r.also = 0
+	if r.Decision == Clarify && Pair(r.Candidates, t.Confidence, f) {
+		r.Decision, r.Choices, r.also = Answer, nil, 1
+	}
 	r.Topic = nil
 	if r.Decision != Escalate || r.Handoff {
 		return
@@ -686,6 +702,42 @@ func Decide(cands []Candidate, handoff bool, confidence float64, t catalogue.Thr
 		}
 	}
 	return Clarify, choices(cands, t.Floor), 0
+}
+
+// Two related answers. Sibling intents (the three about multi-factor
+// authentication, changing and adding forwarding addresses, where and how
+// to sign in against failing to) share most of their words, and a question
+// in chat often fits both: "forward to my work email possible?". The
+// confidence that the best is right then stays below sure, however likely
+// it is that one of the two is, and the bot asked back. When the two best
+// candidates list each other as related and score close, a second model
+// of the same evidence (catalogue.Confidence.PairWeights) gives the chance
+// that one of them is right; at Pair the bot answers with both instead:
+// the user reads the answer they need without a tap, and one they did not.
+// Both models and all thresholds are fitted together (evaluate), and an
+// answer of two counts as right only when one of them is.
+
+// Pair reports whether candidates (best first) that Decide asks back are
+// answered with the best two instead, for evidence f: c enables it (Pair
+// above 0), the two are related, the runner-up scores at least
+// c.PairRatio of the best, neither is in doubt, small talk or a topic
+// handled elsewhere, and the pair model's chance reaches c.Pair.
+func Pair(cands []Candidate, c catalogue.Confidence, f [NumEvidence]float64) bool {
+	if !Pairable(cands, c.PairRatio) || c.Pair <= 0 {
+		return false
+	}
+	return EitherProbability(c, f) >= c.Pair
+}
+
+// Pairable reports whether the two best of cands could be answered
+// together (see Pair) at runner-up ratio ratio, whatever the confidence.
+func Pairable(cands []Candidate, ratio float64) bool {
+	if len(cands) < 2 {
+		return false
+	}
+	a, b := cands[0], cands[1]
+	return !a.Doubt && !b.Doubt && offerable(b) && !a.Intent.IsSmallTalk() && !b.Intent.IsSmallTalk() &&
+		b.Score >= ratio*a.Score && related(a.Intent, b.Intent)
 }
 
 // choices returns the candidates worth offering when asking back.
