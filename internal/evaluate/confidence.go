@@ -31,30 +31,76 @@ func Calibrate(base catalogue.Thresholds) func([]Outcome) catalogue.Thresholds {
 }
 
 // FitConfidence fits the confidence model on outcomes and chooses its
-// thresholds (Sure, Ask) with the highest Utility; the floor is base's.
+// thresholds with the highest Utility: Sure and Ask, then Pair and
+// PairRatio (answering two related intents instead of asking back), then
+// Sure and Ask again beside those; the floor is base's.
 func FitConfidence(outcomes []Outcome, base catalogue.Thresholds) catalogue.Thresholds {
 	t := base
-	t.Confidence = catalogue.Confidence{Weights: fitWeights(outcomes, base.Floor)}
+	t.Confidence = catalogue.Confidence{
+		Weights:     fitWeights(outcomes, base.Floor, func(o Outcome) (bool, bool) { return true, accepted(o, 0) }),
+		PairWeights: fitWeights(outcomes, base.Floor, eitherRight),
+	}
 	scratch := make([]Outcome, len(outcomes))
 	best := -math.MaxFloat64
-	for sure := 0.30; sure <= 0.981; sure += 0.02 {
-		for ask := 0.0; ask <= sure && ask <= 0.601; ask += 0.03 {
-			c := t
-			c.Confidence.Sure, c.Confidence.Ask = round2(sure), round2(ask)
-			copy(scratch, outcomes)
-			for j := range scratch {
-				scratch[j].Result.Apply(c)
-			}
-			if u := Utility(scratch); u > best {
-				best, t = u, c
+	try := func(c catalogue.Thresholds) {
+		copy(scratch, outcomes)
+		for j := range scratch {
+			scratch[j].Result.Apply(c)
+		}
+		if u := Utility(scratch); u > best {
+			best, t = u, c
+		}
+	}
+	thresholds := func() {
+		from := t
+		for sure := 0.30; sure <= 0.981; sure += 0.02 {
+			for ask := 0.0; ask <= sure && ask <= 0.601; ask += 0.03 {
+				c := from
+				c.Confidence.Sure, c.Confidence.Ask = round2(sure), round2(ask)
+				try(c)
 			}
 		}
+	}
+	thresholds()
+	from := t
+	for pair := 0.30; pair <= 0.981; pair += 0.04 {
+		for _, ratio := range pairRatios {
+			c := from
+			c.Confidence.Pair, c.Confidence.PairRatio = round2(pair), ratio
+			try(c)
+		}
+	}
+	if t.Confidence.Pair > 0 {
+		thresholds()
 	}
 	return t
 }
 
-// fitWeights fits the logistic model's weights, one per kind of evidence.
-func fitWeights(outcomes []Outcome, floor float64) map[string]float64 {
+// pairRatios are the runner-up's least scores, over the best's, that
+// FitConfidence tries for answering two related intents.
+var pairRatios = []float64{0.5, 0.7, 0.85}
+
+// accepted reports whether the candidate at position i of o's result is
+// an accepted intent of an in-scope question.
+func accepted(o Outcome, i int) bool {
+	c := o.Result.Candidates
+	return o.Kind == InScope && i < len(c) && slices.Contains(o.Accept, c[i].Intent.ID)
+}
+
+// eitherRight is what the pair model learns: whether one of the two best
+// candidates is right, for the questions whose two best could be answered
+// together (match.Pairable at the lowest ratio tried).
+func eitherRight(o Outcome) (use, y bool) {
+	if !match.Pairable(o.Result.Candidates, pairRatios[0]) {
+		return false, false
+	}
+	return true, accepted(o, 0) || accepted(o, 1)
+}
+
+// fitWeights fits a logistic model's weights, one per kind of evidence, on
+// the outcomes that label uses, to what it says of each. Questions that
+// escalate whatever the confidence (at floor) take no part.
+func fitWeights(outcomes []Outcome, floor float64, label func(Outcome) (use, y bool)) map[string]float64 {
 	const n = match.NumEvidence
 	var xs [][n]float64
 	var ys []float64
@@ -62,12 +108,15 @@ func fitWeights(outcomes []Outcome, floor float64) map[string]float64 {
 		if o.Kind == Handoff || match.EscalatesAnyway(o.Result.Candidates, o.Result.Handoff, floor) {
 			continue
 		}
-		xs = append(xs, match.Features(o.Result))
-		y := 0.0
-		if o.Kind == InScope && slices.Contains(o.Accept, o.Result.Candidates[0].Intent.ID) {
-			y = 1
+		use, y := label(o)
+		if !use {
+			continue
 		}
-		ys = append(ys, y)
+		xs = append(xs, match.Features(o.Result))
+		ys = append(ys, 0)
+		if y {
+			ys[len(ys)-1] = 1
+		}
 	}
 	weights := make(map[string]float64, n)
 	if len(xs) == 0 {

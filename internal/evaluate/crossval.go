@@ -19,8 +19,9 @@ import (
 // in choosing.
 
 // Utility weighs outcomes when thresholds are chosen: a correct answer
-// counts 1, a wrong one (an in-scope question answered with the wrong
-// intent, or an out-of-scope question answered at all) costs WrongCost;
+// counts 1 (PairWorth when it comes with a related one), a wrong one (an
+// in-scope question answered with the wrong intent, or an out-of-scope
+// question answered at all) costs WrongCost;
 // asking back and escalating count 0. A wrong confident answer is worse
 // than an honest escalation.
 const WrongCost = 3
@@ -32,13 +33,23 @@ const WrongCost = 3
 // under which the bot escalates rather than asks a choice of measurement.
 const ChoiceWorth = 0.25
 
+// PairWorth is what an answer of two related intents (match.Pair) is
+// worth when one of them is right: less than the one right answer (the
+// user reads one they did not need), more than a choice (they need no
+// tap, and read the answer at once).
+const PairWorth = 0.75
+
 // Utility is the sum of the outcomes' worth (see WrongCost, ChoiceWorth).
 func Utility(outcomes []Outcome) float64 {
 	u := 0.0
 	for _, o := range outcomes {
 		switch o.Verdict() {
 		case Correct:
-			if o.Kind == InScope {
+			switch {
+			case o.Kind != InScope:
+			case o.Result.Also() != nil:
+				u += PairWorth
+			default:
 				u++
 			}
 		case Wrong:

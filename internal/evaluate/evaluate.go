@@ -58,7 +58,8 @@ const (
 //
 // An out-of-scope question is handled correctly when it is escalated or
 // answered by small talk (a greeting, thanks: chat is not a question); it
-// is Wrong when an FAQ intent answers it. A request for a person is
+// is Wrong when an FAQ intent answers it. An answer of two related intents
+// (match.Pair) is correct when either is accepted. A request for a person is
 // correct only when it is heard as one (Result.Handoff). An in-scope case
 // that names an out-of-scope intent is correct when the question is
 // escalated with that intent as its topic.
@@ -88,6 +89,9 @@ func (o Outcome) Verdict() Verdict {
 	case match.Answer:
 		if slices.Contains(o.Accept, o.Result.Intent().ID) {
 			return Correct
+		}
+		if also := o.Result.Also(); also != nil && slices.Contains(o.Accept, also.ID) {
+			return Correct // the second of two related answers
 		}
 		return Wrong
 	case match.Clarify:
@@ -280,6 +284,7 @@ type Report struct {
 	Escalated int // in-scope cases escalated
 	HandedOff int // in-scope cases heard as a request for a person
 	RankedTop int // in-scope cases whose best candidate is accepted, whatever the decision
+	Paired    int // of the correct ones, those answered with two related answers
 	Reject    int // out-of-scope and handoff cases
 	Rejected  int // of which escalated (handoff: heard as a request for a person)
 	// OutOfScope counts the out-of-scope cases; NotAnswered those that no
@@ -385,6 +390,9 @@ func Summarize(outcomes []Outcome) Report {
 		switch v {
 		case Correct:
 			r.Correct++
+			if o.Result.Also() != nil {
+				r.Paired++
+			}
 		case Wrong:
 			r.Wrong++
 			conf[[2]string{strings.Join(o.Accept, ","), o.Result.Intent().ID}]++

@@ -60,6 +60,13 @@ func WriteExplanation(w io.Writer, x *match.Index, q string) {
 			}
 		}
 		fmt.Fprintf(w, "\nconfidence that %s is right: %.2f\n", e.Result.Candidates[0].Intent.ID, e.Result.Confidence)
+		if c := e.Result.Candidates; t.Confidence.Pair > 0 && match.Pairable(c, t.Confidence.PairRatio) {
+			fmt.Fprintf(w, "related runner-up: chance that %s or %s is right: %.2f\n", c[0].Intent.ID, c[1].Intent.ID, match.EitherProbability(t.Confidence, f))
+		}
 	}
-	fmt.Fprintf(w, "decision: %s (%s)\n\n", e.Result.Decision, x.Catalogue().Settings.Matching)
+	decision := string(e.Result.Decision)
+	if also := e.Result.Also(); also != nil {
+		decision += " with " + also.ID + " too"
+	}
+	fmt.Fprintf(w, "decision: %s (%s)\n\n", decision, x.Catalogue().Settings.Matching)
 }

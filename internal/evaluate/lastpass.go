@@ -59,9 +59,13 @@ func TakeSnapshot(cat *catalogue.Catalogue, sets []Set, now time.Time) Snapshot 
 	return s
 }
 
-// Describe says what was decided: "answer <id>", "clarify", "escalate".
+// Describe says what was decided: "answer <id>" ("answer <id> and <id>"
+// for two related answers), "clarify", "escalate".
 func Describe(r match.Result) string {
 	if r.Decision == match.Answer {
+		if also := r.Also(); also != nil {
+			return "answer " + r.Intent().ID + " and " + also.ID
+		}
 		return "answer " + r.Intent().ID
 	}
 	return string(r.Decision)

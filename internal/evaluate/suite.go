@@ -119,7 +119,7 @@ func writeSet(w io.Writer, name string, r Report, verbose bool) {
 	if len(r.Answered) > 0 {
 		fmt.Fprintln(w, "  out-of-scope questions answered (question → intent that answered):")
 		for _, o := range r.Answered {
-			fmt.Fprintf(w, "    %q → %s\n", o.Query, o.Result.Intent().ID)
+			fmt.Fprintf(w, "    %q → %s\n", o.Query, strings.TrimPrefix(Describe(o.Result), "answer "))
 		}
 	}
 	if len(r.Confusions) > 0 {
@@ -148,7 +148,11 @@ func writeInScope(w io.Writer, name string, r Report) {
 	if r.InScope == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d)\n", 100*r.Accuracy(), r.Correct, r.InScope)
+	paired := ""
+	if r.Paired > 0 {
+		paired = fmt.Sprintf("; %d of them with a related answer beside the right one", r.Paired)
+	}
+	fmt.Fprintf(w, "  answered correctly  %5.1f%%  (%d of %d%s)\n", 100*r.Accuracy(), r.Correct, r.InScope, paired)
 	fmt.Fprintf(w, "  answered wrongly    %5.1f%%  (%d)\n", 100*r.WrongRate(), r.Wrong)
 	fmt.Fprintf(w, "  asked back          %5d\n", r.Clarified)
 	fmt.Fprintf(w, "  escalated           %5d\n", r.Escalated)
@@ -200,7 +204,11 @@ func (s Suite) writeCrossValidation(w io.Writer, k int) {
 	fmt.Fprintf(w, "\ncross-validated: thresholds chosen on %d of %d folds of all the sets together, figures on the fold left out\n", k-1, k)
 	for i, set := range s.Sets {
 		r := Summarize(held[i])
-		line := fmt.Sprintf("  %-24s correct %5.1f%%  wrong %4.1f%%", set.Name, 100*r.Accuracy(), 100*r.WrongRate())
+		line := fmt.Sprintf("  %-24s correct %5.1f%%", set.Name, 100*r.Accuracy())
+		if r.Paired > 0 {
+			line += fmt.Sprintf(" (%.1f%% as two related answers)", 100*ratio(r.Paired, r.InScope))
+		}
+		line += fmt.Sprintf("  wrong %4.1f%%", 100*r.WrongRate())
 		if r.OutOfScope > 0 {
 			line += fmt.Sprintf("  out of scope not answered %5.1f%%", 100*r.OutRejection())
 		}
@@ -238,16 +246,29 @@ func (s Suite) WriteSweep(w io.Writer) {
 	}
 	t := chooser(s.Thresholds)(all)
 	fmt.Fprintf(w, "thresholds chosen on all the sets: %s\n", t)
-	if t.Confidence.On() {
-		fmt.Fprintf(w, "  confidence:\n    sure: %.2f\n    ask: %.2f\n    weights:\n", t.Confidence.Sure, t.Confidence.Ask)
-		for _, name := range catalogue.ConfidenceEvidence {
-			fmt.Fprintf(w, "      %s: %g\n", name, t.Confidence.Weights[name])
+	if c := t.Confidence; c.On() {
+		fmt.Fprintf(w, "  confidence:\n    sure: %.2f\n    ask: %.2f\n", c.Sure, c.Ask)
+		if c.Pair > 0 {
+			fmt.Fprintf(w, "    pair: %.2f\n    pair_ratio: %.2f\n", c.Pair, c.PairRatio)
+		}
+		writeWeights(w, "weights", c.Weights)
+		if c.Pair > 0 {
+			writeWeights(w, "pair_weights", c.PairWeights)
 		}
 	}
 	for _, set := range s.Sets {
 		r := Summarize(Redecide(set.Outcomes, t))
 		fmt.Fprintf(w, "  %-24s correct %5.1f%%  wrong %4.1f%%  out of scope not answered %5.1f%%  (on the sets chosen on: not an estimate)\n",
 			set.Name, 100*r.Accuracy(), 100*r.WrongRate(), 100*r.OutRejection())
+	}
+}
+
+// writeWeights prints a confidence model's weights as the settings file
+// writes them, under key.
+func writeWeights(w io.Writer, key string, weights map[string]float64) {
+	fmt.Fprintf(w, "    %s:\n", key)
+	for _, name := range catalogue.ConfidenceEvidence {
+		fmt.Fprintf(w, "      %s: %g\n", name, weights[name])
 	}
 }
 
