@@ -5,6 +5,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,9 @@ type Reply struct {
 	// Intent is the answered intent (Decision Answer), or the out-of-scope
 	// intent whose reply an escalation gives, else "".
 	Intent string
+	// Also is a related intent answered below Intent, in the same text,
+	// when the question fits both (see match.Pair), else "".
+	Also string
 	// Title is the answered intent's title, else "".
 	Title string
 	// Text is the answer, the clarifying question or the escalation notice.
@@ -178,7 +182,11 @@ func LangOf(text string) catalogue.Lang {
 func reply(cat *catalogue.Catalogue, res match.Result) Reply {
 	switch res.Decision {
 	case match.Answer:
-		return answer(cat, res.Intent(), res.Lang)
+		r := answer(cat, res.Intent(), res.Lang)
+		if also := res.Also(); also != nil {
+			r = withAlso(r, answer(cat, also, res.Lang))
+		}
+		return r
 	case match.Clarify:
 		m := cat.Settings.Messages
 		r := Reply{Decision: match.Clarify, Lang: res.Lang, Text: m.Clarify.In(res.Lang)}
@@ -193,6 +201,25 @@ func reply(cat *catalogue.Catalogue, res match.Result) Reply {
 		}
 		return escalate(cat, res.Lang, res.Handoff)
 	}
+}
+
+// withAlso adds a related intent's answer b below answer a, for a question
+// that fits both (match.Pair): b's title and text after a's, its links
+// after a's, its office contact when a gives none, and a's related
+// questions without b.
+func withAlso(a, b Reply) Reply {
+	a.Also = b.Intent
+	a.Text = a.Text + "\n\n■ " + b.Title + "\n" + b.Text
+	for _, l := range b.Links {
+		if !slices.ContainsFunc(a.Links, func(x Link) bool { return x.URL == l.URL }) {
+			a.Links = append(a.Links, l)
+		}
+	}
+	if a.Contact == nil {
+		a.Contact = b.Contact
+	}
+	a.Related = slices.DeleteFunc(a.Related, func(c Choice) bool { return c.ID == b.Intent })
+	return a
 }
 
 // topic escalates a question about something the office handles elsewhere

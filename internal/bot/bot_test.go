@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,46 @@ func TestAnswerCarriesLinksAndRelated(t *testing.T) {
 	}
 	if r.Title != "Changing my lifelong address" {
 		t.Errorf("title = %q", r.Title)
+	}
+}
+
+// A question that fits two related intents gets both answers in one reply:
+// the second's title and text after the first's, its links too, and it is
+// no longer offered as a related question.
+func TestAnswerWithRelated(t *testing.T) {
+	cat := shipped(t)
+	r := New(match.New(cat)).Ask("転送の設定について教えて")
+	if r.Decision != match.Answer || r.Intent == "" || r.Also == "" {
+		t.Fatalf("got %s %q also %q, want an answer of two", r.Decision, r.Intent, r.Also)
+	}
+	first, second := cat.Intent(r.Intent), cat.Intent(r.Also)
+	if r.Title != first.Title.JA || !strings.HasPrefix(r.Text, first.Answer.JA) || !strings.HasSuffix(r.Text, "■ "+second.Title.JA+"\n"+second.Answer.JA) {
+		t.Errorf("reply %q: want %s's answer, then %s's under its title", r.Text, r.Intent, r.Also)
+	}
+	for _, l := range second.Links {
+		if !slices.ContainsFunc(r.Links, func(x Link) bool { return x.URL == l.URL }) {
+			t.Errorf("link %s of %s missing from %+v", l.URL, r.Also, r.Links)
+		}
+	}
+	if slices.ContainsFunc(r.Related, func(c Choice) bool { return c.ID == r.Also }) {
+		t.Errorf("related %+v still offers %s", r.Related, r.Also)
+	}
+}
+
+// withAlso keeps each link once and takes the second's office contact when
+// the first gives none.
+func TestWithAlso(t *testing.T) {
+	a := Reply{Intent: "a", Title: "A", Text: "text a", Links: []Link{{"manual", "https://example.org/m"}}, Related: []Choice{{"b", "B"}, {"c", "C"}}}
+	b := Reply{Intent: "b", Title: "B", Text: "text b", Links: []Link{{"manual", "https://example.org/m"}, {"form", "https://example.org/f"}}, Contact: &Contact{Name: "office"}}
+	r := withAlso(a, b)
+	if r.Text != "text a\n\n■ B\ntext b" || r.Also != "b" || r.Intent != "a" {
+		t.Errorf("got %q, also %q", r.Text, r.Also)
+	}
+	if len(r.Links) != 2 || r.Links[1].URL != "https://example.org/f" {
+		t.Errorf("links %+v, want the manual once and the form", r.Links)
+	}
+	if r.Contact == nil || len(r.Related) != 1 || r.Related[0].ID != "c" {
+		t.Errorf("contact %v, related %+v", r.Contact, r.Related)
 	}
 }
 
