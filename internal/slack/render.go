@@ -158,6 +158,9 @@ func staffLine(r bot.Reply) string {
 	}
 	switch m.Decision {
 	case match.Answer:
+		if r.Also != "" {
+			return fmt.Sprintf("intents `%s` and `%s` (related, both answered) · score %.2f", r.Intent, r.Also, m.Score())
+		}
 		return fmt.Sprintf("intent `%s` · score %.2f", r.Intent, m.Score())
 	default:
 		var parts []string
