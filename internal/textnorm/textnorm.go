@@ -111,6 +111,33 @@ func HasJapanese(s string) bool {
 	return false
 }
 
+// FoldLongVowels drops the second vowel of a long o or u written in
+// hiragana (おう, おお, うう, with the contracted ょう and ゅう): romanised
+// names write those vowels once ("Sato", "Ono", "Yuki" for さとう, おおの,
+// ゆうき), so both spellings fold to one form (さと, おの, ゆき).
+func FoldLongVowels(s string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range s {
+		if r == 'う' && (oRow(prev) || uRow(prev)) || r == 'お' && oRow(prev) {
+			continue
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// oRow reports whether a hiragana ends in the vowel o.
+func oRow(r rune) bool {
+	return strings.ContainsRune("おこごそぞとどのほぼぽもよろをょぉ", r)
+}
+
+// uRow reports whether a hiragana ends in the vowel u.
+func uRow(r rune) bool {
+	return strings.ContainsRune("うくぐすずつづぬふぶぷむゆるゅぅ", r)
+}
+
 // Distance returns the optimal-string-alignment edit distance between a and
 // b, counted in runes: insertions, deletions, substitutions and swaps of two
 // neighbouring letters each cost one. It gives up and returns max+1 as soon

@@ -50,6 +50,17 @@ func TestHasJapanese(t *testing.T) {
 	}
 }
 
+func TestFoldLongVowels(t *testing.T) {
+	for in, want := range map[string]string{
+		"さとう": "さと", "おおの": "おの", "ゆうき": "ゆき", "きょうこ": "きょこ", "りゅうじ": "りゅじ",
+		"たかはし": "たかはし", "ゆい": "ゆい", "けいこ": "けいこ", "あおい": "あおい", "": "",
+	} {
+		if got := FoldLongVowels(in); got != want {
+			t.Errorf("FoldLongVowels(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestDistance(t *testing.T) {
 	tests := []struct {
 		a, b string
