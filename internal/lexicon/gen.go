@@ -11,8 +11,8 @@
 //     size 50; copyright Kevin Atkinson and others, a permissive licence
 //     that allows use and redistribution: /usr/share/doc/wamerican/copyright).
 //   - /usr/share/mecab/dic/ipadic/*.csv (Debian package mecab-ipadic,
-//     readings.txt, alone.txt, names.txt, loanwords.txt and
-//     adverbial.txt;
+//     readings.txt, alone.txt, names.txt, loanwords.txt, adverbial.txt
+//     and persons.txt;
 //     IPAdic 2.7.0; copyright NAIST, BSD-3-Clause with the ICOT terms:
 //     /usr/share/doc/mecab-ipadic/copyright), read as EUC-JP.
 package main
@@ -32,6 +32,8 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/transform"
+
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
 )
 
 // ipadicDir is where Debian's mecab-ipadic package puts the dictionary.
@@ -42,6 +44,7 @@ func main() {
 	ipadic()
 	names()
 	adverbial()
+	persons()
 }
 
 // english writes english.txt (words written in lower case: ordinary
@@ -208,6 +211,27 @@ func adverbial() {
 		ws = append(ws, w)
 	}
 	write("adverbial.txt", ws)
+}
+
+// persons writes persons.txt: how the family and given names of people
+// that IPAdic lists read (オオノ, ユイ), in hiragana with long vowels
+// folded as romanised names write them (textnorm.FoldLongVowels: おの,
+// ゆい), so that "Ohno" and "Yui" are known as names of people.
+func persons() {
+	seen := map[string]bool{}
+	eachEntry(filepath.Join(ipadicDir, "Noun.name.csv"), func(rec []string) {
+		if len(rec) < 12 || rec[6] != "人名" || rec[7] != "姓" && rec[7] != "名" || !isKatakana(rec[11]) {
+			return
+		}
+		if w := textnorm.FoldLongVowels(folded(rec[11])); len([]rune(w)) >= 2 {
+			seen[w] = true
+		}
+	})
+	var ws []string
+	for w := range seen {
+		ws = append(ws, w)
+	}
+	write("persons.txt", ws)
 }
 
 func isKatakana(s string) bool {

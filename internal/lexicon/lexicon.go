@@ -4,14 +4,15 @@
 // catalogue of a few hundred examples: that "word" and "exit" are words
 // (never typos of a catalogue word), that "Spotify" and ソフトバンク are
 // names but ミス is a word, that 昨日 says when, that 忘れた reads わすれた
-// (so that "wasureta" and わすれた find it).
+// (so that "wasureta" and わすれた find it), that おおの and ゆい ("Ohno",
+// "Yui") are names of people.
 //
 // The lists are reduced at build time (`go generate`, see gen.go) from
 // two dictionaries that Debian packages ship: SCOWL's American English
 // word list (package wamerican) and IPAdic 2.7.0 (package mecab-ipadic,
 // © NAIST, BSD-3-Clause with the ICOT terms). They are embedded sorted,
 // one entry a line, and searched in place: the package keeps only an
-// index of line starts (about 0.7 MB for the lists).
+// index of line starts (about 0.8 MB for the lists).
 package lexicon
 
 import (
@@ -19,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/oumail-alumni/madoguchi/internal/textnorm"
 )
 
 //go:generate go run gen.go
@@ -38,6 +41,8 @@ var (
 	loanwordsText string
 	//go:embed adverbial.txt
 	adverbialText string
+	//go:embed persons.txt
+	personsText string
 )
 
 // list is a sorted list of lines searched in place.
@@ -103,6 +108,7 @@ var (
 	alone     = &list{text: aloneText}
 	loanwords = &list{text: loanwordsText}
 	adverbial = &list{text: adverbialText}
+	persons   = &list{text: personsText}
 )
 
 // ReadingAlone returns how a single kanji reads when it stands as a word of
@@ -120,6 +126,11 @@ func ReadingAlone(kanji string) (string, bool) {
 // long-vowel marks (ソフトバンク → そふとばんく), is only ever the name of a
 // firm, a product or another proper noun in the Japanese dictionary.
 func JapaneseName(folded string) bool { return names.has(folded) }
+
+// PersonName reports whether a word in hiragana reads as the family or
+// given name of a person in the Japanese dictionary (おおの, ゆい), long
+// vowels written once or twice (さとう and さと both are).
+func PersonName(kana string) bool { return persons.has(textnorm.FoldLongVowels(kana)) }
 
 // Loanword reports whether a katakana word, folded as JapaneseName's, is an
 // ordinary noun of Japanese (ミス, ポイント): a word of the language, not

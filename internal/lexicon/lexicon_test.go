@@ -32,6 +32,13 @@ func TestLists(t *testing.T) {
 		{"Adverbial(普通)", Adverbial("普通"), true},
 		{"Adverbial(同窓会)", Adverbial("同窓会"), false},
 		{"Adverbial(証明書)", Adverbial("証明書"), false},
+		{"PersonName(おおの)", PersonName("おおの"), true},
+		{"PersonName(おの)", PersonName("おの"), true},
+		{"PersonName(さとう)", PersonName("さとう"), true},
+		{"PersonName(たかはし)", PersonName("たかはし"), true},
+		{"PersonName(ぱすわど)", PersonName("ぱすわど"), false},
+		{"PersonName(める)", PersonName("める"), false},
+		{"PersonName()", PersonName(""), false},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
