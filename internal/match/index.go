@@ -40,7 +40,8 @@
 //     product's name, such as ソフトバンク), katakana words and kanji
 //     compounds the catalogue never writes make candidates doubtful and
 //     lower their scores, unless the question names the service itself
-//     (the settings' about); a proper noun after a preposition ("in June",
+//     (the settings' about); a person's name ("Yui Takahashi",
+//     "Tanaka-san"), a proper noun after a preposition ("in June",
 //     "to Brazil"), a month or weekday ("last March") and what a message
 //     writes in parentheses are context, not a subject. Ordinary words of
 //     Japanese are no names: a katakana word the dictionary lists as an
@@ -126,7 +127,9 @@
 // pairs by the single confidence instead (the chance that the best is
 // right) reads 86.9%, 0.5%, 95.6% and costs 4 points of off-topic
 // leave-one-out examples: a close runner-up lowers that chance whether or
-// not the question is ours.
+// not the question is ours. Then names of people (two romanised Japanese
+// names side by side, or one with "-san": person.go) no subject: 89.9%,
+// 0%, 96.7% (leave-one-out 87.1%; the other sets unchanged).
 //
 // Tried and dropped by the same measure: Japanese function-word bigrams
 // (IPAdic particles and auxiliaries) weighed down (dev-queries-3 73.4%,

@@ -311,6 +311,10 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 		q = string(masked)
 	}
 	japanese := hasJapanese(q)
+	// The names of people in q, read when a word the catalogue does not
+	// know asks for them (most questions have none).
+	var persons []int
+	personsRead := false
 	sentenceStart := true
 	// The Latin word before the current one, whether it is a name that
 	// could name a mail service, and its entry in s.salient (-1: none).
@@ -335,6 +339,12 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 				return
 			}
 			if _, ok := sub.latin[string(s.buf)]; !ok {
+				if !personsRead {
+					persons, personsRead = personNames(q), true
+				}
+				if slices.Contains(persons, at) {
+					return // a person's name is not what the question is about
+				}
 				w := string(s.buf)
 				switch {
 				case lexicon.Word(w):
