@@ -707,15 +707,16 @@ func Decide(cands []Candidate, handoff bool, confidence float64, t catalogue.Thr
 // Two related answers. Sibling intents (the three about multi-factor
 // authentication, changing and adding forwarding addresses, where and how
 // to sign in against failing to) share most of their words, and a question
-// in chat often fits both: "forward to my work email possible?". The
+// in chat often fits both: "can my mail go on to another address?". The
 // confidence that the best is right then stays below sure, however likely
-// it is that one of the two is, and the bot asked back. When the two best
-// candidates list each other as related and score close, a second model
-// of the same evidence (catalogue.Confidence.PairWeights) gives the chance
-// that one of them is right; at Pair the bot answers with both instead:
-// the user reads the answer they need without a tap, and one they did not.
-// Both models and all thresholds are fitted together (evaluate), and an
-// answer of two counts as right only when one of them is.
+// it is that one of the two is, and the bot asked back. When one of the
+// two best candidates lists the other as related and they score close, a
+// second model of the same evidence (catalogue.Confidence.PairWeights)
+// gives the chance that one of them is right; at Pair the bot answers with
+// both instead: the user reads the answer they need without a tap, and
+// one they did not. Both models and all thresholds are fitted together
+// (evaluate), and an answer of two counts as right only when one of them
+// is.
 
 // Pair reports whether candidates (best first) that Decide asks back are
 // answered with the best two instead, for evidence f: c enables it (Pair

@@ -7,7 +7,7 @@ import (
 )
 
 // Names of people. Alumni introduce themselves ("Hi, I'm Yui Takahashi")
-// and ask about the name their mail shows ("Ohno→Ono にしたい"). A Latin
+// and ask about the name their mail shows ("Satoh→Sato に変えたい"). A Latin
 // word in no English dictionary is read as a name, and a name the
 // catalogue never writes as the subject of the question: "Takahashi" would
 // be taken for a service, as "Spotify" is. A person's name is written as
