@@ -64,7 +64,7 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 			}
 			if negations[s[i:j]] {
 				fn(s[i:j], kindNegation)
-			} else if english.IsStopWord(s[i:j]) && s[i:j] != askingWhen {
+			} else if english.IsStopWord(s[i:j]) && s[i:j] != askingWhen || contractionEnds[s[i:j]] {
 				fn(s[i:j], kindStopWord)
 			} else {
 				fn(s[i:j], kindWord)
@@ -91,6 +91,12 @@ func eachTerm(s string, fn func(term string, kind termKind)) {
 // report: "how do I sign in" against "I cannot sign in". The stop list
 // would weigh "not" and "no" as little as "the".
 var negations = map[string]bool{"cannot": true, "not": true, "no": true, "never": true, "unable": true}
+
+// contractionEnds are what normalising leaves of an English contraction
+// once its apostrophe is a space ("I'm", "I'd", "we'll", "you're",
+// "I've"): function words, which the stop list lacks, so that they
+// weighed as rare words ("m" as much as "mailbox").
+var contractionEnds = map[string]bool{"m": true, "d": true, "ll": true, "re": true, "ve": true}
 
 // askingWhen is the one question word the stop list would drop that says
 // what is asked: a time, as いつ says in Japanese, which counts there.
