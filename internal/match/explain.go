@@ -53,6 +53,8 @@ func (x *Index) Explain(question string) Explanation {
 	res := x.Match(question)
 	var corrections [][2]string
 	question, _ = readRomaji(truncate(question, maxInputBytes), x.speller.isKnown)
+	read := question
+	question = x.subjects.withoutAddresses(question)
 	norm := x.normalize(question, func(from, to string) {
 		corrections = append(corrections, [2]string{from, to})
 	})
@@ -63,7 +65,7 @@ func (x *Index) Explain(question string) Explanation {
 		qn, cn = x.normalize(asking, nil), x.normalize(context, nil)
 	}
 	qnorm := x.queryTerms(qn, cn, s)
-	e := Explanation{Read: question, Asking: asking, Context: context, Normalized: norm, Corrections: corrections, Result: res}
+	e := Explanation{Read: read, Asking: asking, Context: context, Normalized: norm, Corrections: corrections, Result: res}
 	x.readSubjects(question, subject, context, s)
 	for _, sl := range s.salient {
 		if !sl.unknown && len(sl.intents) > 0 {

@@ -161,6 +161,7 @@ func (x *Index) Match(question string) Result {
 	defer x.scratch.Put(s)
 	question = truncate(question, maxInputBytes)
 	question, _ = readRomaji(question, x.speller.isKnown)
+	question = x.subjects.withoutAddresses(question)
 	norm := x.normalize(question, nil)
 	res := Result{Lang: catalogue.English}
 	if textnorm.HasJapanese(question) {

@@ -254,6 +254,43 @@ func eachDomain(s string, fn func(at int, domain string, address bool)) {
 	}
 }
 
+// withoutAddresses returns question without the e-mail addresses whose
+// domain the catalogue never writes ("reach me at taro@example.org"): an
+// address a user adds is where to write back, not words of the question,
+// and its parts weighed as words no intent uses. Addresses at a domain the
+// catalogue writes ("…@alumni.osaka-u.ac.jp") stay: they say which address
+// is asked about.
+func (sub *subjects) withoutAddresses(question string) string {
+	if !strings.Contains(question, "@") {
+		return question
+	}
+	var out []byte
+	var buf []byte
+	eachDomain(question, func(at int, d string, address bool) {
+		if !address {
+			return
+		}
+		buf = lowerASCII(buf[:0], d)
+		if _, ok := sub.domains[string(buf)]; ok {
+			return
+		}
+		if out == nil {
+			out = []byte(question)
+		}
+		from := at - 1 // the "@"
+		for from > 0 && (isLabelByte(question[from-1]) || question[from-1] == '.' || question[from-1] == '_' || question[from-1] == '+') {
+			from--
+		}
+		for i := from; i < at+len(d); i++ {
+			out[i] = ' '
+		}
+	})
+	if out == nil {
+		return question
+	}
+	return string(out)
+}
+
 // isLabelByte reports whether c may be part of a host name's label.
 func isLabelByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'

@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/oumail-alumni/madoguchi/internal/catalogue"
@@ -236,3 +237,24 @@ func TestAdverbialWordsAreNotSubjects(t *testing.T) {
 		t.Errorf("同窓会誌: no unknown subject, want one")
 	}
 }
+
+// TestWithoutAddresses: an address at a domain the catalogue never writes
+// is left out of what is matched; one at the alumni domain says which
+// address is asked about and stays.
+func TestWithoutAddresses(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct{ in, want string }{
+		{"reach me at jdoe@example.org please", "reach me at " + blank("jdoe@example.org") + " please"},
+		{"連絡先はfoo.bar+x@example.co.jpです", "連絡先は" + blank("foo.bar+x@example.co.jp") + "です"},
+		{"is taro@alumni.osaka-u.ac.jp mine?", "is taro@alumni.osaka-u.ac.jp mine?"},
+		{"no address here", "no address here"},
+	}
+	for _, tt := range tests {
+		if got := x.subjects.withoutAddresses(tt.in); got != tt.want {
+			t.Errorf("withoutAddresses(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// blank is s's length in spaces.
+func blank(s string) string { return strings.Repeat(" ", len(s)) }
