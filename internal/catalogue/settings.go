@@ -118,26 +118,28 @@ func (c Confidence) On() bool { return len(c.Weights) > 0 }
 // ConfidenceEvidence names the evidence the confidence weighs, in the
 // order the matcher computes it (see match.Features).
 var ConfidenceEvidence = []string{
-	"bias",               // always 1
-	"top",                // the best candidate's score
-	"runner_up",          // the runner-up's score over the best's, when not related
-	"third",              // the third's score over the best's
-	"support",            // log(1 + the second model's lead for the best)
-	"backed",             // 1 when the second model ranks the best first
-	"keyword",            // 1 when the question has one of its keywords
-	"doubt",              // 1 when it names something the intent never mentions
-	"small_talk",         // 1 when the best is a greeting or thanks
-	"unknown_words",      // share of the question's weight no intent uses
-	"unknown_names",      // names and compounds no intent knows (up to 3)
-	"out_of_scope",       // best score of an out-of-scope intent
-	"out_of_scope_ratio", // that over the best's score
-	"terms",              // log(1 + known, telling terms)
-	"context",            // 1 when some sentences only set the scene
-	"japanese",           // 1 when the question is in Japanese
-	"names_service",      // 1 when the question names the service itself
-	"closest",            // the best candidate's cosine with its closest example
-	"related_runner_up",  // the runner-up's score over the best's, when related
-	"belief",             // the classifier's probability for the best
+	"bias",                // always 1
+	"top",                 // the best candidate's score
+	"runner_up",           // the runner-up's score over the best's, when not related
+	"third",               // the third's score over the best's
+	"support",             // log(1 + the second model's lead for the best)
+	"backed",              // 1 when the second model ranks the best first
+	"keyword",             // 1 when the question has one of its keywords
+	"doubt",               // 1 when it names something the intent never mentions
+	"small_talk",          // 1 when the best is a greeting or thanks
+	"unknown_words",       // share of the question's weight no intent uses
+	"unknown_names",       // names and compounds no intent knows (up to 3)
+	"out_of_scope",        // best score of an out-of-scope intent
+	"out_of_scope_ratio",  // that over the best's score
+	"terms",               // log(1 + known, telling terms)
+	"context",             // 1 when some sentences only set the scene
+	"japanese",            // 1 when the question is in Japanese
+	"names_service",       // 1 when the question names the service itself
+	"closest",             // the best candidate's cosine with its closest example
+	"related_runner_up",   // the runner-up's score over the best's, when related
+	"belief",              // the classifier's probability for the best
+	"runner_up_belief",    // the classifier's probability for the runner-up
+	"out_of_scope_belief", // the classifier's probability for the out-of-scope intents together
 }
 
 // Floors are the quality bars `madoguchi test` enforces.

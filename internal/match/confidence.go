@@ -23,7 +23,7 @@ import (
 
 // NumEvidence is how much evidence the confidence weighs: the length of
 // catalogue.ConfidenceEvidence.
-const NumEvidence = 20
+const NumEvidence = 22
 
 // Features returns the evidence the confidence weighs for the best
 // candidate of r, in the order of catalogue.ConfidenceEvidence.
@@ -68,6 +68,14 @@ func Features(r Result) [NumEvidence]float64 {
 	f[16] = flag(ev.Ours)
 	f[17] = c[0].Closest
 	f[19] = c[0].Belief
+	if len(c) > 1 {
+		f[20] = c[1].Belief
+	}
+	if !ev.Ours {
+		// A question that names the service is about it, however much its
+		// words resemble another service's ("OUMailのパスワードを忘れました").
+		f[21] = ev.OutOfScopeBelief
+	}
 	return f
 }
 

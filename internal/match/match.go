@@ -92,6 +92,9 @@ type Evidence struct {
 	// OutOfScope is the best score of an out-of-scope intent, whether or
 	// not it is among the candidates.
 	OutOfScope float64
+	// OutOfScopeBelief is the classifier's probability that the question
+	// is one of the out-of-scope intents (any of them).
+	OutOfScopeBelief float64
 	// Terms is how many known, telling terms the question has.
 	Terms int
 	// Context is set when some sentences only set the scene (see focus).
@@ -184,6 +187,11 @@ func (x *Index) Match(question string) Result {
 	res.Evidence = x.evidence(s)
 	res.Evidence.Context = context != ""
 	res.Evidence.Ours = s.ours
+	for i, oos := range x.outOfScope {
+		if oos {
+			res.Evidence.OutOfScopeBelief += float64(s.belief[i])
+		}
+	}
 	x.keywordOnly(norm, s)
 	res.Candidates = x.top(norm, askNorm, context != "", s, best, lead, &res.Evidence)
 	res.Apply(x.thr)
