@@ -172,6 +172,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -545,12 +546,106 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 			}
 		}
 	}
+	// The inflections of each Latin word ("signing in", "passwords"), after
+	// the words as written, which win over them where the two meet.
+	for _, g := range groups {
+		canon := textnorm.Normalize(g[0])
+		for _, v := range g {
+			if from := textnorm.Normalize(v); from != "" && !textnorm.HasJapanese(from) {
+				for _, f := range inflected(from) {
+					pairs = append(pairs, pair{" " + spaced(f) + " ", " " + canon + " "})
+				}
+			}
+		}
+	}
 	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
 	oldnew := make([]string, 0, 2*len(pairs))
 	for _, p := range pairs {
 		oldnew = append(oldnew, p.from, p.to)
 	}
 	return strings.NewReplacer(oldnew...)
+}
+
+// inflected returns the inflections of a Latin synonym: a phrasal verb's
+// first word ("logs in", "logged in", "logging in"), a noun's last word in
+// the plural ("passwords", "email addresses"). A synonym written in its base form
+// otherwise missed them, so "signing in" did not read as サインイン and met
+// the Japanese examples in no term. Only a form that stems as the word
+// does is kept (the stemmer is the judge of what is an inflection).
+func inflected(phrase string) []string {
+	words := strings.Fields(phrase)
+	var out []string
+	add := func(i int, forms []string) {
+		for _, f := range forms {
+			w := slices.Clone(words)
+			w[i] = f
+			out = append(out, strings.Join(w, " "))
+		}
+	}
+	last := len(words) - 1
+	if last > 0 && slices.Contains(verbParticles[:], words[last]) {
+		add(0, wordForms(words[0], true)) // a phrasal verb: "log in"
+	} else {
+		add(last, wordForms(words[last], false)) // a noun: "password"
+	}
+	return out
+}
+
+// verbParticles end English phrasal verbs ("log in", "sign on"); a synonym
+// of more words is otherwise a noun, whose first word is not inflected
+// ("mail address" is no "mailing address", a postal one).
+var verbParticles = [...]string{"in", "on", "into", "onto", "up", "out", "off"}
+
+// wordForms returns the regular inflections of a lower-case English word
+// that stem as the word does: the plural, and (verb) -ed and -ing, with a
+// final e dropped, a final y turned to i and a final consonant doubled as
+// English spells them.
+func wordForms(w string, verb bool) []string {
+	if len(w) < 2 || !isASCIIWord(w) {
+		return nil
+	}
+	n := len(w)
+	last := w[n-1]
+	consonantY := last == 'y' && !isVowel(w[n-2])
+	var cands []string
+	switch {
+	case consonantY:
+		cands = append(cands, w[:n-1]+"ies")
+	case strings.HasSuffix(w, "s") || strings.HasSuffix(w, "x") || strings.HasSuffix(w, "sh") || strings.HasSuffix(w, "ch"):
+		cands = append(cands, w+"es")
+	default:
+		cands = append(cands, w+"s")
+	}
+	if verb {
+		switch {
+		case last == 'e':
+			cands = append(cands, w+"d", w[:n-1]+"ing")
+		case consonantY:
+			cands = append(cands, w[:n-1]+"ied", w+"ing")
+		case n >= 3 && !isVowel(last) && isVowel(w[n-2]) && !isVowel(w[n-3]) && !strings.ContainsRune("wxy", rune(last)):
+			cands = append(cands, w+string(last)+"ed", w+string(last)+"ing")
+		default:
+			cands = append(cands, w+"ed", w+"ing")
+		}
+	}
+	base := stem(w)
+	var out []string
+	for _, c := range cands {
+		if stem(c) == base {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isASCIIWord reports whether w is lower-case ASCII letters only.
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // spaced puts a space between Latin and Japanese script and doubles the

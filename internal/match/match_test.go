@@ -471,3 +471,24 @@ func TestSmallTalkTitleIsNoExample(t *testing.T) {
 		t.Errorf("何ができるか知りたい: %s, want help answered", got.Decision)
 	}
 }
+
+// TestSynonymInflections: a synonym's inflections read as the synonym (a
+// phrasal verb's first word, a noun's plural), but a noun's first word is
+// not taken for a verb: a "mailing address" is a postal one.
+func TestSynonymInflections(t *testing.T) {
+	x := shippedIndex(t)
+	same := [][2]string{
+		{"trouble signing in", "trouble sign in"},
+		{"I logged in yesterday", "I log in yesterday"},
+		{"my passwords", "my password"},
+		{"two email addresses", "two email address"},
+	}
+	for _, p := range same {
+		if a, b := x.normalize(p[0], nil), x.normalize(p[1], nil); a != b {
+			t.Errorf("%q reads %q, want %q as %q does", p[0], a, b, p[1])
+		}
+	}
+	if got, mail := x.normalize("my mailing address", nil), x.normalize("my mail address", nil); got == mail {
+		t.Errorf("%q reads as %q does: %q", "my mailing address", "my mail address", got)
+	}
+}
