@@ -382,6 +382,12 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 				if slices.Contains(persons, at) {
 					return // a person's name is not what the question is about
 				}
+				if forwardedTo(q, at, at+len(run)) {
+					// Where mail is forwarded to ("forward it to my Proton
+					// account", "Gmailに転送") is a detail of a question
+					// about forwarding, as an address is.
+					return
+				}
 				w := string(s.buf)
 				switch {
 				case lexicon.Word(w):
@@ -543,6 +549,37 @@ func signInTarget(s string, at, end int) bool {
 		if len(before) >= len(b) && strings.EqualFold(before[len(before)-len(b):], b) {
 			return true
 		}
+	}
+	return false
+}
+
+// forwardedAfter follow where mail is forwarded to ("Gmailに転送"); a
+// bare "に" does not ("Gmailに届いたメールを転送": Gmail is where it
+// comes from).
+var forwardedAfter = [...]string{"に転送", "へ転送", "に自動転送", "へ自動転送", "のアドレスに転送", "のアドレスへ転送"}
+
+// forwardedTo reports whether s[at:end] is written as where mail is
+// forwarded to, in a question that speaks of forwarding: after "to" (and
+// words such as "my", "personal") or before "に転送" (forwardedAfter).
+func forwardedTo(s string, at, end int) bool {
+	if !strings.Contains(strings.ToLower(s), "forward") && !strings.Contains(s, "転送") {
+		return false
+	}
+	rest := strings.TrimLeft(s[end:], " ")
+	for _, a := range forwardedAfter {
+		if strings.HasPrefix(rest, a) {
+			return true
+		}
+	}
+	words := strings.Fields(strings.ToLower(s[:at]))
+	for i := len(words) - 1; i >= 0 && i >= len(words)-3; i-- {
+		switch words[i] {
+		case "to", "into", "onto":
+			return true
+		case "my", "a", "the", "his", "her", "their", "our", "your", "new", "personal", "private", "own", "other":
+			continue
+		}
+		return false
 	}
 	return false
 }

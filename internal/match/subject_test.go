@@ -258,3 +258,26 @@ func TestWithoutAddresses(t *testing.T) {
 
 // blank is s's length in spaces.
 func blank(s string) string { return strings.Repeat(" ", len(s)) }
+
+// TestForwardingDestinationNoSubject: where mail is forwarded to is a
+// detail of a question about forwarding, not its subject; the same name
+// as the source of the mail, or outside forwarding, is one.
+func TestForwardingDestinationNoSubject(t *testing.T) {
+	x := shippedIndex(t)
+	tests := []struct {
+		q       string
+		unknown bool
+	}{
+		{"Please forward my alumni mail to my Fastmail account", false},
+		{"卒業生メールをFastmailに転送したい", false},
+		{"I forgot my Fastmail password", true},
+		{"Fastmailに届いたメールを会社に転送したい", true},
+		{"Can Fastmail forward to my office address?", true},
+	}
+	for _, tt := range tests {
+		e := x.Explain(tt.q)
+		if got := len(e.UnknownSubjects) > 0; got != tt.unknown {
+			t.Errorf("%q: unknown subjects %q, want some: %v", tt.q, e.UnknownSubjects, tt.unknown)
+		}
+	}
+}
