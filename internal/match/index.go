@@ -25,7 +25,8 @@
 //   - Correct and fold: a catalogue word split by a space is joined ("pass
 //     word"); an unknown English word is replaced by a catalogue word one
 //     edit away ("passwrod"), but a word of the language ("word", "exit")
-//     is never corrected; synonym groups fold spellings together.
+//     is never corrected; synonym groups fold spellings together, with
+//     their inflections ("signing in", "passwords").
 //   - Terms: Japanese as character bigrams plus single kanji, English as
 //     stemmed words; function words weigh little and negations double ("how
 //     do I sign in" against "I cannot sign in"). Each term is weighted by
@@ -42,18 +43,22 @@
 //     lower their scores, unless the question names the service itself
 //     (the settings' about); a person's name ("Yui Takahashi",
 //     "Tanaka-san"), a proper noun after a preposition ("in June",
-//     "to Brazil"), a month or weekday ("last March") and what a message
-//     writes in parentheses are context, not a subject. Ordinary words of
-//     Japanese are no names: a katakana word the dictionary lists as an
-//     ordinary noun (ミス, カード) weighs as an unknown kanji compound, a
-//     kanji word that says when or how (昨日, 普通) not at all.
+//     "to Brazil"), a month or weekday ("last March"), where mail is
+//     forwarded to ("to my Fastmail account"), an e-mail address and what
+//     a message writes in parentheses are context, not a subject.
+//     Ordinary words of Japanese are no names: a katakana word the
+//     dictionary lists as an ordinary noun (ミス, カード) weighs as an
+//     unknown kanji compound, a kanji word that says when or how (昨日,
+//     普通) not at all.
 //   - Confidence (see confidence.go): one logistic model weighs all the
 //     evidence (the scores, the runner-up's closeness, naive Bayes'
-//     agreement, a classifier's probability (classifier.go), keywords, the
-//     subject, words no intent uses, the best out-of-scope score, context,
-//     the closest example's cosine) into the chance that the best intent
-//     is right; naive Bayes' agreement counts only when the subject is not
-//     in doubt. Its weights and thresholds are fitted by cross-validation over
+//     agreement, a classifier's probability (classifier.go) for the best,
+//     the runner-up and the out-of-scope intents, keywords, the subject,
+//     words no intent uses, the best out-of-scope score, context, the
+//     closest example's cosine) into the chance that the best intent is
+//     right; naive Bayes' agreement counts only when the subject is not in
+//     doubt, the classifier's out-of-scope belief only when the question
+//     does not name the service. Its weights and thresholds are fitted by cross-validation over
 //     the leave-one-out examples and the query files together, never on
 //     what is reported (evaluate.FitConfidence).
 //   - Decide (Decide): a handoff phrase (heard in kana and without its
@@ -129,7 +134,30 @@
 // leave-one-out examples: a close runner-up lowers that chance whether or
 // not the question is ours. Then names of people (two romanised Japanese
 // names side by side, or one with "-san": person.go) no subject: 89.9%,
-// 0%, 96.7% (leave-one-out 87.1%; the other sets unchanged).
+// 0%, 96.7% (leave-one-out 87.1%; the other sets unchanged). Then, step
+// by step (dev-queries-3; leave-one-out; dev-queries-2): what a
+// contraction leaves ("I'm": "m") a function word 89.4%, 0%, 97.8%;
+// 87.1%, 1.3%, 90.6%; 91.0%, 2.0%, 95.0%. The classifier's probability
+// for the runner-up as evidence (runner_up_belief; dropped once at −1.5
+// points, it now gains) 89.9%, 0%, 97.8%; 88.3%, 1.4%, 89.9%; 91.0%,
+// 2.0%, 96.7%. Its probability for the out-of-scope intents together
+// (out_of_scope_belief) 91.5%, 0%, 96.7%; 88.0%, 1.3%, 89.3%; 92.0%,
+// 2.0%, 96.7%, but the shipped fit then asked back "OUMailのパスワードを
+// 忘れました": the classifier reads the other services' examples, written
+// in OUMail's words, in such a question; counted only when the question
+// does not name the service, 90.5%, 0%, 96.7%; 87.2%, 1.4%, 90.6%; 90.0%,
+// 2.0%, 96.7% (an address at an unknown domain left out of what is
+// matched: no change). A synonym's inflections read as the synonym
+// ("signing in" as サインイン; a phrasal verb's first word, a noun's
+// plural; "mailing address" inflected as a verb cost 10 points of
+// leave-one-out, a postal address read as an e-mail one): 91.0%, 0.5%,
+// 96.7%; 88.5%, 1.4%, 90.6%; 91.0%, 2.0%, 96.7%. Where mail is forwarded
+// to no subject: 91.5%, 0.5%, 96.7% (AUROC 0.974); 88.5%, 1.4%, 90.6%;
+// 91.0%, 2.0%, 95.0% (one off-topic question asked back differently by the
+// refitted folds). Fitted without dev-queries-3 and measured on it:
+// 88.9%, 1.0%, 97.8%, 21 of 21 (before these steps 89.4%, 0.5%, 96.7%):
+// the held-out figure did not move with the cross-validated one, so these
+// steps are counted as a question or two, not as five.
 //
 // Tried and dropped by the same measure: Japanese function-word bigrams
 // (IPAdic particles and auxiliaries) weighed down (dev-queries-3 73.4%,
@@ -152,8 +180,7 @@
 // evidence (a question either way on each set: dev-queries-3 wrong 1.0% →
 // 1.5%, dev-queries-2 +1 right), the classifier's probability mixed
 // into the scores (a fifth: leave-one-out +0.8 points but wrong 1.7% →
-// 2.1%, dev-queries-3 −1.5 points; a tenth: no gain), as log-odds, or the
-// runner-up's as evidence too (dev-queries-3 −1.5 points), 6 or 25
+// 2.1%, dev-queries-3 −1.5 points; a tenth: no gain), as log-odds, 6 or 25
 // training passes instead of 12, a faster rate (more wrong answers); the
 // classifier's lead over its best other intent as evidence, its weights
 // averaged over the last epochs, a milder penalty for a name the question
