@@ -58,9 +58,9 @@
 //     closest example's cosine) into the chance that the best intent is
 //     right; naive Bayes' agreement counts only when the subject is not in
 //     doubt, the classifier's out-of-scope belief only when the question
-//     does not name the service. Its weights and thresholds are fitted by cross-validation over
-//     the leave-one-out examples and the query files together, never on
-//     what is reported (evaluate.FitConfidence).
+//     does not name the service. Its weights and thresholds are fitted by
+//     cross-validation over the leave-one-out examples and the query files
+//     together, never on what is reported (evaluate.FitConfidence).
 //   - Decide (Decide): a handoff phrase (heard in kana and without its
 //     particles too), a handoff or out-of-scope intent on top, or a top
 //     score under the floor escalates; then the confidence answers at
@@ -595,9 +595,9 @@ func synonymReplacer(groups [][]string) *strings.Replacer {
 
 // inflected returns the inflections of a Latin synonym: a phrasal verb's
 // first word ("logs in", "logged in", "logging in"), a noun's last word in
-// the plural ("passwords", "email addresses"). A synonym written in its base form
-// otherwise missed them, so "signing in" did not read as サインイン and met
-// the Japanese examples in no term. Only a form that stems as the word
+// the plural ("passwords", "email addresses"). A synonym written in its
+// base form otherwise missed them, so "signing in" did not read as
+// サインイン and met the Japanese examples in no term. Only a form that stems as the word
 // does is kept (the stemmer is the judge of what is an inflection).
 func inflected(phrase string) []string {
 	words := strings.Fields(phrase)
