@@ -277,11 +277,7 @@ func (sub *subjects) withoutAddresses(question string) string {
 		if out == nil {
 			out = []byte(question)
 		}
-		from := at - 1 // the "@"
-		for from > 0 && (isLabelByte(question[from-1]) || question[from-1] == '.' || question[from-1] == '_' || question[from-1] == '+') {
-			from--
-		}
-		for i := from; i < at+len(d); i++ {
+		for i := localPart(question, at); i < at+len(d); i++ {
 			out[i] = ' '
 		}
 	})
@@ -289,6 +285,16 @@ func (sub *subjects) withoutAddresses(question string) string {
 		return question
 	}
 	return string(out)
+}
+
+// localPart returns where the e-mail address whose domain starts at s[at:]
+// (just after its "@") begins: the start of its local part ("taro.y+x@").
+func localPart(s string, at int) int {
+	from := at - 1 // the "@"
+	for from > 0 && (isLabelByte(s[from-1]) || s[from-1] == '.' || s[from-1] == '_' || s[from-1] == '+') {
+		from--
+	}
+	return from
 }
 
 // isLabelByte reports whether c may be part of a host name's label.
@@ -326,9 +332,7 @@ func (sub *subjects) read(question string, s *scratch, correct func(string) stri
 		}
 		from := at
 		if address {
-			// Nor is the local part of an address ("taro@…").
-			for from -= 1; from > 0 && (isLabelByte(q[from-1]) || q[from-1] == '.' || q[from-1] == '_' || q[from-1] == '+'); from-- {
-			}
+			from = localPart(q, at) // nor is the local part of an address ("taro@…")
 		}
 		for i := from; i < at+len(d); i++ {
 			masked[i] = ' '
